@@ -1,0 +1,20 @@
+// The collaboration server's public surface.
+export { createCollabServer, DOC_NAME_PATTERN, type CollabServerOptions } from './server';
+export { CloseCode, closeReason, type CloseCodeName } from './close-codes';
+export { createMongoDocumentStore, COLLECTIONS as COLLAB_COLLECTIONS, type DocumentStore, type LoadedDocument } from './mongo-store';
+export { createLoggingExtension } from './logging-extension';
+export {
+  collabLimitsSchema,
+  UnknownDocumentError,
+  type Access,
+  type AuthenticateHook,
+  type AuthorizeHook,
+  type CollabExtension,
+  type CollabLimits,
+  type CollabLimitsInput,
+  type CollabServer,
+  type ConnectionInfo,
+  type Permission,
+  type Principal,
+} from './types';
+export * from './wire';

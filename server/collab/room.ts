@@ -1,0 +1,232 @@
+// One loaded document: its Y.Doc and awareness, the sockets editing it, the write-behind pipeline to
+// MongoDB (group commit: every update applied while a write is in flight goes into the next insert) and
+// background compaction into a snapshot. Acknowledgements (`stored`) are answered from here once the
+// updates before a barrier are durable.
+import type { ObjectId } from 'mongodb';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { DocumentStore } from './mongo-store';
+import type { CollabLimits, EmitHook } from './types';
+import { encodeAwareness, encodeSyncUpdate } from './wire';
+
+/** What a room needs from a socket; implemented by PeerConnection. */
+export interface RoomPeer {
+  send(message: Uint8Array): void;
+  /** Awareness client ids this socket set, removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+}
+
+export interface RoomDeps {
+  store: DocumentStore;
+  limits: CollabLimits;
+  emit: EmitHook;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export class Room {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<RoomPeer>();
+
+  private pending: Uint8Array[] = [];
+  /** Updates applied (queued for storage) and stored so far, counted since load. */
+  private appendedSeq = 0;
+  private storedSeq = 0;
+  private waiters: Array<{ seq: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  private flushing: Promise<void> | null = null;
+  /** Ids of stored update rows not yet folded into a snapshot. */
+  private uncompactedIds: ObjectId[] = [];
+  private snapshotVersion: number;
+  private compacting: Promise<void> | null = null;
+  private compactionDisabled = false;
+  private awarenessChanged = new Set<number>();
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, snapshotVersion: number, loadedIds: ObjectId[]) {
+    this.doc = doc;
+    this.snapshotVersion = snapshotVersion;
+    this.uncompactedIds = loadedIds;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    doc.on('update', this.onDocUpdate);
+  }
+
+  /** Loads the document from the store (snapshot + log) and compacts in the background if the log is long. */
+  static async load(name: string, deps: RoomDeps): Promise<Room> {
+    const started = performance.now();
+    const stored = await deps.store.load(name);
+    const doc = new Y.Doc({ gc: true });
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    });
+    const room = new Room(name, deps, doc, stored.snapshotVersion, stored.updates.map((u) => u.id));
+    deps.emit('onLoadDocument', { docName: name, doc, storedUpdates: stored.updates.length, loadMs: performance.now() - started });
+    if (stored.updates.length >= deps.limits.compactAfterUpdates) room.compactSoon();
+    return room;
+  }
+
+  // --- updates: relay at once, store behind -------------------------------------------------------
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.pending.push(update);
+    this.appendedSeq += 1;
+    const message = encodeSyncUpdate(update);
+    for (const peer of this.peers) if (peer !== origin) peer.send(message);
+    this.flushing ??= this.runFlush();
+  };
+
+  /** The sequence number a barrier received now must wait for. */
+  get currentSeq(): number {
+    return this.appendedSeq;
+  }
+
+  /** Resolves once every update applied up to `seq` is durable. */
+  whenStored(seq: number = this.appendedSeq): Promise<void> {
+    if (this.storedSeq >= seq) return Promise.resolve();
+    if (this.closed && !this.flushing) return Promise.reject(new Error(`document ${this.name} is unloaded`));
+    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+  }
+
+  private async runFlush(): Promise<void> {
+    // Let the updates of this event-loop turn join the batch.
+    await new Promise<void>((r) => setImmediate(r));
+    let failures = 0;
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, this.deps.limits.maxBatchUpdates);
+      const merged = batch.length === 1 ? batch[0] : Y.mergeUpdates(batch);
+      const started = performance.now();
+      try {
+        const ids = await this.deps.store.append(this.name, [merged]);
+        this.pending.splice(0, batch.length);
+        this.uncompactedIds.push(...ids);
+        this.storedSeq += batch.length;
+        failures = 0;
+        this.deps.emit('onStored', { docName: this.name, updates: batch.length, bytes: merged.byteLength, ms: performance.now() - started });
+        this.releaseWaiters();
+      } catch (error) {
+        failures += 1;
+        this.deps.emit('onError', { docName: this.name, error, during: 'store' });
+        // Nothing is acknowledged until it is stored: keep retrying with back-off; clients keep their
+        // edits and resend them on reconnect if this process dies meanwhile.
+        if (this.closed && failures > 5) break;
+        await sleep(Math.min(5000, 100 * 2 ** failures));
+      }
+    }
+    this.flushing = null;
+    if (this.uncompactedIds.length >= this.deps.limits.compactAfterUpdates) this.compactSoon();
+  }
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.seq <= this.storedSeq);
+    this.waiters = this.waiters.filter((w) => w.seq > this.storedSeq);
+    for (const w of ready) w.resolve();
+  }
+
+  /** Resolves when everything applied so far is stored. */
+  async flush(): Promise<void> {
+    await this.whenStored(this.appendedSeq);
+  }
+
+  // --- compaction -------------------------------------------------------------------------------
+
+  private compactSoon(): void {
+    if (this.compacting || this.compactionDisabled) return;
+    this.compacting = this.compact().finally(() => {
+      this.compacting = null;
+    });
+  }
+
+  /** Folds the stored log into one snapshot. The snapshot is the in-memory state, which contains every
+   * stored update (they were applied before being stored), so deleting the covered rows loses nothing. */
+  private async compact(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    const covered = this.uncompactedIds.slice();
+    if (covered.length === 0) return;
+    const started = performance.now();
+    const state = Y.encodeStateAsUpdate(this.doc);
+    try {
+      const ok = await this.deps.store.compact(this.name, state, this.snapshotVersion, covered);
+      if (!ok) {
+        // Another process compacted this document: our version is stale. Stop compacting here; the
+        // log keeps growing until the document is reloaded, which is safe.
+        this.compactionDisabled = true;
+        this.deps.emit('onError', { docName: this.name, error: new Error('snapshot version conflict'), during: 'compact' });
+        return;
+      }
+      this.snapshotVersion += 1;
+      this.uncompactedIds.splice(0, covered.length);
+      this.deps.emit('onCompact', { docName: this.name, removedUpdates: covered.length, snapshotBytes: state.byteLength, ms: performance.now() - started });
+    } catch (error) {
+      this.deps.emit('onError', { docName: this.name, error, during: 'compact' });
+    }
+  }
+
+  // --- awareness, coalesced ---------------------------------------------------------------------
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin && this.peers.has(origin as RoomPeer)) {
+      const ids = (origin as RoomPeer).awarenessIds;
+      for (const id of added) ids.add(id);
+      for (const id of removed) ids.delete(id);
+    }
+    for (const id of added) this.awarenessChanged.add(id);
+    for (const id of updated) this.awarenessChanged.add(id);
+    for (const id of removed) this.awarenessChanged.add(id);
+    if (this.awarenessTimer === null && !this.closed) {
+      this.awarenessTimer = setTimeout(this.flushAwareness, this.deps.limits.awarenessFlushMs);
+    }
+  };
+
+  private flushAwareness = (): void => {
+    this.awarenessTimer = null;
+    if (this.awarenessChanged.size === 0) return;
+    const ids = [...this.awarenessChanged];
+    this.awarenessChanged.clear();
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    for (const peer of this.peers) peer.send(message);
+  };
+
+  /** Every known awareness state in one message, or null when there is none. */
+  awarenessSnapshot(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    if (states.size === 0) return null;
+    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
+  }
+
+  // --- peers ------------------------------------------------------------------------------------
+
+  join(peer: RoomPeer): void {
+    this.peers.add(peer);
+  }
+
+  leave(peer: RoomPeer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+  }
+
+  /** Stores what is pending, compacts if anything was stored since the snapshot, and frees the document. */
+  async unload(): Promise<void> {
+    this.closed = true;
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    while (this.flushing || this.compacting) {
+      await this.flushing;
+      await this.compacting;
+    }
+    if (this.uncompactedIds.length > 0 && !this.compactionDisabled) await this.compact();
+    this.doc.off('update', this.onDocUpdate);
+    // Only reached when storage kept failing: those updates were never acknowledged, and their authors
+    // still hold them and resend them on their next connection.
+    const unstored = this.waiters.splice(0);
+    for (const w of unstored) w.reject(new Error(`document ${this.name} unloaded before its updates were stored`));
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
