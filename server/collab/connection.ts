@@ -88,15 +88,18 @@ export class PeerConnection implements RoomPeer {
     }
   }
 
-  /** Changes the access of a live socket and tells the client. */
+  /** Changes the access of a live socket and tells the client. On becoming editable the server asks the
+   * client for what it lacks (sync step 1), so edits refused while read-only are reconciled instead of
+   * leaving the client and the server diverged. */
   setAccess(access: Access): void {
     if (access === this.accessLevel) return;
     this.accessLevel = access;
     this.send(encodeAccess(access));
+    if (access === 'edit' && this.room) this.send(encodeSyncStep1(Y.encodeStateVector(this.room.doc)));
   }
 
   send(message: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close('SLOW_CONSUMER');
       return;

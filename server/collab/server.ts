@@ -136,6 +136,7 @@ function buildCollabServer(options: CollabServerOptions): CollabServer {
     if (socket.destroyed) return;
     // Accepting, then closing with a code, is the only way a browser learns why it was refused.
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined);
       ws.close(CloseCode[name], closeReason[name]);
       setTimeout(() => ws.terminate(), 2000).unref();
     });
