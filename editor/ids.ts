@@ -1,0 +1,91 @@
+// Stable block ids. Every node type in ID_NODE_TYPES carries an `id` that is generated once and then kept
+// through edits, moves and cut-and-paste, so comments and cross-references keep pointing at the same
+// clause. A copy that duplicates an id (copy-paste, concurrent inserts) gets a fresh id on the copy, never
+// on the original: the original is the node whose position maps from where that id was before the change.
+import { EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { Mapping } from 'prosemirror-transform';
+import type { Node } from 'prosemirror-model';
+import { ID_NODE_TYPES } from './schema';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const idTypes = new Set(ID_NODE_TYPES);
+
+/** A fresh random id: a letter then 11 base-36 characters (valid as an HTML id and as a MongoDB key). */
+export function newId(): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = ALPHABET[10 + (bytes[0] % 26)];
+  for (let i = 1; i < bytes.length; i++) s += ALPHABET[bytes[i] % 36];
+  return s;
+}
+
+/** True when nodes of this type carry an id. */
+export function hasIdAttr(typeName: string): boolean {
+  return idTypes.has(typeName);
+}
+
+function idPositions(doc: Node): Map<string, number[]> {
+  const seen = new Map<string, number[]>();
+  doc.descendants((node, pos) => {
+    if (!idTypes.has(node.type.name)) return true;
+    const id = node.attrs.id as string | null;
+    if (id) {
+      const list = seen.get(id);
+      if (list) list.push(pos);
+      else seen.set(id, [pos]);
+    }
+    return true;
+  });
+  return seen;
+}
+
+/**
+ * Returns a transaction giving every id-carrying node without an id a fresh one, and every duplicate but
+ * the original a fresh one, or null when all ids are present and unique. `before` and `mapping` (from
+ * `before.doc` to `state.doc`) identify originals; without them the first occurrence is kept.
+ */
+export function fixIds(state: EditorState, before?: { doc: Node; mapping: Mapping }): Transaction | null {
+  const positions = idPositions(state.doc);
+  const toRenew: number[] = [];
+  state.doc.descendants((node, pos) => {
+    if (idTypes.has(node.type.name) && !node.attrs.id) toRenew.push(pos);
+    return true;
+  });
+  let oldPositions: Map<string, number[]> | null = null;
+  for (const [id, list] of positions) {
+    if (list.length < 2) continue;
+    oldPositions ??= before ? idPositions(before.doc) : new Map();
+    const old = oldPositions.get(id)?.[0];
+    let keep = list[0];
+    if (old !== undefined && before) {
+      const mapped = before.mapping.mapResult(old, 1);
+      if (!mapped.deleted && list.includes(mapped.pos)) keep = mapped.pos;
+    }
+    for (const p of list) if (p !== keep) toRenew.push(p);
+  }
+  if (toRenew.length === 0) return null;
+  const tr = state.tr;
+  for (const pos of toRenew) tr.setNodeAttribute(pos, 'id', newId());
+  return tr.setMeta('addToHistory', false).setMeta(idPluginKey, true);
+}
+
+/** Returns a copy of a document with missing and duplicate ids filled in (first occurrence kept). */
+export function withIds(doc: Node): Node {
+  const tr = fixIds(EditorState.create({ doc }));
+  return tr ? tr.doc : doc;
+}
+
+export const idPluginKey = new PluginKey('tongbiaoIds');
+
+/** Keeps ids present and unique after every change, local or remote. */
+export function idPlugin(): Plugin {
+  return new Plugin({
+    key: idPluginKey,
+    appendTransaction(transactions, oldState, newState) {
+      if (!transactions.some((tr) => tr.docChanged)) return null;
+      const mapping = new Mapping();
+      for (const tr of transactions) mapping.appendMapping(tr.mapping);
+      return fixIds(newState, { doc: oldState.doc, mapping });
+    },
+  });
+}
