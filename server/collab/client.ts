@@ -19,7 +19,9 @@ export interface SaveTracker {
   subscribe(listener: (state: SaveState) => void): () => void;
   /** Called with each acknowledged barrier token (tests use it to learn which edits are durable). */
   onStored(listener: (token: number, status: StoredStatusCode) => void): () => void;
-  /** Sends a barrier now (if connected); returns its token, or null when not connected. */
+  /** Called with each barrier token right after it is sent: the edits made before it are what its answer covers. */
+  onBarrier(listener: (token: number) => void): () => void;
+  /** Sends a barrier now (if connected and synced); returns its token, or null when it could not be sent. */
   barrier(): number | null;
   destroy(): void;
 }
@@ -36,6 +38,7 @@ export function trackSaveState(provider: WebsocketProvider, options: SaveTracker
   const state: SaveState = { saved: true, access: null };
   const listeners = new Set<(s: SaveState) => void>();
   const storedListeners = new Set<(token: number, status: StoredStatusCode) => void>();
+  const barrierListeners = new Set<(token: number) => void>();
   let nextToken = 1;
   let lastSent = 0;
   let lastAnswered = 0;
@@ -53,11 +56,14 @@ export function trackSaveState(provider: WebsocketProvider, options: SaveTracker
 
   const barrier = (): number | null => {
     const ws = provider.ws;
-    if (!provider.wsconnected || !ws || ws.readyState !== 1) return null;
+    // Before 'synced' the edits made offline may not have been sent yet (they go in sync step 2): a
+    // barrier then would be answered without covering them. The 'sync' handler sends one instead.
+    if (!provider.wsconnected || !provider.synced || !ws || ws.readyState !== 1) return null;
     const token = nextToken++;
     ws.send(encodeSaveBarrier(token));
     lastSent = token;
     dirty = false;
+    for (const l of barrierListeners) l(token);
     publish();
     return token;
   };
@@ -107,6 +113,10 @@ export function trackSaveState(provider: WebsocketProvider, options: SaveTracker
       storedListeners.add(listener);
       return () => storedListeners.delete(listener);
     },
+    onBarrier(listener) {
+      barrierListeners.add(listener);
+      return () => barrierListeners.delete(listener);
+    },
     barrier,
     destroy() {
       if (timer !== null) clearTimeout(timer);
@@ -114,6 +124,7 @@ export function trackSaveState(provider: WebsocketProvider, options: SaveTracker
       provider.off('sync', onSync);
       listeners.clear();
       storedListeners.clear();
+      barrierListeners.clear();
     },
   };
 }

@@ -1,0 +1,49 @@
+// Runs Tongbiao's collaboration server alone in this process (for the benchmark and the kill -9 test):
+// http on 127.0.0.1:PORT (0 = any), MongoDB from MONGODB_URI / COLLAB_DB, every `?user=` may edit.
+// Prints one JSON line `{"ready":true,"port":N,"pid":P}` on stdout once listening.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectMongo } from '../../server/infra/mongo';
+import { createCollabServer } from '../../server/collab/server';
+import { collabLimitsSchema } from '../../server/collab/types';
+import { startProbe } from './probe';
+
+async function main(): Promise<void> {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is required');
+  const mongo = await connectMongo(uri, process.env.COLLAB_DB ?? 'collab_bench');
+  const limits = collabLimitsSchema.partial().parse(JSON.parse(process.env.COLLAB_LIMITS ?? '{}'));
+  const collab = createCollabServer({
+    db: mongo.db,
+    limits: { connectionBurstPerAddress: 100_000, connectionsPerSecondPerAddress: 100_000, ...limits },
+    authenticate: (req) => {
+      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
+      return user ? { userId: user, displayName: user } : null;
+    },
+    authorize: () => 'edit',
+  });
+  const server = http.createServer((req, res) => {
+    if (startProbe(req, res, { loadDoc: (name) => collab.getDoc(name) })) return;
+    res.writeHead(404).end();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    process.stdout.write(`${JSON.stringify({ ready: true, port, pid: process.pid })}\n`);
+  });
+  const stop = async (): Promise<void> => {
+    await collab.close();
+    server.close();
+    await mongo.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
