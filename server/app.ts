@@ -1,0 +1,79 @@
+// Builds the Express application: security headers, logging, bounded body parsing, sessions in MongoDB,
+// CSRF protection, the JSON API, the pages, and one error middleware. Only the entry point listens, so
+// tests start the app in-process on port 0.
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { AppDeps } from './app-deps';
+import { createSessionLayer, type SessionLayer } from './auth/session';
+import { resolveSessionSecret } from './auth/session-secret';
+import { ensurePublicityEventIndexes } from './data/publicity-events';
+import { ensureUserIndexes } from './data/users';
+import { resolveLang } from './i18n';
+import { AppError } from './infra/errors';
+import { createApiRouter } from './http/api-routes';
+import { createCsrfProtection } from './http/csrf';
+import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
+import { createPageRouter } from './http/page-routes';
+import { loadPrincipal, requireUser } from './http/principal';
+import { createSignInRateLimit, DEFAULT_SIGN_IN_LIMIT } from './http/rate-limit';
+import { createViews, pageLocals } from './http/views';
+
+/** Largest accepted JSON or form body. Drafts travel over the collaboration socket, not here. */
+export const BODY_LIMIT = '100kb';
+
+export const PUBLIC_DIR = path.resolve(__dirname, '..', 'public');
+
+export interface TongbiaoApp {
+  app: Express;
+  /** For the collaboration server: the session principal of a WebSocket upgrade request. */
+  authenticateRequest: SessionLayer['authenticateRequest'];
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** API writes with a body must be JSON: anything else is refused before parsing (415). */
+const requireJsonBody: express.RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (UNSAFE.has(req.method) && hasBody && !req.is('application/json')) {
+    next(new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '请求内容须为 application/json', en: 'The request body must be application/json' }));
+    return;
+  }
+  next();
+};
+
+export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
+  const { config, db, logger } = deps;
+  await Promise.all([ensureUserIndexes(db), ensurePublicityEventIndexes(db)]);
+  const secret = await resolveSessionSecret(config);
+  const sessions = await createSessionLayer({ db, secret, secureCookie: (config.PUBLIC_URL ?? '').startsWith('https://') });
+  const signInLimiter = createSignInRateLimit(deps.signInRateLimit ?? DEFAULT_SIGN_IN_LIMIT);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const views = createViews(app);
+
+  app.use(helmet());
+  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.use('/api', requireJsonBody);
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(sessions.middleware);
+  app.use(loadPrincipal(db));
+  app.use(resolveLang);
+  app.use(pageLocals);
+  // API calls without a signed-in session have nothing to forge (they are refused with 401 or, for the
+  // sign-in call itself, are JSON-only, which a cross-site form cannot send); forms are always checked.
+  app.use(createCsrfProtection({ exempt: (req) => req.path.startsWith('/api/') && !req.user }));
+
+  app.use('/api', createApiRouter({ db, lifecycle: deps.lifecycle, signInLimiter }));
+  app.use(createPageRouter({ db, lifecycle: deps.lifecycle, signInLimiter, standardLinks: deps.standardLinks }));
+  for (const extend of deps.extensions ?? []) extend({ app, requireUser, views });
+
+  app.use(notFoundHandler);
+  app.use(createErrorMiddleware(logger));
+  return { app, authenticateRequest: sessions.authenticateRequest };
+}

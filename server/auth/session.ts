@@ -1,0 +1,80 @@
+// Sessions in MongoDB (express-session + connect-mongo). FerretDB has no TTL indexes, so expired
+// sessions are removed by connect-mongo's interval sweep (works on MongoDB too) and every read already
+// ignores expired ones. Also reads the session of a WebSocket upgrade request for the collaboration server.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import MongoStore from 'connect-mongo';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Db } from 'mongodb';
+import { findUserById, toPrincipal, type Principal } from '../data/users';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+    /** One message shown once on the next page (post/redirect/get). */
+    flash?: { kind: 'ok' | 'error'; zh: string; en: string };
+  }
+}
+
+export const SESSION_COOKIE = 'tongbiao.sid';
+export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+export interface SessionOptions {
+  db: Db;
+  secret: string;
+  /** Send the cookie only over HTTPS (set when PUBLIC_URL is https). */
+  secureCookie: boolean;
+}
+
+export interface SessionLayer {
+  middleware: RequestHandler;
+  /**
+   * The principal of a raw HTTP request (e.g. a WebSocket upgrade) from its session cookie, with grants
+   * read fresh from the users collection; null when there is no valid session or the user is disabled.
+   */
+  authenticateRequest(req: IncomingMessage): Promise<{ userId: string; displayName: string; grants: Principal['grants'] } | null>;
+}
+
+export async function createSessionLayer(opts: SessionOptions): Promise<SessionLayer> {
+  const collection = opts.db.collection('sessions');
+  await collection.createIndex({ expires: 1 }, { name: 'expires' });
+  const store = MongoStore.create({
+    client: opts.db.client,
+    dbName: opts.db.databaseName,
+    collectionName: 'sessions',
+    ttl: SESSION_TTL_SECONDS,
+    autoRemove: 'interval',
+    autoRemoveInterval: 10,
+    // The session is stored as a JSON string: no `.`/`$` key restrictions apply to its contents.
+    stringify: true,
+  });
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: opts.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookie, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' },
+  }) as unknown as RequestHandler;
+
+  const authenticateRequest: SessionLayer['authenticateRequest'] = async (req) => {
+    // The express-session middleware only needs the cookie header and a response it can wrap; nothing is
+    // written to this stub, so the upgrade socket is untouched. (The ws project's documented pattern.)
+    const withSession = req as IncomingMessage & { session?: { userId?: string } };
+    const stub = {} as ServerResponse;
+    await new Promise<void>((resolve, reject) => {
+      (middleware as unknown as (rq: IncomingMessage, rs: ServerResponse, next: (e?: unknown) => void) => void)(withSession, stub, (e?: unknown) =>
+        e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve(),
+      );
+    });
+    const userId = withSession.session?.userId;
+    if (!userId) return null;
+    const user = await findUserById(opts.db, userId);
+    if (!user || user.disabled) return null;
+    const p = toPrincipal(user);
+    return { userId: p.userId, displayName: p.displayName, grants: p.grants };
+  };
+
+  return { middleware, authenticateRequest };
+}

@@ -1,0 +1,200 @@
+// Server-rendered pages that work without JavaScript: plain forms that POST and redirect (303) to a page
+// that shows the outcome once (flash). Refusals of actions come back as a message on the standard's page.
+import express, { type Request, type Response, type Router } from 'express';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { PROVINCES, STANDARD_KINDS, type StandardRecord } from '../../workflows/domain';
+import type { Action } from '../../workflows/messages';
+import { availableActions } from '../../workflows/permissions';
+import type { LifecycleApi, StandardLink } from '../app-deps';
+import { checkCredentials } from '../auth/sign-in';
+import { listPublicityEvents } from '../data/publicity-events';
+import { findDraftersOf } from '../data/users';
+import { AppError, isAppError } from '../infra/errors';
+import { actionPayloadFromForm, fieldErrors, formFields, lines, proposalFromForm } from './forms';
+import { requireUser, userOf } from './principal';
+import { actionParamsSchema, actionSchemas, listQuerySchema, proposeSchema, publicityEventBodySchema, standardParamsSchema, PUBLICITY_EVENT_KINDS, type AnyActionPayload } from './schemas';
+import { endSession, startSession } from './sign-in-session';
+import { addDrafters, contextOfState, mayManageDrafters, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
+import { listStandardPage, requireStandard } from './standards-read';
+import { parseOrThrow } from './validate';
+
+export interface PageDeps {
+  db: Db;
+  lifecycle: LifecycleApi;
+  signInLimiter: express.RequestHandler;
+  standardLinks?: (standard: StandardRecord) => StandardLink[];
+}
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/standards';
+}
+
+const signInFormSchema = z.strictObject({
+  username: z.string().trim().toLowerCase().min(1).max(40),
+  password: z.string().min(1).max(200),
+  next: z.string().max(500).optional(),
+});
+
+function flash(req: Request, kind: 'ok' | 'error', msg: { zh: string; en: string }): void {
+  req.session.flash = { kind, zh: msg.zh, en: msg.en };
+}
+
+function isProposer(req: Request): boolean {
+  return Boolean(req.user?.grants.some((g) => g.role === 'ecoEnvDepartment' && g.province));
+}
+
+export function createPageRouter(deps: PageDeps): Router {
+  const r = express.Router();
+  const { db, lifecycle } = deps;
+  const ops = { db, lifecycle };
+
+  r.get('/', (_req, res) => res.redirect(303, '/standards'));
+
+  r.get('/sign-in', (req, res) => {
+    if (req.user) {
+      res.redirect(303, safeNext(req.query.next));
+      return;
+    }
+    res.render('sign-in.njk', { next: safeNext(req.query.next), username: '' });
+  });
+
+  r.post('/sign-in', deps.signInLimiter, async (req, res) => {
+    const fields = formFields(req.body);
+    const next = safeNext(fields.next);
+    try {
+      const body = parseOrThrow(signInFormSchema, fields);
+      const user = await checkCredentials(db, body.username, body.password);
+      await startSession(req, user);
+      res.redirect(303, next);
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      res.status(e.status).render('sign-in.njk', { next, username: fields.username ?? '', error: e.toJSON() });
+    }
+  });
+
+  r.post('/sign-out', async (req, res) => {
+    await endSession(req);
+    res.redirect(303, '/sign-in');
+  });
+
+  r.get('/standards', requireUser, async (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, { zh: '查询参数', en: 'query' });
+    const page = await listStandardPage(db, q);
+    const pageUrl = (n: number): string => {
+      const p = new URLSearchParams();
+      if (q.stage) p.set('stage', q.stage);
+      if (q.province) p.set('province', q.province);
+      if (q.q) p.set('q', q.q);
+      p.set('page', String(n));
+      return `/standards?${p.toString()}`;
+    };
+    res.render('standards-list.njk', {
+      page,
+      query: q,
+      prevUrl: page.page > 1 ? pageUrl(page.page - 1) : null,
+      nextUrl: page.page < page.pages ? pageUrl(page.page + 1) : null,
+      canPropose: isProposer(req),
+    });
+  });
+
+  const renderProposeForm = (req: Request, res: Response, status: number, values: Record<string, string>, error?: AppError): void => {
+    res.status(status).render('propose.njk', {
+      values,
+      kinds: STANDARD_KINDS,
+      thisYear: new Date().getFullYear(),
+      error: error?.toJSON(),
+      errors: error ? fieldErrors(error, req.lang ?? 'zh') : {},
+    });
+  };
+
+  r.get('/standards/new', requireUser, (req, res) => {
+    if (!isProposer(req)) throw new AppError('FORBIDDEN', { zh: '只有生态环境部门可以提出立项', en: 'Only an eco-environment department may propose a standard' });
+    renderProposeForm(req, res, 200, {});
+  });
+
+  r.post('/standards', requireUser, async (req, res) => {
+    const fields = formFields(req.body);
+    try {
+      const body = parseOrThrow(proposeSchema, proposalFromForm(fields));
+      const record = await proposeStandard(ops, userOf(req), body);
+      flash(req, 'ok', { zh: '已提出立项，等待三地市场监督管理局审核', en: 'Proposed; waiting for the three market regulation bureaus' });
+      res.redirect(303, `/standards/${record._id}`);
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500 || e.status === 401) throw e;
+      renderProposeForm(req, res, e.status, fields, e);
+    }
+  });
+
+  r.get('/standards/:id', requireUser, async (req, res) => {
+    const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
+    const standard = await requireStandard(db, id);
+    const user = userOf(req);
+    const [state, timeline, drafters, events] = await Promise.all([
+      lifecycle.state(id),
+      lifecycle.timeline(id),
+      findDraftersOf(db, id),
+      listPublicityEvents(db, id),
+    ]);
+    const actions = availableActions(user.grants, contextOfState(standard, state));
+    res.render('standard.njk', {
+      standard,
+      state,
+      timeline,
+      drafters,
+      events,
+      actions,
+      eventKinds: PUBLICITY_EVENT_KINDS,
+      provinces: PROVINCES,
+      canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
+      links: deps.standardLinks?.(standard) ?? [],
+      today: new Date().toISOString().slice(0, 10),
+      thisYear: new Date().getFullYear(),
+    });
+  });
+
+  // Refusals of the posts below come back to the standard's page as a message (post/redirect/get).
+  const backToStandard = async (req: Request, res: Response, id: string, run: () => Promise<{ zh: string; en: string }>): Promise<void> => {
+    try {
+      flash(req, 'ok', await run());
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500 || e.status === 401) throw e;
+      flash(req, 'error', e.messages);
+    }
+    res.redirect(303, `/standards/${encodeURIComponent(id)}`);
+  };
+
+  r.post('/standards/:id/actions/:action', requireUser, async (req, res) => {
+    const { id, action } = parseOrThrow(actionParamsSchema, req.params, { zh: '路径参数', en: 'path' });
+    const fields = formFields(req.body);
+    await backToStandard(req, res, id, async () => {
+      const payload = parseOrThrow(actionSchemas[action as Action], actionPayloadFromForm(action, fields)) as AnyActionPayload;
+      await performAction(ops, userOf(req), id, action, payload);
+      return { zh: '操作已完成', en: 'Done' };
+    });
+  });
+
+  r.post('/standards/:id/drafters', requireUser, async (req, res) => {
+    const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
+    const fields = formFields(req.body);
+    await backToStandard(req, res, id, async () => {
+      const usernames = lines(fields.usernames).map((u) => u.toLowerCase());
+      if (usernames.length === 0) throw new AppError('VALIDATION_FAILED', { zh: '请填写至少一个用户名', en: 'Enter at least one username' });
+      const added = await addDrafters(ops, userOf(req), id, usernames);
+      return { zh: `已添加起草组成员：${added.join('、')}`, en: `Drafters added: ${added.join(', ')}` };
+    });
+  });
+
+  r.post('/standards/:id/publicity-events', requireUser, async (req, res) => {
+    const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
+    const fields = formFields(req.body);
+    await backToStandard(req, res, id, async () => {
+      const body = parseOrThrow(publicityEventBodySchema, fields);
+      await recordPublicityEvent(ops, userOf(req), id, body);
+      return { zh: '已登记宣贯活动', en: 'Publicity event recorded' };
+    });
+  });
+
+  return r;
+}

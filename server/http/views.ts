@@ -1,0 +1,69 @@
+// The nunjucks environment for server-rendered pages (templates/, autoescape on) and the values every
+// page gets: language, translator, signed-in user, CSRF token, one-time flash message, labels.
+import path from 'node:path';
+import type { Express, RequestHandler } from 'express';
+import nunjucks from 'nunjucks';
+import { PROVINCES, PROVINCE_INFO, ROLE_LABELS, STAGE_LABELS, STANDARD_KIND_LABELS, EXECUTIVE_COMMITTEE } from '../../workflows/domain';
+import { ACTION_LABELS, OPTION_LABELS, createTranslator } from '../i18n';
+import { csrfTokenOf } from './csrf';
+
+export const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
+
+const CHINA_TIME = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** `2026-11-29 21:30` in China time; empty for nothing. */
+export function formatChinaTime(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '';
+  const d = v instanceof Date ? v : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? String(v) : CHINA_TIME.format(d);
+}
+
+export function createViews(app: Express, opts: { watch?: boolean } = {}): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATES_DIR, { noCache: Boolean(opts.watch) }), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
+  env.addFilter('chinaTime', formatChinaTime);
+  env.addGlobal('PROVINCES', PROVINCES);
+  env.addGlobal('PROVINCE_INFO', PROVINCE_INFO);
+  env.addGlobal('STAGE_LABELS', STAGE_LABELS);
+  env.addGlobal('ROLE_LABELS', ROLE_LABELS);
+  env.addGlobal('KIND_LABELS', STANDARD_KIND_LABELS);
+  env.addGlobal('ACTION_LABELS', ACTION_LABELS);
+  env.addGlobal('OPTION_LABELS', OPTION_LABELS);
+  env.addGlobal('EXECUTIVE_COMMITTEE', EXECUTIVE_COMMITTEE);
+  env.express(app);
+  app.set('view engine', 'njk');
+  return env;
+}
+
+function withLang(url: string, lang: string): string {
+  const u = new URL(url, 'http://x');
+  u.searchParams.set('lang', lang);
+  return u.pathname + u.search;
+}
+
+/** Page locals; the CSRF token is created only when a session exists or the page has a form. */
+export const pageLocals: RequestHandler = (req, res, next) => {
+  const tr = createTranslator(req.lang ?? 'zh');
+  res.locals.lang = tr.lang;
+  res.locals.htmlLang = tr.lang === 'zh' ? 'zh-CN' : 'en';
+  res.locals.t = tr.t;
+  res.locals.pick = tr.pick;
+  res.locals.user = req.user;
+  res.locals.currentPath = req.originalUrl;
+  res.locals.otherLangUrl = withLang(req.originalUrl, tr.lang === 'zh' ? 'en' : 'zh');
+  res.locals.csrfToken = () => csrfTokenOf(req);
+  if (req.session?.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
+  next();
+};
