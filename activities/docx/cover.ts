@@ -1,96 +1,103 @@
 // The cover page (spec §4.3, §5, §6; checklist 24–28, 36, 43): ICS/CCS and the 备案号 slot top left, the
 // code mark and the number(s) top right, the banner over the upper rule, the title block, and at the
 // bottom the dates over the lower rule and the issuing bodies. The cover is its own section with no
-// header, footer or page number. Its bottom block is an absolutely positioned frame so it sits at the
-// same place whatever the length of the title.
-import { AlignmentType, BorderStyle, FrameAnchorType, Paragraph, TabStopType, TextRun, type IFrameOptions } from 'docx';
+// header, footer or page number. Its blocks sit in a borderless table of exact-height rows so the rules
+// and the dates stay at the same place whatever the length of the title (frames move in LibreOffice).
+import { AlignmentType, BorderStyle, HeightRule, Paragraph, Table, TableCell, TableRow, TabStopType, TextRun, VerticalAlignTable, WidthType } from 'docx';
 import type { StandardRecord } from '../../workflows/domain';
 import { coverDate, STAGE_LABEL_ZH, type DraftStage, type EditionInfo } from './edition';
 import { STYLE } from './styles';
 import { FONT, mm } from './typography';
 
 const rule = { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 } as const;
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } as const;
 const BLOCK_WIDTH = mm(170);
+/** Heights of the cover rows: the upper rule lands at 75 mm, the lower rule under the dates at about 250 mm. */
+const TOP_BLOCK_MM = 53;
+const BANNER_MM = 12;
+const TITLE_BLOCK_MM = 162;
+const DATES_MM = 9;
 
-function bottomFrame(y: number): IFrameOptions {
-  return {
-    type: 'absolute',
-    position: { x: mm(25), y },
-    width: BLOCK_WIDTH,
-    anchor: { horizontal: FrameAnchorType.PAGE, vertical: FrameAnchorType.PAGE },
-  };
+/** The request printed on draft covers (checklist 43). */
+export const PATENT_REQUEST = '在提交反馈意见时，请将您知道的相关专利连同支持性文件一并附上。';
+
+/** Exact-height, borderless rows keep the rules and the bottom block at fixed places whatever the title's length. */
+function fixedRow(heightMm: number, children: Paragraph[], bottomRule = false): TableRow {
+  return new TableRow({
+    height: { value: mm(heightMm), rule: HeightRule.EXACT },
+    children: [
+      new TableCell({
+        width: { size: BLOCK_WIDTH, type: WidthType.DXA },
+        verticalAlign: bottomRule ? VerticalAlignTable.BOTTOM : VerticalAlignTable.TOP,
+        borders: { top: NONE, left: NONE, right: NONE, bottom: bottomRule ? rule : NONE },
+        margins: { left: 0, right: 0, top: 0, bottom: 0 },
+        children,
+      }),
+    ],
+  });
 }
 
-/** The paragraphs of the cover. */
-export function coverParagraphs(record: StandardRecord, info: EditionInfo, stage?: DraftStage, completedOn?: string): Paragraph[] {
-  const out: Paragraph[] = [
+/** The content of the cover section. */
+export function coverChildren(record: StandardRecord, info: EditionInfo, stage?: DraftStage, completedOn?: string): (Paragraph | Table)[] {
+  const top: Paragraph[] = [
     new Paragraph({ style: STYLE.coverCodes, children: [new TextRun(`ICS ${record.ics ?? ''}`.trimEnd())] }),
     new Paragraph({ style: STYLE.coverCodes, children: [new TextRun(`CCS ${record.ccs ?? ''}`.trimEnd())] }),
     // The 备案号 slot is kept and left blank: filing happens after publication (spec §5).
     new Paragraph({ style: STYLE.coverCodes, children: [] }),
-  ];
-  out.push(
     new Paragraph({
       alignment: AlignmentType.RIGHT,
-      spacing: { before: 120 },
       children: info.mark ? [new TextRun({ text: info.mark, bold: true, size: 96, font: { ascii: FONT.latin, hAnsi: FONT.latin, eastAsia: FONT.hei } })] : [],
     }),
-  );
+  ];
   for (const [i, n] of info.numbers.entries()) {
-    out.push(new Paragraph({ style: STYLE.documentNumber, children: [new TextRun(`${n}${i < info.numbers.length - 1 ? '、' : ''}`)] }));
+    top.push(new Paragraph({ style: STYLE.documentNumber, children: [new TextRun(`${n}${i < info.numbers.length - 1 ? '、' : ''}`)] }));
   }
   if (record.replaces && record.replaces.length > 0) {
-    out.push(new Paragraph({ alignment: AlignmentType.RIGHT, style: STYLE.coverCodes, children: [new TextRun(`代替 ${record.replaces.join('、')}`)] }));
+    top.push(new Paragraph({ style: STYLE.coverCodes, alignment: AlignmentType.RIGHT, children: [new TextRun(`代替 ${record.replaces.join('、')}`)] }));
   }
-  out.push(
-    new Paragraph({
-      style: STYLE.coverBanner,
-      spacing: { before: 360, after: 0 },
-      border: { bottom: rule },
-      children: [new TextRun(info.banner)],
-    }),
+  const banner = [new Paragraph({ style: STYLE.coverBanner, children: [new TextRun(info.banner)] })];
+  const title: Paragraph[] = [
     new Paragraph({ style: STYLE.documentTitle, spacing: { before: mm(30) }, children: [new TextRun(record.titleZh)] }),
     new Paragraph({ style: STYLE.coverEnglishTitle, children: [new TextRun(record.titleEn)] }),
-  );
+  ];
   if (stage) {
-    out.push(new Paragraph({ style: STYLE.coverStage, children: [new TextRun(STAGE_LABEL_ZH[stage])] }));
-    out.push(new Paragraph({ style: STYLE.coverStage, spacing: { before: 120 }, children: [new TextRun({ text: `本稿完成日期：${coverDate(completedOn)}`, size: 21 })] }));
-    out.push(
+    title.push(
+      new Paragraph({ style: STYLE.coverStage, children: [new TextRun(STAGE_LABEL_ZH[stage])] }),
+      new Paragraph({ style: STYLE.coverStage, spacing: { before: 120 }, children: [new TextRun({ text: `本稿完成日期：${coverDate(completedOn)}`, size: 21 })] }),
       new Paragraph({
-        alignment: AlignmentType.LEFT,
         spacing: { before: 480 },
-        indent: { left: mm(20), right: mm(20) },
+        indent: { left: mm(25), right: mm(25) },
         border: { top: rule, bottom: rule, left: rule, right: rule },
-        children: [new TextRun({ text: '在提交反馈意见时，请将您知道的相关专利连同支持性文件一并附上。', size: 21, font: { ascii: FONT.latin, hAnsi: FONT.latin, eastAsia: FONT.song } })],
+        children: [new TextRun({ text: PATENT_REQUEST, size: 21, font: { ascii: FONT.latin, hAnsi: FONT.latin, eastAsia: FONT.song } })],
       }),
     );
   }
-  const frame = bottomFrame(mm(info.issuerLines.length > 1 ? 240 : 248));
-  out.push(
-    new Paragraph({
-      style: STYLE.coverDates,
-      frame,
-      tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
-      border: { bottom: rule },
-      children: [new TextRun(`${coverDate(record.releaseDate)}发布`), new TextRun({ text: `\t${coverDate(record.implementationDate)}实施` })],
-    }),
-  );
-  if (info.issuerLines.length === 1) {
-    out.push(new Paragraph({ style: STYLE.coverIssuer, frame, spacing: { before: 160 }, children: [new TextRun(`${info.issuerLines[0]}\u3000\u3000${info.issuerVerb}`)] }));
-  } else {
-    const middle = Math.floor(info.issuerLines.length / 2);
-    for (const [i, line] of info.issuerLines.entries()) {
-      out.push(
-        new Paragraph({
-          style: STYLE.coverIssuer,
-          frame,
-          alignment: AlignmentType.LEFT,
-          spacing: { before: i === 0 ? 160 : 0 },
-          tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
-          children: [new TextRun({ text: line, size: 28 }), ...(i === middle ? [new TextRun({ text: `\t${info.issuerVerb}`, size: 28 })] : [])],
-        }),
-      );
-    }
-  }
-  return out;
+  // Drafts carry placeholder dates: release and implementation are fixed only at approval.
+  const release = stage ? undefined : record.releaseDate;
+  const implementation = stage ? undefined : record.implementationDate;
+  const dates = new Paragraph({
+    style: STYLE.coverDates,
+    tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
+    children: [new TextRun(`${coverDate(release)}发布`), new TextRun(`\t${coverDate(implementation)}实施`)],
+  });
+  const issuer: Paragraph[] =
+    info.issuerLines.length === 1
+      ? [new Paragraph({ style: STYLE.coverIssuer, spacing: { before: 200 }, children: [new TextRun(`${info.issuerLines[0]}\u3000\u3000${info.issuerVerb}`)] })]
+      : info.issuerLines.map(
+          (line, i) =>
+            new Paragraph({
+              style: STYLE.coverIssuer,
+              alignment: AlignmentType.LEFT,
+              spacing: { before: i === 0 ? 200 : 0 },
+              tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
+              children: [new TextRun({ text: line, size: 28 }), ...(i === Math.floor(info.issuerLines.length / 2) ? [new TextRun({ text: `\t${info.issuerVerb}`, size: 28 })] : [])],
+            }),
+        );
+  const layout = new Table({
+    width: { size: BLOCK_WIDTH, type: WidthType.DXA },
+    columnWidths: [BLOCK_WIDTH],
+    borders: { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE },
+    rows: [fixedRow(TOP_BLOCK_MM, top), fixedRow(BANNER_MM, banner, true), fixedRow(TITLE_BLOCK_MM, title), fixedRow(DATES_MM, [dates], true)],
+  });
+  return [layout, ...issuer];
 }

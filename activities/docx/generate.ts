@@ -3,22 +3,22 @@
 // packing: the same input gives the same bytes. The body XML is the same for all four editions; only the
 // cover and the header line differ (checklist 42).
 import {
-  Document, Footer, Header, NumberFormat, Packer, PageNumber, Paragraph, SectionType, StyleLevel, TableOfContents, TextRun,
+  Document, Footer, Header, NumberFormat, Packer, PageNumber, Paragraph, SectionType, TextRun,
   DocumentGridType, type FileChild, type ISectionOptions,
 } from 'docx';
-import { estimatePageNumbersWith } from 'docx/layout';
 import type { StandardRecord } from '../../workflows/domain';
 import type { DocJSON, NodeJSON } from '../../editor/types';
 import { computeNumbering } from '../../editor/numbering';
 import { createContext, endLine, renderIntroduction, renderTopLevel, SPACED_TITLES, type ImageMap } from './body';
-import { coverParagraphs } from './cover';
+import { coverChildren } from './cover';
 import { editionInfo, type DraftStage, type EditionName } from './edition';
 import { forewordLines, type ForewordLine } from './foreword';
 import { plainText } from './inline';
 import { decodeDataUrl, type ImageData } from './images';
 import { addAnnexLevelRestarts, listReference, numberingOptions } from './numbering';
-import { STYLE, stylesOptions, TOC_STYLES } from './styles';
-import { PAGE } from './typography';
+import { STYLE, stylesOptions } from './styles';
+import { tableOfContents, tocEntries } from './toc';
+import { mm, PAGE } from './typography';
 
 export type ProgressPhase = 'prepare' | 'cover' | 'frontMatter' | 'body' | 'pack' | 'done';
 export type ProgressCallback = (fraction: number, phase: ProgressPhase) => void;
@@ -34,11 +34,6 @@ export interface GenerateOptions {
   onProgress?: ProgressCallback;
   /** Loads figure images that are not data URLs (e.g. uploads); missing images print as a framed placeholder. */
   resolveImage?: (src: string) => Promise<ImageData | null>;
-  /**
-   * Work out the page numbers of the 目次 while generating, so every reader (LibreOffice included, which
-   * does not update fields on opening) shows them. Default true.
-   */
-  estimatePages?: boolean;
 }
 
 const margins = { ...PAGE.margin };
@@ -110,9 +105,9 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
 
   const cover: ISectionOptions = {
     properties: {
-      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: 567, bottom: 1021, left: 1418, right: 1134, header: 0, footer: 0, gutter: 0 } },
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: mm(10), bottom: 1021, left: mm(25), right: mm(15), header: 0, footer: 0, gutter: 0 } },
     },
-    children: coverParagraphs(record, info, opts.stageLabel, opts.completedOn),
+    children: coverChildren(record, info, opts.stageLabel, opts.completedOn),
   };
 
   progress(0.1, 'frontMatter');
@@ -121,10 +116,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
   const introduction = top.find((n) => n.type === 'introduction');
   const front: FileChild[] = [
     new Paragraph({ style: STYLE.tocTitle, children: [new TextRun(SPACED_TITLES.toc)] }),
-    new TableOfContents('目次', {
-      hyperlink: true,
-      stylesWithLevels: TOC_STYLES.map((s) => new StyleLevel(s.styleName, s.level)),
-    }),
+    tableOfContents(tocEntries(body, numbering)),
     new Paragraph({ style: STYLE.frontTitle, pageBreakBefore: true, children: [new TextRun(SPACED_TITLES.foreword)] }),
     ...forewordParagraphs(forewordLines(record, bodyForewordLines(foreword))),
   ];
@@ -148,7 +140,6 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
     defaultTabStop: 420,
     styles: stylesOptions(),
     numbering: numberingOptions(),
-    ...(opts.estimatePages === false ? {} : { pageNumbers: estimatePageNumbersWith({ guess: true }) }),
     sections: [
       cover,
       { properties: pageSetup({ start: 1, formatType: NumberFormat.UPPER_ROMAN }), ...headersFor(info.headerText), children: front },
