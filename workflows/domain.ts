@@ -1,5 +1,6 @@
 // The vocabulary of Tongbiao shared by workflows, activities, the server and the document generator:
 // provinces, stages, roles, the standard record. Pure data and types only (workflow-safe).
+import type { StageStep } from './messages';
 
 export const PROVINCES = ['SH', 'JS', 'ZJ'] as const;
 export type Province = (typeof PROVINCES)[number];
@@ -185,6 +186,18 @@ export interface StandardRecord {
   workflowId: string;
   /** When this standard is a revision of another. */
   revisionOf?: string;
+  /** Projection of the lifecycle (written by the `recordTransition` activity, never by hand). */
+  step?: StageStep;
+  /** The lifecycle's transition counter this projection reflects; the projection only moves forward. */
+  revision?: number;
+  /** Provinces whose decision the current step waits for (for lists: "waiting for 苏"). */
+  pendingProvinces?: Province[];
+  /** Why a terminal stage was reached: withdrawal reason, `rejected by JS: …`, or abolition reason. */
+  endReason?: string;
+  /** Set when an initiation was rejected (the standard ends in `withdrawn`). */
+  rejectedBy?: Province;
+  /** Id of the standard created by a 复审 "revise" decision. */
+  revisedBy?: string;
 }
 
 /** The business-derived workflow id of a standard's lifecycle. */

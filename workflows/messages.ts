@@ -30,6 +30,13 @@ export interface LifecycleInput {
   leadProvince: Province;
   proposedBy: Actor;
   durations: LifecycleDurations;
+  /** Mandatory (DBxx) or recommended (DBxx/T): numbers must match. Unset = not checked. */
+  mandatory?: boolean;
+  /**
+   * Upsert the TongbiaoStage / TongbiaoPendingProvinces search attributes (default true). Only the
+   * time-skipping test server, which has no custom search attributes registered, turns this off.
+   */
+  searchAttributes?: boolean;
 }
 
 /** Sub-state within a stage, where the stage has steps. */
@@ -75,6 +82,17 @@ export interface LifecycleState {
   reviewOutcome?: 'passed' | 'passedWithChanges';
   /** Monotonic count of transitions; the server waits for it to change to know an action is visible. */
   revision: number;
+  /** Why a terminal stage was reached (withdrawal reason, `rejected by JS: …`, abolition reason). */
+  endReason?: string;
+  /**
+   * A rejected initiation ends the standard in stage `withdrawn` (no separate stage: the standard is off
+   * the books either way); this names the bureau that rejected it.
+   */
+  rejectedBy?: Province;
+  /** Id of the standard created by a 复审 "revise" decision (its own lifecycle, a child workflow). */
+  revisedBy?: string;
+  /** Provinces whose decision the current step still waits for. */
+  pendingProvinces: Province[];
 }
 
 // ---- Updates (human actions). Each returns the new state; validators refuse with a clear message. ----

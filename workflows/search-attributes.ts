@@ -7,3 +7,9 @@ export const SEARCH_ATTRIBUTES = {
   /** Provinces (SH, JS, ZJ) whose decision the current stage still waits for. */
   TongbiaoPendingProvinces: 'KeywordList',
 } as const;
+
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Typed keys for upserting from the workflow and for starting it with initial values. */
+export const STAGE_SEARCH_ATTRIBUTE = defineSearchAttributeKey('TongbiaoStage', SearchAttributeType.KEYWORD);
+export const PENDING_PROVINCES_SEARCH_ATTRIBUTE = defineSearchAttributeKey('TongbiaoPendingProvinces', SearchAttributeType.KEYWORD_LIST);

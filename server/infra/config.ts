@@ -41,6 +41,15 @@ export const configSchema = z.object({
   SESSION_SECRET: optionalString,
   /** SMTP for outcome notices to commenters; the outbox is kept in MongoDB either way. */
   SMTP_URL: optionalString,
+  /**
+   * Lifecycle durations in days (fractions allowed, so a demo can run in seconds: 0.0001 d ≈ 8.6 s).
+   * Defaults: 征求意见 30 days, reminders every 7 days, 备案 reminder 60 days after release, 复审 due
+   * 5 years (1825 days) after the standard comes into force. Shorter comment periods are for demos and tests.
+   */
+  COMMENT_PERIOD_DAYS: z.coerce.number().positive().default(30),
+  REMINDER_INTERVAL_DAYS: z.coerce.number().positive().default(7),
+  FILING_REMINDER_DAYS: z.coerce.number().positive().default(60),
+  REVIEW_INTERVAL_DAYS: z.coerce.number().positive().max(1826, 'at most 5 years').default(1825),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
   message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',

@@ -1,0 +1,134 @@
+// The lifecycle's own activities: write each transition to the audit log and the projection, reserve and
+// release local-standard numbers, count comments still lacking a disposition, record notifications and
+// create the record of a revision. Dependencies come through the factory; every activity is idempotent.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from 'mongodb';
+import type { Logger } from '../../server/infra/logger';
+import { appendAudit } from '../../server/data/audit';
+import { recordNotification } from '../../server/data/notifications';
+import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../../server/data/numbers';
+import { applyProjection, getStandard, standardsCollection } from '../../server/data/standards';
+import { PROVINCE_INFO, PROVINCES, lifecycleWorkflowId, parseStandardNumber, type StandardRecord } from '../../workflows/domain';
+import type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
+
+export type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
+
+/** The public-comments helper owns `comments`; this is the contract: pending + visible = lacks a disposition. */
+export const COMMENTS = 'comments';
+
+export interface LifecycleActivityDeps {
+  db: Db;
+  logger: Logger;
+}
+
+export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps) {
+  return {
+    /** Appends the audit entry and moves the projection forward; both keyed by (standardId, revision). */
+    async recordTransition(t: TransitionInput): Promise<void> {
+      await appendAudit(db, {
+        standardId: t.standardId,
+        revision: t.revision,
+        at: t.at,
+        actor: t.actor,
+        fromStage: t.fromStage,
+        toStage: t.toStage,
+        step: t.step,
+        action: t.action,
+        reason: t.reason,
+      });
+      await applyProjection(db, t.standardId, t.projection);
+    },
+
+    /** Reserves a province's number; a number another standard holds fails with DUPLICATE_NUMBER. */
+    async reserveNumber(r: ReserveNumberInput): Promise<void> {
+      const parsed = parseStandardNumber(r.number);
+      if (!parsed || parsed.dbCode !== PROVINCE_INFO[r.province].dbCode) {
+        throw ApplicationFailure.nonRetryable(`Malformed number ${r.number}`, 'VALIDATION_FAILED', { zh: `编号格式不正确：${r.number}`, en: `Malformed number: ${r.number}` });
+      }
+      const res = await reserveNumberRecord(db, {
+        province: r.province,
+        year: parsed.year,
+        sequence: parsed.sequence,
+        number: r.number,
+        standardId: r.standardId,
+        reservedAt: new Date().toISOString(),
+      });
+      if (!res.ok) {
+        logger.info({ standardId: r.standardId, number: r.number, heldBy: res.heldBy }, 'duplicate number refused');
+        throw ApplicationFailure.nonRetryable(`Number ${r.number} is already assigned`, 'DUPLICATE_NUMBER', {
+          zh: `编号 ${r.number} 已被其他标准使用（同一省份同一年份编号不得重复）`,
+          en: `Number ${r.number} is already assigned to another standard (numbers are unique per province and year)`,
+        });
+      }
+    },
+
+    async releaseNumberReservations({ standardId }: { standardId: string }): Promise<number> {
+      return releaseReservations(db, standardId);
+    },
+
+    async confirmNumbers({ standardId }: { standardId: string }): Promise<void> {
+      await markNumbersPublished(db, standardId);
+    },
+
+    /** Comments on the standard that are visible and still pending a disposition. */
+    async countUndisposedComments({ standardId }: { standardId: string }): Promise<number> {
+      return db.collection(COMMENTS).countDocuments({ standardId, status: 'pending', moderation: 'visible' });
+    },
+
+    async notify(n: NotifyInput): Promise<void> {
+      const { id, ...rest } = n;
+      await recordNotification(db, { _id: id, ...rest });
+    },
+
+    /** Creates the record of a revision (idempotent: a retry finds it already there). */
+    async createRevisionRecord(r: CreateRevisionInput): Promise<void> {
+      const parent = await getStandard(db, r.parentId);
+      if (!parent) throw ApplicationFailure.nonRetryable(`No standard ${r.parentId}`, 'NOT_FOUND');
+      const replaces = PROVINCES.map((p) => parent.provinces[p]?.number).filter((n): n is string => Boolean(n));
+      const record: StandardRecord = {
+        _id: r.newId,
+        titleZh: parent.titleZh,
+        titleEn: parent.titleEn,
+        kind: parent.kind,
+        mandatory: parent.mandatory,
+        field: parent.field,
+        scope: parent.scope,
+        leadProvince: parent.leadProvince,
+        leadUnits: parent.leadUnits,
+        participatingUnits: parent.participatingUnits,
+        plannedYear: Number(r.at.slice(0, 4)),
+        ...(parent.ics ? { ics: parent.ics } : {}),
+        ...(parent.ccs ? { ccs: parent.ccs } : {}),
+        ...(parent.proposer ? { proposer: parent.proposer } : {}),
+        ...(parent.technicalCommittee ? { technicalCommittee: parent.technicalCommittee } : {}),
+        draftingUnits: parent.draftingUnits,
+        drafters: parent.drafters,
+        replaces,
+        stage: 'initiation',
+        step: 'awaitingDecisions',
+        provinces: { SH: { decision: 'pending' }, JS: { decision: 'pending' }, ZJ: { decision: 'pending' } },
+        pendingProvinces: ['SH', 'JS', 'ZJ'],
+        revision: 0,
+        createdAt: r.at,
+        createdBy: r.actor.userId,
+        updatedAt: r.at,
+        workflowId: lifecycleWorkflowId(r.newId),
+        revisionOf: r.parentId,
+      };
+      await standardsCollection(db).updateOne({ _id: r.newId }, { $setOnInsert: record }, { upsert: true });
+      await appendAudit(db, {
+        standardId: r.newId,
+        revision: 0,
+        at: r.at,
+        actor: r.actor,
+        fromStage: null,
+        toStage: 'initiation',
+        step: 'awaitingDecisions',
+        action: 'propose',
+        reason: r.reason,
+      });
+    },
+  };
+}
+
+export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;

@@ -1,0 +1,56 @@
+// Seams where later issues plug into the lifecycle: freezing named versions (activities/versions), the
+// release documents (the DOCX generator) and the collaboration server's permission re-check. The workflow
+// calls these activities by name; the worker registers the real implementation when it is present and,
+// until then, one that says plainly that the capability is missing (see unavailable-seams.ts) — the
+// lifecycle never pretends a version was frozen or a document exists.
+import type { Actor } from '../../workflows/domain';
+
+/** The version kinds the lifecycle freezes at stage changes. */
+export type FrozenVersionKind = 'draftForComment' | 'draftForReview' | 'draftForApproval' | 'published';
+
+export interface FreezeVersionInput {
+  standardId: string;
+  kind: FrozenVersionKind;
+  /** Who caused the freeze (the submitter, or for `published` the actor whose decision completed approval). */
+  actor: Actor;
+}
+
+export interface FreezeVersionResult {
+  /** Id of the stored named version; only ids cross the Temporal boundary. */
+  versionId: string;
+}
+
+/** Implemented by `createVersionActivities({ db, collab })` in activities/versions/. */
+export interface VersionActivities {
+  freezeVersion(input: FreezeVersionInput): Promise<FreezeVersionResult>;
+}
+
+export interface GenerateReleaseDocumentsInput {
+  standardId: string;
+}
+
+export interface GenerateReleaseDocumentsResult {
+  /** Ids of the stored documents (the three province editions and the disposition table). Never empty. */
+  documentIds: string[];
+}
+
+/**
+ * Implemented by the DOCX generator. Must be idempotent per standard (a retry returns the same ids) and
+ * throw when it cannot produce every document: release does not complete without them.
+ */
+export interface ReleaseDocumentActivities {
+  generateReleaseDocuments(input: GenerateReleaseDocumentsInput): Promise<GenerateReleaseDocumentsResult>;
+}
+
+/** Implemented by the collaboration server: re-check the permissions of open editing sessions. */
+export interface CollabActivities {
+  refreshCollabPermissions(input: { standardId: string }): Promise<void>;
+}
+
+export type SeamActivities = VersionActivities & ReleaseDocumentActivities & CollabActivities;
+
+/** Failure types the seams' stand-ins throw; the workflow records a notification and carries on or parks. */
+export const SEAM_UNAVAILABLE = {
+  versions: 'VERSIONS_UNAVAILABLE',
+  releaseDocuments: 'RELEASE_DOCUMENTS_UNAVAILABLE',
+} as const;

@@ -1,0 +1,44 @@
+// Inputs of the lifecycle activities (type-only; the workflow imports these as types).
+import type { Actor, Province } from '../../workflows/domain';
+import type { LifecycleProjection } from '../../server/data/standards';
+import type { NotificationRecipient, NotificationKind } from '../../server/data/notifications';
+import type { Stage } from '../../workflows/domain';
+import type { StageStep } from '../../workflows/messages';
+
+export interface TransitionInput {
+  standardId: string;
+  revision: number;
+  at: string;
+  actor: Actor | null;
+  fromStage: Stage | null;
+  toStage: Stage;
+  step: StageStep;
+  action: string;
+  reason?: string;
+  projection: LifecycleProjection;
+}
+
+export interface ReserveNumberInput {
+  standardId: string;
+  province: Province;
+  number: string;
+}
+
+export interface NotifyInput {
+  id: string;
+  standardId: string;
+  kind: NotificationKind;
+  action?: string;
+  recipients: NotificationRecipient[];
+  messageZh: string;
+  messageEn: string;
+  at: string;
+}
+
+export interface CreateRevisionInput {
+  parentId: string;
+  newId: string;
+  actor: Actor;
+  at: string;
+  reason: string;
+}

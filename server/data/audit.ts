@@ -1,0 +1,59 @@
+// The append-only audit log of lifecycle transitions (`audit_log`): who, when, with which role, from which
+// stage to which, the step, the action and the reason. Entries are keyed by (standardId, revision), so a
+// retried activity never writes a second entry; nothing here updates or deletes an entry.
+import type { Db } from 'mongodb';
+import type { Actor, Role, Stage } from '../../workflows/domain';
+import type { StageStep } from '../../workflows/messages';
+
+export const AUDIT_LOG = 'audit_log';
+
+export interface AuditEntry {
+  /** `<standardId>:<revision>`. */
+  _id: string;
+  standardId: string;
+  revision: number;
+  at: string;
+  /** Null for transitions the lifecycle makes by itself (a timer fired). */
+  actor: Actor | null;
+  role: Role | null;
+  fromStage: Stage | null;
+  toStage: Stage;
+  step: StageStep;
+  action: string;
+  reason?: string;
+}
+
+export function auditId(standardId: string, revision: number): string {
+  return `${standardId}:${revision}`;
+}
+
+export async function ensureAuditIndexes(db: Db): Promise<void> {
+  await db.collection<AuditEntry>(AUDIT_LOG).createIndex({ standardId: 1, at: 1 }, { name: 'standardId_at' });
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: number }).code === 11000;
+}
+
+/** Appends the entry; returns false when an entry for that revision already exists (a retry). */
+export async function appendAudit(db: Db, entry: Omit<AuditEntry, '_id' | 'role'>): Promise<boolean> {
+  const doc: AuditEntry = { _id: auditId(entry.standardId, entry.revision), role: entry.actor?.role ?? null, ...entry };
+  if (doc.reason === undefined) delete doc.reason;
+  try {
+    await db.collection<AuditEntry>(AUDIT_LOG).insertOne(doc);
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
+}
+
+/** Removes the entries of a standard whose lifecycle never started (the only deletion: undoing a failed proposal). */
+export async function discardAuditOfUnstartedStandard(db: Db, standardId: string): Promise<void> {
+  await db.collection<AuditEntry>(AUDIT_LOG).deleteMany({ standardId, revision: 0 });
+}
+
+/** A standard's timeline, oldest first. */
+export async function listAudit(db: Db, standardId: string): Promise<AuditEntry[]> {
+  return db.collection<AuditEntry>(AUDIT_LOG).find({ standardId }).sort({ at: 1, revision: 1 }).toArray();
+}

@@ -1,0 +1,52 @@
+// zod schemas of the payload of every lifecycle action as the HTTP API receives it (the actor is added
+// by the server from the session, never taken from the body). Strict objects: unknown keys, operator
+// objects such as {"$gt": ""} and wrong types are refused before anything reaches Temporal.
+import { z } from 'zod';
+import { PROVINCES } from '../../workflows/domain';
+import type { Action } from '../../workflows/messages';
+
+const reason = z.string().trim().min(1).max(2000);
+const optionalReason = z.string().trim().max(2000).optional();
+const province = z.enum(PROVINCES);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd');
+
+export const actionPayloadSchemas = {
+  decideInitiation: z.strictObject({ province, decision: z.enum(['approve', 'return', 'reject']), reason: optionalReason }),
+  resubmit: z.strictObject({ reason: optionalReason }),
+  submitForComment: z.strictObject({ reason: optionalReason }),
+  extendCommentPeriod: z.strictObject({ newDeadline: z.iso.datetime({ offset: true }), reason }),
+  completeCommentHandling: z.strictObject({ reason: optionalReason }),
+  recordReviewResult: z.strictObject({ outcome: z.enum(['pass', 'passWithChanges', 'backToDrafting']), reason: optionalReason }),
+  submitForApproval: z.strictObject({ reason: optionalReason }),
+  decideApproval: z.strictObject({ province, decision: z.enum(['approve', 'return']), number: z.string().max(40).optional(), reason: optionalReason }),
+  setReleaseDates: z.strictObject({ releaseDate: isoDate, implementationDate: isoDate }),
+  recordPublicityEvent: z.strictObject({ eventId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+  completePublicity: z.strictObject({ reason: optionalReason }),
+  startReview: z.strictObject({ reason: optionalReason }),
+  decideReview: z.strictObject({ outcome: z.enum(['continue', 'revise', 'abolish']), reason }),
+  withdraw: z.strictObject({ reason }),
+} satisfies Record<Action, z.ZodType>;
+
+export type ActionPayload<A extends Action> = z.infer<(typeof actionPayloadSchemas)[A]>;
+
+/** What `propose` accepts: the proposal's cover data. The lead province is the proposer's. */
+export const proposalSchema = z.strictObject({
+  titleZh: z.string().trim().min(1).max(200),
+  titleEn: z.string().trim().min(1).max(300),
+  kind: z.enum(['emissionStandard', 'qualityStandard', 'monitoringMethod', 'technicalSpecification', 'managementSpecification']),
+  mandatory: z.boolean(),
+  field: z.string().trim().min(1).max(200),
+  scope: z.string().trim().min(1).max(4000),
+  leadUnits: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
+  participatingUnits: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  plannedYear: z.number().int().min(2000).max(2100),
+  batch: z.string().trim().max(100).optional(),
+  ics: z.string().trim().max(50).optional(),
+  ccs: z.string().trim().max(50).optional(),
+  proposer: z.string().trim().max(200).optional(),
+  technicalCommittee: z.string().trim().max(200).optional(),
+  draftingUnits: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  drafters: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+});
+
+export type ProposalInput = z.input<typeof proposalSchema>;

@@ -1,0 +1,236 @@
+// The lifecycle as the web server sees it: propose a standard (record + audit entry + workflow), take an
+// action (a validated Update whose refusal becomes an AppError with the right HTTP status), read the
+// state and the timeline. The server passes the actor it derived from the session; this service never
+// trusts an actor from a request body.
+import { randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { Db } from 'mongodb';
+import { appendAudit, discardAuditOfUnstartedStandard, listAudit, type AuditEntry } from '../data/audit';
+import { deleteStandard, getStandard, insertStandard } from '../data/standards';
+import { AppError, type ErrorCode } from '../infra/errors';
+import { createLogger } from '../infra/logger';
+import { PROVINCES, TERMINAL_STAGES, lifecycleWorkflowId, type Actor, type StandardRecord } from '../../workflows/domain';
+import type { lifecycleWorkflow } from '../../workflows/lifecycle';
+import {
+  completeCommentHandlingUpdate,
+  completePublicityUpdate,
+  decideApprovalUpdate,
+  decideInitiationUpdate,
+  decideReviewUpdate,
+  extendCommentPeriodUpdate,
+  recordPublicityEventUpdate,
+  recordReviewResultUpdate,
+  resubmitUpdate,
+  setReleaseDatesUpdate,
+  startReviewUpdate,
+  stateQuery,
+  submitForApprovalUpdate,
+  submitForCommentUpdate,
+  withdrawUpdate,
+  ACTIONS,
+  type Action,
+  type LifecycleDurations,
+  type LifecycleInput,
+  type LifecycleState,
+} from '../../workflows/messages';
+import { checkAction, grantOfActor } from '../../workflows/permissions';
+import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import { actionPayloadSchemas, proposalSchema, type ProposalInput } from './action-payloads';
+
+const log = createLogger('lifecycle-service');
+
+const UPDATES = {
+  decideInitiation: decideInitiationUpdate,
+  resubmit: resubmitUpdate,
+  submitForComment: submitForCommentUpdate,
+  extendCommentPeriod: extendCommentPeriodUpdate,
+  completeCommentHandling: completeCommentHandlingUpdate,
+  recordReviewResult: recordReviewResultUpdate,
+  submitForApproval: submitForApprovalUpdate,
+  decideApproval: decideApprovalUpdate,
+  setReleaseDates: setReleaseDatesUpdate,
+  recordPublicityEvent: recordPublicityEventUpdate,
+  completePublicity: completePublicityUpdate,
+  startReview: startReviewUpdate,
+  decideReview: decideReviewUpdate,
+  withdraw: withdrawUpdate,
+} as const;
+
+export interface LifecycleServiceOptions {
+  client: Client;
+  db: Db;
+  taskQueue: string;
+  durations: LifecycleDurations;
+  /** Off only against a Temporal without the Tongbiao search attributes (the time-skipping test server). */
+  searchAttributes?: boolean;
+}
+
+export interface LifecycleService {
+  /** Creates the standard (new id), writes its first audit entry and starts its lifecycle. */
+  propose(input: ProposalInput, actor: Actor): Promise<StandardRecord>;
+  /** Takes a human action; resolves with the state once the transition is recorded in MongoDB. */
+  act(standardId: string, action: Action, payload: unknown, actor: Actor): Promise<LifecycleState>;
+  /** The live state from the workflow (the projection when the workflow cannot answer). */
+  state(standardId: string): Promise<LifecycleState>;
+  /** Every transition, oldest first, from the audit log. */
+  timeline(standardId: string): Promise<AuditEntry[]>;
+}
+
+const FAILURE_CODES: Record<string, ErrorCode> = {
+  FORBIDDEN: 'FORBIDDEN',
+  STAGE_CONFLICT: 'STAGE_CONFLICT',
+  DUPLICATE_NUMBER: 'DUPLICATE_NUMBER',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  NOT_FOUND: 'NOT_FOUND',
+};
+
+function notFound(standardId: string): AppError {
+  return new AppError('NOT_FOUND', { zh: `未找到标准 ${standardId}`, en: `No standard ${standardId}` });
+}
+
+/** Turns what Temporal answered to an Update into the AppError the HTTP layer maps. */
+export function appErrorFromTemporal(e: unknown, standardId: string): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof WorkflowNotFoundError) return notFound(standardId);
+  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
+    const f = e.cause;
+    const code = FAILURE_CODES[f.type ?? ''];
+    const d = (f.details?.[0] ?? {}) as { zh?: string; en?: string };
+    if (code) return new AppError(code, { zh: d.zh ?? f.message, en: d.en ?? f.message }, { cause: e });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  if (/workflow execution already completed/i.test(message)) {
+    return new AppError('STAGE_CONFLICT', { zh: '该标准的流程已结束', en: 'The lifecycle of this standard has ended' }, { cause: e });
+  }
+  return new AppError('INTERNAL', { zh: '流程服务出错', en: 'The lifecycle service failed' }, { cause: e });
+}
+
+function newStandardId(): string {
+  return `s${randomBytes(6).toString('hex')}`;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+
+function stateFromRecord(r: StandardRecord): LifecycleState {
+  return {
+    standardId: r._id,
+    stage: r.stage,
+    step: r.step ?? 'ended',
+    provinces: r.provinces,
+    ...(r.commentDeadline ? { commentDeadline: r.commentDeadline } : {}),
+    ...(r.releaseDate ? { releaseDate: r.releaseDate } : {}),
+    ...(r.implementationDate ? { implementationDate: r.implementationDate } : {}),
+    ...(r.publishedAt ? { publishedAt: r.publishedAt } : {}),
+    ...(r.reviewDueAt ? { reviewDueAt: r.reviewDueAt } : {}),
+    ...(r.endReason ? { endReason: r.endReason } : {}),
+    ...(r.rejectedBy ? { rejectedBy: r.rejectedBy } : {}),
+    ...(r.revisedBy ? { revisedBy: r.revisedBy } : {}),
+    publicityEvents: 0,
+    publicityDone: false,
+    revision: r.revision ?? 0,
+    pendingProvinces: r.pendingProvinces ?? [],
+  };
+}
+
+export function createLifecycleService(opts: LifecycleServiceOptions): LifecycleService {
+  const { client, db, taskQueue, durations } = opts;
+  const useSearchAttributes = opts.searchAttributes !== false;
+
+  async function recordOrThrow(standardId: string): Promise<StandardRecord> {
+    if (typeof standardId !== 'string' || !ID_PATTERN.test(standardId)) throw notFound(String(standardId));
+    const record = await getStandard(db, standardId);
+    if (!record) throw notFound(standardId);
+    return record;
+  }
+
+  return {
+    async propose(input, actor) {
+      if (actor.role !== 'ecoEnvDepartment' || !actor.province) {
+        throw new AppError('FORBIDDEN', { zh: '只有生态环境部门可以提出标准立项', en: 'Only an eco-environment department may propose a standard' });
+      }
+      const parsed = proposalSchema.safeParse(input);
+      if (!parsed.success) {
+        throw new AppError('VALIDATION_FAILED', { zh: '立项信息不完整或格式不正确', en: 'The proposal is incomplete or malformed' }, { details: parsed.error.issues });
+      }
+      const p = parsed.data;
+      const standardId = newStandardId();
+      const at = new Date().toISOString();
+      const record: StandardRecord = {
+        _id: standardId,
+        ...p,
+        leadProvince: actor.province,
+        stage: 'initiation',
+        step: 'awaitingDecisions',
+        provinces: { SH: { decision: 'pending' }, JS: { decision: 'pending' }, ZJ: { decision: 'pending' } },
+        pendingProvinces: [...PROVINCES],
+        revision: 0,
+        createdAt: at,
+        createdBy: actor.userId,
+        updatedAt: at,
+        workflowId: lifecycleWorkflowId(standardId),
+      };
+      await insertStandard(db, record);
+      await appendAudit(db, { standardId, revision: 0, at, actor, fromStage: null, toStage: 'initiation', step: 'awaitingDecisions', action: 'propose' });
+      const wfInput: LifecycleInput = { standardId, leadProvince: actor.province, proposedBy: actor, durations, mandatory: p.mandatory, searchAttributes: useSearchAttributes };
+      try {
+        await client.workflow.start<typeof lifecycleWorkflow>('lifecycleWorkflow', {
+          workflowId: record.workflowId,
+          taskQueue,
+          args: [wfInput],
+          ...(useSearchAttributes
+            ? { typedSearchAttributes: [{ key: STAGE_SEARCH_ATTRIBUTE, value: 'initiation' }, { key: PENDING_PROVINCES_SEARCH_ATTRIBUTE, value: [...PROVINCES] }] }
+            : {}),
+        });
+      } catch (e) {
+        // No lifecycle, no standard: undo the record so nothing half-made is listed.
+        await discardAuditOfUnstartedStandard(db, standardId);
+        await deleteStandard(db, standardId);
+        throw appErrorFromTemporal(e, standardId);
+      }
+      log.info({ standardId, by: actor.userId }, 'standard proposed');
+      return record;
+    },
+
+    async act(standardId, action, payload, actor) {
+      if (!(ACTIONS as readonly string[]).includes(action)) {
+        throw new AppError('NOT_FOUND', { zh: `未知操作 ${String(action)}`, en: `Unknown action ${String(action)}` });
+      }
+      const parsed = actionPayloadSchemas[action].safeParse(payload ?? {});
+      if (!parsed.success) {
+        throw new AppError('VALIDATION_FAILED', { zh: '请求内容不完整或格式不正确', en: 'The request is incomplete or malformed' }, { details: parsed.error.issues });
+      }
+      const record = await recordOrThrow(standardId);
+      if (TERMINAL_STAGES.includes(record.stage)) {
+        // The workflow has ended; answer from the same table it would have used.
+        const r = checkAction(action, [grantOfActor(actor, standardId)], { standardId, leadProvince: record.leadProvince, stage: record.stage, step: record.step ?? 'ended', provinces: record.provinces }, (parsed.data as { province?: (typeof PROVINCES)[number] }).province);
+        if (!r.ok) throw new AppError(r.kind === 'role' ? 'FORBIDDEN' : 'STAGE_CONFLICT', { zh: r.zh, en: r.en });
+      }
+      const handle = client.workflow.getHandle(record.workflowId);
+      // Every Update takes one object: the validated payload plus the actor.
+      const update = UPDATES[action] as unknown as UpdateDefinition<LifecycleState, [Record<string, unknown>]>;
+      try {
+        return await handle.executeUpdate(update, { args: [{ ...(parsed.data as Record<string, unknown>), actor }] });
+      } catch (e) {
+        const err = appErrorFromTemporal(e, standardId);
+        if (err.code === 'INTERNAL') log.error({ err: e, standardId, action }, 'lifecycle update failed');
+        throw err;
+      }
+    },
+
+    async state(standardId) {
+      const record = await recordOrThrow(standardId);
+      try {
+        return await client.workflow.getHandle(record.workflowId).query(stateQuery);
+      } catch (e) {
+        log.warn({ err: e, standardId }, 'state query failed; answering from the projection');
+        return stateFromRecord(record);
+      }
+    },
+
+    async timeline(standardId) {
+      await recordOrThrow(standardId);
+      return listAudit(db, standardId);
+    },
+  };
+}

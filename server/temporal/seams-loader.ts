@@ -1,0 +1,43 @@
+// Finds the installed implementations of the lifecycle's seams. The versions module (activities/versions,
+// another issue's work) is registered when it is present; what is absent falls back to the honest
+// stand-ins of activities/lifecycle/unavailable-seams.ts. Callers may also pass implementations directly.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Db } from 'mongodb';
+import type { SeamActivities, VersionActivities } from '../../activities/lifecycle/seams';
+import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
+import type { Logger } from '../infra/logger';
+
+const VERSIONS_MODULE = path.resolve(__dirname, '..', '..', 'activities', 'versions', 'index.ts');
+
+export interface SeamDeps {
+  db: Db;
+  logger: Logger;
+  /** Handed to `createVersionActivities({ db, collab })`: the collaboration server's document access. */
+  collab?: unknown;
+  /** Explicit implementations win over discovered ones. */
+  provided?: Partial<SeamActivities>;
+}
+
+export interface ResolvedSeams {
+  activities: SeamActivities;
+  /** Which seams run on their real implementation (for start-up logs and the report page). */
+  installed: Array<keyof SeamActivities>;
+}
+
+function loadVersionActivities(deps: SeamDeps): VersionActivities | undefined {
+  if (!existsSync(VERSIONS_MODULE) || deps.collab === undefined) return undefined;
+  // Loaded by path so this module compiles before the versions module exists.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(VERSIONS_MODULE) as { createVersionActivities?: (d: { db: Db; collab: unknown }) => Partial<VersionActivities> };
+  const acts = mod.createVersionActivities?.({ db: deps.db, collab: deps.collab });
+  return acts?.freezeVersion ? { freezeVersion: acts.freezeVersion } : undefined;
+}
+
+export function resolveSeams(deps: SeamDeps): ResolvedSeams {
+  const fallback = createUnavailableSeams(deps.logger);
+  const discovered: Partial<SeamActivities> = { ...(loadVersionActivities(deps) ?? {}) };
+  const chosen: Partial<SeamActivities> = { ...discovered, ...(deps.provided ?? {}) };
+  const installed = (Object.keys(fallback) as Array<keyof SeamActivities>).filter((k) => chosen[k] !== undefined);
+  return { activities: { ...fallback, ...chosen }, installed };
+}

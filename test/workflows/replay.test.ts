@@ -1,0 +1,33 @@
+// Replays the recorded history of a full lifecycle against the current workflow code: a change that
+// breaks determinism (without `patched()`) fails here. Re-record with
+// `TONGBIAO_RECORD_HISTORY=1 npx jest test/workflows/lifecycle-full.test.ts` only for intended changes
+// that no running lifecycle can meet.
+// The file is protobufjs's JSON of the History (what `fetchHistory()` serialises to); it is read back with
+// `History.fromObject` because `historyFromJSON` of @temporalio/common trips over a second copy of
+// protobufjs in this install ("type must be a Type").
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { sharedBundle } from './support';
+
+function historyFromJSON(json: Record<string, unknown>): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(json);
+}
+
+test('the recorded full-lifecycle history replays on the current workflow code', async () => {
+  const json = JSON.parse(readFileSync(path.join(__dirname, 'histories', 'full-lifecycle.json'), 'utf8')) as Record<string, unknown>;
+  const history = historyFromJSON(json);
+  expect(history.events?.length).toBeGreaterThan(50);
+  await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, 'standard-recorded');
+}, 60_000);
+
+test('a replay fails when the workflow code no longer matches the history', async () => {
+  const json = JSON.parse(readFileSync(path.join(__dirname, 'histories', 'full-lifecycle.json'), 'utf8')) as { events: Array<Record<string, unknown>> };
+  // Drop the first activity scheduled after start: the code will schedule it, the history does not have it.
+  const i = json.events.findIndex((e) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED');
+  expect(i).toBeGreaterThan(0);
+  json.events.splice(i, 1);
+  json.events.forEach((e, n) => (e.eventId = String(n + 1)));
+  await expect(Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, historyFromJSON(json), 'standard-tampered')).rejects.toThrow();
+}, 60_000);

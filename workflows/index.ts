@@ -1,0 +1,3 @@
+// The workflows the worker registers (its workflowsPath).
+export { lifecycleWorkflow } from './lifecycle';
+export { updateFloorWorkflow } from './update-floor';
