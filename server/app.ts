@@ -56,7 +56,18 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   const views = createViews(app);
 
   app.use(helmet());
-  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use(
+    pinoHttp({
+      logger,
+      // Client errors are ordinary answers; server errors are logged (with their id) by the error middleware.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // Method, path and status only: no cookies, CSRF tokens or bodies in the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
