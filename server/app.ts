@@ -76,9 +76,9 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.use(loadPrincipal(db));
   app.use(resolveLang);
   app.use(pageLocals);
-  // API calls without a signed-in session have nothing to forge (they are refused with 401 or, for the
-  // sign-in call itself, are JSON-only, which a cross-site form cannot send); forms are always checked.
-  app.use(createCsrfProtection({ exempt: (req) => req.path.startsWith('/api/') && !req.user }));
+  // API calls without a signed-in session have nothing to forge (they are refused with 401), and the
+  // sign-in call is JSON-only, which a cross-site form cannot send; forms are always checked.
+  app.use(createCsrfProtection({ exempt: (req) => req.path.startsWith('/api/') && (!req.user || (req.method === 'POST' && req.path === '/api/session')) }));
 
   app.use('/api', createApiRouter({ db, lifecycle: deps.lifecycle, signInLimiter }));
   app.use(createPageRouter({ db, lifecycle: deps.lifecycle, signInLimiter, standardLinks: deps.standardLinks }));
