@@ -541,7 +541,8 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
         continue;
       }
       try {
-        await seams.freezeVersion({ standardId, kind: e.versionKind, actor: e.actor });
+        const { versionId } = await seams.freezeVersion({ standardId, kind: e.versionKind, actor: e.actor });
+        state.versions = { ...state.versions, [e.versionKind]: versionId };
       } catch (err) {
         const f = failureDetails(err);
         await notify('versionNotFrozen', 0, {

@@ -93,6 +93,8 @@ export interface LifecycleState {
   revisedBy?: string;
   /** Provinces whose decision the current step still waits for. */
   pendingProvinces: Province[];
+  /** Ids of the named versions frozen at stage changes, by kind (absent until frozen). */
+  versions?: Partial<Record<'draftForComment' | 'draftForReview' | 'draftForApproval' | 'published', string>>;
 }
 
 // ---- Updates (human actions). Each returns the new state; validators refuse with a clear message. ----

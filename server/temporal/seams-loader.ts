@@ -13,7 +13,10 @@ const VERSIONS_MODULE = path.resolve(__dirname, '..', '..', 'activities', 'versi
 export interface SeamDeps {
   db: Db;
   logger: Logger;
-  /** Handed to `createVersionActivities({ db, collab })`: the collaboration server's document access. */
+  /**
+   * Handed to `createVersionActivities({ db, collab })`: the collaboration server of this process, so a
+   * freeze includes edits not yet written back. Without it versions read the stored document log.
+   */
   collab?: unknown;
   /** Explicit implementations win over discovered ones. */
   provided?: Partial<SeamActivities>;
@@ -26,11 +29,11 @@ export interface ResolvedSeams {
 }
 
 function loadVersionActivities(deps: SeamDeps): VersionActivities | undefined {
-  if (!existsSync(VERSIONS_MODULE) || deps.collab === undefined) return undefined;
+  if (!existsSync(VERSIONS_MODULE)) return undefined;
   // Loaded by path so this module compiles before the versions module exists.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(VERSIONS_MODULE) as { createVersionActivities?: (d: { db: Db; collab: unknown }) => Partial<VersionActivities> };
-  const acts = mod.createVersionActivities?.({ db: deps.db, collab: deps.collab });
+  const mod = require(VERSIONS_MODULE) as { createVersionActivities?: (d: { db: Db; collab?: unknown }) => Partial<VersionActivities> };
+  const acts = mod.createVersionActivities?.({ db: deps.db, ...(deps.collab === undefined ? {} : { collab: deps.collab }) });
   return acts?.freezeVersion ? { freezeVersion: acts.freezeVersion } : undefined;
 }
 

@@ -73,6 +73,10 @@ test('a standard goes from 立项 to 废止 with every role taking its part, eac
   expect(published?.publishedAt).toBeDefined();
   expect(published?.publishedAt).toBe(s.publishedAt);
   expect((await numbersOfStandard(h.db, id)).map((n) => [n.province, n.status]).sort()).toEqual([['JS', 'published'], ['SH', 'published'], ['ZJ', 'published']]);
+  // Named versions were frozen at each stage change (activities/versions, on the stored draft).
+  expect(Object.keys(s.versions ?? {}).sort()).toEqual(['draftForApproval', 'draftForComment', 'draftForReview', 'published']);
+  const frozen = await h.db.collection<{ _id: string; kind: string; standardId: string }>('versions').find({ standardId: id }).toArray();
+  expect(frozen.map((v) => [v.kind, v._id]).sort()).toEqual(Object.entries(s.versions ?? {}).sort());
   s = await h.service.act(id, 'recordPublicityEvent', { eventId: 'training-1' }, actors.localBureau);
   expect(s.publicityEvents).toBe(1);
 

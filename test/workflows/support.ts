@@ -2,7 +2,7 @@
 // server, each test file on its own task queue, plus the actors of every role and small helpers.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import type { SeamActivities } from '../../activities/lifecycle/seams';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
@@ -82,6 +82,8 @@ export interface Harness {
   /** Starts a fresh worker (after `stopWorker`). */
   startWorker(): Promise<Worker>;
   stopWorker(): Promise<void>;
+  /** Replays every workflow this file ran against the current code; returns how many. */
+  replayAll(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,15 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     async stopWorker() {
       if (h.worker.getState() === 'RUNNING') h.worker.shutdown();
       await running;
+    },
+    async replayAll() {
+      const histories = client.workflow.list({ query: `TaskQueue = '${taskQueue}'` }).intoHistories();
+      let n = 0;
+      for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) {
+        if (r.error) throw r.error;
+        n += 1;
+      }
+      return n;
     },
     async close() {
       await h.stopWorker().catch(() => undefined);
