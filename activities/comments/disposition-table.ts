@@ -1,0 +1,193 @@
+// The 征求意见汇总处理表 (disposition table) as DOCX and CSV, following gbt-1.1-format.md §8.1: a header
+// block (title; 标准项目名称, 共 页 第 页; 负责起草单位, 承办人, 电话, date), the columns 序号 / 标准章条编号 /
+// 意见内容 / 修改建议 / 提出单位 / 处理意见 / 备注, and counts at the foot. Every text is data: the docx
+// library escapes it as XML text, so HTML or script typed by a commenter shows as characters.
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  Header,
+  Packer,
+  PageNumber,
+  PageOrientation,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  VerticalAlign,
+  WidthType,
+} from 'docx';
+import type { ClauseInfo } from '../../server/comments/clauses';
+import type { DraftSnapshot } from '../../server/comments/anchors';
+import { listClauses } from '../../server/comments/clauses';
+import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from '../../server/comments/model';
+import { tableRow, type TableRow as DispositionRow } from './rows';
+
+export interface DispositionTableInput {
+  standard: { titleZh: string; draftingUnits: string[] };
+  /** 承办人 and 电话 of the drafting group; blank lines when unknown. */
+  handler?: { name?: string; phone?: string };
+  /** 填写 date. */
+  date: Date;
+  /** All comments of the standard; hidden ones are left out of the rows and counted at the foot. */
+  comments: CommentRecord[];
+  /** The current text, so renumbered and deleted clauses are named as they are now. */
+  current: DraftSnapshot | null;
+}
+
+export const COLUMNS = ['序号', '标准章条编号', '意见内容', '修改建议', '提出单位', '处理意见', '备注'] as const;
+/** Column widths in per cent of the text width (landscape A4). */
+const WIDTHS = [5, 10, 29, 19, 12, 15, 10];
+const SONG = 'SimSun';
+const HEI = 'SimHei';
+
+// Characters XML 1.0 cannot carry; intake refuses them, this keeps older data from breaking the file.
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const clean = (s: string): string => s.replace(XML_INVALID, '\uFFFD');
+
+export interface TableSummary {
+  rows: DispositionRow[];
+  hidden: number;
+  submitters: number;
+  byDecision: { accepted: number; partiallyAccepted: number; rejected: number; pending: number };
+  byProvince: Record<string, number>;
+}
+
+export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current'>): TableSummary {
+  const clauses: ReadonlyMap<string, ClauseInfo> | undefined = input.current ? listClauses(input.current.json) : undefined;
+  const visible = input.comments.filter((c) => c.moderation === 'visible');
+  const rows = visible.map((c, i) => tableRow(c, i + 1, input.current, clauses, false));
+  const byDecision = { accepted: 0, partiallyAccepted: 0, rejected: 0, pending: 0 };
+  const byProvince: Record<string, number> = {};
+  const who = new Set<string>();
+  for (const c of visible) {
+    byDecision[c.disposition?.decision ?? 'pending'] += 1;
+    byProvince[c.submitter.province] = (byProvince[c.submitter.province] ?? 0) + 1;
+    who.add(`${c.submitter.organisation}\u0000${c.submitter.organisation ? '' : c.submitter.name}`);
+  }
+  return { rows, hidden: input.comments.length - visible.length, submitters: who.size, byDecision, byProvince };
+}
+
+/** The counts line at the foot of the table. */
+export function footText(s: TableSummary): string {
+  const prov = COMMENTER_PROVINCES.filter((p) => s.byProvince[p]).map((p) => `${COMMENTER_PROVINCE_LABELS[p].zh}${s.byProvince[p]}条`).join('、');
+  return (
+    `说明：① 收到意见${s.rows.length}条，来自${s.submitters}个单位或个人${prov ? `（${prov}）` : ''}；` +
+    `② 采纳${s.byDecision.accepted}条；③ 部分采纳${s.byDecision.partiallyAccepted}条；④ 不采纳${s.byDecision.rejected}条` +
+    `${s.byDecision.pending ? `；⑤ 尚未处理${s.byDecision.pending}条` : ''}` +
+    `${s.hidden ? `。另有${s.hidden}条经审核为无关或不当内容，未列入本表` : ''}。`
+  );
+}
+
+function run(text: string, opts: { size?: number; bold?: boolean; font?: string } = {}): TextRun {
+  const font = opts.font ?? SONG;
+  return new TextRun({ text: clean(text), size: opts.size ?? 18, bold: opts.bold, font: { ascii: font, eastAsia: font, hAnsi: font } });
+}
+
+function cellParagraphs(text: string, opts: { bold?: boolean; center?: boolean; font?: string } = {}): Paragraph[] {
+  const lines = text === '' ? [''] : text.split('\n');
+  return lines.map((l) => new Paragraph({ alignment: opts.center ? AlignmentType.CENTER : AlignmentType.LEFT, children: [run(l, { bold: opts.bold, font: opts.font })] }));
+}
+
+function cell(text: string, widthPct: number, opts: { bold?: boolean; center?: boolean; font?: string } = {}): TableCell {
+  return new TableCell({
+    width: { size: widthPct * 50, type: WidthType.PERCENTAGE },
+    verticalAlign: VerticalAlign.CENTER,
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
+    children: cellParagraphs(text, opts),
+  });
+}
+
+const line = (children: TextRun[], alignment: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT): Paragraph => new Paragraph({ alignment, spacing: { after: 60 }, children });
+
+function fillDate(d: Date): string {
+  const parts = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(d);
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
+  return `${p.year}年${p.month}月${p.day}日填写`;
+}
+
+/** The DOCX file. */
+export async function dispositionTableDocx(input: DispositionTableInput): Promise<Buffer> {
+  const s = summarise(input);
+  const blank = '＿＿＿＿＿＿';
+  const header = new TableRow({ tableHeader: true, cantSplit: true, children: COLUMNS.map((c, i) => cell(c, WIDTHS[i], { bold: true, center: true, font: HEI })) });
+  const rows = s.rows.map(
+    (r) =>
+      new TableRow({
+        cantSplit: false,
+        children: [
+          cell(String(r.no), WIDTHS[0], { center: true }),
+          cell(r.clause, WIDTHS[1], { center: true }),
+          cell(r.comment, WIDTHS[2]),
+          cell(r.proposedChange, WIDTHS[3]),
+          cell(r.from, WIDTHS[4]),
+          cell(r.dispositionText, WIDTHS[5]),
+          cell(r.remark, WIDTHS[6]),
+        ],
+      }),
+  );
+  const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+  const doc = new Document({
+    creator: 'Tongbiao 统标',
+    title: `征求意见汇总处理表 — ${clean(input.standard.titleZh)}`,
+    styles: { default: { document: { run: { font: { ascii: SONG, eastAsia: SONG, hAnsi: SONG }, size: 21 } } } },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: 11906, height: 16838, orientation: PageOrientation.LANDSCAPE },
+            margin: { top: 1134, bottom: 1134, left: 1134, right: 1134, header: 567, footer: 567 },
+          },
+        },
+        headers: { default: new Header({ children: [] }) },
+        footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['第 ', PageNumber.CURRENT, ' 页 共 ', PageNumber.TOTAL_PAGES, ' 页'], size: 18 })] })] }) },
+        children: [
+          line([run('征求意见汇总处理表', { size: 32, font: HEI })], AlignmentType.CENTER),
+          line([
+            run(`标准项目名称：${input.standard.titleZh}`, { size: 21 }),
+            run('　　　　共　', { size: 21 }),
+            new TextRun({ children: [PageNumber.TOTAL_PAGES], size: 21 }),
+            run('　页　第　', { size: 21 }),
+            new TextRun({ children: [PageNumber.CURRENT], size: 21 }),
+            run('　页', { size: 21 }),
+          ]),
+          line([
+            run(`负责起草单位：${input.standard.draftingUnits.join('、') || blank}`, { size: 21 }),
+            run(`　　承办人：${input.handler?.name || blank}`, { size: 21 }),
+            run(`　　电话：${input.handler?.phone || blank}`, { size: 21 }),
+            run(`　　${fillDate(input.date)}`, { size: 21 }),
+          ]),
+          new Table({
+            width: { size: 5000, type: WidthType.PERCENTAGE },
+            borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+            rows: [header, ...rows],
+          }),
+          new Paragraph({ spacing: { before: 120 }, children: [run(footText(s), { size: 21 })] }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+// Spreadsheet programs execute cells that start with these; a leading apostrophe keeps them as text.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(v: string): string {
+  const t = FORMULA_START.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** The CSV file (UTF-8 with BOM so spreadsheet programs read Chinese correctly; RFC 4180 quoting). */
+export function dispositionTableCsv(input: Pick<DispositionTableInput, 'comments' | 'current'>): string {
+  const s = summarise(input);
+  const head = [...COLUMNS, '回执编号', '处理结果'];
+  const lines = [head.map(csvCell).join(',')];
+  for (const r of s.rows) {
+    lines.push([String(r.no), r.clause, r.comment, r.proposedChange, r.from, r.dispositionText, r.remark, r.receipt, r.decision.zh].map((x) => csvCell(clean(x))).join(','));
+  }
+  lines.push(csvCell(footText(s)));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,63 @@
+// One row of the 征求意见汇总处理表 from a stored comment, shared by the DOCX, the CSV and the public
+// disposition page. The clause column names the clause as the commenter saw it and, where a later version
+// renumbered or deleted it, says so (e.g. 「5.2（现5.3）」, 「5.2（该条已删除）」).
+import type { ClauseInfo } from '../../server/comments/clauses';
+import { resolveAnchor, type DraftSnapshot } from '../../server/comments/anchors';
+import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord } from '../../server/comments/model';
+
+export interface TableRow {
+  no: number;
+  receipt: string;
+  clause: string;
+  comment: string;
+  proposedChange: string;
+  from: string;
+  decision: { zh: string; en: string };
+  reason: string;
+  /** 处理意见 as printed: 「采纳」 or 「不采纳：理由」. */
+  dispositionText: string;
+  remark: string;
+}
+
+export function clauseColumn(c: CommentRecord, current: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>): string {
+  if (c.anchor.scope === 'document' || !c.anchor.clauseId) return '全文';
+  const at = c.anchor.clauseNumber ?? '';
+  if (!current) return at;
+  const r = resolveAnchor(c.anchor, current, clauses);
+  if (r.state === 'deleted') return `${at}（该条已删除）`;
+  if (r.renumbered && r.currentLabel) return `${at}（现${r.currentLabel}）`;
+  return r.currentLabel ?? at;
+}
+
+/**
+ * Builds a row. `forPublic` shows the commenter's name and organisation only with their consent (otherwise
+ * 「上海市公众」 etc.); the internal table always names them.
+ */
+export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | null, clauses: ReadonlyMap<string, ClauseInfo> | undefined, forPublic: boolean): TableRow {
+  const prov = COMMENTER_PROVINCE_LABELS[c.submitter.province] ?? COMMENTER_PROVINCE_LABELS.other;
+  const named = [c.submitter.organisation, c.submitter.organisation ? '' : c.submitter.name].filter(Boolean).join('');
+  const from = forPublic && !c.submitter.showName ? `${prov.zh}公众` : `${named || c.submitter.name}（${prov.zh}）`;
+  const decision = c.disposition ? DECISION_LABELS[c.disposition.decision] : { zh: '待处理', en: 'Pending' };
+  const reason = c.disposition?.reason ?? '';
+  const remark = [
+    `${COMMENT_TYPE_LABELS[c.type].zh}`,
+    c.duplicateOf ? `重复意见（同 ${c.duplicateOf}）` : '',
+    c.provinceOpinion && !forPublic ? `省级意见：${c.provinceOpinion.opinion}` : '',
+    c.disposition?.remark ?? '',
+    c.disposition?.versionId && !forPublic ? `修改见版本 ${c.disposition.versionId}` : '',
+    forPublic ? '' : `回执 ${c.receipt}`,
+  ].filter(Boolean).join('；');
+  const comment = c.anchor.quote ? `原文：「${c.anchor.quote}」\n${c.comment}` : c.comment;
+  return {
+    no,
+    receipt: c.receipt,
+    clause: clauseColumn(c, current, clauses),
+    comment,
+    proposedChange: c.proposedChange,
+    from,
+    decision,
+    reason,
+    dispositionText: reason ? `${decision.zh}：${reason}` : decision.zh,
+    remark,
+  };
+}

@@ -1,0 +1,30 @@
+// What the comment routes share: storage, the standards projection, draft versions, clock, views and
+// limits. Built once by createCommentsRouter from its dependencies.
+import type { RequestHandler } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Logger } from '../infra/logger';
+import type { DraftSnapshot, ResolvedAnchor } from './anchors';
+import type { IntakeContext } from './intake';
+import type { CommentAnchor } from './model';
+import type { ConsultationStandard, StandardsReader } from './period';
+import type { CommentsStore } from './store';
+import type { NoticeDelivery } from '../../activities/comments/notices';
+
+export interface RouterContext {
+  basePath: string;
+  /** Where the app serves public/ (the browser bundle is at `${assetBase}/build/public-comment.js`). */
+  assetBase: string;
+  views: nunjucks.Environment;
+  store: CommentsStore;
+  standards: StandardsReader;
+  getStandard(standardId: string): Promise<ConsultationStandard | null>;
+  getCommentDraft(standardId: string): Promise<DraftSnapshot | null>;
+  getCurrentDraft(standardId: string): Promise<DraftSnapshot | null>;
+  now(): Date;
+  intake: IntakeContext;
+  limitByContact: RequestHandler;
+  resolve(anchor: CommentAnchor, version: DraftSnapshot): ResolvedAnchor;
+  delivery: NoticeDelivery;
+  publicUrl: string;
+  log: Logger;
+}

@@ -1,0 +1,86 @@
+// Whether a standard is open for public comment right now, read from the lifecycle's MongoDB projection
+// (`standards`). The workflow keeps `stage`, `step` and `commentDeadline` current; the deadline itself is
+// also checked here so a comment arriving in the last second before the workflow's timer has moved the
+// step on is still refused. At 立项 a proposal may be open for comment too: `stage === 'initiation'` with
+// an optional `proposalCommentDeadline` (ISO instant) in the future.
+import type { Collection, Db } from 'mongodb';
+import type { StandardRecord } from '../../workflows/domain';
+import type { CommentPhase } from './model';
+
+/** The fields of the standards projection this module reads. `step` and the proposal deadline are optional. */
+export type ConsultationStandard = Pick<StandardRecord, '_id' | 'titleZh' | 'titleEn' | 'stage' | 'leadProvince' | 'kind'> &
+  Partial<Pick<StandardRecord, 'commentDeadline' | 'draftingUnits' | 'leadUnits' | 'provinces' | 'publishedAt'>> & {
+    step?: string;
+    proposalCommentDeadline?: string;
+    scope?: string;
+  };
+
+export interface OpenPeriod {
+  phase: CommentPhase;
+  deadline: Date;
+}
+
+function instant(iso: string | undefined): Date | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/** The open consultation of a standard at `now`, or null. Open means strictly before the deadline. */
+export function openPeriod(std: ConsultationStandard, now: Date): OpenPeriod | null {
+  if (std.stage === 'publicComment' && std.step === 'open') {
+    const deadline = instant(std.commentDeadline);
+    if (deadline && now.getTime() < deadline.getTime()) return { phase: 'publicComment', deadline };
+    return null;
+  }
+  if (std.stage === 'initiation') {
+    const deadline = instant(std.proposalCommentDeadline);
+    if (deadline && now.getTime() < deadline.getTime()) return { phase: 'initiation', deadline };
+  }
+  return null;
+}
+
+/**
+ * Whether a standard's comment period has closed: the public comment stage is past `open` (or the stage is
+ * later), or the deadline has passed. Used to decide when dispositions may be shown.
+ */
+export function commentPeriodClosed(std: ConsultationStandard, now: Date): boolean {
+  if (std.stage === 'initiation' || std.stage === 'drafting') return false;
+  if (std.stage === 'publicComment' && std.step === 'open') {
+    const deadline = instant(std.commentDeadline);
+    return deadline !== null && now.getTime() >= deadline.getTime();
+  }
+  return true;
+}
+
+/** Reads standards from the lifecycle's projection. */
+export interface StandardsReader {
+  get(standardId: string): Promise<ConsultationStandard | null>;
+  /** Standards that may be open now (the caller filters with `openPeriod`). */
+  candidates(): Promise<ConsultationStandard[]>;
+  /** Standards whose consultation has been held (for links to published dispositions). */
+  consulted(): Promise<ConsultationStandard[]>;
+}
+
+const PROJECTION = {
+  _id: 1, titleZh: 1, titleEn: 1, stage: 1, step: 1, leadProvince: 1, kind: 1, commentDeadline: 1,
+  proposalCommentDeadline: 1, draftingUnits: 1, leadUnits: 1, scope: 1,
+} as const;
+
+export function createStandardsReader(db: Db, collectionName = 'standards'): StandardsReader {
+  const col: Collection<ConsultationStandard> = db.collection<ConsultationStandard>(collectionName);
+  return {
+    get: (standardId) => col.findOne({ _id: standardId }, { projection: PROJECTION }),
+    candidates: () =>
+      col
+        .find({ $or: [{ stage: 'publicComment', step: 'open' }, { stage: 'initiation', proposalCommentDeadline: { $exists: true } }] }, { projection: PROJECTION })
+        .sort({ commentDeadline: 1 })
+        .limit(500)
+        .toArray(),
+    consulted: () =>
+      col
+        .find({ stage: { $in: ['publicComment', 'technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review'] } }, { projection: PROJECTION })
+        .limit(500)
+        .toArray(),
+  };
+}

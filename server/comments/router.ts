@@ -1,0 +1,220 @@
+// createCommentsRouter: the public consultation (pages and JSON API), the staff triage and disposition
+// pages and API, and the notice outbox, as one Express router the app mounts. It parses its own bodies
+// (bounded), limits submissions per client address and per contact, and answers its own errors: JSON
+// `{code, message…}` under /api, a public page under /consultation, a staff page elsewhere.
+import { randomBytes } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Db } from 'mongodb';
+import type { NoticeDelivery } from '../../activities/comments/notices';
+import { AppError, isAppError } from '../infra/errors';
+import { createLogger } from '../infra/logger';
+import { DEFAULT_FRAGMENT, resolveAnchor, type DraftSnapshot } from './anchors';
+import { listClauses, type ClauseInfo } from './clauses';
+import type { RouterContext } from './context';
+import { createPublicRoutes } from './public-routes';
+import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
+import { LIMITS } from './schemas';
+import { renderStaffPage, createStaffRoutes } from './staff-routes';
+import { createCommentsStore, type CommentsStore } from './store';
+import { createViews } from './views';
+
+export interface RateLimitWindow {
+  windowMs: number;
+  limit: number;
+}
+
+export interface CommentsDeps {
+  db: Db;
+  /**
+   * The frozen 征求意见稿 of a standard (or the proposal text at 立项): ProseMirror JSON, with the Yjs state
+   * of that version when available (for passage anchors). Default: none, so only whole-document comments.
+   */
+  getCommentDraft?: (standardId: string) => Promise<DraftSnapshot | null>;
+  /** The current text (latest version or live draft), to show where comments stand now. Default: getCommentDraft. */
+  getCurrentDraft?: (standardId: string) => Promise<DraftSnapshot | null>;
+  /** The lifecycle projection; default reads the `standards` collection. */
+  standards?: StandardsReader;
+  /** Clock; tests move it to the deadline. */
+  now?: () => Date;
+  /** Prefix the router is mounted under; '' by default. */
+  basePath?: string;
+  /** Where the app serves public/; default '/static'. */
+  assetBase?: string;
+  /** Public base URL for links in notices (PUBLIC_URL). */
+  publicUrl?: string;
+  /** Submissions per client address and per contact. Defaults: 30 per 10 min per address, 10 per hour per contact. */
+  rateLimits?: { perAddress?: RateLimitWindow; perContact?: RateLimitWindow };
+  /** Outcome notices: SMTP_URL, or a nodemailer transport; none = outbox only. */
+  delivery?: NoticeDelivery;
+  /** How long a standard's projection is cached for intake, in ms (default 0 = read every time). */
+  standardCacheMs?: number;
+  /** Salt for hashing client addresses; random per process by default. */
+  addressSalt?: string;
+  /** Y.XmlFragment name of the draft; default 'prosemirror'. */
+  fragment?: string;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  perAddress: { windowMs: 10 * 60 * 1000, limit: 30 },
+  perContact: { windowMs: 60 * 60 * 1000, limit: 10 },
+} as const;
+
+function rateLimited(what: { zh: string; en: string }, windowMs: number): AppError {
+  const minutes = Math.ceil(windowMs / 60000);
+  return new AppError('RATE_LIMITED', { zh: `${what.zh}提交过于频繁，请 ${minutes} 分钟后再试`, en: `Too many submissions ${what.en}; try again in ${minutes} minutes` });
+}
+
+const isSubmission = (req: Request): boolean => req.method === 'POST' && (/^\/consultation\/[^/]+\/comment$/.test(req.path) || /^\/api\/consultation\/[^/]+\/comments$/.test(req.path));
+
+function contactKey(req: Request): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const c = typeof body?.contact === 'string' ? body.contact.trim().toLowerCase() : '';
+  return c;
+}
+
+function memo<T>(ttlMs: number, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  if (ttlMs <= 0) return load;
+  const cache = new Map<string, { at: number; value: Promise<T> }>();
+  return (key) => {
+    const hit = cache.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < ttlMs) return hit.value;
+    const value = load(key);
+    cache.set(key, { at: now, value });
+    value.catch(() => cache.delete(key));
+    if (cache.size > 1000) cache.clear();
+    return value;
+  };
+}
+
+/** The comment store of `db` with its indexes; call once at start-up (the router does it too). */
+export async function prepareCommentsStore(db: Db): Promise<CommentsStore> {
+  const store = createCommentsStore(db);
+  await store.ensureIndexes();
+  return store;
+}
+
+export function createCommentsRouter(deps: CommentsDeps): Router {
+  const log = createLogger('comments');
+  const store = createCommentsStore(deps.db);
+  const ready = store.ensureIndexes();
+  ready.catch((err: unknown) => log.error({ err }, 'comment indexes not created'));
+  const standards = deps.standards ?? createStandardsReader(deps.db);
+  const now = deps.now ?? (() => new Date());
+  const getCommentDraftRaw = deps.getCommentDraft ?? (async () => null);
+  // The frozen draft does not change during a consultation: parse it at most every few seconds.
+  const getCommentDraft = memo(5000, getCommentDraftRaw);
+  const getCurrentDraft = deps.getCurrentDraft ?? getCommentDraft;
+  const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 0, (id) => standards.get(id));
+  const fragment = deps.fragment ?? DEFAULT_FRAGMENT;
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const clauseCache = new WeakMap<DraftSnapshot, Map<string, ClauseInfo>>();
+  const clausesOf = (v: DraftSnapshot): Map<string, ClauseInfo> => {
+    let c = clauseCache.get(v);
+    if (!c) {
+      c = listClauses(v.json);
+      clauseCache.set(v, c);
+    }
+    return c;
+  };
+
+  const limitByAddress: RequestHandler = rateLimit({
+    windowMs: limits.perAddress.windowMs,
+    limit: limits.perAddress.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req) => !isSubmission(req),
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    handler: (_req, _res, next) => next(rateLimited({ zh: '同一网络地址', en: 'from this address' }, limits.perAddress.windowMs)),
+  });
+  const limitByContact: RequestHandler = rateLimit({
+    windowMs: limits.perContact.windowMs,
+    limit: limits.perContact.limit,
+    standardHeaders: false,
+    legacyHeaders: false,
+    skip: (req) => contactKey(req) === '',
+    keyGenerator: (req) => `contact:${contactKey(req)}`,
+    handler: (_req, _res, next) => next(rateLimited({ zh: '同一联系方式', en: 'with this contact' }, limits.perContact.windowMs)),
+  });
+
+  const ctx: RouterContext = {
+    basePath: deps.basePath ?? '',
+    assetBase: deps.assetBase ?? '/static',
+    views: createViews(),
+    store,
+    standards,
+    getStandard,
+    getCommentDraft,
+    getCurrentDraft,
+    now,
+    intake: { store, getStandard, getCommentDraft, now, addressSalt: deps.addressSalt ?? randomBytes(16).toString('hex'), fragment },
+    limitByContact,
+    resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version), fragment),
+    delivery: deps.delivery ?? {},
+    publicUrl: (deps.publicUrl ?? '').replace(/\/$/, ''),
+    log,
+  };
+
+  const router = express.Router();
+  router.use(async (_req, _res, next) => {
+    await ready;
+    next();
+  });
+  router.use(limitByAddress);
+  // Bounded bodies: a 1 MB comment is refused with 413 before anything else reads it.
+  router.use(express.json({ limit: LIMITS.bodyBytes, strict: true }));
+  router.use(express.urlencoded({ extended: false, limit: LIMITS.bodyBytes, parameterLimit: 50 }));
+  router.use(createPublicRoutes(ctx));
+  router.use(createStaffRoutes(ctx));
+  router.use(createErrorHandler(ctx));
+  return router;
+}
+
+/** Maps body-parser failures to AppErrors in the shape the rest of the app uses. */
+function fromBodyParser(err: unknown): AppError | null {
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', { zh: `提交内容过大（上限 ${LIMITS.bodyBytes}）`, en: `Submission too large (limit ${LIMITS.bodyBytes})` });
+  if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST', { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' });
+  if (type === 'parameters.too.many') return new AppError('PAYLOAD_TOO_LARGE', { zh: '参数过多', en: 'Too many parameters' });
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError('BAD_REQUEST', { zh: '不支持的编码', en: 'Unsupported encoding' });
+  return null;
+}
+
+const HEADINGS: Record<number, { zh: string; en: string }> = {
+  400: { zh: '提交的内容有误', en: 'Please check your submission' },
+  404: { zh: '找不到页面', en: 'Not found' },
+  409: { zh: '当前不接受意见', en: 'Comments are not accepted now' },
+  413: { zh: '内容过长', en: 'Too long' },
+  429: { zh: '提交过于频繁', en: 'Too many submissions' },
+};
+
+function createErrorHandler(ctx: RouterContext): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = isAppError(err) ? err : fromBodyParser(err);
+    if (!e) return next(err); // unexpected: the app's error middleware logs it with an id
+    if (e.status >= 500) ctx.log.error({ err: e, url: req.originalUrl }, 'comment request failed');
+    if (req.path.startsWith('/api/') || !req.accepts('html')) {
+      res.status(e.status).json(e.toJSON());
+      return;
+    }
+    if (e.code === 'UNAUTHENTICATED' && req.method === 'GET') {
+      res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (req.path.startsWith('/consultation')) {
+      const standardId = /^\/consultation\/([^/]+)/.exec(req.path)?.[1];
+      res.status(e.status).type('html').send(
+        ctx.views.render('public/error.njk', {
+          base: ctx.basePath,
+          heading: HEADINGS[e.status] ?? { zh: '出错了', en: 'Something went wrong' },
+          message: e.messages,
+          standardId: standardId && !['status', 'receipt'].includes(standardId) ? decodeURIComponent(standardId) : undefined,
+        }),
+      );
+      return;
+    }
+    renderStaffPage(ctx, res, 'comments/error.njk', { message: e.messages, code: e.code }, e.status);
+  };
+}

@@ -1,0 +1,231 @@
+// Staff side of comments: the triage page and API (filters by clause, type, province and status, counts,
+// the clause's current text beside each comment), dispositions, moderation, the provinces' consolidation
+// step, publication of dispositions with outcome notices, the disposition table downloads and the
+// administrator's view of the notice outbox. Every change is audited in `comment_audit`.
+import express, { type Request, type Response, type Router } from 'express';
+import { dispositionTableCsv, dispositionTableDocx } from '../../activities/comments/disposition-table';
+import { outboxEntryFor, sendQueuedNotices } from '../../activities/comments/notices';
+import { PROVINCES, type Province } from '../../workflows/domain';
+import { AppError } from '../infra/errors';
+import {
+  canDispose,
+  canGiveProvinceOpinion,
+  canModerate,
+  canTriage,
+  consolidatingProvinces,
+  forbidden,
+  isAdmin,
+  requirePrincipal,
+  whoOf,
+} from './access';
+import { listClauses } from './clauses';
+import { fieldErrors, notFoundStandard } from './intake';
+import type { CommentRecord } from './model';
+import { commentPeriodClosed, openPeriod, type ConsultationStandard } from './period';
+import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
+import type { RouterContext } from './context';
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }, v: unknown): T {
+  const r = schema.safeParse(v ?? {});
+  if (!r.success) throw new AppError('VALIDATION_FAILED', { zh: '提交的内容有误', en: 'Invalid input' }, { details: fieldErrors(r.error.issues) });
+  return r.data;
+}
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/');
+}
+
+/**
+ * Renders a staff page. Inside the app (its page locals carry the translator `t`) pages extend the app's
+ * layout.njk and get its CSRF token; elsewhere they use the stand-alone comments/layout.njk.
+ */
+export function renderStaffPage(ctx: RouterContext, res: Response, name: string, data: Record<string, unknown>, status = 200): void {
+  const inApp = typeof res.locals.t === 'function';
+  const csrfToken = res.locals.csrfToken as (() => string) | undefined;
+  res.status(status).type('html').send(
+    ctx.views.render(name, { ...res.locals, base: ctx.basePath, layoutName: inApp ? 'layout.njk' : 'comments/layout.njk', csrf: csrfToken ? csrfToken() : '', ...data }),
+  );
+}
+
+export function createStaffRoutes(ctx: RouterContext): Router {
+  const r = express.Router();
+  const standardOr404 = async (id: string): Promise<ConsultationStandard> => {
+    const std = await ctx.getStandard(id);
+    if (!std) throw notFoundStandard();
+    return std;
+  };
+  const commentOr404 = async (std: ConsultationStandard, id: string): Promise<CommentRecord> => {
+    const c = await ctx.store.byId(std._id, id);
+    if (!c) throw new AppError('NOT_FOUND', { zh: '意见不存在', en: 'No such comment' });
+    return c;
+  };
+  /** JSON answer for the API, or back to the triage page (at the comment) for forms. */
+  const done = (req: Request, res: Response, std: ConsultationStandard, body: unknown, anchor = ''): void => {
+    if (wantsJson(req)) {
+      res.json(body);
+      return;
+    }
+    res.redirect(303, `${ctx.basePath}/standards/${encodeURIComponent(std._id)}/comments${anchor ? `#${anchor}` : ''}`);
+  };
+
+  async function triageData(std: ConsultationStandard, query: unknown) {
+    const filter = parse(triageFilterSchema, query);
+    const [comments, counts, reviews, publication, current, frozen] = await Promise.all([
+      ctx.store.list(std._id, filter),
+      ctx.store.counts(std._id),
+      ctx.store.provinceReviews(std._id),
+      ctx.store.publication(std._id),
+      ctx.getCurrentDraft(std._id),
+      ctx.getCommentDraft(std._id),
+    ]);
+    const clauses = current ? listClauses(current.json) : new Map();
+    const frozenClauses = frozen ? listClauses(frozen.json) : new Map();
+    const items = comments.map((c) => ({ c, id: c._id, location: current ? ctx.resolve(c.anchor, current) : undefined }));
+    return { filter, items, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
+  }
+
+  const triage = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    if (!canTriage(p, std)) throw forbidden();
+    const data = await triageData(std, req.query);
+    const now = ctx.now();
+    if (wantsJson(req)) {
+      res.json({
+        standardId: std._id,
+        counts: data.counts,
+        pending: data.counts.pending,
+        comments: data.items.map(({ c, id, location }) => ({ id, ...c, _id: undefined, addressHash: undefined, location })),
+        provinceReviews: data.reviews,
+        published: data.publication,
+      });
+      return;
+    }
+    renderStaffPage(ctx, res, 'comments/triage.njk', {
+        std,
+        ...data,
+        open: openPeriod(std, now),
+        closed: commentPeriodClosed(std, now),
+        mayDispose: Boolean(canDispose(p, std)),
+        mayModerate: Boolean(canModerate(p, std)),
+        myProvinces: consolidatingProvinces(p),
+        mayOpinion: (c: CommentRecord) => Boolean(canGiveProvinceOpinion(p, std, c)),
+        PROVINCES,
+    });
+  };
+  r.get('/standards/:standardId/comments', triage);
+  r.get('/api/standards/:standardId/comments', triage);
+
+  r.get('/api/standards/:standardId/comments/pending', async (req, res) => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(req.params.standardId);
+    if (!canTriage(p, std)) throw forbidden();
+    res.json({ standardId: std._id, pending: await ctx.store.pendingCount(std._id) });
+  });
+
+  const dispose = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    const g = canDispose(p, std);
+    if (!g) throw forbidden();
+    if (!commentPeriodClosed(std, ctx.now()) || !['publicComment', 'initiation'].includes(std.stage)) {
+      throw new AppError('STAGE_CONFLICT', { zh: '只能在征求意见期结束后、意见处理阶段记录处理意见', en: 'Dispositions are recorded after the comment period, while comments are being handled' });
+    }
+    const c = await commentOr404(std, String(req.params.commentId));
+    const d = parse(dispositionSchema, req.body);
+    const updated = await ctx.store.dispose(std._id, c._id, { decision: d.decision, reason: d.reason, ...(d.versionId ? { versionId: d.versionId } : {}), ...(d.remark ? { remark: d.remark } : {}) }, whoOf(p, g), ctx.now());
+    done(req, res, std, { id: updated._id, status: updated.status, disposition: updated.disposition, pending: await ctx.store.pendingCount(std._id) }, `c-${updated._id}`);
+  };
+  r.post('/standards/:standardId/comments/:commentId/disposition', dispose);
+  r.post('/api/standards/:standardId/comments/:commentId/disposition', dispose);
+
+  const moderate = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    const g = canModerate(p, std);
+    if (!g) throw forbidden();
+    const c = await commentOr404(std, String(req.params.commentId));
+    const m = parse(moderationSchema, req.body);
+    const updated = await ctx.store.moderate(std._id, c._id, m.to, m.reason, whoOf(p, g), ctx.now());
+    done(req, res, std, { id: updated._id, moderation: updated.moderation, moderationLog: updated.moderationLog }, `c-${updated._id}`);
+  };
+  r.post('/standards/:standardId/comments/:commentId/moderation', moderate);
+  r.post('/api/standards/:standardId/comments/:commentId/moderation', moderate);
+
+  const opinion = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    const c = await commentOr404(std, String(req.params.commentId));
+    const g = canGiveProvinceOpinion(p, std, c);
+    if (!g) throw forbidden();
+    const o = parse(provinceOpinionSchema, req.body);
+    const updated = await ctx.store.setProvinceOpinion(std._id, c._id, o.opinion, whoOf(p, g), ctx.now());
+    done(req, res, std, { id: updated._id, provinceOpinion: updated.provinceOpinion }, `c-${updated._id}`);
+  };
+  r.post('/standards/:standardId/comments/:commentId/province-opinion', opinion);
+  r.post('/api/standards/:standardId/comments/:commentId/province-opinion', opinion);
+
+  const review = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    const o = parse(provinceReviewSchema, req.body);
+    const g = p.grants.find((x) => x.role === 'ecoEnvDepartment' && x.province === o.province);
+    if (!g) throw forbidden();
+    const rec = { _id: `${std._id}:${o.province}`, standardId: std._id, province: o.province as Province, opinion: o.opinion, by: whoOf(p, g), at: ctx.now() };
+    await ctx.store.saveProvinceReview(rec);
+    done(req, res, std, rec, 'province-reviews');
+  };
+  r.post('/standards/:standardId/province-reviews', review);
+  r.post('/api/standards/:standardId/province-reviews', review);
+
+  const publish = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    const g = canDispose(p, std);
+    if (!g) throw forbidden();
+    if (!commentPeriodClosed(std, ctx.now())) throw new AppError('STAGE_CONFLICT', { zh: '征求意见期尚未结束', en: 'The comment period has not closed' });
+    const pending = await ctx.store.pendingCount(std._id);
+    if (pending > 0) throw new AppError('CONFLICT', { zh: `还有 ${pending} 条意见没有处理意见`, en: `${pending} comments still lack a disposition` }, { details: { pending } });
+    const disposed = await ctx.store.list(std._id, { status: 'disposed' });
+    const titles = { zh: std.titleZh, en: std.titleEn };
+    const notices = disposed.filter((c) => c.submitter.contact.trim() !== '').map((c) => outboxEntryFor(c, titles, `${ctx.publicUrl}${ctx.basePath}/consultation/receipt/${c.receipt}`));
+    const rec = await ctx.store.publish(std._id, whoOf(p, g), ctx.now(), notices);
+    const delivery = await sendQueuedNotices(ctx.store.comments.db, ctx.delivery);
+    done(req, res, std, { published: rec, queued: notices.length, delivery });
+  };
+  r.post('/standards/:standardId/comments/publish', publish);
+  r.post('/api/standards/:standardId/comments/publish', publish);
+
+  const tableInput = async (req: Request) => {
+    const p = requirePrincipal(req);
+    const std = await standardOr404(String(req.params.standardId));
+    if (!canTriage(p, std)) throw forbidden();
+    const [comments, current] = await Promise.all([ctx.store.list(std._id, {}), ctx.getCurrentDraft(std._id)]);
+    return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current } };
+  };
+  const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
+  r.get('/standards/:standardId/comments/disposition-table.docx', async (req, res) => {
+    const { std, input } = await tableInput(req);
+    const buf = await dispositionTableDocx(input);
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').set('Content-Disposition', fileName(std, 'docx')).send(buf);
+  });
+  r.get('/standards/:standardId/comments/disposition-table.csv', async (req, res) => {
+    const { std, input } = await tableInput(req);
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', fileName(std, 'csv')).send(dispositionTableCsv(input));
+  });
+
+  const outbox = async (req: Request, res: Response): Promise<void> => {
+    const p = requirePrincipal(req);
+    if (!isAdmin(p)) throw forbidden();
+    const items = await ctx.store.outbox();
+    if (wantsJson(req)) {
+      res.json({ items });
+      return;
+    }
+    renderStaffPage(ctx, res, 'comments/outbox.njk', { items, smtp: Boolean(ctx.delivery.smtpUrl || ctx.delivery.transport) });
+  };
+  r.get('/admin/comment-outbox', outbox);
+  r.get('/api/admin/comment-outbox', outbox);
+
+  return r;
+}

@@ -1,0 +1,251 @@
+// Data access for public comments: idempotent intake (unique submission key), receipts, duplicate
+// flagging, triage queries, dispositions, moderation and province opinions with their audit trail.
+// Runs on FerretDB 1.x and MongoDB alike: single-document atomic updates only (no transactions); each
+// change is one `findOneAndUpdate` on the comment, then one row in `comment_audit` naming who, when,
+// and the values before and after.
+import { createHash, randomInt } from 'node:crypto';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { AppError } from '../infra/errors';
+import {
+  COLLECTIONS,
+  type CommentAuditRecord,
+  type CommentRecord,
+  type DispositionRecord,
+  type Moderation,
+  type ModerationEvent,
+  type OutboxRecord,
+  type ProvinceReviewRecord,
+  type PublicationRecord,
+  type Who,
+} from './model';
+import type { TriageFilter } from './schemas';
+
+const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** A receipt code such as `K7M2Q-9XWPA`: 50 random bits, no 0/O/1/I to misread. */
+export function newReceipt(): string {
+  let s = '';
+  for (let i = 0; i < 10; i++) s += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+  return `${s.slice(0, 5)}-${s.slice(5)}`;
+}
+
+/** Hash for "same text on the same clause": whitespace collapsed, case folded. */
+export function commentTextHash(standardId: string, clauseId: string | undefined, comment: string): string {
+  const norm = comment.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+  return createHash('sha256').update(`${standardId}\u0000${clauseId ?? ''}\u0000${norm}`).digest('hex');
+}
+
+/** The comment id of a submission key: deterministic, so a retried submission is found by primary key. */
+export function commentIdFor(submissionKey: string): string {
+  return `c${createHash('sha256').update(submissionKey).digest('hex').slice(0, 24)}`;
+}
+
+const COMMENT_ID = /^c[0-9a-f]{24}$/;
+
+interface TextMarker {
+  _id: string;
+  receipt: string;
+  commentId: string;
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  return e instanceof MongoServerError && e.code === 11000;
+}
+
+export interface CommentsStore {
+  comments: Collection<CommentRecord>;
+  ensureIndexes(): Promise<void>;
+  /** Stores a new comment once per submission key; a retry returns the stored one with `created: false`. */
+  insertOnce(rec: Omit<CommentRecord, '_id' | 'receipt'>): Promise<{ comment: CommentRecord; created: boolean }>;
+  byReceipt(receipt: string): Promise<CommentRecord | null>;
+  byId(standardId: string, id: string): Promise<CommentRecord | null>;
+  list(standardId: string, filter: TriageFilter, limit?: number): Promise<CommentRecord[]>;
+  counts(standardId: string): Promise<CommentCounts>;
+  dispose(standardId: string, id: string, d: Omit<DispositionRecord, 'at' | 'by'>, by: Who, now: Date): Promise<CommentRecord>;
+  moderate(standardId: string, id: string, to: Moderation, reason: string, by: Who, now: Date): Promise<CommentRecord>;
+  setProvinceOpinion(standardId: string, id: string, opinion: string, by: Who, now: Date): Promise<CommentRecord>;
+  saveProvinceReview(rec: ProvinceReviewRecord): Promise<void>;
+  provinceReviews(standardId: string): Promise<ProvinceReviewRecord[]>;
+  publication(standardId: string): Promise<PublicationRecord | null>;
+  publish(standardId: string, by: Who, now: Date, notices: Array<Omit<OutboxRecord, 'createdAt' | 'attempts' | 'status'> & { status: OutboxRecord['status'] }>): Promise<PublicationRecord>;
+  outbox(limit?: number): Promise<OutboxRecord[]>;
+  audit(standardId: string, limit?: number): Promise<CommentAuditRecord[]>;
+  /** Visible comments still waiting for a disposition: the lifecycle's gate. */
+  pendingCount(standardId: string): Promise<number>;
+}
+
+export interface CommentCounts {
+  total: number;
+  visible: number;
+  hidden: number;
+  pending: number;
+  disposed: number;
+  duplicates: number;
+  byType: Record<string, number>;
+  byProvince: Record<string, number>;
+  byDecision: Record<string, number>;
+  byClause: Record<string, number>;
+}
+
+function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): Record<string, unknown> | null {
+  if (!c) return null;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = c[k] ?? null;
+  return out;
+}
+
+export function createCommentsStore(db: Db): CommentsStore {
+  const comments = db.collection<CommentRecord>(COLLECTIONS.comments);
+  const audit = db.collection<CommentAuditRecord>(COLLECTIONS.audit);
+  const reviews = db.collection<ProvinceReviewRecord>(COLLECTIONS.provinceReviews);
+  const publications = db.collection<PublicationRecord>(COLLECTIONS.publications);
+  const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
+  const texts = db.collection<TextMarker>(COLLECTIONS.texts);
+
+  async function change(
+    standardId: string,
+    id: string,
+    action: CommentAuditRecord['action'],
+    keys: Array<keyof CommentRecord>,
+    update: { $set: Partial<CommentRecord>; $push?: { moderationLog: ModerationEvent } },
+    by: Who,
+    now: Date,
+    guard: Filter<CommentRecord> = {},
+  ): Promise<CommentRecord> {
+    if (!COMMENT_ID.test(id)) throw new AppError('NOT_FOUND', { zh: '意见不存在', en: 'No such comment' });
+    const _id = id;
+    const before = await comments.findOneAndUpdate({ _id, standardId, ...guard }, update, { returnDocument: 'before' });
+    if (!before) {
+      const exists = await comments.countDocuments({ _id, standardId });
+      if (!exists) throw new AppError('NOT_FOUND', { zh: '意见不存在', en: 'No such comment' });
+      throw new AppError('CONFLICT', { zh: '该意见当前状态不允许此操作', en: 'The comment is not in a state that allows this' });
+    }
+    const after = { ...before, ...update.$set } as CommentRecord;
+    await audit.insertOne({ standardId, commentId: _id, receipt: before.receipt, action, by, at: now, before: snapshotOf(before, keys), after: snapshotOf(after, keys) ?? {} });
+    const fresh = await comments.findOne({ _id });
+    return fresh ?? after;
+  }
+
+  const store: CommentsStore = {
+    comments,
+    async ensureIndexes() {
+      await comments.createIndex({ submissionKey: 1 }, { unique: true, name: 'submissionKey_unique' });
+      await comments.createIndex({ receipt: 1 }, { unique: true, name: 'receipt_unique' });
+      await comments.createIndex({ standardId: 1, status: 1, moderation: 1 }, { name: 'gate' });
+      await comments.createIndex({ standardId: 1, createdAt: 1 }, { name: 'by_standard' });
+      await audit.createIndex({ standardId: 1, at: 1 });
+      await outbox.createIndex({ status: 1, createdAt: 1 });
+    },
+
+    async insertOnce(rec) {
+      const _id = commentIdFor(rec.submissionKey);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const doc: CommentRecord = { ...rec, _id, receipt: newReceipt() };
+        try {
+          await comments.insertOne(doc);
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          const existing = await comments.findOne({ _id });
+          if (existing) return { comment: existing, created: false };
+          continue; // the receipt collided (≈ 2^-50): draw another
+        }
+        // Flag, never drop, a repeat of earlier text on the same clause. The first comment to claim the
+        // text's marker is the original; two identical comments arriving together cannot both claim it.
+        try {
+          await texts.insertOne({ _id: rec.textHash, receipt: doc.receipt, commentId: _id });
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          const first = await texts.findOne({ _id: rec.textHash });
+          if (first && first.commentId !== _id) {
+            await comments.updateOne({ _id }, { $set: { duplicateOf: first.receipt } });
+            doc.duplicateOf = first.receipt;
+          }
+        }
+        return { comment: doc, created: true };
+      }
+      throw new AppError('INTERNAL', { zh: '无法生成回执编号', en: 'Could not allocate a receipt code' });
+    },
+
+    byReceipt: (receipt) => comments.findOne({ receipt }),
+    byId: (standardId, id) => (COMMENT_ID.test(id) ? comments.findOne({ _id: id, standardId }) : Promise.resolve(null)),
+
+    list(standardId, f, limit = 5000) {
+      const q: Filter<CommentRecord> = { standardId };
+      if (f.clause) q['anchor.clauseId'] = f.clause;
+      if (f.type) q.type = f.type;
+      if (f.province) q['submitter.province'] = f.province;
+      if (f.status === 'pending' || f.status === 'disposed') {
+        q.status = f.status;
+        q.moderation = 'visible';
+      }
+      if (f.status === 'hidden') q.moderation = 'hidden';
+      if (f.status === 'duplicate') q.duplicateOf = { $exists: true };
+      return comments.find(q).sort({ createdAt: 1, _id: 1 }).limit(limit).toArray();
+    },
+
+    async counts(standardId) {
+      const all = await comments
+        .find({ standardId }, { projection: { type: 1, 'submitter.province': 1, status: 1, moderation: 1, duplicateOf: 1, 'disposition.decision': 1, 'anchor.clauseId': 1 } })
+        .toArray();
+      const c: CommentCounts = { total: all.length, visible: 0, hidden: 0, pending: 0, disposed: 0, duplicates: 0, byType: {}, byProvince: {}, byDecision: {}, byClause: {} };
+      const inc = (m: Record<string, number>, k: string): void => {
+        m[k] = (m[k] ?? 0) + 1;
+      };
+      for (const x of all) {
+        if (x.moderation === 'hidden') {
+          c.hidden += 1;
+          continue;
+        }
+        c.visible += 1;
+        if (x.status === 'pending') c.pending += 1;
+        else c.disposed += 1;
+        if (x.duplicateOf) c.duplicates += 1;
+        inc(c.byType, x.type);
+        inc(c.byProvince, x.submitter?.province ?? 'other');
+        inc(c.byClause, x.anchor?.clauseId ?? '');
+        if (x.disposition) inc(c.byDecision, x.disposition.decision);
+      }
+      return c;
+    },
+
+    dispose(standardId, id, d, by, now) {
+      const disposition: DispositionRecord = { ...d, by, at: now };
+      return change(standardId, id, 'dispose', ['status', 'disposition'], { $set: { status: 'disposed', disposition } }, by, now);
+    },
+
+    moderate(standardId, id, to, reason, by, now) {
+      return change(standardId, id, 'moderate', ['moderation'], { $set: { moderation: to }, $push: { moderationLog: { to, reason, by, at: now } } }, by, now);
+    },
+
+    setProvinceOpinion(standardId, id, opinion, by, now) {
+      return change(standardId, id, 'provinceOpinion', ['provinceOpinion'], { $set: { provinceOpinion: { opinion, by, at: now } } }, by, now);
+    },
+
+    async saveProvinceReview(rec) {
+      await reviews.replaceOne({ _id: rec._id }, rec, { upsert: true });
+    },
+    provinceReviews: (standardId) => reviews.find({ standardId }).sort({ province: 1 }).toArray(),
+
+    publication: (standardId) => publications.findOne({ _id: standardId }),
+
+    async publish(standardId, by, now, notices) {
+      const count = await comments.countDocuments({ standardId, moderation: 'visible', status: 'disposed' });
+      const rec: PublicationRecord = { _id: standardId, publishedAt: now, by, comments: count };
+      await publications.replaceOne({ _id: standardId }, rec, { upsert: true });
+      for (const n of notices) {
+        try {
+          await outbox.insertOne({ ...n, attempts: 0, createdAt: now });
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e; // already queued by an earlier publication
+        }
+      }
+      await audit.insertOne({ standardId, commentId: '', receipt: '', action: 'publish', by, at: now, before: null, after: { comments: count, notices: notices.length } });
+      return rec;
+    },
+
+    outbox: (limit = 500) => outbox.find({}).sort({ createdAt: -1 }).limit(limit).toArray(),
+    audit: (standardId, limit = 1000) => audit.find({ standardId }).sort({ at: -1 }).limit(limit).toArray(),
+    pendingCount: (standardId) => comments.countDocuments({ standardId, status: 'pending', moderation: 'visible' }),
+  };
+  return store;
+}
