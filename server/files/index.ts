@@ -1,0 +1,3 @@
+// Storage and delivery of generated files (GridFS bucket `files`).
+export * from './store';
+export { contentDisposition, contentTypeOf, sendStoredFile } from './download';
