@@ -7,8 +7,11 @@ import type { DocJSON, NodeJSON } from './types';
 
 const para = (text: string): NodeJSON => ({ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] });
 
-/** A new standard body: 前言 with the drafting-basis and patent sentences, 1 范围, 2 规范性引用文件, 3 术语和定义. */
-export function newStandardJSON(): DocJSON {
+/**
+ * A new standard body: 前言 with the drafting-basis and patent sentences, 1 范围, 2 规范性引用文件,
+ * 3 术语和定义. `makeId` defaults to random ids; the seed (editor/ydoc.ts) passes a counter.
+ */
+export function newStandardJSON(makeId: () => string = newId): DocJSON {
   const json: DocJSON = {
     type: 'doc',
     content: [
@@ -24,15 +27,15 @@ export function newStandardJSON(): DocJSON {
       { type: 'termsAndDefinitions', content: [para('下列术语和定义适用于本文件。')] },
     ],
   };
-  withFreshIds(json);
+  withFreshIds(json, makeId);
   schema.nodeFromJSON(json).check();
   return json;
 }
 
 /** Gives every id-carrying node in a JSON tree a fresh id (in place); returns the same tree. */
-export function withFreshIds<T extends NodeJSON>(node: T): T {
-  if (hasIdAttr(node.type)) node.attrs = { ...(node.attrs ?? {}), id: newId() };
-  for (const c of node.content ?? []) withFreshIds(c);
+export function withFreshIds<T extends NodeJSON>(node: T, makeId: () => string = newId): T {
+  if (hasIdAttr(node.type)) node.attrs = { ...(node.attrs ?? {}), id: makeId() };
+  for (const c of node.content ?? []) withFreshIds(c, makeId);
   if (node.content && node.content.length === 0) delete node.content;
   return node;
 }

@@ -1,0 +1,70 @@
+// The editor's user-interface strings, Chinese first with English.
+export type Lang = 'zh' | 'en';
+
+const strings = {
+  clauseAfter: ['插入条', 'Clause after'],
+  subClause: ['插入下级条', 'Sub-clause'],
+  untitledClause: ['无标题条', 'Untitled clause'],
+  chapter: ['插入章', 'Chapter'],
+  promote: ['升级', 'Promote'],
+  demote: ['降级', 'Demote'],
+  term: ['术语条目', 'Term entry'],
+  reference: ['规范性引用文件', 'Normative reference'],
+  bibliography: ['参考文献条目', 'Bibliography entry'],
+  listDash: ['列项 ——', 'List ——'],
+  listLetter: ['列项 a)', 'List a)'],
+  listNumber: ['列项 1)', 'List 1)'],
+  indent: ['列项降级', 'Indent item'],
+  outdent: ['列项升级', 'Outdent item'],
+  note: ['注', 'Note'],
+  example: ['示例', 'Example'],
+  table: ['表', 'Table'],
+  rowAfter: ['加行', 'Add row'],
+  colAfter: ['加列', 'Add column'],
+  deleteRow: ['删行', 'Delete row'],
+  deleteCol: ['删列', 'Delete column'],
+  figure: ['图', 'Figure'],
+  formula: ['公式', 'Formula'],
+  symbol: ['式中', 'Symbol'],
+  annexNormative: ['规范性附录', 'Normative annex'],
+  annexInformative: ['资料性附录', 'Informative annex'],
+  xref: ['交叉引用', 'Cross-reference'],
+  delete: ['删除元素', 'Delete element'],
+  undo: ['撤销', 'Undo'],
+  redo: ['重做', 'Redo'],
+  bold: ['粗体', 'Bold'],
+  italic: ['斜体', 'Italic'],
+  sub: ['下标', 'Subscript'],
+  sup: ['上标', 'Superscript'],
+  outline: ['目次', 'Outline'],
+  presence: ['在线', 'Online'],
+  properties: ['属性', 'Properties'],
+  connecting: ['连接中…', 'Connecting…'],
+  saving: ['保存中…', 'Saving…'],
+  saved: ['已保存', 'Saved'],
+  offline: ['离线：修改暂存本机，恢复连接后合并', 'Offline: edits are kept here and merged on reconnect'],
+  readonly: ['只读', 'Read-only'],
+  refused: ['无法打开此文档', 'This document cannot be opened'],
+  code: ['代号', 'Code'],
+  number: ['编号', 'Number'],
+  year: ['年号（不注日期留空）', 'Year (empty if undated)'],
+  symbolName: ['符号', 'Symbol'],
+  imageUrl: ['图片地址', 'Image URL'],
+  altText: ['替代文字', 'Alt text'],
+  replaceImage: ['上传图片', 'Upload image'],
+  listKind: ['列项符号', 'List marker'],
+  annexKind: ['附录性质', 'Annex kind'],
+  normative: ['规范性', 'Normative'],
+  informative: ['资料性', 'Informative'],
+  chooseTarget: ['选择引用对象', 'Choose the target'],
+  uploadFailed: ['图片上传失败', 'Image upload failed'],
+  you: ['（我）', ' (me)'],
+} as const;
+
+export type StringKey = keyof typeof strings;
+
+/** Returns a translator for `lang`. */
+export function translator(lang: Lang): (key: StringKey) => string {
+  const i = lang === 'en' ? 1 : 0;
+  return (key) => strings[key][i];
+}

@@ -1,0 +1,214 @@
+// Mounts the co-editing editor into its host element: connects a Yjs document to the collaboration server
+// with y-websocket's provider, waits for the first sync (seeding a new draft's skeleton if the document is
+// empty), then builds the ProseMirror view with y-prosemirror's sync, cursor and undo plugins, the id and
+// numbering plugins, and the toolbar, outline, presence and properties panes. The save indicator follows
+// the server's `stored` acknowledgements (server/collab/client.ts); the server's `access` message switches
+// read-only on and off.
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
+import { EditorState, type Command } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { dropCursor } from 'prosemirror-dropcursor';
+import { gapCursor } from 'prosemirror-gapcursor';
+import { tableEditing } from 'prosemirror-tables';
+import { schema } from '../schema';
+import { idPlugin } from '../ids';
+import { numberingPlugin, currentNumbering } from '../decorations';
+import { editorKeymaps } from '../keymap';
+import { insertFigure, setNodeAttrs } from '../commands';
+import { YJS_FRAGMENT, isEmptyYDoc, seedStandardUpdate } from '../ydoc';
+import { trackSaveState, type SaveTracker } from '../../server/collab/client';
+import type { Numbering } from '../numbering';
+import type { EditorConfig } from './config';
+import { translator } from './i18n';
+import { injectStyles } from './styles';
+import { h } from './dom';
+import { createToolbar } from './toolbar';
+import { createOutline, jumpTo } from './outline';
+import { createPresence } from './presence';
+import { createProperties } from './properties';
+import { openXrefDialog } from './xref-dialog';
+import { pickImageFile, uploadImage } from './upload';
+
+/** Close codes after which reconnecting cannot help (see server/collab/close-codes.ts). */
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
+
+export type EditorStatus = 'connecting' | 'saving' | 'saved' | 'offline' | 'readonly' | 'refused';
+
+export interface EditorHandle {
+  view: EditorView;
+  ydoc: Y.Doc;
+  provider: WebsocketProvider;
+  tracker: SaveTracker;
+  status(): EditorStatus;
+  numbering(): Numbering;
+  jumpTo(id: string): boolean;
+  destroy(): void;
+}
+
+export async function mountEditor(root: HTMLElement, config: EditorConfig): Promise<EditorHandle> {
+  const doc = root.ownerDocument;
+  const t = translator(config.lang);
+  injectStyles(doc);
+  root.classList.add('tb-editor');
+  root.dataset.status = 'connecting';
+
+  const ydoc = new Y.Doc();
+  const provider = new WebsocketProvider(config.collabUrl, config.doc, ydoc, { params: config.collabParams, disableBc: true });
+  provider.awareness.setLocalStateField('user', { name: config.userName, color: config.userColor, province: config.userProvince });
+  const tracker = trackSaveState(provider);
+
+  let refused = false;
+  let readOnly = config.readonly;
+  let view: EditorView | null = null;
+  const statusEl = h(doc, 'span', { class: 'tb-status', 'data-status': 'connecting', role: 'status', 'aria-live': 'polite' }, t('connecting'));
+
+  const computeStatus = (): EditorStatus => {
+    if (refused) return 'refused';
+    if (!root.dataset.synced) return 'connecting';
+    if (readOnly) return 'readonly';
+    if (!provider.wsconnected) return 'offline';
+    return tracker.state.saved ? 'saved' : 'saving';
+  };
+  const renderStatus = (): void => {
+    const status = computeStatus();
+    if (statusEl.dataset.status === status && root.dataset.status === status) return;
+    statusEl.dataset.status = status;
+    root.dataset.status = status;
+    statusEl.textContent = t(status);
+  };
+  const setReadOnly = (value: boolean): void => {
+    readOnly = value;
+    root.dataset.access = value ? 'read' : 'edit';
+    if (view) view.setProps({ editable: () => !readOnly });
+    renderStatus();
+  };
+
+  tracker.subscribe((s) => {
+    if (s.access) setReadOnly(s.access === 'read');
+    renderStatus();
+  });
+  provider.on('status', renderStatus);
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event && FINAL_CLOSE_CODES.has(event.code)) {
+      refused = true;
+      provider.disconnect();
+    }
+    renderStatus();
+  });
+
+  await new Promise<void>((resolve) => {
+    if (provider.synced) resolve();
+    else {
+      const onSync = (synced: boolean): void => {
+        if (!synced) return;
+        provider.off('sync', onSync);
+        resolve();
+      };
+      provider.on('sync', onSync);
+    }
+  });
+  // A new draft: every client writes the same skeleton (same bytes), so concurrent seeding merges into one.
+  if (isEmptyYDoc(ydoc)) Y.applyUpdate(ydoc, seedStandardUpdate());
+  root.dataset.synced = 'true';
+
+  const getView = (): EditorView => {
+    if (!view) throw new Error('editor view not ready');
+    return view;
+  };
+
+  const chooseImage = async (): Promise<string | null> => {
+    if (!config.uploadUrl) return doc.defaultView?.prompt(t('imageUrl')) ?? null;
+    const file = await pickImageFile(doc);
+    if (!file) return null;
+    return uploadImage(config.uploadUrl, file, config.csrfToken);
+  };
+  const reportUploadError = (error: unknown): void => {
+    console.error(error);
+    doc.defaultView?.alert(t('uploadFailed'));
+  };
+  const insertFigureAction = (v: EditorView): void => {
+    chooseImage()
+      .then((src) => {
+        if (src !== null) insertFigure(src, '')(v.state, v.dispatch);
+      })
+      .catch(reportUploadError);
+  };
+  const replaceImage = (v: EditorView, figurePos: number): void => {
+    const id = v.state.doc.nodeAt(figurePos)?.attrs.id as string | undefined;
+    chooseImage()
+      .then((src) => {
+        if (src === null) return;
+        // Re-find the figure by id: the document may have changed during the upload.
+        let pos = -1;
+        v.state.doc.descendants((node, p) => {
+          if (pos < 0 && node.attrs.id === id) pos = p;
+          return pos < 0;
+        });
+        if (pos >= 0) setNodeAttrs(pos, { src })(v.state, v.dispatch);
+      })
+      .catch(reportUploadError);
+  };
+
+  const undo: Command = undoCommand;
+  const redo: Command = redoCommand;
+  const statusHolder = statusEl;
+  const toolbar = createToolbar(doc, getView, { t, undo, redo, insertFigure: insertFigureAction, chooseXref: (v) => openXrefDialog(doc, v, t('chooseTarget')) }, statusHolder);
+  const outline = createOutline(doc, getView, t('outline'));
+  const presence = createPresence(doc, provider.awareness, t('presence'), t('you'));
+  const properties = createProperties(doc, t, replaceImage);
+  const body = h(doc, 'div', { class: 'tb-body' });
+  const side = h(doc, 'div', { class: 'tb-side' }, presence.element, properties.element);
+  root.replaceChildren(toolbar.element, outline.element, body, side);
+
+  const refreshPanes = (v: EditorView): void => {
+    const editable = !readOnly;
+    toolbar.update(v, editable);
+    outline.update(currentNumbering(v.state).outline);
+    properties.update(v, editable);
+  };
+
+  view = new EditorView(body, {
+    state: EditorState.create({
+      schema,
+      plugins: [
+        ySyncPlugin(ydoc.getXmlFragment(YJS_FRAGMENT)),
+        yCursorPlugin(provider.awareness),
+        yUndoPlugin(),
+        ...editorKeymaps(undo, redo),
+        idPlugin(),
+        numberingPlugin(),
+        tableEditing(),
+        dropCursor(),
+        gapCursor(),
+      ],
+    }),
+    editable: () => !readOnly,
+    // `this` is the view: y-prosemirror dispatches from inside the EditorView constructor, before `view` is assigned.
+    dispatchTransaction(this: EditorView, tr) {
+      this.updateState(this.state.apply(tr));
+      refreshPanes(this);
+    },
+  });
+  setReadOnly(readOnly);
+  refreshPanes(view);
+  renderStatus();
+
+  return {
+    view,
+    ydoc,
+    provider,
+    tracker,
+    status: computeStatus,
+    numbering: () => currentNumbering(getView().state),
+    jumpTo: (id) => jumpTo(getView(), id),
+    destroy() {
+      presence.destroy();
+      tracker.destroy();
+      view?.destroy();
+      provider.destroy();
+      ydoc.destroy();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Uploads an image for a figure to the URL the page names (data-upload-url) and returns its address.
+import * as z from 'zod/mini';
+
+const uploadAnswer = z.object({ url: z.string().check(z.minLength(1)) });
+
+/** POSTs `file` as multipart field `file`; the server answers JSON `{ url }`. */
+export async function uploadImage(uploadUrl: string, file: File, csrfToken?: string): Promise<string> {
+  const body = new FormData();
+  body.append('file', file);
+  const res = await fetch(uploadUrl, {
+    method: 'POST',
+    body,
+    credentials: 'same-origin',
+    headers: csrfToken ? { 'X-CSRF-Token': csrfToken } : {},
+  });
+  if (!res.ok) throw new Error(`upload failed: HTTP ${res.status}`);
+  return uploadAnswer.parse(await res.json()).url;
+}
+
+/** Lets the user pick an image file; resolves null when the picker is closed without a choice. */
+export function pickImageFile(doc: Document): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = doc.createElement('input');
+    input.type = 'file';
+    input.accept = 'image/png,image/jpeg,image/gif,image/svg+xml,image/webp';
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      resolve(input.files?.[0] ?? null);
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve(null);
+      input.remove();
+    });
+    doc.body.appendChild(input);
+    input.click();
+  });
+}

@@ -1,0 +1,122 @@
+// A tiny stand-in for the application's editor page, for browser tests: serves an HTML page with the
+// `#editor` host element and the bundled public/build/editor.js, an image upload endpoint, and the real
+// collaboration server (server/collab) on the same port. The user comes from the `user` query parameter
+// (the tests' stand-in for a session cookie); permissions can be changed while pages are open.
+import http from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Db } from 'mongodb';
+import { createCollabServer } from '../../../server/collab/server';
+import type { CollabServer, Permission, Principal } from '../../../server/collab/types';
+
+const root = path.resolve(__dirname, '../../..');
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+export interface EditorPageServer {
+  url: string;
+  collab: CollabServer;
+  /** `${user}@${doc}` → permission; default edit (users named reader* read). */
+  permissions: Map<string, Permission>;
+  uploads: number;
+  pageUrl(doc: string, user: string, opts?: { province?: string; readonly?: boolean; lang?: string }): string;
+  close(): Promise<void>;
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
+  const bundle = path.join(root, 'public/build/editor.js');
+  if (!existsSync(bundle)) throw new Error('public/build/editor.js is missing: run node scripts/build-editor.mjs');
+  const permissions = new Map<string, Permission>();
+  const principal = (url: string | undefined): Principal | null => {
+    const q = new URL(url ?? '/', 'http://x').searchParams;
+    const user = q.get('user');
+    return user ? { userId: user, displayName: user, province: q.get('province') ?? undefined } : null;
+  };
+  const collab = createCollabServer({
+    db,
+    limits: { idleUnloadMs: 2000 },
+    authenticate: (req) => principal(req.url),
+    authorize: (p, docName) => permissions.get(`${p.userId}@${docName}`) ?? (p.userId.startsWith('reader') ? 'read' : 'edit'),
+  });
+  const state = { uploads: 0 };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && url.pathname === '/build/editor.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(bundle));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/edit/')) {
+      const doc = decodeURIComponent(url.pathname.slice('/edit/'.length));
+      const user = url.searchParams.get('user') ?? '';
+      const province = url.searchParams.get('province') ?? '';
+      const attrs: Record<string, string> = {
+        'data-doc': doc,
+        'data-user-name': user,
+        'data-collab-url': `ws://${req.headers.host}/collab`,
+        'data-collab-params': new URLSearchParams({ user, province }).toString(),
+        'data-upload-url': '/upload',
+        'data-csrf-token': 'test-token',
+        'data-readonly': url.searchParams.get('readonly') ?? 'false',
+        'data-lang': url.searchParams.get('lang') ?? 'zh',
+      };
+      if (province) attrs['data-user-province'] = province;
+      const attrText = Object.entries(attrs).map(([k, v]) => `${k}="${escapeAttr(v)}"`).join(' ');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>editor</title></head>` +
+          `<body style="margin:0;height:100vh"><div id="editor" ${attrText}></div><script src="/build/editor.js"></script></body></html>`,
+      );
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/upload') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('latin1');
+        const ok = req.headers['x-csrf-token'] === 'test-token' && /name="file"/.test(body);
+        if (!ok) {
+          res.writeHead(400).end();
+          return;
+        }
+        state.uploads++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `/uploads/${state.uploads}.png` }));
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/uploads/')) {
+      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    collab,
+    permissions,
+    get uploads() {
+      return state.uploads;
+    },
+    pageUrl: (doc, user, opts = {}) => {
+      const q = new URLSearchParams({ user });
+      if (opts.province) q.set('province', opts.province);
+      if (opts.readonly) q.set('readonly', 'true');
+      if (opts.lang) q.set('lang', opts.lang);
+      return `${url}/edit/${encodeURIComponent(doc)}?${q.toString()}`;
+    },
+    async close() {
+      await collab.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
