@@ -1,0 +1,156 @@
+// Triage and disposition by the drafting group, moderation, the provinces' consolidation step, the audit
+// trail, publication with outcome notices (outbox, sent through a nodemailer transport) and the
+// 征求意见汇总处理表 as DOCX and CSV.
+import JSZip from 'jszip';
+import nodemailer from 'nodemailer';
+import { pendingCommentCount } from '../../../activities/comments/gate';
+import { freshMongo } from '../../support/mongo';
+import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
+
+const deadline = '2026-12-29T16:00:00.000Z';
+const SID = 'std-disp';
+
+const drafter = asStaff('u-drafter', [{ role: 'drafter', province: 'SH', standardIds: [SID] }], '起草人甲');
+const jsEco = asStaff('u-js-eco', [{ role: 'ecoEnvDepartment', province: 'JS' }], '江苏省生态环境厅');
+const stranger = asStaff('u-x', [{ role: 'expert', standardIds: ['other'] }], '路人');
+const admin = asStaff('u-admin', [{ role: 'admin' }], '管理员');
+
+describe('triage and disposition of public comments', () => {
+  let mongo: Awaited<ReturnType<typeof freshMongo>>;
+  let server: TestServer;
+  let clock = new Date('2026-12-01T00:00:00.000Z');
+  const sent: string[] = [];
+  const transport = nodemailer.createTransport({ jsonTransport: true });
+  const receipts: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    mongo = await freshMongo('comments-disp');
+    await seedStandard(mongo.db, { id: SID, commentDeadline: deadline });
+    const draft = snapshotOf(sampleDraft());
+    const origSend = transport.sendMail.bind(transport);
+    transport.sendMail = ((mail: nodemailer.SendMailOptions) => {
+      sent.push(String(mail.to));
+      return origSend(mail);
+    }) as typeof transport.sendMail;
+    server = await startCommentsServer({ db: mongo.db, now: () => clock, getCommentDraft: async () => draft, delivery: { transport }, publicUrl: 'https://tongbiao.example' });
+    const api = `${server.url}/api/consultation/${SID}/comments`;
+    const add = async (name: string, over: Record<string, unknown>): Promise<void> => {
+      const r = await postJson(api, submission(over));
+      expect(r.status).toBe(201);
+      receipts[name] = String(r.body.receipt);
+      ids[name] = String((await mongo.db.collection('comments').findOne({ receipt: r.body.receipt }))?._id);
+    };
+    await add('js', { clauseId: 'c52', province: 'JS', type: 'technical', contact: 'li@example.org', name: '李四', organisation: '', showName: false });
+    await add('sh', { clauseId: 'c51', province: 'SH', type: 'editorial', contact: '021-12345678', organisation: '上海某检测公司', comment: '<script>alert(1)</script> “每月”应为“每季度”' });
+    await add('other', { province: 'other', type: 'general', contact: '', organisation: '某协会', comment: '=HYPERLINK("http://evil")' });
+    await add('spam', { province: 'ZJ', type: 'general', contact: 'spam@example.org', comment: '广告广告广告' });
+  });
+  afterAll(async () => {
+    await server.close();
+    await mongo.drop();
+  });
+
+  const triage = (headers: Record<string, string>, q = ''): Promise<Response> => fetch(`${server.url}/api/standards/${SID}/comments${q}`, { headers });
+
+  it('shows the drafting group every comment with counts, filters, and the clause’s current text; refuses strangers and anonymous callers', async () => {
+    const res = await triage(drafter);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { counts: Record<string, unknown>; comments: Array<Record<string, unknown>> };
+    expect(body.counts).toMatchObject({ total: 4, pending: 4, byProvince: { JS: 1, SH: 1, other: 1, ZJ: 1 } });
+    const js = body.comments.find((c) => c.receipt === receipts.js);
+    expect(js?.location).toMatchObject({ state: 'present', currentLabel: '5.2', currentText: expect.stringContaining('中泓线') });
+    const filtered = (await (await triage(drafter, '?province=SH&type=editorial&clause=c51')).json()) as { comments: unknown[] };
+    expect(filtered.comments).toHaveLength(1);
+    expect((await triage(stranger)).status).toBe(403);
+    expect((await fetch(`${server.url}/api/standards/${SID}/comments`)).status).toBe(401);
+    const page = await fetch(`${server.url}/standards/${SID}/comments`, { headers: drafter }).then((r) => r.text());
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)');
+  });
+
+  it('hides spam with who and why, keeps it stored, and leaves it out of the gate count', async () => {
+    const res = await postJson(`${server.url}/api/standards/${SID}/comments/${ids.spam}/moderation`, { to: 'hidden', reason: '广告' }, drafter);
+    expect(res.status).toBe(200);
+    const stored = await mongo.db.collection('comments').findOne({ _id: ids.spam } as Record<string, unknown>);
+    expect(stored).toMatchObject({ moderation: 'hidden', moderationLog: [{ to: 'hidden', reason: '广告', by: { userId: 'u-drafter' } }] });
+    expect(await pendingCommentCount(mongo.db, SID)).toBe(3);
+    const status = await fetch(`${server.url}/consultation/receipt/${receipts.spam}`).then((r) => r.text());
+    expect(status).toContain('未公开显示');
+  });
+
+  it('lets a province’s eco-environment department add its opinion on its own province’s comments only, and a consolidated opinion', async () => {
+    expect((await postJson(`${server.url}/api/standards/${SID}/comments/${ids.js}/province-opinion`, { opinion: '同意提高频次' }, jsEco)).status).toBe(200);
+    expect((await postJson(`${server.url}/api/standards/${SID}/comments/${ids.sh}/province-opinion`, { opinion: '越权' }, jsEco)).status).toBe(403);
+    expect((await postJson(`${server.url}/api/standards/${SID}/province-reviews`, { province: 'JS', opinion: '江苏意见已汇总' }, jsEco)).status).toBe(200);
+    expect((await postJson(`${server.url}/api/standards/${SID}/province-reviews`, { province: 'SH', opinion: 'x' }, jsEco)).status).toBe(403);
+  });
+
+  it('refuses dispositions while the period is open, requires a reason unless accepted, and audits each one', async () => {
+    const url = (k: string) => `${server.url}/api/standards/${SID}/comments/${ids[k]}/disposition`;
+    expect((await postJson(url('js'), { decision: 'accepted' }, drafter)).status).toBe(409);
+    clock = new Date(deadline);
+    const noReason = await postJson(url('js'), { decision: 'rejected', reason: '  ' }, drafter);
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body)).toContain('reason');
+    expect((await postJson(url('js'), { decision: 'accepted' }, jsEco)).status).toBe(403);
+    expect((await postJson(url('js'), { decision: 'partiallyAccepted', reason: '改为每月两次，枯水期除外', versionId: 'v-review-1' }, drafter)).status).toBe(200);
+    expect(await pendingCommentCount(mongo.db, SID)).toBe(2);
+    expect((await postJson(url('js'), { decision: 'accepted' }, drafter)).status).toBe(200);
+    const audit = await mongo.db.collection('comment_audit').find({ commentId: ids.js, action: 'dispose' }).sort({ at: 1, _id: 1 }).toArray();
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({ by: { userId: 'u-drafter', role: 'drafter' }, before: { status: 'pending', disposition: null }, after: { status: 'disposed', disposition: { decision: 'partiallyAccepted', versionId: 'v-review-1' } } });
+    expect(audit[1]).toMatchObject({ before: { disposition: { decision: 'partiallyAccepted' } }, after: { disposition: { decision: 'accepted' } } });
+  });
+
+  it('publishes only when every visible comment has a disposition, then queues and sends outcome notices', async () => {
+    const publish = () => postJson(`${server.url}/api/standards/${SID}/comments/publish`, {}, drafter);
+    const early = await publish();
+    expect(early.status).toBe(409);
+    expect(early.body.details).toEqual({ pending: 2 });
+    await postJson(`${server.url}/api/standards/${SID}/comments/${ids.sh}/disposition`, { decision: 'rejected', reason: '<b>现行频次</b>已满足要求' }, drafter);
+    await postJson(`${server.url}/api/standards/${SID}/comments/${ids.other}/disposition`, { decision: 'accepted', remark: '已在5.1中修改' }, drafter);
+    expect(await pendingCommentCount(mongo.db, SID)).toBe(0);
+    const res = await publish();
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ queued: 2, delivery: { configured: true, sent: 1, failed: 0 } });
+    expect(sent).toEqual(['li@example.org']);
+    const outbox = await mongo.db.collection('comment_outbox').find({}).toArray();
+    expect(outbox.map((o) => [o.receipt, o.channel, o.status]).sort()).toEqual([[receipts.js, 'email', 'sent'], [receipts.sh, 'manual', 'manual']].sort());
+    expect(String(outbox.find((o) => o.receipt === receipts.js)?.text)).toContain(`https://tongbiao.example/consultation/receipt/${receipts.js}`);
+    expect((await fetch(`${server.url}/api/admin/comment-outbox`, { headers: admin })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/admin/comment-outbox`, { headers: drafter })).status).toBe(403);
+    const status = (await fetch(`${server.url}/api/consultation/receipts/${receipts.js}`).then((r) => r.json())) as Record<string, unknown>;
+    expect(status).toMatchObject({ status: 'disposed', decision: 'accepted' });
+  });
+
+  it('shows published dispositions on the public page, naming commenters only with their consent and showing markup as text', async () => {
+    const html = await fetch(`${server.url}/consultation/${SID}/dispositions`).then((r) => r.text());
+    expect(html).toContain('江苏省公众');
+    expect(html).not.toContain('李四');
+    expect(html).toContain('上海某检测公司');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;b&gt;现行频次&lt;/b&gt;');
+    expect(html).not.toContain('广告广告');
+  });
+
+  it('produces the disposition table as DOCX (header block, seven columns, counts at the foot, markup as text) and as CSV', async () => {
+    const docx = await fetch(`${server.url}/standards/${SID}/comments/disposition-table.docx`, { headers: drafter });
+    expect(docx.status).toBe(200);
+    const zip = await JSZip.loadAsync(Buffer.from(await docx.arrayBuffer()));
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const text = xml.replace(/<[^>]+>/g, '');
+    for (const col of ['序号', '标准章条编号', '意见内容', '修改建议', '提出单位', '处理意见', '备注', '征求意见汇总处理表', '标准项目名称：', '负责起草单位：', '承办人：']) expect(text).toContain(col);
+    expect(xml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(text).toContain('不采纳：&lt;b&gt;现行频次&lt;/b&gt;已满足要求');
+    expect(text).toContain('收到意见3条');
+    expect(text).toContain('另有1条经审核为无关或不当内容');
+    expect(xml).toContain('w:orient="landscape"');
+    const csv = await fetch(`${server.url}/standards/${SID}/comments/disposition-table.csv`, { headers: drafter }).then((r) => r.text());
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('序号,标准章条编号,意见内容,修改建议,提出单位,处理意见,备注,回执编号,处理结果');
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(lines).toHaveLength(6); // header, three visible comments, the counts line, the final CRLF
+    expect(lines[4]).toContain('说明：① 收到意见3条');
+  });
+});
