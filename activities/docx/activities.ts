@@ -1,0 +1,174 @@
+// The Temporal activities of release documents. `generateReleaseDocuments` (the lifecycle's seam, see
+// activities/lifecycle/seams.ts) generates the joint edition and the three province editions of the
+// published version, stores each as a new immutable file and returns their ids; it throws unless all four
+// are stored, so the release cannot complete with an edition missing. It is idempotent per published
+// version: a retry returns the files already stored for that version and generates only what is missing.
+// `generateStageDraft` and `generateExplanatoryNote` produce the 征求意见稿 / 送审稿 / 报批稿 and their 编制说明.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Db } from 'mongodb';
+import { PROVINCES, type Stage, type StandardRecord } from '../../workflows/domain';
+import type { DocJSON } from '../../editor/types';
+import { createVersionStore, type VersionKind } from '../versions/store';
+import { getStandard } from '../../server/data/standards';
+import { listFiles, storeGeneratedFile, type StoredFile } from '../../server/files/store';
+import { createLogger } from '../../server/infra/logger';
+import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
+import { EDITIONS, type DraftStage, type EditionName } from './edition';
+import { generateExplanatoryNoteDocx } from './explanatory-note';
+import { generateStandardDocx, type GenerateOptions } from './generate';
+
+const log = createLogger('docx-activities');
+
+/** Where each draft kind is produced in the lifecycle. */
+export const DRAFT_STAGE_OF: Record<DraftStage, Stage> = { draftForComment: 'publicComment', draftForReview: 'technicalReview', draftForApproval: 'approval' };
+const DRAFT_NAME: Record<DraftStage, string> = { draftForComment: '征求意见稿', draftForReview: '送审稿', draftForApproval: '报批稿' };
+
+/** The structured 编制说明 forms, one per standard and draft kind (written by the drafting UI). */
+export const EXPLANATORY_NOTES_COLLECTION = 'explanatoryNotes';
+
+export interface LoadedBody {
+  body: DocJSON;
+  versionId: string;
+}
+
+export interface ReleaseActivitiesDeps {
+  db: Db;
+  /** Reads the body of the latest version of a kind. Default: the named versions store (activities/versions). */
+  loadBody?: (standardId: string, kind: VersionKind) => Promise<LoadedBody | null>;
+  resolveImage?: GenerateOptions['resolveImage'];
+}
+
+function failure(type: string, zh: string, en: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(en, type, { zh, en });
+}
+
+/** Reports generation progress as an activity heartbeat when running inside Temporal. */
+function heartbeat(details: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // Not inside an activity (direct call): nothing to report to.
+  }
+}
+
+function defaultLoadBody(db: Db): NonNullable<ReleaseActivitiesDeps['loadBody']> {
+  const versions = createVersionStore(db);
+  return async (standardId, kind) => {
+    const row = await versions.latest(standardId, kind);
+    if (!row?.json) return null;
+    return { body: JSON.parse(row.json) as DocJSON, versionId: row._id };
+  };
+}
+
+export function editionFileName(record: StandardRecord, edition: EditionName): string {
+  if (edition === 'joint') return `${record.titleZh}（长三角区域统一标准）.docx`;
+  const number = record.provinces[edition]?.number ?? edition;
+  return `${number.replace('/', '')} ${record.titleZh}.docx`;
+}
+
+export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
+  const { db } = deps;
+  const loadBody = deps.loadBody ?? defaultLoadBody(db);
+
+  async function recordOf(standardId: string): Promise<StandardRecord> {
+    const record = await getStandard(db, standardId);
+    if (!record) throw failure('STANDARD_NOT_FOUND', `标准不存在：${standardId}`, `No such standard: ${standardId}`);
+    return record;
+  }
+
+  async function bodyOf(standardId: string, kind: VersionKind): Promise<LoadedBody> {
+    const loaded = await loadBody(standardId, kind);
+    if (!loaded) throw failure('VERSION_NOT_FOUND', `没有可用的${kind}版本：${standardId}`, `No ${kind} version of ${standardId} to generate from`);
+    return loaded;
+  }
+
+  /** 发布: the four editions of the published version, all stored, or an error. */
+  async function generateReleaseDocuments(input: GenerateReleaseDocumentsInput): Promise<GenerateReleaseDocumentsResult> {
+    const { standardId } = input;
+    const record = await recordOf(standardId);
+    const missingNumbers = PROVINCES.filter((p) => !record.provinces[p]?.number);
+    if (missingNumbers.length > 0) {
+      throw failure('RELEASE_NUMBERS_MISSING', `尚未分配标准编号：${missingNumbers.join('、')}`, `Numbers not assigned yet: ${missingNumbers.join(', ')}`);
+    }
+    if (!record.releaseDate || !record.implementationDate) {
+      throw failure('RELEASE_DATES_MISSING', '尚未确定发布日期和实施日期', 'The release and implementation dates are not set');
+    }
+    const { body, versionId } = await bodyOf(standardId, 'published');
+    const existing = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId });
+    const ids = new Map<EditionName, string>();
+    for (const f of existing) if (!ids.has(f.metadata.province)) ids.set(f.metadata.province, f.id);
+    for (const [i, edition] of EDITIONS.entries()) {
+      if (ids.has(edition)) continue;
+      const data = await generateStandardDocx({
+        record,
+        body,
+        edition,
+        resolveImage: deps.resolveImage,
+        onProgress: (fraction, phase) => heartbeat({ edition, fraction: (i + fraction) / EDITIONS.length, phase }),
+      });
+      const stored = await storeGeneratedFile(db, {
+        filename: editionFileName(record, edition),
+        data,
+        metadata: { standardId, kind: 'edition', stage: 'release', province: edition, sourceVersionId: versionId },
+      });
+      ids.set(edition, stored.id);
+      log.info({ standardId, edition, fileId: stored.id, sha256: stored.metadata.sha256 }, 'release edition stored');
+    }
+    // Read back what is stored: the release is complete only when every edition is there.
+    const stored = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId });
+    const missing = EDITIONS.filter((e) => !stored.some((f) => f.id === ids.get(e)));
+    if (missing.length > 0) {
+      throw ApplicationFailure.retryable(`editions not stored: ${missing.join(', ')}`, 'RELEASE_EDITION_MISSING', { zh: `发布文本未能全部保存：${missing.join('、')}`, en: `Editions not stored: ${missing.join(', ')}` });
+    }
+    const documentIds = EDITIONS.map((e) => ids.get(e) as string);
+    const disposition = (await listFiles(db, { standardId, kind: 'dispositionTable' }))[0];
+    if (disposition) documentIds.push(disposition.id);
+    return { documentIds };
+  }
+
+  /** A 征求意见稿 / 送审稿 / 报批稿: the joint edition of that version with the stage label on its cover. */
+  async function generateStageDraft(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string }> {
+    const record = await recordOf(input.standardId);
+    const { body, versionId } = await bodyOf(input.standardId, input.kind);
+    const already = (await listFiles(db, { standardId: input.standardId, kind: 'draft', sourceVersionId: versionId })).find((f) => f.metadata.draftKind === input.kind);
+    if (already) return { fileId: already.id, sha256: already.metadata.sha256 };
+    const data = await generateStandardDocx({
+      record,
+      body,
+      edition: 'joint',
+      stageLabel: input.kind,
+      completedOn: new Date().toISOString().slice(0, 10),
+      resolveImage: deps.resolveImage,
+      onProgress: (fraction, phase) => heartbeat({ fraction, phase }),
+    });
+    const stored: StoredFile = await storeGeneratedFile(db, {
+      filename: `${record.titleZh}（${DRAFT_NAME[input.kind]}）.docx`,
+      data,
+      metadata: { standardId: input.standardId, kind: 'draft', stage: DRAFT_STAGE_OF[input.kind], province: 'joint', sourceVersionId: versionId, draftKind: input.kind },
+    });
+    return { fileId: stored.id, sha256: stored.metadata.sha256 };
+  }
+
+  /** The 编制说明 of a draft kind from its structured form in `explanatoryNotes` ({ standardId, kind, note }). */
+  async function generateExplanatoryNote(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string }> {
+    const record = await recordOf(input.standardId);
+    const form = await db.collection<{ standardId: string; kind: DraftStage; note: unknown }>(EXPLANATORY_NOTES_COLLECTION).findOne({ standardId: input.standardId, kind: input.kind });
+    if (!form) throw failure('EXPLANATORY_NOTE_MISSING', `尚未填写${DRAFT_NAME[input.kind]}的编制说明`, `The explanatory note of the ${input.kind} is not written yet`);
+    let data: Buffer;
+    try {
+      data = await generateExplanatoryNoteDocx({ record, note: form.note, stage: input.kind });
+    } catch (e) {
+      throw failure('EXPLANATORY_NOTE_INCOMPLETE', `编制说明不完整：${(e as Error).message}`, `The explanatory note is incomplete: ${(e as Error).message}`);
+    }
+    const stored = await storeGeneratedFile(db, {
+      filename: `${record.titleZh}（${DRAFT_NAME[input.kind]}）编制说明.docx`,
+      data,
+      metadata: { standardId: input.standardId, kind: 'explanatoryNote', stage: DRAFT_STAGE_OF[input.kind], province: 'joint', draftKind: input.kind },
+    });
+    return { fileId: stored.id, sha256: stored.metadata.sha256 };
+  }
+
+  return { generateReleaseDocuments, generateStageDraft, generateExplanatoryNote };
+}
+
+export type ReleaseActivities = ReturnType<typeof createReleaseActivities>;

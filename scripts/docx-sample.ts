@@ -1,0 +1,42 @@
+// npm run docx:sample -- --out DIR
+// Writes the release documents of the rich fixture standard (every element type, two annexes, 30+ pages):
+// the joint edition, the three province editions, the 征求意见稿 and its 编制说明, and prints their paths
+// and SHA-256 hashes.
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateStandardDocx } from '../activities/docx/generate';
+import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../activities/docx/explanatory-note';
+import { editionFileName } from '../activities/docx/activities';
+import { EDITIONS } from '../activities/docx/edition';
+import { richStandardBody, richStandardRecord } from '../activities/docx/fixtures/rich-standard';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  if (!values.out) {
+    console.error('usage: npm run docx:sample -- --out DIR');
+    process.exit(2);
+  }
+  const out = path.resolve(values.out);
+  await mkdir(out, { recursive: true });
+  const record = richStandardRecord();
+  const body = richStandardBody();
+  const files: { name: string; data: Buffer }[] = [];
+  for (const edition of EDITIONS) files.push({ name: editionFileName(record, edition), data: await generateStandardDocx({ record, body, edition }) });
+  files.push({
+    name: `${record.titleZh}（征求意见稿）.docx`,
+    data: await generateStandardDocx({ record, body, edition: 'joint', stageLabel: 'draftForComment', completedOn: '2025-03-01' }),
+  });
+  files.push({ name: `${record.titleZh}（征求意见稿）编制说明.docx`, data: await generateExplanatoryNoteDocx({ record, note: sampleExplanatoryNote(), stage: 'draftForComment' }) });
+  for (const f of files) {
+    const p = path.join(out, f.name);
+    await writeFile(p, f.data);
+    console.log(`${createHash('sha256').update(f.data).digest('hex')}  ${f.data.length.toString().padStart(8)}  ${p}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
