@@ -163,12 +163,27 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   });
   router.use(limitByAddress);
   // Bounded bodies: a 1 MB comment is refused with 413 before anything else reads it.
-  router.use(express.json({ limit: LIMITS.bodyBytes, strict: true }));
-  router.use(express.urlencoded({ extended: false, limit: LIMITS.bodyBytes, parameterLimit: 50 }));
+  router.use(express.json({ limit: LIMITS.bodyBytes, strict: true, verify: (_req, _res, buf) => assertUtf8(buf, false) }));
+  router.use(express.urlencoded({ extended: false, limit: LIMITS.bodyBytes, parameterLimit: 50, verify: (_req, _res, buf) => assertUtf8(buf, true) }));
   router.use(createPublicRoutes(ctx));
   router.use(createStaffRoutes(ctx));
   router.use(createErrorHandler(ctx));
   return router;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Refuses a body that is not valid UTF-8. Form bodies are checked after percent-decoding: the form parser
+ * would otherwise keep an undecodable `%FF` as those three characters, silently changing what was sent.
+ */
+function assertUtf8(buf: Buffer, form: boolean): void {
+  const bytes = form ? Buffer.from(buf.toString('latin1').replace(/\+/g, ' ').replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1') : buf;
+  try {
+    UTF8.decode(bytes);
+  } catch {
+    throw Object.assign(new Error('invalid UTF-8'), { type: 'encoding.invalid.utf8' });
+  }
 }
 
 /** Maps body-parser failures to AppErrors in the shape the rest of the app uses. */
@@ -176,6 +191,7 @@ function fromBodyParser(err: unknown): AppError | null {
   const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
   if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', { zh: `提交内容过大（上限 ${LIMITS.bodyBytes}）`, en: `Submission too large (limit ${LIMITS.bodyBytes})` });
   if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST', { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' });
+  if (type === 'encoding.invalid.utf8') return new AppError('BAD_REQUEST', { zh: '提交内容含无效的 UTF-8 字符', en: 'The submission contains invalid UTF-8' });
   if (type === 'parameters.too.many') return new AppError('PAYLOAD_TOO_LARGE', { zh: '参数过多', en: 'Too many parameters' });
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError('BAD_REQUEST', { zh: '不支持的编码', en: 'Unsupported encoding' });
   return null;
