@@ -77,7 +77,7 @@ export class PeerConnection implements RoomPeer {
     if (this.closed) return;
     this.room = room;
     room.join(this);
-    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    this.send(encodeSyncStep1(room.stateVector()));
     const states = room.awarenessSnapshot();
     if (states) this.send(states);
     const queued = this.queue;
@@ -95,7 +95,7 @@ export class PeerConnection implements RoomPeer {
     if (access === this.accessLevel) return;
     this.accessLevel = access;
     this.send(encodeAccess(access));
-    if (access === 'edit' && this.room) this.send(encodeSyncStep1(Y.encodeStateVector(this.room.doc)));
+    if (access === 'edit' && this.room) this.send(encodeSyncStep1(this.room.stateVector()));
   }
 
   send(message: Uint8Array): void {
@@ -186,7 +186,7 @@ export class PeerConnection implements RoomPeer {
     switch (syncType) {
       case SyncType.STEP1: {
         const stateVector = decoding.readVarUint8Array(decoder);
-        this.send(encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, stateVector)));
+        this.send(encodeSyncStep2(room.missingFor(stateVector)));
         break;
       }
       case SyncType.STEP2:

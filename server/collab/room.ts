@@ -24,8 +24,15 @@ export interface RoomDeps {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Origin of the transaction that applies the stored state: neither stored again nor relayed. */
+const HYDRATE_ORIGIN = Symbol('hydrate');
+
 export class Room {
-  readonly doc: Y.Doc;
+  private readonly ydoc: Y.Doc;
+  /** The stored state (snapshot and log) not yet applied to `ydoc`. A document is served from these bytes
+   * until something needs the Y.Doc (an edit, getDoc): a reader's cold load then costs one read and one
+   * send, and the Y.Doc is only built for documents that are edited. */
+  private base: Uint8Array[] | null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<RoomPeer>();
 
@@ -44,8 +51,9 @@ export class Room {
   private awarenessTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, snapshotVersion: number, loadedIds: ObjectId[]) {
-    this.doc = doc;
+  private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, base: Uint8Array[], snapshotVersion: number, loadedIds: ObjectId[]) {
+    this.ydoc = doc;
+    this.base = base.length > 0 ? base : null;
     this.snapshotVersion = snapshotVersion;
     this.uncompactedIds = loadedIds;
     this.awareness = new awarenessProtocol.Awareness(doc);
@@ -59,19 +67,54 @@ export class Room {
     const started = performance.now();
     const stored = await deps.store.load(name);
     const doc = new Y.Doc({ gc: true });
-    doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const u of stored.updates) Y.applyUpdate(doc, u.update);
-    });
-    const room = new Room(name, deps, doc, stored.snapshotVersion, stored.updates.map((u) => u.id));
-    deps.emit('onLoadDocument', { docName: name, doc, storedUpdates: stored.updates.length, loadMs: performance.now() - started });
+    const base = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.update)];
+    const room = new Room(name, deps, doc, base, stored.snapshotVersion, stored.updates.map((u) => u.id));
+    deps.emit('onLoadDocument', { docName: name, storedUpdates: stored.updates.length, storedBytes: base.reduce((n, b) => n + b.byteLength, 0), loadMs: performance.now() - started });
     if (stored.updates.length >= deps.limits.compactAfterUpdates) room.compactSoon();
     return room;
+  }
+
+  // --- the document, built on demand ------------------------------------------------------------
+
+  /** The live Y.Doc, built from the stored state on first use. */
+  get doc(): Y.Doc {
+    if (this.base) {
+      const parts = this.base;
+      this.base = null;
+      this.ydoc.transact(() => {
+        for (const p of parts) Y.applyUpdate(this.ydoc, p);
+      }, HYDRATE_ORIGIN);
+    }
+    return this.ydoc;
+  }
+
+  private mergedBase(base: Uint8Array[]): Uint8Array {
+    if (base.length > 1) base.splice(0, base.length, Y.mergeUpdates(base));
+    return base[0];
+  }
+
+  /** The server's state vector (for its sync step 1). */
+  stateVector(): Uint8Array {
+    return this.base ? Y.encodeStateVectorFromUpdate(this.mergedBase(this.base)) : Y.encodeStateVector(this.ydoc);
+  }
+
+  /** What a peer with state vector `sv` lacks (for sync step 2). */
+  missingFor(stateVector: Uint8Array): Uint8Array {
+    if (!this.base) return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+    const merged = this.mergedBase(this.base);
+    // An empty state vector (a fresh page load) gets the stored bytes as they are.
+    return stateVector.length === 1 && stateVector[0] === 0 ? merged : Y.diffUpdate(merged, stateVector);
+  }
+
+  /** The whole state, for snapshots. */
+  private currentState(): Uint8Array {
+    return this.base ? this.mergedBase(this.base) : Y.encodeStateAsUpdate(this.ydoc);
   }
 
   // --- updates: relay at once, store behind -------------------------------------------------------
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === HYDRATE_ORIGIN) return;
     this.pending.push(update);
     this.appendedSeq += 1;
     const message = encodeSyncUpdate(update);
@@ -148,7 +191,7 @@ export class Room {
     const covered = this.uncompactedIds.slice();
     if (covered.length === 0) return;
     const started = performance.now();
-    const state = Y.encodeStateAsUpdate(this.doc);
+    const state = this.currentState();
     try {
       const ok = await this.deps.store.compact(this.name, state, this.snapshotVersion, covered);
       if (!ok) {
@@ -221,12 +264,13 @@ export class Room {
       await this.compacting;
     }
     if (this.uncompactedIds.length > 0 && !this.compactionDisabled) await this.compact();
-    this.doc.off('update', this.onDocUpdate);
+    this.ydoc.off('update', this.onDocUpdate);
     // Only reached when storage kept failing: those updates were never acknowledged, and their authors
     // still hold them and resend them on their next connection.
     const unstored = this.waiters.splice(0);
     for (const w of unstored) w.reject(new Error(`document ${this.name} unloaded before its updates were stored`));
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
+    this.base = null;
   }
 }

@@ -49,7 +49,7 @@ export interface CollabExtension {
   /** A connection attempt that was refused before it joined a document. */
   onRefuse?(ctx: { docName: string | null; code: number; reason: string; remoteAddress: string; principal?: Principal }): void;
   onAccessChange?(ctx: { connection: ConnectionInfo; from: Access; to: Permission }): void;
-  onLoadDocument?(ctx: { docName: string; doc: Y.Doc; storedUpdates: number; loadMs: number }): void;
+  onLoadDocument?(ctx: { docName: string; storedUpdates: number; storedBytes: number; loadMs: number }): void;
   onStored?(ctx: { docName: string; updates: number; bytes: number; ms: number }): void;
   onCompact?(ctx: { docName: string; removedUpdates: number; snapshotBytes: number; ms: number }): void;
   onUnloadDocument?(ctx: { docName: string }): void;

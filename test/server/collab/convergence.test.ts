@@ -132,7 +132,7 @@ test('many clients editing structure and text at random converge, and equal a co
 test('compaction keeps the stored log short, so load time stays flat as edits accumulate', async () => {
   let batches = 0;
   let compactions = 0;
-  const srv = await startCollab(mongo.db, { compactAfterUpdates: 100 }, {
+  const srv = await startCollab(mongo.db, { compactAfterUpdates: 20 }, {
     extensions: [{ name: 'count', onStored: () => void (batches += 1), onCompact: () => void (compactions += 1) }],
   });
   const docName = 'standard:compaction';
@@ -146,8 +146,8 @@ test('compaction keeps the stored log short, so load time stays flat as edits ac
     for (let phase = 0; phase < 4; phase++) {
       for (let i = 0; i < 600; i++) {
         text.insert(Math.floor(Math.random() * (text.length + 1)), '标准');
-        // Give the server a turn now and then so the edits arrive as many separate updates.
-        if (i % 4 === 0) await new Promise((r) => setTimeout(r, 1));
+        // Waiting for "saved" every 20 edits makes each chunk its own stored batch.
+        if (i % 20 === 19) await writer.saved();
       }
       await writer.saved();
       await new Promise((r) => setTimeout(r, 300));
@@ -164,10 +164,10 @@ test('compaction keeps the stored log short, so load time stays flat as edits ac
     writer.destroy();
     await srv.close();
   }
-  expect(batches).toBeGreaterThan(400);
-  expect(compactions).toBeGreaterThanOrEqual(3);
+  expect(batches).toBeGreaterThanOrEqual(120);
+  expect(compactions).toBeGreaterThanOrEqual(4);
   // The log never holds much more than one compaction interval, whatever the number of edits so far.
-  for (const n of rowCounts) expect(n).toBeLessThanOrEqual(150);
+  for (const n of rowCounts) expect(n).toBeLessThanOrEqual(40);
   // 2 400 edits load about as fast as 600 (generous bound: timing on a shared machine).
   expect(loadTimes[3]).toBeLessThan(Math.max(4 * loadTimes[0], 100));
 });
