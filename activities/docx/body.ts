@@ -3,7 +3,7 @@
 // the numbering definitions bound to the styles; only numbers that must stand in running text — cross
 // references, 表N（续）, formula numbers' cached values — are taken from editor/numbering.ts.
 import {
-  AlignmentType, BorderStyle, ImageRun, Paragraph, SimpleField, Table, TableCell, TableRow, TextRun, WidthType,
+  AlignmentType, BorderStyle, ImageRun, Paragraph, SimpleField, Tab, Table, TableCell, TableRow, TextRun, WidthType,
   type FileChild, type ITableCellOptions,
 } from 'docx';
 import type { NodeJSON } from '../../editor/types';
@@ -40,6 +40,8 @@ interface Ctx {
   inAnnex: boolean;
   annexLetter: string;
   inIntroduction: boolean;
+  /** Drawing ids counted per document, so the same input gives the same XML (docx's own counter is global). */
+  drawing: number;
 }
 
 export interface RenderedBody {
@@ -59,7 +61,7 @@ function label(text: string, size?: number): TextRun {
 }
 
 export function createContext(numbering: Numbering, images: ImageMap): Ctx {
-  return { numbering, images, instance: 0, inAnnex: false, annexLetter: '', inIntroduction: false };
+  return { numbering, images, instance: 0, inAnnex: false, annexLetter: '', inIntroduction: false, drawing: 0 };
 }
 
 /** Blocks (paragraphs, lists, notes, examples, tables, figures, formulas) of a container, in order. */
@@ -235,7 +237,7 @@ function renderFigure(n: NodeJSON, ctx: Ctx): FileChild[] {
   if (image) {
     const size = fitToPage(image.width, image.height);
     out.push(
-      para(STYLE.figure, [new ImageRun({ type: image.type, data: image.data, transformation: size, altText: { name: alt || 'figure', description: alt, title: alt } })]),
+      para(STYLE.figure, [new ImageRun({ type: image.type, data: image.data, transformation: size, altText: { id: String(++ctx.drawing), name: alt || 'figure', description: alt, title: alt } })]),
     );
   } else {
     // No image data: a framed placeholder keeps the figure's place and says what belongs there.
@@ -265,9 +267,9 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
       style: STYLE.formula,
       tabStops: FORMULA_TABS,
       children: [
-        new TextRun('\t'),
+        new TextRun({ children: [new Tab()] }),
         ...inlineRuns(text?.content, ctx.numbering),
-        new TextRun(`\t(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`),
+        new TextRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }),
         new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
         new TextRun(')'),
       ],

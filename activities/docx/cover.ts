@@ -3,7 +3,7 @@
 // bottom the dates over the lower rule and the issuing bodies. The cover is its own section with no
 // header, footer or page number. Its blocks sit in a borderless table of exact-height rows so the rules
 // and the dates stay at the same place whatever the length of the title (frames move in LibreOffice).
-import { AlignmentType, BorderStyle, HeightRule, Paragraph, Table, TableCell, TableRow, TabStopType, TextRun, VerticalAlignTable, WidthType } from 'docx';
+import { AlignmentType, BorderStyle, HeightRule, Paragraph, Tab, Table, TableCell, TableRow, TabStopType, TextRun, VerticalAlignTable, WidthType } from 'docx';
 import type { StandardRecord } from '../../workflows/domain';
 import { coverDate, STAGE_LABEL_ZH, type DraftStage, type EditionInfo } from './edition';
 import { STYLE } from './styles';
@@ -78,7 +78,7 @@ export function coverChildren(record: StandardRecord, info: EditionInfo, stage?:
   const dates = new Paragraph({
     style: STYLE.coverDates,
     tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
-    children: [new TextRun(`${coverDate(release)}发布`), new TextRun(`\t${coverDate(implementation)}实施`)],
+    children: [new TextRun(`${coverDate(release)}发布`), new TextRun({ children: [new Tab(), `${coverDate(implementation)}实施`] })],
   });
   const issuer: Paragraph[] =
     info.issuerLines.length === 1
@@ -90,7 +90,7 @@ export function coverChildren(record: StandardRecord, info: EditionInfo, stage?:
               alignment: AlignmentType.LEFT,
               spacing: { before: i === 0 ? 200 : 0 },
               tabStops: [{ type: TabStopType.RIGHT, position: BLOCK_WIDTH }],
-              children: [new TextRun({ text: line, size: 28 }), ...(i === Math.floor(info.issuerLines.length / 2) ? [new TextRun({ text: `\t${info.issuerVerb}`, size: 28 })] : [])],
+              children: [new TextRun({ text: line, size: 28 }), ...(i === Math.floor(info.issuerLines.length / 2) ? [new TextRun({ children: [new Tab(), info.issuerVerb], size: 28 })] : [])],
             }),
         );
   const layout = new Table({

@@ -2,7 +2,7 @@
 // on opening (updateFields), whose stored result lists 前言, 引言, chapters, first-level clauses, annexes
 // with (规范性)/(资料性) and 参考文献, each with its page number (Roman in the front matter) estimated by
 // pagination.ts, so readers that do not update fields show it filled in as well.
-import { LeaderType, Paragraph, StyleLevel, TableOfContents, TabStopType, TextRun } from 'docx';
+import { LeaderType, Paragraph, StyleLevel, Tab, TableOfContents, TabStopType, TextRun } from 'docx';
 import type { DocJSON } from '../../editor/types';
 import type { Numbering, OutlineEntry } from '../../editor/numbering';
 import { estimatePages } from './pagination';
@@ -66,7 +66,7 @@ export function tableOfContents(entries: TocEntry[]): TableOfContents {
     hyperlink: true,
     stylesWithLevels: TOC_STYLES.map((s) => new StyleLevel(s.styleName, s.level)),
     contentChildren: entries.map(
-      (e) => new Paragraph({ style: e.level === 1 ? STYLE.toc1 : STYLE.toc2, tabStops: tabs, children: [new TextRun(`${e.text}\t${e.page}`)] }),
+      (e) => new Paragraph({ style: e.level === 1 ? STYLE.toc1 : STYLE.toc2, tabStops: tabs, children: [new TextRun({ children: [e.text, new Tab(), e.page] })] }),
     ),
   });
 }
