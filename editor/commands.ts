@@ -90,20 +90,36 @@ function insertTopLevel(state: EditorState, dispatch: ((tr: Transaction) => void
   return false;
 }
 
-/** Inserts a new chapter after the chapter holding the cursor (or after 3 术语和定义 when the cursor is before it). */
+/** The index after the last top-level child whose type is one of `types` (or after 3 术语和定义). */
+function indexAfterLast(doc: Node, types: NodeType[]): number {
+  let index = 0;
+  doc.forEach((child, _offset, i) => {
+    if (types.includes(child.type) || child.type === n.termsAndDefinitions) index = i + 1;
+  });
+  return index;
+}
+
+/**
+ * Inserts a new chapter after the chapter holding the cursor; from the front matter or chapters 1–3, as
+ * chapter 4; from an annex or the bibliography, after the last chapter.
+ */
 export function insertChapterAfter(): Command {
   return (state, dispatch) => {
     const chapter = n.chapter.create(null, [n.heading.create(), n.paragraph.create()]);
-    return insertTopLevel(state, dispatch, chapter, state.selection.$from.index(0) + 1);
+    const here = state.selection.$from.index(0);
+    const type = state.doc.child(here).type;
+    const preferred =
+      type === n.chapter ? here + 1 : type === n.annex || type === n.bibliography ? indexAfterLast(state.doc, [n.chapter]) : indexAfterLast(state.doc, []);
+    return insertTopLevel(state, dispatch, chapter, preferred);
   };
 }
 
-/** Inserts an annex (normative or informative) after the annex holding the cursor, or after the last chapter. */
+/** Inserts an annex (normative or informative) after the annex holding the cursor, else after the last annex or chapter. */
 export function insertAnnex(kind: AnnexKind = 'informative'): Command {
   return (state, dispatch) => {
     const annex = n.annex.create({ kind }, [n.heading.create(), n.paragraph.create()]);
     const here = state.selection.$from.index(0);
-    const preferred = state.doc.child(here).type === n.annex ? here + 1 : state.doc.childCount;
+    const preferred = state.doc.child(here).type === n.annex ? here + 1 : indexAfterLast(state.doc, [n.chapter, n.annex]);
     return insertTopLevel(state, dispatch, annex, preferred);
   };
 }

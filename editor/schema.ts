@@ -3,13 +3,19 @@
 // public comments, so node and attribute names here are stable; see editor/README.md for the summary.
 //
 // What the structure enforces (and so can never be wrong in any stored document):
-//   - element order: 前言, 引言?, 1 范围, 2 规范性引用文件, 3 术语和定义, further chapters, 附录*, 参考文献?;
+//   - element order at the start: 前言, 引言, 1 范围, 2 规范性引用文件, 3 术语和定义;
 //   - chapters 1–3 are always present, always first, and have fixed titles (no heading node);
 //   - clause depth: chapter + five clause levels (node types clause1 … clause5, 一级条 … 五级条);
 //   - list depth: two (`list` items may hold one `sublist`, whose items hold no list);
 //   - where notes, examples, tables, figures and formulas may appear.
 // What it cannot enforce (a lone sub-clause, mixing titled and untitled siblings, hanging paragraphs,
 // wording) is left to the checker in editor/checker.
+//
+// Tolerated on purpose: after chapter 3, chapters, annexes and the bibliography are accepted in any order
+// and number, and a second 引言 may follow the first. Concurrent inserts in Yjs can produce exactly these
+// (two users adding a chapter and an annex at the same spot, or both creating the bibliography), and
+// y-prosemirror silently drops top-level nodes the schema rejects, which would lose text. The editor puts
+// such documents back in order within a moment (editor/repair.ts); readers should still not assume it.
 //
 // Numbers are never stored: editor/numbering.ts computes them from the structure.
 // Every block that a comment can point to has an `id` attribute (see editor/ids.ts for how ids are
@@ -113,7 +119,7 @@ const tables = tableNodes({ tableGroup: '', cellContent: 'paragraph+', cellAttri
 
 const nodes: Record<string, NodeSpec> = {
   /** The body of a standard; cover data lives in the standard's record, not here. */
-  doc: { content: 'foreword introduction? scope normativeReferences termsAndDefinitions chapter* annex* bibliography?' },
+  doc: { content: 'foreword introduction* scope normativeReferences termsAndDefinitions (chapter | annex | bibliography)*' },
 
   /** 前言: unnumbered, never divided into clauses, no tables, figures or formulas. */
   foreword: container('foreword', 'section', '(paragraph | list)+'),

@@ -6,7 +6,7 @@
 // read-only on and off.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
+import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
 import { EditorState, type Command } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { dropCursor } from 'prosemirror-dropcursor';
@@ -18,6 +18,7 @@ import { numberingPlugin, currentNumbering } from '../decorations';
 import { editorKeymaps } from '../keymap';
 import { insertFigure, setNodeAttrs } from '../commands';
 import { YJS_FRAGMENT, isEmptyYDoc, seedStandardUpdate } from '../ydoc';
+import { repairPlugin } from '../repair';
 import { trackSaveState, type SaveTracker } from '../../server/collab/client';
 import type { Numbering } from '../numbering';
 import type { EditorConfig } from './config';
@@ -80,6 +81,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   };
   const setReadOnly = (value: boolean): void => {
     readOnly = value;
+    provider.awareness.setLocalStateField('canEdit', !value);
     root.dataset.access = value ? 'read' : 'edit';
     if (view) view.setProps({ editable: () => !readOnly });
     renderStatus();
@@ -179,6 +181,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         ...editorKeymaps(undo, redo),
         idPlugin(),
         numberingPlugin(),
+        repairPlugin({ isLeader: () => isRepairLeader(provider), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
         tableEditing(),
         dropCursor(),
         gapCursor(),
@@ -211,4 +214,20 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
       ydoc.destroy();
     },
   };
+}
+
+/**
+ * The one client that repairs documents merged out of shape: the connected editor with the smallest Yjs
+ * client id, as this client's awareness sees it. Read-only clients never repair (the server drops their
+ * updates).
+ */
+export function isRepairLeader(provider: WebsocketProvider): boolean {
+  // Offline, a client sees only itself and would always lead; it repairs after reconnecting if still needed.
+  if (!provider.wsconnected) return false;
+  const me = provider.awareness.clientID;
+  let leader = Infinity;
+  provider.awareness.getStates().forEach((state, clientId) => {
+    if ((state as { canEdit?: boolean }).canEdit === true && clientId < leader) leader = clientId;
+  });
+  return leader === me;
 }

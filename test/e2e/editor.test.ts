@@ -188,6 +188,38 @@ describe('co-editing in two browsers', () => {
   });
 });
 
+describe('structure merged out of shape', () => {
+  it('merges two bibliographies created at the same time into one, keeping both entries, on both screens', async () => {
+    const doc = docName();
+    const alice = await open(browserA, doc, 'alice', 'SH');
+    const bob = await open(browserB, doc, 'bob', 'JS');
+    await alice.evaluate(() => window.tongbiaoEditorHandle!.provider.disconnect());
+    await waitStatus(alice, 'offline');
+    for (const [page, entry] of [[alice, '甲文献'], [bob, '乙文献']] as const) {
+      await page.click('section[data-type="scope"] p');
+      await page.click('button[data-command="bibliography"]');
+      await page.keyboard.type(entry);
+    }
+    await alice.evaluate(() => window.tongbiaoEditorHandle!.provider.connect());
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(() => {
+        const d = window.tongbiaoEditorHandle!.view.state.doc;
+        let bibs = 0;
+        d.forEach((c) => {
+          if (c.type.name === 'bibliography') bibs++;
+        });
+        return bibs === 1 && d.textContent.includes('甲文献') && d.textContent.includes('乙文献');
+      }, null, { timeout: 15_000 });
+    }
+    await bob.waitForSelector('div[data-type="bibliographyEntry"][data-label="[2]"]');
+    await waitStatus(alice, 'saved');
+    await waitStatus(bob, 'saved');
+    expect(await text(alice)).toBe(await text(bob));
+    await alice.context().close();
+    await bob.context().close();
+  });
+});
+
 describe('the editor in one browser', () => {
   it('inserts every element from the toolbar with computed numbers, uploads figure images and jumps from the outline', async () => {
     const doc = docName();
