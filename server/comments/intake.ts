@@ -84,7 +84,7 @@ export async function acceptComment(ctx: IntakeContext, standardId: string, body
   }
   const draft = s.clauseId ? await ctx.getCommentDraft(standardId) : null;
   const anchor = anchorFor(ctx, s, draft);
-  const rec: Omit<CommentRecord, '_id' | 'receipt'> = {
+  const rec: Omit<CommentRecord, '_id' | 'receipt' | 'textKey'> = {
     standardId,
     phase: period.phase,
     ...(draft ? { versionId: draft.versionId } : {}),

@@ -113,6 +113,8 @@ export interface CommentRecord {
   createdAt: Date;
   /** sha256 of standard, clause and normalised comment text, for duplicate detection. */
   textHash: string;
+  /** Unique: the text hash for the first comment with that text, `<hash>:<id>` for later ones. */
+  textKey: string;
   /** Receipt of an earlier comment with the same text on the same clause; flagged, never dropped. */
   duplicateOf?: string;
   status: CommentStatus;
@@ -178,6 +180,4 @@ export const COLLECTIONS = {
   provinceReviews: 'comment_province_reviews',
   publications: 'comment_publications',
   outbox: 'comment_outbox',
-  /** One row per distinct (standard, clause, text): the first comment with that text, for duplicate flags. */
-  texts: 'comment_texts',
 } as const;

@@ -47,7 +47,10 @@ export interface CommentsDeps {
   rateLimits?: { perAddress?: RateLimitWindow; perContact?: RateLimitWindow };
   /** Outcome notices: SMTP_URL, or a nodemailer transport; none = outbox only. */
   delivery?: NoticeDelivery;
-  /** How long a standard's projection is cached for intake, in ms (default 0 = read every time). */
+  /**
+   * How long a standard's projection is cached, in ms (default 1000). The deadline itself is compared on
+   * every request; only a change of stage or an extension can be seen up to this late.
+   */
   standardCacheMs?: number;
   /** Salt for hashing client addresses; random per process by default. */
   addressSalt?: string;
@@ -106,7 +109,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   // The frozen draft does not change during a consultation: parse it at most every few seconds.
   const getCommentDraft = memo(5000, getCommentDraftRaw);
   const getCurrentDraft = deps.getCurrentDraft ?? getCommentDraft;
-  const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 0, (id) => standards.get(id));
+  const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 1000, (id) => standards.get(id));
   const fragment = deps.fragment ?? DEFAULT_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const clauseCache = new WeakMap<DraftSnapshot, Map<string, ClauseInfo>>();

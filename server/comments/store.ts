@@ -42,12 +42,6 @@ export function commentIdFor(submissionKey: string): string {
 
 const COMMENT_ID = /^c[0-9a-f]{24}$/;
 
-interface TextMarker {
-  _id: string;
-  receipt: string;
-  commentId: string;
-}
-
 function isDuplicateKey(e: unknown): boolean {
   return e instanceof MongoServerError && e.code === 11000;
 }
@@ -56,7 +50,7 @@ export interface CommentsStore {
   comments: Collection<CommentRecord>;
   ensureIndexes(): Promise<void>;
   /** Stores a new comment once per submission key; a retry returns the stored one with `created: false`. */
-  insertOnce(rec: Omit<CommentRecord, '_id' | 'receipt'>): Promise<{ comment: CommentRecord; created: boolean }>;
+  insertOnce(rec: Omit<CommentRecord, '_id' | 'receipt' | 'textKey'>): Promise<{ comment: CommentRecord; created: boolean }>;
   byReceipt(receipt: string): Promise<CommentRecord | null>;
   byId(standardId: string, id: string): Promise<CommentRecord | null>;
   list(standardId: string, filter: TriageFilter, limit?: number): Promise<CommentRecord[]>;
@@ -100,7 +94,6 @@ export function createCommentsStore(db: Db): CommentsStore {
   const reviews = db.collection<ProvinceReviewRecord>(COLLECTIONS.provinceReviews);
   const publications = db.collection<PublicationRecord>(COLLECTIONS.publications);
   const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
-  const texts = db.collection<TextMarker>(COLLECTIONS.texts);
 
   async function change(
     standardId: string,
@@ -131,6 +124,7 @@ export function createCommentsStore(db: Db): CommentsStore {
     async ensureIndexes() {
       await comments.createIndex({ submissionKey: 1 }, { unique: true, name: 'submissionKey_unique' });
       await comments.createIndex({ receipt: 1 }, { unique: true, name: 'receipt_unique' });
+      await comments.createIndex({ textKey: 1 }, { unique: true, name: 'textKey_unique' });
       await comments.createIndex({ standardId: 1, status: 1, moderation: 1 }, { name: 'gate' });
       await comments.createIndex({ standardId: 1, createdAt: 1 }, { name: 'by_standard' });
       await audit.createIndex({ standardId: 1, at: 1 });
@@ -139,31 +133,26 @@ export function createCommentsStore(db: Db): CommentsStore {
 
     async insertOnce(rec) {
       const _id = commentIdFor(rec.submissionKey);
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const doc: CommentRecord = { ...rec, _id, receipt: newReceipt() };
+      let duplicateOf: string | undefined;
+      for (let attempt = 0; attempt < 6; attempt++) {
+        // The first comment with a text on a clause holds `textKey` = the text hash (unique); a repeat gets
+        // a key of its own and is flagged, never dropped. One insert in the common case.
+        const doc: CommentRecord = { ...rec, _id, receipt: newReceipt(), textKey: duplicateOf ? `${rec.textHash}:${_id}` : rec.textHash, ...(duplicateOf ? { duplicateOf } : {}) };
         try {
           await comments.insertOne(doc);
+          return { comment: doc, created: true };
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
-          const existing = await comments.findOne({ _id });
-          if (existing) return { comment: existing, created: false };
-          continue; // the receipt collided (≈ 2^-50): draw another
         }
-        // Flag, never drop, a repeat of earlier text on the same clause. The first comment to claim the
-        // text's marker is the original; two identical comments arriving together cannot both claim it.
-        try {
-          await texts.insertOne({ _id: rec.textHash, receipt: doc.receipt, commentId: _id });
-        } catch (e) {
-          if (!isDuplicateKey(e)) throw e;
-          const first = await texts.findOne({ _id: rec.textHash });
-          if (first && first.commentId !== _id) {
-            await comments.updateOne({ _id }, { $set: { duplicateOf: first.receipt } });
-            doc.duplicateOf = first.receipt;
-          }
+        const existing = await comments.findOne({ _id });
+        if (existing) return { comment: existing, created: false }; // a retried submission
+        if (!duplicateOf) {
+          const first = await comments.findOne({ textKey: rec.textHash }, { projection: { receipt: 1 } });
+          if (first) duplicateOf = first.receipt;
         }
-        return { comment: doc, created: true };
+        // Otherwise the receipt collided (≈ 2^-50): draw another.
       }
-      throw new AppError('INTERNAL', { zh: '无法生成回执编号', en: 'Could not allocate a receipt code' });
+      throw new AppError('INTERNAL', { zh: '无法保存意见，请重试', en: 'Could not store the comment; please try again' });
     },
 
     byReceipt: (receipt) => comments.findOne({ receipt }),

@@ -2,7 +2,7 @@
 // trail, publication with outcome notices (outbox, sent through a nodemailer transport) and the
 // 征求意见汇总处理表 as DOCX and CSV.
 import JSZip from 'jszip';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { pendingCommentCount } from '../../../activities/comments/gate';
 import { freshMongo } from '../../support/mongo';
 import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
@@ -29,7 +29,7 @@ describe('triage and disposition of public comments', () => {
     await seedStandard(mongo.db, { id: SID, commentDeadline: deadline });
     const draft = snapshotOf(sampleDraft());
     const origSend = transport.sendMail.bind(transport);
-    transport.sendMail = ((mail: nodemailer.SendMailOptions) => {
+    transport.sendMail = ((mail: SendMailOptions) => {
       sent.push(String(mail.to));
       return origSend(mail);
     }) as typeof transport.sendMail;
