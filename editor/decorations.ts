@@ -5,7 +5,8 @@
 import { Plugin, PluginKey, type EditorState } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { Node } from 'prosemirror-model';
-import { computeNumbering, FIXED_TITLES, referenceDesignation, type Numbering } from './numbering';
+import { computeNumbering, FIXED_TITLES, referenceDesignation, refreshOutlineEntry, type Numbering } from './numbering';
+import { changeMapping, diffDocs, textOnlyChange } from './doc-diff';
 import { clauseLevel } from './schema';
 
 export interface NumberingState {
@@ -18,21 +19,6 @@ export const numberingKey = new PluginKey<NumberingState>('tongbiaoNumbering');
 const FIXED_CHAPTERS = new Set(['scope', 'normativeReferences', 'termsAndDefinitions']);
 const NORMATIVE_REFERENCES_LEAD =
   '下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。其中，注日期的引用文件，仅该日期对应的版本适用于本文件；不注日期的引用文件，其最新版本（包括所有的修改单）适用于本文件。';
-
-/** Placeholder text shown in empty fields, Chinese first. */
-export const PLACEHOLDERS: Record<string, string> = {
-  heading: '标题 Title',
-  term: '术语 Term',
-  termEnglish: '英文对应词 English equivalent',
-  termAbbreviation: '缩略语（可选） Abbreviation (optional)',
-  definition: '定义 Definition',
-  termSource: '来源（可选） Source (optional)',
-  caption: '题名 Title',
-  formulaText: '公式 Formula',
-  formulaSymbol: '符号说明 Explanation',
-  referenceEntry: '文件名称 Title',
-  bibliographyEntry: '参考文献 Reference',
-};
 
 /** Builds the decorations for a document and its numbering. */
 export function numberDecorations(doc: Node, numbering: Numbering): DecorationSet {
@@ -47,9 +33,6 @@ export function numberDecorations(doc: Node, numbering: Numbering): DecorationSe
 
   doc.descendants((node, pos, parent) => {
     const type = node.type.name;
-    if (node.isTextblock && node.content.size === 0 && PLACEHOLDERS[type]) {
-      mark(pos, node, { class: 'tb-empty', 'data-placeholder': PLACEHOLDERS[type] });
-    }
     if (FIXED_CHAPTERS.has(type)) {
       const attrs: Record<string, string> = { 'data-label': labelOf(node) ?? '', 'data-title': FIXED_TITLES[type as keyof typeof FIXED_TITLES] };
       if (type === 'normativeReferences') attrs['data-lead'] = node.childCount ? NORMATIVE_REFERENCES_LEAD : '本文件没有规范性引用文件。';
@@ -114,13 +97,31 @@ function compute(doc: Node): NumberingState {
   return { numbering, decorations: numberDecorations(doc, numbering) };
 }
 
+/**
+ * The next state after a document change. Typing inside one textblock changes no number, so the old
+ * decorations are mapped across the change and only an outline title is refreshed; anything else
+ * recomputes everything (cost grows with the document: about 30 ms for 16 000 nodes).
+ */
+function next(old: NumberingState, before: Node, after: Node): NumberingState {
+  const change = diffDocs(before, after);
+  if (!change) return old;
+  const text = textOnlyChange(before, after, change);
+  if (!text) return compute(after);
+  const $pos = after.resolve(text.pos);
+  const owner = $pos.depth > 0 ? $pos.parent : null;
+  return {
+    numbering: owner ? refreshOutlineEntry(old.numbering, owner) : old.numbering,
+    decorations: old.decorations.map(changeMapping(change), after),
+  };
+}
+
 /** The numbering plugin: `numberingKey.getState(state).numbering` is the current numbering. */
 export function numberingPlugin(): Plugin<NumberingState> {
   return new Plugin<NumberingState>({
     key: numberingKey,
     state: {
       init: (_config, state) => compute(state.doc),
-      apply: (tr, old) => (tr.docChanged ? compute(tr.doc) : old),
+      apply: (tr, old, before, after) => (tr.docChanged ? next(old, before.doc, after.doc) : old),
     },
     props: {
       decorations: (state) => numberingKey.getState(state)?.decorations,

@@ -6,6 +6,7 @@ import { EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-st
 import { Mapping } from 'prosemirror-transform';
 import type { Node } from 'prosemirror-model';
 import { ID_NODE_TYPES } from './schema';
+import { diffDocs, textOnlyChange } from './doc-diff';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 const idTypes = new Set(ID_NODE_TYPES);
@@ -83,6 +84,9 @@ export function idPlugin(): Plugin {
     key: idPluginKey,
     appendTransaction(transactions, oldState, newState) {
       if (!transactions.some((tr) => tr.docChanged)) return null;
+      // Typing inside a textblock creates and copies no block: skip the scan of the whole document.
+      const change = diffDocs(oldState.doc, newState.doc);
+      if (!change || textOnlyChange(oldState.doc, newState.doc, change)) return null;
       const mapping = new Mapping();
       for (const tr of transactions) mapping.appendMapping(tr.mapping);
       return fixIds(newState, { doc: oldState.doc, mapping });

@@ -163,12 +163,8 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
     if (typeof id === 'string' && id) byId[id] = label;
   };
   const idOf = (item: Item): string | null => (typeof item.attrs.id === 'string' && item.attrs.id ? item.attrs.id : null);
-  const titleOf = (item: Item): string => item.children.find((c) => c.type === 'heading')?.text() ?? '';
-  const snippetOf = (item: Item): string => {
-    const body = item.children.find((c) => c.type !== 'heading' && clauseLevel(c.type) === 0);
-    const t = body ? body.text().trim() : '';
-    return t.length > SNIPPET_LENGTH ? `${t.slice(0, SNIPPET_LENGTH)}…` : t;
-  };
+  const titleOf = headingText;
+  const snippetOf = snippetText;
 
   /** Numbers the direct block children of `parent`: notes and examples are counted among these siblings. */
   const blocks = (parent: Item, within: string | null, withinXref: string, seq: Sequence): void => {
@@ -332,6 +328,40 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
   }
 
   return { byId, outline };
+}
+
+/**
+ * Returns `numbering` with the outline entry of `node` (a chapter, clause, annex or term entry, e.g. the
+ * parent of a heading just typed in) given its current title and snippet; the same object when `node`
+ * has no outline entry. Typing never changes numbers, only outline titles, so this is all it needs.
+ */
+export function refreshOutlineEntry(numbering: Numbering, node: Node): Numbering {
+  const id = node.attrs.id as string | null | undefined;
+  const index = id ? numbering.outline.findIndex((e) => e.id === id) : -1;
+  if (index < 0) return numbering;
+  const item = fromNode(node);
+  const entry = numbering.outline[index];
+  let title = entry.title;
+  let snippet = entry.snippet;
+  if (entry.kind === 'term') title = item.children.find((c) => c.type === 'term')?.text() ?? '';
+  else if (entry.kind === 'clause' || entry.kind === 'annex' || node.type.name === 'chapter') {
+    title = headingText(item);
+    snippet = entry.kind === 'clause' && !title ? snippetText(item) : '';
+  }
+  if (title === entry.title && snippet === entry.snippet) return numbering;
+  const outline = numbering.outline.slice();
+  outline[index] = { ...entry, title, snippet };
+  return { byId: numbering.byId, outline };
+}
+
+function headingText(item: Item): string {
+  return item.children.find((c) => c.type === 'heading')?.text() ?? '';
+}
+
+function snippetText(item: Item): string {
+  const body = item.children.find((c) => c.type !== 'heading' && clauseLevel(c.type) === 0);
+  const t = body ? body.text().trim() : '';
+  return t.length > SNIPPET_LENGTH ? `${t.slice(0, SNIPPET_LENGTH)}…` : t;
 }
 
 /** 'GB 3095—2012' or 'HJ/T 397' from a referenceEntry's attributes (— is U+2014). */

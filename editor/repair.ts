@@ -12,6 +12,7 @@
 import { Fragment, type Node, type NodeType } from 'prosemirror-model';
 import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
 import { schema, clauseLevel } from './schema';
+import { diffDocs, textOnlyChange } from './doc-diff';
 
 const n = schema.nodes;
 
@@ -209,6 +210,8 @@ export function repairPlugin(opts: { isLeader: () => boolean; isRemote: (tr: Tra
           const remoteChanges = repairKey.getState(v.state)?.remoteChanges ?? 0;
           if (v.state.doc === prev.doc || timer !== null || remoteChanges === seen) return;
           seen = remoteChanges;
+          const change = diffDocs(prev.doc, v.state.doc);
+          if (!change || textOnlyChange(prev.doc, v.state.doc, change)) return;
           if (!isValidDoc(v.state.doc)) timer = setTimeout(check, delayMs);
         },
         destroy() {

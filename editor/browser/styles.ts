@@ -49,10 +49,10 @@ export const EDITOR_CSS = `
   display: inline; font-family: "Noto Sans CJK SC", SimHei, sans-serif; margin-left: 2em; }
 .ProseMirror div[data-type="termEnglish"] { margin-left: 1em; }
 .ProseMirror div[data-type="termAbbreviation"] { margin-left: 0.3em; }
-.ProseMirror div[data-type="termAbbreviation"]:not(.tb-empty)::before { content: "; "; }
+.ProseMirror div[data-type="termAbbreviation"]:not(:has(> br.ProseMirror-trailingBreak:first-child))::before { content: "; "; }
 .ProseMirror div[data-type="definition"] { text-indent: 2em; }
-.ProseMirror div[data-type="termSource"]:not(.tb-empty)::before { content: "[来源："; }
-.ProseMirror div[data-type="termSource"]:not(.tb-empty)::after { content: "]"; }
+.ProseMirror div[data-type="termSource"]:not(:has(> br.ProseMirror-trailingBreak:first-child))::before { content: "[来源："; }
+.ProseMirror div[data-type="termSource"]:not(:has(> br.ProseMirror-trailingBreak:first-child))::after { content: "]"; }
 .ProseMirror div[data-type="referenceEntry"], .ProseMirror div[data-type="bibliographyEntry"] { text-indent: 2em; }
 .ProseMirror div[data-type="referenceEntry"]::before, .ProseMirror div[data-type="bibliographyEntry"]::before { content: attr(data-label) "\\3000"; }
 .ProseMirror aside { font-size: 13px; margin: 0.3em 0 0.3em 2em; }
@@ -79,8 +79,19 @@ export const EDITOR_CSS = `
 .ProseMirror div[data-type="formulaSymbol"] + div[data-type="formulaSymbol"]::before { content: attr(data-symbol) "——"; }
 .ProseMirror span.tb-xref::after { content: attr(data-label); color: #1864ab; text-decoration: underline dotted; }
 .ProseMirror span.tb-xref-broken::after { color: #c92a2a; }
-.ProseMirror .tb-empty::after { content: attr(data-placeholder); color: #adb5bd; pointer-events: none; font-family: sans-serif; font-size: 13px; }
-.ProseMirror div[data-type="termSource"].tb-empty::after, .ProseMirror div[data-type="termAbbreviation"].tb-empty::after { font-size: 12px; }
+/* Placeholders in empty fields: ProseMirror renders an empty textblock as a lone trailing <br>. */
+.ProseMirror :is(h2, figcaption, div[data-type]):has(> br.ProseMirror-trailingBreak:first-child)::after {
+  color: #adb5bd; pointer-events: none; font-family: sans-serif; font-size: 13px; font-style: normal; }
+.ProseMirror h2:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "标题 Title"; }
+.ProseMirror figcaption:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "题名 Title"; }
+.ProseMirror div[data-type="term"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "术语 Term"; }
+.ProseMirror div[data-type="termEnglish"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "英文对应词 English"; }
+.ProseMirror div[data-type="termAbbreviation"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "缩略语（可选）"; }
+.ProseMirror div[data-type="definition"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "定义 Definition"; }
+.ProseMirror div[data-type="termSource"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "来源（可选）"; }
+.ProseMirror div[data-type="formulaText"]:has(> br.ProseMirror-trailingBreak:first-child)::before { content: "公式 Formula"; color: #adb5bd; }
+.ProseMirror div[data-type="referenceEntry"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "文件名称 Title"; }
+.ProseMirror div[data-type="bibliographyEntry"]:has(> br.ProseMirror-trailingBreak:first-child)::after { content: "参考文献 Reference"; }
 .ProseMirror .tb-flash { animation: tb-flash 1.2s ease-out; }
 @keyframes tb-flash { from { background: #ffec99; } to { background: transparent; } }
 .ProseMirror-yjs-cursor { position: relative; margin-left: -1px; margin-right: -1px; border-left: 1px solid black; border-right: 1px solid black;
