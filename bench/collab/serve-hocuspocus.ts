@@ -8,7 +8,7 @@ import { connectMongo } from '../../server/infra/mongo';
 import { binaryBytes } from '../../server/collab/mongo-store';
 import { startProbe } from './probe';
 
-export const HOCUS_COLLECTION = 'hocuspocusDocuments';
+import { HOCUS_COLLECTION } from './harness';
 
 async function main(): Promise<void> {
   const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_hocus');

@@ -18,7 +18,7 @@ const utils = require('y-websocket/bin/utils') as {
   getYDoc(name: string): Y.Doc;
 };
 
-export const YWS_COLLECTION = 'ywsUpdates';
+import { YWS_COLLECTION } from './harness';
 
 async function main(): Promise<void> {
   const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_yws');

@@ -33,6 +33,8 @@ export class Room {
    * until something needs the Y.Doc (an edit, getDoc): a reader's cold load then costs one read and one
    * send, and the Y.Doc is only built for documents that are edited. */
   private base: Uint8Array[] | null;
+  /** State vector of `base` when known without decoding it (stored with the snapshot). */
+  private baseStateVector: Uint8Array | null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<RoomPeer>();
 
@@ -51,9 +53,10 @@ export class Room {
   private awarenessTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, base: Uint8Array[], snapshotVersion: number, loadedIds: ObjectId[]) {
+  private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, base: Uint8Array[], baseStateVector: Uint8Array | null, snapshotVersion: number, loadedIds: ObjectId[]) {
     this.ydoc = doc;
     this.base = base.length > 0 ? base : null;
+    this.baseStateVector = base.length === 1 ? baseStateVector : null;
     this.snapshotVersion = snapshotVersion;
     this.uncompactedIds = loadedIds;
     this.awareness = new awarenessProtocol.Awareness(doc);
@@ -68,7 +71,7 @@ export class Room {
     const stored = await deps.store.load(name);
     const doc = new Y.Doc({ gc: true });
     const base = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.update)];
-    const room = new Room(name, deps, doc, base, stored.snapshotVersion, stored.updates.map((u) => u.id));
+    const room = new Room(name, deps, doc, base, stored.snapshotStateVector, stored.snapshotVersion, stored.updates.map((u) => u.id));
     deps.emit('onLoadDocument', { docName: name, storedUpdates: stored.updates.length, storedBytes: base.reduce((n, b) => n + b.byteLength, 0), loadMs: performance.now() - started });
     if (stored.updates.length >= deps.limits.compactAfterUpdates) room.compactSoon();
     return room;
@@ -81,6 +84,7 @@ export class Room {
     if (this.base) {
       const parts = this.base;
       this.base = null;
+      this.baseStateVector = null;
       this.ydoc.transact(() => {
         for (const p of parts) Y.applyUpdate(this.ydoc, p);
       }, HYDRATE_ORIGIN);
@@ -95,7 +99,9 @@ export class Room {
 
   /** The server's state vector (for its sync step 1). */
   stateVector(): Uint8Array {
-    return this.base ? Y.encodeStateVectorFromUpdate(this.mergedBase(this.base)) : Y.encodeStateVector(this.ydoc);
+    if (!this.base) return Y.encodeStateVector(this.ydoc);
+    this.baseStateVector ??= Y.encodeStateVectorFromUpdate(this.mergedBase(this.base));
+    return this.baseStateVector;
   }
 
   /** What a peer with state vector `sv` lacks (for sync step 2). */
@@ -192,8 +198,9 @@ export class Room {
     if (covered.length === 0) return;
     const started = performance.now();
     const state = this.currentState();
+    const stateVector = this.stateVector();
     try {
-      const ok = await this.deps.store.compact(this.name, state, this.snapshotVersion, covered);
+      const ok = await this.deps.store.compact(this.name, state, this.snapshotVersion, covered, stateVector);
       if (!ok) {
         // Another process compacted this document: our version is stale. Stop compacting here; the
         // log keeps growing until the document is reloaded, which is safe.
