@@ -41,13 +41,13 @@ export interface Outline {
 export function createOutline(doc: Document, getView: () => EditorView, heading: string): Outline {
   const list = h(doc, 'nav', { class: 'tb-outline-list' });
   const element = h(doc, 'div', { class: 'tb-outline' }, h(doc, 'h3', {}, heading), list);
-  let last = '';
+  // The numbering plugin keeps the same outline array while nothing in it changes.
+  let last: OutlineEntry[] | null = null;
   return {
     element,
     update(entries) {
-      const key = JSON.stringify(entries);
-      if (key === last) return;
-      last = key;
+      if (entries === last) return;
+      last = entries;
       list.replaceChildren(
         ...entries.map((e) => {
           const text = e.title || e.snippet;

@@ -39,8 +39,10 @@ export const EDITOR_CSS = `
 .ProseMirror section[data-type="bibliography"]::before { content: "参\\3000考\\3000文\\3000献"; display: block; text-align: center; font-family: "Noto Sans CJK SC", SimHei, sans-serif; font-size: 18px; margin: 1em 0 0.5em; }
 .ProseMirror section[data-type="scope"]::before, .ProseMirror section[data-type="termsAndDefinitions"]::before {
   content: attr(data-label) "\\3000" attr(data-title); display: block; font-family: "Noto Sans CJK SC", SimHei, sans-serif; font-weight: bold; margin: 0.8em 0 0.3em; }
+.ProseMirror section[data-type="normativeReferences"] { display: flex; flex-direction: column; }
 .ProseMirror section[data-type="normativeReferences"]::before {
-  content: attr(data-label) "\\3000" attr(data-title) "\\A" attr(data-lead); white-space: pre-wrap; display: block; font-family: "Noto Sans CJK SC", SimHei, sans-serif; margin: 0.8em 0 0.3em; }
+  content: attr(data-label) "\\3000" attr(data-title); order: -2; font-family: "Noto Sans CJK SC", SimHei, sans-serif; font-weight: bold; margin: 0.8em 0 0.3em; }
+.ProseMirror section[data-type="normativeReferences"]::after { content: attr(data-lead); order: -1; text-indent: 2em; margin: 0.2em 0; }
 .ProseMirror p.tb-untitled::before { content: attr(data-label) "\\3000"; font-family: "Noto Sans CJK SC", SimHei, sans-serif; }
 .ProseMirror p.tb-untitled { text-indent: 0; }
 .ProseMirror section[data-type="termEntry"] { margin: 0.6em 0; }

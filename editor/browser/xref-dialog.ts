@@ -13,7 +13,13 @@ export function openXrefDialog(doc: Document, view: EditorView, title: string): 
   const numbering = currentNumbering(view.state);
   const titles = new Map(numbering.outline.map((o) => [o.id, o.title || o.snippet]));
   const dialog = h(doc, 'div', { class: 'tb-dialog', role: 'dialog', 'aria-label': title }, h(doc, 'h3', {}, title));
-  const close = (): void => dialog.remove();
+  const onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape') close();
+  };
+  const close = (): void => {
+    dialog.remove();
+    doc.removeEventListener('keydown', onKey);
+  };
   for (const [id, label] of Object.entries(numbering.byId)) {
     if (!TARGET_KINDS.has(label.kind)) continue;
     const button = h(doc, 'button', { type: 'button', 'data-xref-target': id }, `${label.xref}　${titles.get(id) ?? ''}`);
@@ -28,12 +34,7 @@ export function openXrefDialog(doc: Document, view: EditorView, title: string): 
   const cancel = h(doc, 'button', { type: 'button', 'data-xref-cancel': '' }, '✕');
   cancel.addEventListener('click', close);
   dialog.append(cancel);
-  doc.addEventListener('keydown', function onKey(e) {
-    if (e.key === 'Escape') {
-      close();
-      doc.removeEventListener('keydown', onKey);
-    }
-  });
+  doc.addEventListener('keydown', onKey);
   doc.body.append(dialog);
   return dialog;
 }

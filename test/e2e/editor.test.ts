@@ -288,6 +288,44 @@ describe('the editor in one browser', () => {
     await page.context().close();
   });
 
+  it('creates clauses and notes with keyboard shortcuts and moves a clause down a level with Tab', async () => {
+    const doc = docName();
+    const page = await open(browserA, doc, 'erin', 'ZJ');
+    await page.click('section[data-type="scope"] p');
+    await page.click('button[data-command="chapter"]');
+    await page.keyboard.type('要求');
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.type('第一条');
+    await page.waitForSelector('h2[data-label="4.1"]:has-text("第一条")');
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.type('第二条');
+    await page.waitForSelector('h2[data-label="4.2"]:has-text("第二条")');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('h2[data-label="4.1.1"]:has-text("第二条")');
+    await page.keyboard.press('Shift+Tab');
+    await page.waitForSelector('h2[data-label="4.2"]:has-text("第二条")');
+    await page.keyboard.press('Control+Alt+n');
+    await page.keyboard.type('注文');
+    await page.waitForSelector('p.tb-note-first[data-label="注"]:has-text("注文")');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => !window.tongbiaoEditorHandle!.view.state.doc.textContent.includes('注文'));
+    await page.context().close();
+  });
+
+  it('shows that a user without access is refused and stops reconnecting', async () => {
+    const doc = docName();
+    server.permissions.set(`mallory@${doc}`, 'none');
+    const refusedBefore = server.refusals;
+    const page = await (await browserA.newContext()).newPage();
+    await page.goto(server.pageUrl(doc, 'mallory'));
+    await waitStatus(page, 'refused');
+    await page.waitForTimeout(2000); // y-websocket would retry within 100 ms … 2.5 s
+    expect(await status(page)).toBe('refused');
+    expect(server.refusals - refusedBefore).toBe(1);
+    expect(server.collab.stats().connections).toBe(0);
+    await page.context().close();
+  });
+
   it('opens read-only for a reader and never lets them edit', async () => {
     const doc = docName();
     const writer = await open(browserA, doc, 'dave', 'SH');

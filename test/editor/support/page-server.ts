@@ -20,6 +20,8 @@ export interface EditorPageServer {
   /** `${user}@${doc}` → permission; default edit (users named reader* read). */
   permissions: Map<string, Permission>;
   uploads: number;
+  /** Connection attempts the collaboration server refused (any close code). */
+  refusals: number;
   pageUrl(doc: string, user: string, opts?: { province?: string; readonly?: boolean; lang?: string }): string;
   close(): Promise<void>;
 }
@@ -37,13 +39,14 @@ export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
     const user = q.get('user');
     return user ? { userId: user, displayName: user, province: q.get('province') ?? undefined } : null;
   };
+  const state = { uploads: 0, refusals: 0 };
   const collab = createCollabServer({
     db,
+    extensions: [{ name: 'count-refusals', onRefuse: () => void state.refusals++ }],
     limits: { idleUnloadMs: 2000 },
     authenticate: (req) => principal(req.url),
     authorize: (p, docName) => permissions.get(`${p.userId}@${docName}`) ?? (p.userId.startsWith('reader') ? 'read' : 'edit'),
   });
-  const state = { uploads: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname === '/build/editor.js') {
@@ -105,6 +108,9 @@ export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
     permissions,
     get uploads() {
       return state.uploads;
+    },
+    get refusals() {
+      return state.refusals;
     },
     pageUrl: (doc, user, opts = {}) => {
       const q = new URLSearchParams({ user });
