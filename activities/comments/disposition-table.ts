@@ -21,7 +21,7 @@ import {
 } from 'docx';
 import type { ClauseInfo } from '../../server/comments/clauses';
 import type { DraftSnapshot } from '../../server/comments/anchors';
-import { listClauses } from '../../server/comments/clauses';
+import { clausesOf } from '../../server/comments/clauses';
 import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from '../../server/comments/model';
 import { tableRow, type TableRow as DispositionRow } from './rows';
 
@@ -56,7 +56,7 @@ export interface TableSummary {
 }
 
 export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current'>): TableSummary {
-  const clauses: ReadonlyMap<string, ClauseInfo> | undefined = input.current ? listClauses(input.current.json) : undefined;
+  const clauses: ReadonlyMap<string, ClauseInfo> | undefined = input.current ? clausesOf(input.current.json) : undefined;
   const visible = input.comments.filter((c) => c.moderation === 'visible');
   const rows = visible.map((c, i) => tableRow(c, i + 1, input.current, clauses, false));
   const byDecision = { accepted: 0, partiallyAccepted: 0, rejected: 0, pending: 0 };

@@ -8,7 +8,7 @@ import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositio
 import type { Node as PMNode } from 'prosemirror-model';
 import type { DocJSON } from '../../editor/types';
 import { schema } from '../../editor/schema';
-import { COMMENTABLE_TYPES, listClauses, type ClauseInfo } from './clauses';
+import { COMMENTABLE_TYPES, clausesOf, type ClauseInfo } from './clauses';
 import type { CommentAnchor } from './model';
 
 /** A version of the draft as the comment module sees it. */
@@ -34,7 +34,28 @@ export function locateQuote(clause: ClauseInfo, quote: string, offset?: number):
   return i >= 0 ? i : undefined;
 }
 
-function loadFragment(state: Uint8Array, fragment: string): { ydoc: Y.Doc; type: Y.XmlFragment; doc: PMNode; mapping: Map<Y.AbstractType<unknown>, PMNode> } {
+interface LoadedFragment {
+  ydoc: Y.Doc;
+  type: Y.XmlFragment;
+  doc: PMNode;
+  mapping: Map<Y.AbstractType<unknown>, PMNode>;
+}
+
+// Versions are immutable snapshots: a loaded one is kept for as long as its state array is alive, since
+// computing and resolving relative positions only read it.
+const loaded = new WeakMap<Uint8Array, Map<string, LoadedFragment>>();
+
+function loadFragment(state: Uint8Array, fragment: string): LoadedFragment {
+  let byName = loaded.get(state);
+  const hit = byName?.get(fragment);
+  if (hit) return hit;
+  const l = loadFragmentUncached(state, fragment);
+  if (!byName) loaded.set(state, (byName = new Map()));
+  byName.set(fragment, l);
+  return l;
+}
+
+function loadFragmentUncached(state: Uint8Array, fragment: string): LoadedFragment {
   const ydoc = new Y.Doc();
   Y.applyUpdate(ydoc, state);
   const type = ydoc.getXmlFragment(fragment);
@@ -118,11 +139,11 @@ function resolveRelPos(relPos: string, yState: Uint8Array, quote: string | undef
   return { clauseId, intact };
 }
 
-/** Resolves an anchor against a version (`clauses` = `listClauses(version.json)`, passed in to reuse). */
+/** Resolves an anchor against a version (`clauses` = `clausesOf(version.json)`, passed in to reuse). */
 export function resolveAnchor(anchor: CommentAnchor, version: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>, fragment = DEFAULT_FRAGMENT): ResolvedAnchor {
   if (anchor.scope === 'document' || !anchor.clauseId) return { state: 'document', renumbered: false };
   if (!version) return { state: 'present', numberAtSubmission: anchor.clauseNumber, currentLabel: anchor.clauseNumber, renumbered: false };
-  const list = clauses ?? listClauses(version.json);
+  const list = clauses ?? clausesOf(version.json);
   const c = list.get(anchor.clauseId);
   let viaRel: { clauseId?: string; intact: boolean } | null = null;
   if (anchor.relPos && version.yState) {

@@ -89,3 +89,18 @@ export function findNodeById(node: NodeJSON, id: string): NodeJSON | null {
   }
   return null;
 }
+
+const clauseCache = new WeakMap<DocJSON, Map<string, ClauseInfo>>();
+
+/**
+ * `listClauses`, remembered per document object. Versions are not mutated once loaded, and the frozen draft
+ * is read for every comment on a clause, so its numbering is computed once rather than per request.
+ */
+export function clausesOf(doc: DocJSON): Map<string, ClauseInfo> {
+  let c = clauseCache.get(doc);
+  if (!c) {
+    c = listClauses(doc);
+    clauseCache.set(doc, c);
+  }
+  return c;
+}

@@ -3,7 +3,7 @@
 // relative position) and the idempotent insert. Returns the stored comment and whether it is new.
 import { createHash } from 'node:crypto';
 import { AppError } from '../infra/errors';
-import { listClauses } from './clauses';
+import { clausesOf } from './clauses';
 import { locateQuote, relativePositionFor, type DraftSnapshot } from './anchors';
 import type { CommentAnchor, CommentRecord } from './model';
 import { openPeriod, type ConsultationStandard } from './period';
@@ -53,7 +53,7 @@ export function notFoundStandard(): AppError {
 function anchorFor(ctx: IntakeContext, s: Submission, draft: DraftSnapshot | null): CommentAnchor {
   if (!s.clauseId) return { scope: 'document' };
   if (!draft) throw new AppError('VALIDATION_FAILED', { zh: '意见稿尚未公布，只能对全文提意见', en: 'The draft is not published; comment on the whole document' }, { details: [{ field: 'clauseId', message: 'no draft' }] });
-  const clause = listClauses(draft.json).get(s.clauseId);
+  const clause = clausesOf(draft.json).get(s.clauseId);
   if (!clause) {
     throw new AppError('VALIDATION_FAILED', { zh: '所选条款不存在', en: 'The chosen clause does not exist' }, { details: [{ field: 'clauseId', message: 'unknown clause' }] });
   }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { AppError, isAppError } from '../infra/errors';
-import { listClauses, type ClauseInfo } from './clauses';
+import { clausesOf, type ClauseInfo } from './clauses';
 import { renderDraftHtml } from './draft-html';
 import { acceptComment, notFoundStandard } from './intake';
 import { DECISION_LABELS, type CommentRecord } from './model';
@@ -66,7 +66,7 @@ export function createPublicRoutes(ctx: RouterContext): Router {
     const std = await standardOr404(req.params.standardId);
     const period = openPeriod(std, ctx.now());
     const draft = await ctx.getCommentDraft(std._id);
-    const clauses = draft ? listClauses(draft.json) : new Map<string, ClauseInfo>();
+    const clauses = draft ? clausesOf(draft.json) : new Map<string, ClauseInfo>();
     const commentUrl = `${ctx.basePath}/consultation/${encodeURIComponent(std._id)}/comment`;
     const draftHtml = draft ? renderDraftHtml(draft.json, { clauses, commentHref: (id) => (period ? `${commentUrl}?clause=${encodeURIComponent(id)}` : `#h-${id}`) }) : '';
     page(res, 'public/draft.njk', {
@@ -116,7 +116,7 @@ export function createPublicRoutes(ctx: RouterContext): Router {
     const counts: Record<string, number> = {};
     if (published) {
       const current = await ctx.getCurrentDraft(std._id);
-      const clauses = current ? listClauses(current.json) : undefined;
+      const clauses = current ? clausesOf(current.json) : undefined;
       const list = await ctx.store.list(std._id, { status: 'disposed' });
       rows = list.filter((c) => c.moderation === 'visible').map((c, i) => tableRow(c, i + 1, current, clauses, true));
       for (const c of list) if (c.disposition) counts[c.disposition.decision] = (counts[c.disposition.decision] ?? 0) + 1;
@@ -159,7 +159,7 @@ function closedForPage(std: { _id: string; titleZh: string; titleEn: string }): 
 
 async function clauseOf(ctx: RouterContext, standardId: string, clauseId: string): Promise<ClauseInfo> {
   const draft = await ctx.getCommentDraft(standardId);
-  const c = draft ? listClauses(draft.json).get(clauseId) : undefined;
+  const c = draft ? clausesOf(draft.json).get(clauseId) : undefined;
   if (!c) throw new AppError('NOT_FOUND', { zh: '没有这一条', en: 'No such clause' });
   return c;
 }

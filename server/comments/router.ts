@@ -10,7 +10,7 @@ import type { NoticeDelivery } from '../../activities/comments/notices';
 import { AppError, isAppError } from '../infra/errors';
 import { createLogger } from '../infra/logger';
 import { DEFAULT_FRAGMENT, resolveAnchor, type DraftSnapshot } from './anchors';
-import { listClauses, type ClauseInfo } from './clauses';
+import { clausesOf } from './clauses';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
@@ -112,15 +112,6 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 1000, (id) => standards.get(id));
   const fragment = deps.fragment ?? DEFAULT_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
-  const clauseCache = new WeakMap<DraftSnapshot, Map<string, ClauseInfo>>();
-  const clausesOf = (v: DraftSnapshot): Map<string, ClauseInfo> => {
-    let c = clauseCache.get(v);
-    if (!c) {
-      c = listClauses(v.json);
-      clauseCache.set(v, c);
-    }
-    return c;
-  };
 
   const limitByAddress: RequestHandler = rateLimit({
     windowMs: limits.perAddress.windowMs,
@@ -153,7 +144,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     now,
     intake: { store, getStandard, getCommentDraft, now, addressSalt: deps.addressSalt ?? randomBytes(16).toString('hex'), fragment },
     limitByContact,
-    resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version), fragment),
+    resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version.json), fragment),
     delivery: deps.delivery ?? {},
     publicUrl: (deps.publicUrl ?? '').replace(/\/$/, ''),
     log,

@@ -18,7 +18,7 @@ import {
   requirePrincipal,
   whoOf,
 } from './access';
-import { listClauses } from './clauses';
+import { clausesOf } from './clauses';
 import { fieldErrors, notFoundStandard } from './intake';
 import type { CommentRecord } from './model';
 import { commentPeriodClosed, openPeriod, type ConsultationStandard } from './period';
@@ -78,8 +78,8 @@ export function createStaffRoutes(ctx: RouterContext): Router {
       ctx.getCurrentDraft(std._id),
       ctx.getCommentDraft(std._id),
     ]);
-    const clauses = current ? listClauses(current.json) : new Map();
-    const frozenClauses = frozen ? listClauses(frozen.json) : new Map();
+    const clauses = current ? clausesOf(current.json) : new Map();
+    const frozenClauses = frozen ? clausesOf(frozen.json) : new Map();
     const items = comments.map((c) => ({ c, id: c._id, location: current ? ctx.resolve(c.anchor, current) : undefined }));
     return { filter, items, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
   }

@@ -3,7 +3,7 @@
 // Runs on FerretDB 1.x and MongoDB alike: single-document atomic updates only (no transactions); each
 // change is one `findOneAndUpdate` on the comment, then one row in `comment_audit` naming who, when,
 // and the values before and after.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import { AppError } from '../infra/errors';
 import {
@@ -24,8 +24,10 @@ const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** A receipt code such as `K7M2Q-9XWPA`: 50 random bits, no 0/O/1/I to misread. */
 export function newReceipt(): string {
+  // 32 symbols: each byte's low five bits pick one without bias.
+  const bytes = randomBytes(10);
   let s = '';
-  for (let i = 0; i < 10; i++) s += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+  for (const b of bytes) s += RECEIPT_ALPHABET[b & 31];
   return `${s.slice(0, 5)}-${s.slice(5)}`;
 }
 
