@@ -69,6 +69,9 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));

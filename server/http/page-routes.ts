@@ -9,7 +9,7 @@ import { availableActions } from '../../workflows/permissions';
 import type { LifecycleApi, StandardLink } from '../app-deps';
 import { checkCredentials } from '../auth/sign-in';
 import { listPublicityEvents } from '../data/publicity-events';
-import { findDraftersOf } from '../data/users';
+import { findDraftersOf, findUserById } from '../data/users';
 import { AppError, isAppError } from '../infra/errors';
 import { actionPayloadFromForm, fieldErrors, formFields, lines, proposalFromForm } from './forms';
 import { requireUser, userOf } from './principal';
@@ -39,6 +39,16 @@ const signInFormSchema = z.strictObject({
 
 function flash(req: Request, kind: 'ok' | 'error', msg: { zh: string; en: string }): void {
   req.session.flash = { kind, zh: msg.zh, en: msg.en };
+}
+
+/**
+ * Redirects once the session is stored. express-session sends the headers of a response before its
+ * save completes, so a browser following a 303 at once could otherwise read the session without the
+ * message just put in it.
+ */
+async function redirectAfterSave(req: Request, res: Response, url: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.save((e: unknown) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve())));
+  res.redirect(303, url);
 }
 
 function isProposer(req: Request): boolean {
@@ -120,7 +130,7 @@ export function createPageRouter(deps: PageDeps): Router {
       const body = parseOrThrow(proposeSchema, proposalFromForm(fields));
       const record = await proposeStandard(ops, userOf(req), body);
       flash(req, 'ok', { zh: '已提出立项，等待三地市场监督管理局审核', en: 'Proposed; waiting for the three market regulation bureaus' });
-      res.redirect(303, `/standards/${record._id}`);
+      await redirectAfterSave(req, res, `/standards/${record._id}`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.status === 401) throw e;
       renderProposeForm(req, res, e.status, fields, e);
@@ -131,11 +141,12 @@ export function createPageRouter(deps: PageDeps): Router {
     const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
     const standard = await requireStandard(db, id);
     const user = userOf(req);
-    const [state, timeline, drafters, events] = await Promise.all([
+    const [state, timeline, drafters, events, proposer] = await Promise.all([
       lifecycle.state(id),
       lifecycle.timeline(id),
       findDraftersOf(db, id),
       listPublicityEvents(db, id),
+      findUserById(db, standard.createdBy),
     ]);
     const actions = availableActions(user.grants, contextOfState(standard, state));
     res.render('standard.njk', {
@@ -149,6 +160,7 @@ export function createPageRouter(deps: PageDeps): Router {
       provinces: PROVINCES,
       canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
       links: deps.standardLinks?.(standard) ?? [],
+      proposerName: proposer?.displayName,
       today: new Date().toISOString().slice(0, 10),
       thisYear: new Date().getFullYear(),
     });
@@ -162,7 +174,7 @@ export function createPageRouter(deps: PageDeps): Router {
       if (!isAppError(e) || e.status >= 500 || e.status === 401) throw e;
       flash(req, 'error', e.messages);
     }
-    res.redirect(303, `/standards/${encodeURIComponent(id)}`);
+    await redirectAfterSave(req, res, `/standards/${encodeURIComponent(id)}`);
   };
 
   r.post('/standards/:id/actions/:action', requireUser, async (req, res) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
 import nunjucks from 'nunjucks';
 import { PROVINCES, PROVINCE_INFO, ROLE_LABELS, STAGE_LABELS, STANDARD_KIND_LABELS, EXECUTIVE_COMMITTEE } from '../../workflows/domain';
-import { ACTION_LABELS, OPTION_LABELS, createTranslator } from '../i18n';
+import { ACTION_LABELS, EVENT_LABELS, OPTION_LABELS, createTranslator } from '../i18n';
 import { csrfTokenOf } from './csrf';
 
 export const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
@@ -38,6 +38,7 @@ export function createViews(app: Express, opts: { watch?: boolean } = {}): nunju
   env.addGlobal('KIND_LABELS', STANDARD_KIND_LABELS);
   env.addGlobal('ACTION_LABELS', ACTION_LABELS);
   env.addGlobal('OPTION_LABELS', OPTION_LABELS);
+  env.addGlobal('EVENT_LABELS', EVENT_LABELS);
   env.addGlobal('EXECUTIVE_COMMITTEE', EXECUTIVE_COMMITTEE);
   env.express(app);
   app.set('view engine', 'njk');
@@ -61,9 +62,11 @@ export const pageLocals: RequestHandler = (req, res, next) => {
   res.locals.currentPath = req.originalUrl;
   res.locals.otherLangUrl = withLang(req.originalUrl, tr.lang === 'zh' ? 'en' : 'zh');
   res.locals.csrfToken = () => csrfTokenOf(req);
-  if (req.session?.flash) {
-    res.locals.flash = req.session.flash;
-    delete req.session.flash;
-  }
+  // Taken only by a page that renders the layout, so a stray request (a favicon, an image) cannot eat it.
+  res.locals.takeFlash = () => {
+    const f = req.session?.flash;
+    if (f) delete req.session.flash;
+    return f;
+  };
   next();
 };

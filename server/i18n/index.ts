@@ -4,7 +4,7 @@ import type { Lang } from './lang';
 
 export type { Lang } from './lang';
 export { LANGS, LANG_COOKIE, resolveLang } from './lang';
-export { UI, ACTION_LABELS, OPTION_LABELS } from './messages';
+export { UI, ACTION_LABELS, EVENT_LABELS, OPTION_LABELS } from './messages';
 
 export interface Translator {
   lang: Lang;

@@ -110,6 +110,17 @@ export const ACTION_LABELS: Record<Action, { zh: string; en: string }> = {
   withdraw: { zh: '撤销项目', en: 'Withdraw' },
 };
 
+/** Labels of the timeline's events: the human actions plus what the lifecycle does by itself. */
+export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
+  ...ACTION_LABELS,
+  propose: { zh: '提出立项', en: 'Proposed' },
+  commentPeriodClosed: { zh: '征求意见期届满', en: 'Comment period closed' },
+  releaseDateReached: { zh: '到达发布日期', en: 'Release date reached' },
+  publish: { zh: '正式发布', en: 'Published' },
+  implementationDateReached: { zh: '开始实施', en: 'Came into force' },
+  reviewDue: { zh: '复审到期', en: 'Review due' },
+};
+
 /** Labels of the option values used in action forms. */
 export const OPTION_LABELS: Record<string, { zh: string; en: string }> = {
   approve: { zh: '同意', en: 'Approve' },
