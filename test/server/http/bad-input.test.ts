@@ -76,7 +76,7 @@ const endpoints: Endpoint[] = [
 /** Top-level string fields (plain, enum, format) and string-array fields of a schema, from its JSON Schema. */
 function stringFields(schema: z.ZodType): Array<{ name: string; array: boolean }> {
   const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string; items?: { type?: string } }> };
-  return Object.entries(js.properties ?? {}).flatMap(([name, p]) => {
+  return Object.entries(js.properties ?? {}).flatMap(([name, p]): Array<{ name: string; array: boolean }> => {
     if (p.type === 'string') return [{ name, array: false }];
     if (p.type === 'array' && p.items?.type === 'string') return [{ name, array: true }];
     return [];
