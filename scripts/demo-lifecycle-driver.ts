@@ -107,6 +107,23 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
     }
   };
 
+  /** Waits for entry into force; a release held up (no documents) fails at once with the lifecycle's reason. */
+  const waitForRelease = async (id: string): Promise<void> => {
+    log('  … waiting: release at the agreed instant and entry into force');
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const st = await exec.request<LifecycleState>('GET', `/api/standards/${id}/state`);
+      if (st.stage === 'inForce' || st.stage === 'review') return;
+      if (st.step === 'generatingDocuments') {
+        const notes = (await exec.request<{ items: Array<{ standardId: string; kind: string; messageZh: string; messageEn: string }> }>('GET', '/api/notifications')).items;
+        const blocked = notes.find((n) => n.standardId === id && n.kind === 'releaseBlocked');
+        if (blocked) throw new Error(`${blocked.messageZh} / ${blocked.messageEn}`);
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for release; state ${st.stage}/${st.step}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
   log('立项 Initiation');
   const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
     titleZh: '示范区水污染物排放标准（演示）',
@@ -162,7 +179,7 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
   await act(exec, id, 'setReleaseDates', { releaseDate: today, implementationDate: today });
 
   log('发布 Release → 宣贯 Publicity → 实施 In force');
-  await waitFor(id, 'release at the agreed instant and entry into force', (x) => x.stage === 'inForce' || x.stage === 'review');
+  await waitForRelease(id);
   log(`  qingpu     publicity event`);
   await qingpu.request('POST', `/api/standards/${id}/publicity-events`, {
     title: '示范区水污染物排放标准宣贯培训',
