@@ -61,9 +61,18 @@ const localActivities = proxyLocalActivities<LifecycleActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '200ms', maximumInterval: '5s', nonRetryableErrorTypes: ['DUPLICATE_NUMBER', 'VALIDATION_FAILED', 'NOT_FOUND'] },
 });
-const seams = proxyActivities<SeamActivities>({
-  startToCloseTimeout: '5m',
-  retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 5 },
+// Seams get timeouts that fit their work, so a worker that dies mid-activity delays a retry by at most that.
+const versionSeam = proxyActivities<Pick<SeamActivities, 'freezeVersion'>>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+const collabSeam = proxyActivities<Pick<SeamActivities, 'refreshCollabPermissions'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+});
+const documentSeam = proxyActivities<Pick<SeamActivities, 'generateReleaseDocuments'>>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 3 },
 });
 
 type Effect = { kind: 'freeze'; versionKind: FrozenVersionKind; actor: Actor } | { kind: 'refreshCollab' };
@@ -529,19 +538,36 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
 
   // ---------------------------------------------------------------- what happens by itself
 
+  let effectRunning = false;
+  let stopEffects = false;
+  /** Runs queued effects in order, beside the agenda loop, so a slow or retried effect delays no timer. */
+  async function effectsLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => effects.length > 0 || stopEffects);
+      if (effects.length === 0) return;
+      effectRunning = true;
+      try {
+        await runEffects();
+      } finally {
+        effectRunning = false;
+      }
+    }
+  }
+  const effectsDone = (): boolean => effects.length === 0 && !effectRunning;
+
   async function runEffects(): Promise<void> {
     while (effects.length > 0) {
       const e = effects.shift() as Effect;
       if (e.kind === 'refreshCollab') {
         try {
-          await seams.refreshCollabPermissions({ standardId });
+          await collabSeam.refreshCollabPermissions({ standardId });
         } catch (err) {
           log.warn('collaboration permissions not refreshed', { standardId, error: failureDetails(err).en });
         }
         continue;
       }
       try {
-        const { versionId } = await seams.freezeVersion({ standardId, kind: e.versionKind, actor: e.actor });
+        const { versionId } = await versionSeam.freezeVersion({ standardId, kind: e.versionKind, actor: e.actor });
         state.versions = { ...state.versions, [e.versionKind]: versionId };
       } catch (err) {
         const f = failureDetails(err);
@@ -560,13 +586,14 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
     if (isAt('release', 'awaitingReleaseDate')) {
       effects.push({ kind: 'freeze', versionKind: 'published', actor: releaseActor });
       await transition({ to: 'release', step: 'generatingDocuments', actor: null, action: 'releaseDateReached' });
-      await runEffects();
+      // The documents are generated from the frozen 发布稿.
+      await condition(effectsDone);
     }
     if (!isAt('release', 'generatingDocuments')) return;
     releaseAttempts += 1;
     let documentIds: string[] = [];
     try {
-      documentIds = (await seams.generateReleaseDocuments({ standardId })).documentIds;
+      documentIds = (await documentSeam.generateReleaseDocuments({ standardId })).documentIds;
       if (documentIds.length === 0) throw ApplicationFailure.nonRetryable('no documents were generated', 'RELEASE_DOCUMENTS_EMPTY', { zh: '未生成任何发布文本', en: 'No release documents were generated' });
     } catch (e) {
       const f = failureDetails(e);
@@ -649,20 +676,20 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   state.pendingProvinces = pendingProvinces();
   armReminder();
 
+  const effectsRunning = effectsLoop();
   while (!isTerminal()) {
-    await runEffects();
-    if (isTerminal()) break;
     const next = agenda()[0];
     if (next && next.at <= now()) {
       await next.run();
       continue;
     }
     const seenRevision = state.revision;
-    const wake = (): boolean => state.revision !== seenRevision || effects.length > 0;
+    const wake = (): boolean => state.revision !== seenRevision;
     if (next) await condition(wake, next.at - now());
     else await condition(wake);
   }
-  await runEffects();
+  stopEffects = true;
+  await effectsRunning;
   await condition(allHandlersFinished);
   return copy(state);
 }
