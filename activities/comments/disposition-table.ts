@@ -23,6 +23,7 @@ import type { ClauseInfo } from '../../server/comments/clauses';
 import type { DraftSnapshot } from '../../server/comments/anchors';
 import { clausesOf } from '../../server/comments/clauses';
 import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from '../../server/comments/model';
+import { fontOf, SIZE } from '../docx/typography';
 import { tableRow, type TableRow as DispositionRow } from './rows';
 
 export interface DispositionTableInput {
@@ -40,8 +41,7 @@ export interface DispositionTableInput {
 export const COLUMNS = ['序号', '标准章条编号', '意见内容', '修改建议', '提出单位', '处理意见', '备注'] as const;
 /** Column widths in per cent of the text width (landscape A4). */
 const WIDTHS = [5, 10, 29, 19, 12, 15, 10];
-const SONG = 'SimSun';
-const HEI = 'SimHei';
+type Face = 'song' | 'hei';
 
 // Characters XML 1.0 cannot carry; intake refuses them, this keeps older data from breaking the file.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -81,17 +81,16 @@ export function footText(s: TableSummary): string {
   );
 }
 
-function run(text: string, opts: { size?: number; bold?: boolean; font?: string } = {}): TextRun {
-  const font = opts.font ?? SONG;
-  return new TextRun({ text: clean(text), size: opts.size ?? 18, bold: opts.bold, font: { ascii: font, eastAsia: font, hAnsi: font } });
+function run(text: string, opts: { size?: number; bold?: boolean; font?: Face } = {}): TextRun {
+  return new TextRun({ text: clean(text), size: opts.size ?? SIZE.小五, bold: opts.bold, font: fontOf(opts.font ?? 'song') });
 }
 
-function cellParagraphs(text: string, opts: { bold?: boolean; center?: boolean; font?: string } = {}): Paragraph[] {
+function cellParagraphs(text: string, opts: { bold?: boolean; center?: boolean; font?: Face } = {}): Paragraph[] {
   const lines = text === '' ? [''] : text.split('\n');
   return lines.map((l) => new Paragraph({ alignment: opts.center ? AlignmentType.CENTER : AlignmentType.LEFT, children: [run(l, { bold: opts.bold, font: opts.font })] }));
 }
 
-function cell(text: string, widthPct: number, opts: { bold?: boolean; center?: boolean; font?: string } = {}): TableCell {
+function cell(text: string, widthPct: number, opts: { bold?: boolean; center?: boolean; font?: Face } = {}): TableCell {
   return new TableCell({
     width: { size: widthPct * 50, type: WidthType.PERCENTAGE },
     verticalAlign: VerticalAlign.CENTER,
@@ -112,7 +111,7 @@ function fillDate(d: Date): string {
 export async function dispositionTableDocx(input: DispositionTableInput): Promise<Buffer> {
   const s = summarise(input);
   const blank = '＿＿＿＿＿＿';
-  const header = new TableRow({ tableHeader: true, cantSplit: true, children: COLUMNS.map((c, i) => cell(c, WIDTHS[i], { bold: true, center: true, font: HEI })) });
+  const header = new TableRow({ tableHeader: true, cantSplit: true, children: COLUMNS.map((c, i) => cell(c, WIDTHS[i], { bold: true, center: true, font: 'hei' })) });
   const rows = s.rows.map(
     (r) =>
       new TableRow({
@@ -132,7 +131,7 @@ export async function dispositionTableDocx(input: DispositionTableInput): Promis
   const doc = new Document({
     creator: 'Tongbiao 统标',
     title: `征求意见汇总处理表 — ${clean(input.standard.titleZh)}`,
-    styles: { default: { document: { run: { font: { ascii: SONG, eastAsia: SONG, hAnsi: SONG }, size: 21 } } } },
+    styles: { default: { document: { run: { font: fontOf('song'), size: SIZE.五号 } } } },
     sections: [
       {
         properties: {
@@ -142,29 +141,29 @@ export async function dispositionTableDocx(input: DispositionTableInput): Promis
           },
         },
         headers: { default: new Header({ children: [] }) },
-        footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['第 ', PageNumber.CURRENT, ' 页 共 ', PageNumber.TOTAL_PAGES, ' 页'], size: 18 })] })] }) },
+        footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['第 ', PageNumber.CURRENT, ' 页 共 ', PageNumber.TOTAL_PAGES, ' 页'], size: SIZE.小五 })] })] }) },
         children: [
-          line([run('征求意见汇总处理表', { size: 32, font: HEI })], AlignmentType.CENTER),
+          line([run('征求意见汇总处理表', { size: SIZE.三号, font: 'hei' })], AlignmentType.CENTER),
           line([
-            run(`标准项目名称：${input.standard.titleZh}`, { size: 21 }),
-            run('　　　　共　', { size: 21 }),
-            new TextRun({ children: [PageNumber.TOTAL_PAGES], size: 21 }),
-            run('　页　第　', { size: 21 }),
-            new TextRun({ children: [PageNumber.CURRENT], size: 21 }),
-            run('　页', { size: 21 }),
+            run(`标准项目名称：${input.standard.titleZh}`, { size: SIZE.五号 }),
+            run('　　　　共　', { size: SIZE.五号 }),
+            new TextRun({ children: [PageNumber.TOTAL_PAGES], size: SIZE.五号 }),
+            run('　页　第　', { size: SIZE.五号 }),
+            new TextRun({ children: [PageNumber.CURRENT], size: SIZE.五号 }),
+            run('　页', { size: SIZE.五号 }),
           ]),
           line([
-            run(`负责起草单位：${input.standard.draftingUnits.join('、') || blank}`, { size: 21 }),
-            run(`　　承办人：${input.handler?.name || blank}`, { size: 21 }),
-            run(`　　电话：${input.handler?.phone || blank}`, { size: 21 }),
-            run(`　　${fillDate(input.date)}`, { size: 21 }),
+            run(`负责起草单位：${input.standard.draftingUnits.join('、') || blank}`, { size: SIZE.五号 }),
+            run(`　　承办人：${input.handler?.name || blank}`, { size: SIZE.五号 }),
+            run(`　　电话：${input.handler?.phone || blank}`, { size: SIZE.五号 }),
+            run(`　　${fillDate(input.date)}`, { size: SIZE.五号 }),
           ]),
           new Table({
             width: { size: 5000, type: WidthType.PERCENTAGE },
             borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
             rows: [header, ...rows],
           }),
-          new Paragraph({ spacing: { before: 120 }, children: [run(footText(s), { size: 21 })] }),
+          new Paragraph({ spacing: { before: 120 }, children: [run(footText(s), { size: SIZE.五号 })] }),
         ],
       },
     ],

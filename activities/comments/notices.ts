@@ -34,10 +34,10 @@ export function composeOutcomeNotice(c: CommentRecord, titles: { zh: string; en:
     `详情：${statusUrl}`,
     '',
     `Your comment on “${titles.en}” (receipt ${c.receipt}) has been handled: ${d.en}.`,
-    c.disposition?.reason ? `Reason (in Chinese): ${c.disposition.reason}` : '',
+    ...(c.disposition?.reason ? [`Reason (in Chinese): ${c.disposition.reason}`] : []),
     `Details: ${statusUrl}`,
   ];
-  return { subject, text: lines.filter((l, i) => l !== '' || i > 0).join('\n') };
+  return { subject, text: lines.join('\n') };
 }
 
 /** The outbox row for a comment (id `<commentId>:outcome`, so publishing twice queues it once). */
