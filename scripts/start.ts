@@ -1,0 +1,61 @@
+// `npm start`: brings Tongbiao up on one machine. Installs the embedded Temporal dev server and FerretDB
+// into .tools/ when missing, starts them (unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere), runs the
+// lifecycle worker, the web server and the co-editing server in this process, seeds the demo accounts on
+// the embedded database, and prints the URL. Ctrl-C stops everything cleanly.
+import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
+import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
+import { ensureUserIndexes } from '../server/data/users';
+import { isAppError } from '../server/infra/errors';
+import { loadConfig } from '../server/infra/config';
+import { createLogger } from '../server/infra/logger';
+import { startRuntime } from '../server/runtime';
+import { launchEmbeddedServers } from './embedded/launcher';
+
+const log = createLogger('start');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
+  console.log('统标 Tongbiao — 正在启动 starting…');
+  const servers = await launchEmbeddedServers({
+    dataDir: config.TONGBIAO_DATA_DIR,
+    toolsDir: config.TONGBIAO_TOOLS_DIR,
+    temporalAddress: config.TEMPORAL_ADDRESS,
+    mongoUri: config.MONGODB_URI,
+    temporalPort: config.EMBEDDED_TEMPORAL_PORT,
+    mongoPort: config.EMBEDDED_MONGO_PORT,
+    temporalUi: true,
+  });
+  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  const shutdown = async (signal: string): Promise<void> => {
+    log.info({ signal }, 'shutting down');
+    await runtime?.stop();
+    await servers.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    runtime = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri } });
+  } catch (e) {
+    await servers.stop();
+    throw e;
+  }
+  const embeddedDb = !config.MONGODB_URI;
+  if (embeddedDb || process.env.SEED_DEMO_ACCOUNTS === '1') {
+    await ensureUserIndexes(runtime.mongo.db);
+    const accounts = await seedDemoAccounts(runtime.mongo.db);
+    console.log('\n演示账号 Demo accounts:\n' + formatAccountsTable(accounts));
+  }
+  console.log(`\nTemporal: ${servers.temporalAddress}${servers.started.includes('temporal') ? ` (embedded; web UI http://127.0.0.1:${Number(servers.temporalAddress.split(':')[1]) + 1000})` : ''}`);
+  console.log(`MongoDB:  ${servers.mongoUri.replace(/\/\/[^@/]*@/, '//***@')}${servers.started.includes('ferretdb') ? ' (embedded FerretDB)' : ''} database ${config.MONGODB_DB}`);
+  console.log(`\n统标已就绪 Tongbiao is ready: ${runtime.url}/standards`);
+  console.log(`公众征求意见 Public consultation: ${runtime.url}/consultation`);
+  console.log('按 Ctrl-C 停止 Press Ctrl-C to stop.\n');
+}
+
+main().catch((e: unknown) => {
+  if (isAppError(e)) console.error(`启动失败 Start failed [${e.code}]: ${e.messages.zh}\n${e.messages.en}`);
+  else console.error('启动失败 Start failed:', e);
+  process.exit(1);
+});

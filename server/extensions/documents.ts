@@ -1,0 +1,150 @@
+// Documents of a standard: the stored files (editions, stage drafts, 编制说明, disposition tables) with
+// their hashes, downloads with the right content type and a Chinese file name, and on-demand DOCX of the
+// live draft for staff, generated in the background with a progress page that refreshes itself (no
+// JavaScript needed). Published editions are public; everything else needs a signed-in staff user.
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { Db } from 'mongodb';
+import * as Y from 'yjs';
+import { generateStandardDocx } from '../../activities/docx/generate';
+import { yDocToJSON } from '../../editor/ydoc';
+import { draftDocName, type StandardRecord } from '../../workflows/domain';
+import type { AppExtensionContext, StandardLink } from '../app-deps';
+import { draftPermission } from '../collab-access';
+import { createMongoDocumentStore } from '../collab/mongo-store';
+import { getFileInfo, listFiles, sendStoredFile, storeGeneratedFile, type StoredFile } from '../files';
+import { AppError } from '../infra/errors';
+import { createLogger } from '../infra/logger';
+import { standardsCollection } from '../data/standards';
+import { loadStandardOr404 } from './editor-page';
+
+const log = createLogger('documents');
+
+/** Links on a standard's page. */
+export function documentLinks(standard: StandardRecord): StandardLink[] {
+  return [
+    { href: `/standards/${standard._id}/draft`, zh: '打开草案（在线编辑）', en: 'Open the draft (co-editing)' },
+    { href: `/standards/${standard._id}/documents`, zh: '文件与下载', en: 'Documents and downloads' },
+    { href: `/standards/${standard._id}/comments`, zh: '征求意见处理', en: 'Public comments' },
+  ];
+}
+
+/** A file anyone may download: an edition of a standard that has been published. */
+function isPublicFile(file: StoredFile, standard: Pick<StandardRecord, 'publishedAt'> | null): boolean {
+  return Boolean(standard?.publishedAt) && (file.metadata.kind === 'edition' || file.metadata.kind === 'dispositionTable');
+}
+
+interface DraftJob {
+  id: string;
+  standardId: string;
+  userId: string;
+  fraction: number;
+  phase: string;
+  fileId?: string;
+  error?: { zh: string; en: string };
+  startedAt: number;
+}
+
+const JOB_ID = /^[0-9a-f-]{36}$/;
+
+export function documentsExtension(deps: { db: Db }) {
+  const { db } = deps;
+  const docStore = createMongoDocumentStore(db);
+  // Jobs live in this process only: a job lost in a restart is simply started again by the user, and
+  // the files it produced are in GridFS either way.
+  const jobs = new Map<string, DraftJob>();
+
+  async function liveDraftJSON(standardId: string) {
+    const loaded = await docStore.load(draftDocName(standardId));
+    const ydoc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(ydoc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(ydoc, u.update);
+    return yDocToJSON(ydoc);
+  }
+
+  async function runJob(job: DraftJob, record: StandardRecord): Promise<void> {
+    try {
+      const body = await liveDraftJSON(job.standardId);
+      const data = await generateStandardDocx({
+        record,
+        body,
+        edition: 'joint',
+        stageLabel: 'draftForComment',
+        completedOn: new Date().toISOString().slice(0, 10),
+        onProgress: (fraction, phase) => {
+          job.fraction = Math.max(job.fraction, Math.min(0.95, fraction));
+          job.phase = phase;
+        },
+      });
+      const stored = await storeGeneratedFile(db, {
+        filename: `${record.titleZh}（工作组讨论稿 ${new Date().toISOString().slice(0, 16).replace('T', ' ')}）.docx`,
+        data,
+        metadata: { standardId: record._id, kind: 'draft', stage: record.stage, province: 'joint' },
+      });
+      job.fileId = stored.id;
+      job.fraction = 1;
+      job.phase = 'done';
+    } catch (err) {
+      log.error({ err, standardId: job.standardId }, 'draft generation failed');
+      job.error = { zh: `生成失败：${(err as Error).message}`, en: `Generation failed: ${(err as Error).message}` };
+    }
+  }
+
+  function requireReader(req: Request, standard: StandardRecord): void {
+    if (!req.user) throw new AppError('UNAUTHENTICATED', { zh: '请先登录', en: 'Please sign in first' });
+    if (draftPermission(req.user.grants, standard) === 'none') throw new AppError('FORBIDDEN', { zh: '您无权查看此标准的文件', en: "You may not see this standard's documents" });
+  }
+
+  return ({ app, requireUser }: AppExtensionContext): void => {
+    app.get('/standards/:id/documents', async (req, res) => {
+      const standard = await loadStandardOr404(db, String(req.params.id));
+      const files = await listFiles(db, { standardId: standard._id });
+      const staff = Boolean(req.user) && draftPermission(req.user!.grants, standard) !== 'none';
+      const visible = staff ? files : files.filter((f) => isPublicFile(f, standard));
+      if (!staff && visible.length === 0 && !standard.publishedAt) {
+        throw new AppError(req.user ? 'FORBIDDEN' : 'UNAUTHENTICATED', { zh: '此标准尚未发布', en: 'This standard is not published yet' });
+      }
+      res.render('documents.njk', { standard, files: visible, staff });
+    });
+
+    app.post('/standards/:id/documents/draft', requireUser, async (req, res) => {
+      const standard = await loadStandardOr404(db, String(req.params.id));
+      requireReader(req, standard);
+      const job: DraftJob = { id: randomUUID(), standardId: standard._id, userId: req.user!.userId, fraction: 0, phase: 'start', startedAt: Date.now() };
+      jobs.set(job.id, job);
+      void runJob(job, standard);
+      res.redirect(303, `/standards/${standard._id}/documents/jobs/${job.id}`);
+    });
+
+    app.get('/standards/:id/documents/jobs/:jobId', requireUser, async (req, res) => {
+      const jobId = String(req.params.jobId);
+      const job = JOB_ID.test(jobId) ? jobs.get(jobId) : undefined;
+      if (!job || job.userId !== req.user!.userId) throw new AppError('NOT_FOUND', { zh: '没有这个生成任务', en: 'No such generation job' });
+      const standard = await loadStandardOr404(db, job.standardId);
+      if (req.accepts(['html', 'json']) === 'json') {
+        res.json({ fraction: job.fraction, phase: job.phase, fileId: job.fileId ?? null, error: job.error ?? null });
+        return;
+      }
+      res.render('document-job.njk', { standard, job, percent: Math.round(job.fraction * 100), done: Boolean(job.fileId || job.error) });
+    });
+
+    app.get('/files/:fileId', async (req, res) => {
+      const info = await getFileInfo(db, String(req.params.fileId));
+      const standard = await standardsCollection(db).findOne({ _id: info.metadata.standardId });
+      if (!isPublicFile(info, standard)) {
+        if (!standard) throw new AppError('NOT_FOUND', { zh: '文件不存在', en: 'No such file' });
+        requireReader(req, standard);
+      }
+      await sendStoredFile(db, info.id, req, res);
+    });
+
+    app.get('/published', async (_req, res) => {
+      const standards = await standardsCollection(db)
+        .find({ publishedAt: { $exists: true } }, { projection: { _id: 1, titleZh: 1, titleEn: 1, provinces: 1, releaseDate: 1, implementationDate: 1, stage: 1 } })
+        .sort({ publishedAt: -1 })
+        .limit(200)
+        .toArray();
+      res.render('published.njk', { standards });
+    });
+  };
+}

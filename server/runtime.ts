@@ -1,0 +1,159 @@
+// The composition root: connects MongoDB and Temporal, runs the lifecycle worker with every seam filled
+// (versions, release documents, collaboration permissions), builds the web app with its extensions
+// (co-editing, public consultation, documents) and listens. `npm start`, the demo, the benchmarks and the
+// end-to-end tests all start Tongbiao through here, so they run the same wiring.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker } from '@temporalio/worker';
+import { createVersionActivities } from '../activities/versions';
+import { createVersionStore } from '../activities/versions/store';
+import { createReleaseActivities } from '../activities/docx/activities';
+import type { LifecycleDurations } from '../workflows/messages';
+import { draftDocName } from '../workflows/domain';
+import { createApp, type TongbiaoApp } from './app';
+import type { LifecycleApi } from './app-deps';
+import { createCollabServer } from './collab';
+import type { CollabServer } from './collab/types';
+import { createDraftAuthorizer } from './collab-access';
+import { createCommentsRouter } from './comments';
+import type { DraftSnapshot } from './comments';
+import { documentsExtension, documentLinks } from './extensions/documents';
+import { editorPageExtension } from './extensions/editor-page';
+import type { Config } from './infra/config';
+import { createLogger, type Logger } from './infra/logger';
+import { connectMongo, type Mongo } from './infra/mongo';
+import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
+
+export interface RuntimeOptions {
+  config: Config;
+  /** Overrides the configured lifecycle durations (demo, tests, benchmarks). */
+  durations?: LifecycleDurations;
+  /** Run the lifecycle worker in this process (default true). */
+  runWorker?: boolean;
+  /** Sign-in attempts per window before 429; tests raise it. */
+  signInRateLimit?: { windowMs: number; limit: number };
+  logger?: Logger;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  mongo: Mongo;
+  temporal: TemporalConnection;
+  lifecycle: LifecycleService;
+  collab: CollabServer;
+  app: TongbiaoApp;
+  httpServer: http.Server;
+  worker?: Worker;
+  stop(): Promise<void>;
+}
+
+/** The draft as frozen for comment (with its Yjs state, for passage anchors), from the versions store. */
+function createDraftReaders(mongo: Mongo) {
+  const versions = createVersionStore(mongo.db);
+  const toSnapshot = (row: Awaited<ReturnType<typeof versions.latest>>): DraftSnapshot | null =>
+    row?.json
+      ? {
+          versionId: row._id,
+          label: { zh: row.name, en: row.name },
+          json: JSON.parse(row.json) as DraftSnapshot['json'],
+          yState: new Uint8Array(row.state.buffer),
+        }
+      : null;
+  return {
+    getCommentDraft: async (standardId: string) => toSnapshot(await versions.latest(standardId, 'draftForComment')),
+    getCurrentDraft: async (standardId: string) => toSnapshot(await versions.latest(standardId)),
+  };
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger('runtime');
+  if (!config.MONGODB_URI) throw new Error('startRuntime needs MONGODB_URI (the launcher resolves it)');
+  const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB);
+  const cleanups: Array<() => Promise<void>> = [() => mongo.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    await ensureLifecycleIndexes(mongo.db);
+    const temporal = await connectTemporal(config);
+    cleanups.push(() => temporal.close());
+    const durations = opts.durations ?? durationsFromConfig(config);
+    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations });
+
+    // The collaboration server needs the session layer (for authentication) and the app needs the
+    // collaboration server (for links); the late binding below breaks the cycle.
+    let authenticate: TongbiaoApp['authenticateRequest'] = async () => null;
+    const collab = createCollabServer({
+      db: mongo.db,
+      logger: logger.child({ module: 'collab' }),
+      authenticate: (req) => authenticate(req),
+      authorize: createDraftAuthorizer(mongo.db),
+    });
+    cleanups.push(() => collab.close());
+
+    let worker: Worker | undefined;
+    if (opts.runWorker ?? true) {
+      worker = await createWorker({
+        connection: await temporal.nativeConnection(),
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        db: mongo.db,
+        logger: logger.child({ module: 'worker' }),
+        seams: {
+          freezeVersion: createVersionActivities({ db: mongo.db, collab }).freezeVersion,
+          generateReleaseDocuments: createReleaseActivities({ db: mongo.db }).generateReleaseDocuments,
+          refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
+        },
+      });
+      const running = worker.run();
+      running.catch((err: unknown) => logger.fatal({ err }, 'lifecycle worker stopped with an error'));
+      const w = worker;
+      cleanups.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await running.catch(() => undefined);
+      });
+    }
+
+    const drafts = createDraftReaders(mongo);
+    const app = await createApp({
+      config,
+      db: mongo.db,
+      lifecycle: lifecycle as LifecycleApi,
+      logger: logger.child({ module: 'http' }),
+      ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
+      standardLinks: documentLinks,
+      extensions: [
+        ({ app: express }) => {
+          express.use(createCommentsRouter({ db: mongo.db, ...drafts, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL } }));
+        },
+        editorPageExtension({ db: mongo.db }),
+        documentsExtension({ db: mongo.db }),
+      ],
+    });
+    authenticate = app.authenticateRequest;
+
+    const httpServer = http.createServer(app.app);
+    httpServer.on('upgrade', (req, socket, head) => {
+      if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => resolve());
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        }),
+    );
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    return { url, port, mongo, temporal, lifecycle, collab, app, httpServer, worker, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
