@@ -1,0 +1,56 @@
+// The standards projection on the real FerretDB: it only moves forward by revision, unsets cleared fields,
+// and the list queries filter by stage and lead province, newest first.
+import type { Mongo } from '../../../server/infra/mongo';
+import { applyProjection, ensureStandardsIndexes, getStandard, insertStandard, listStandards, projectedRevision, type LifecycleProjection } from '../../../server/data/standards';
+import type { StandardRecord } from '../../../workflows/domain';
+import { freshMongo } from '../../support/mongo';
+
+let m: Mongo & { drop(): Promise<void> };
+beforeAll(async () => {
+  m = await freshMongo('standards');
+  await ensureStandardsIndexes(m.db);
+});
+afterAll(async () => m?.drop());
+
+function record(id: string, leadProvince: StandardRecord['leadProvince'], updatedAt: string): StandardRecord {
+  return {
+    _id: id, titleZh: '标准', titleEn: 'Standard', kind: 'qualityStandard', mandatory: false, field: 'air', scope: 's', leadProvince,
+    leadUnits: ['u'], participatingUnits: [], plannedYear: 2026, draftingUnits: [], drafters: [], stage: 'initiation', step: 'awaitingDecisions',
+    provinces: { SH: { decision: 'pending' }, JS: { decision: 'pending' }, ZJ: { decision: 'pending' } }, pendingProvinces: ['SH', 'JS', 'ZJ'],
+    revision: 0, createdAt: updatedAt, createdBy: 'u', updatedAt, workflowId: `standard-${id}`,
+  };
+}
+
+function projection(revision: number, extra: Partial<LifecycleProjection> = {}): LifecycleProjection {
+  return {
+    stage: 'drafting', step: 'editing', provinces: { SH: { decision: 'approved' }, JS: { decision: 'approved' }, ZJ: { decision: 'approved' } },
+    pendingProvinces: [], revision, updatedAt: `2026-01-0${Math.min(revision, 9)}T00:00:00.000Z`, ...extra,
+  };
+}
+
+test('a projection applies only when its revision is newer, so late or retried writes never roll back', async () => {
+  await insertStandard(m.db, record('p1', 'SH', '2026-01-01T00:00:00.000Z'));
+  expect(await applyProjection(m.db, 'p1', projection(3, { commentDeadline: '2026-02-01T00:00:00.000Z' }))).toBe(true);
+  expect(await applyProjection(m.db, 'p1', projection(2, { stage: 'initiation' }))).toBe(false);
+  expect(await applyProjection(m.db, 'p1', projection(3))).toBe(false);
+  expect(await projectedRevision(m.db, 'p1')).toBe(3);
+  expect((await getStandard(m.db, 'p1'))?.stage).toBe('drafting');
+  expect(await applyProjection(m.db, 'p1', projection(4, { stage: 'publicComment', commentDeadline: undefined }))).toBe(true);
+  const rec = await getStandard(m.db, 'p1');
+  expect(rec?.stage).toBe('publicComment');
+  expect(rec).not.toHaveProperty('commentDeadline');
+});
+
+test('lists filter by stage and by lead province, newest first, with only the list fields', async () => {
+  await insertStandard(m.db, record('l1', 'JS', '2026-03-01T00:00:00.000Z'));
+  await insertStandard(m.db, record('l2', 'JS', '2026-03-02T00:00:00.000Z'));
+  await insertStandard(m.db, record('l3', 'ZJ', '2026-03-03T00:00:00.000Z'));
+  expect((await listStandards(m.db, { leadProvince: 'JS' })).map((r) => r._id)).toEqual(['l2', 'l1']);
+  expect((await listStandards(m.db, { stage: 'initiation' })).map((r) => r._id)).toEqual(['l3', 'l2', 'l1']);
+  expect((await listStandards(m.db, { stage: 'initiation', limit: 1 })).map((r) => r._id)).toEqual(['l3']);
+  const [row] = await listStandards(m.db, { leadProvince: 'ZJ' });
+  expect(row).not.toHaveProperty('scope');
+  expect(row.provinces.SH.decision).toBe('pending');
+  const indexes = (await m.db.collection('standards').indexes()).map((i) => i.name);
+  expect(indexes).toEqual(expect.arrayContaining(['stage_updatedAt', 'leadProvince_updatedAt', 'updatedAt']));
+});
