@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const table = metrics.map((m) => {
     const b = best(m.f, m.lower);
     const ours = m.f(rows.ours);
-    return [m.name, ...KINDS.map((k) => fmt(m.f(rows[k]), m.digits ?? 1)), b === 0 && ours === 0 ? '=' : fmt(ours / b, 2)];
+    const ratio = b === 0 ? (ours === 0 ? '=' : '∞') : fmt(ours / b, 2);
+    return [m.name, ...KINDS.map((k) => fmt(m.f(rows[k]), m.digits ?? 1)), ratio];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

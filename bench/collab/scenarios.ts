@@ -106,7 +106,9 @@ export async function fanout(kind: ServerKind, port: number, seconds: number): P
   const cpu1 = await serverCpuMicros(port);
   const frames = room.all().reduce((n, c) => n + c.received, 0) - frames0;
   room.close();
-  return { ...latencyOf(room, 'f:', sent * room.observers.length), cpuMicrosPerDelivered: (cpu1 - cpu0) / Math.max(1, frames), deliveredFrames: frames };
+  // Delivered updates = updates sent × receivers (a server may pack several into one frame).
+  const receivers = room.observers.length + room.drains.length;
+  return { ...latencyOf(room, 'f:', sent * room.observers.length), cpuMicrosPerDelivered: (cpu1 - cpu0) / Math.max(1, sent * receivers), deliveredFrames: frames };
 }
 
 export interface KneeStep {

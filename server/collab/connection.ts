@@ -104,9 +104,8 @@ export class PeerConnection implements RoomPeer {
       this.close('SLOW_CONSUMER');
       return;
     }
-    this.ws.send(message, { binary: true }, (error) => {
-      if (error) this.events.onError(this, error, 'send');
-    });
+    // Write errors surface as the socket's 'error' and 'close' events; no per-frame callback needed.
+    this.ws.send(message, { binary: true });
   }
 
   close(name: CloseCodeName): void {
@@ -192,6 +191,9 @@ export class PeerConnection implements RoomPeer {
       case SyncType.STEP2:
       case SyncType.UPDATE: {
         const update = decoding.readVarUint8Array(decoder);
+        // The reply of a client that has nothing new (an empty update: no structs, no deletions) changes
+        // nothing; skipping it keeps a document that is only being read from being built in memory.
+        if (update.length === 2 && update[0] === 0 && update[1] === 0) break;
         if (this.accessLevel !== 'edit') {
           this.refusedSinceBarrier = true;
           break;

@@ -52,6 +52,9 @@ export class Room {
   private awarenessChanged = new Set<number>();
   private awarenessTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private outgoing: Uint8Array[] = [];
+  private outgoingOrigins = new Set<unknown>();
+  private relayScheduled = false;
 
   private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, base: Uint8Array[], baseStateVector: Uint8Array | null, snapshotVersion: number, loadedIds: ObjectId[]) {
     this.ydoc = doc;
@@ -123,9 +126,32 @@ export class Room {
     if (origin === HYDRATE_ORIGIN) return;
     this.pending.push(update);
     this.appendedSeq += 1;
-    const message = encodeSyncUpdate(update);
-    for (const peer of this.peers) if (peer !== origin) peer.send(message);
+    this.outgoing.push(update);
+    this.outgoingOrigins.add(origin);
+    if (!this.relayScheduled) {
+      this.relayScheduled = true;
+      setImmediate(this.relay);
+    }
     this.flushing ??= this.runFlush();
+  };
+
+  /**
+   * Sends the updates applied during this event-loop turn as one frame per peer. Under load many updates
+   * arrive in one turn; merging them turns (updates × peers) socket writes into (peers) writes, which is
+   * where a relay spends its time. A lone update goes out as it is, skipping its author.
+   */
+  private relay = (): void => {
+    this.relayScheduled = false;
+    const updates = this.outgoing;
+    const origins = this.outgoingOrigins;
+    this.outgoing = [];
+    this.outgoingOrigins = new Set();
+    if (updates.length === 0) return;
+    const message = encodeSyncUpdate(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+    // With a single author the merged update holds only what the author has; with several, each author
+    // gets its own edits back too, which Yjs ignores.
+    const skip = origins.size === 1 ? [...origins][0] : undefined;
+    for (const peer of this.peers) if (peer !== skip) peer.send(message);
   };
 
   /** The sequence number a barrier received now must wait for. */
