@@ -7,6 +7,7 @@ import type { Node, NodeType, ResolvedPos } from 'prosemirror-model';
 import { Fragment } from 'prosemirror-model';
 import { TextSelection, NodeSelection, type Command, type EditorState, type Transaction } from 'prosemirror-state';
 import { schema, clauseLevel, clauseTypeAt, MAX_CLAUSE_LEVEL, type AnnexKind, type ListKind } from './schema';
+import { nodeWithFreshIds } from './ids';
 
 const n = schema.nodes;
 
@@ -36,7 +37,8 @@ function cursorInto(tr: Transaction, pos: number): Transaction {
 }
 
 /** Inserts `node` at `pos` when the parent allows it there, and moves the cursor into it. */
-function insertAt(state: EditorState, dispatch: ((tr: Transaction) => void) | undefined, pos: number, node: Node): boolean {
+function insertAt(state: EditorState, dispatch: ((tr: Transaction) => void) | undefined, pos: number, created: Node): boolean {
+  const node = nodeWithFreshIds(created);
   const $pos = state.doc.resolve(pos);
   const index = $pos.index();
   if (!$pos.parent.canReplaceWith(index, index, node.type)) return false;
@@ -77,7 +79,8 @@ export function insertSubClause(titled = true): Command {
 }
 
 /** Inserts `node` as a child of the document at the first index at or after `preferred` where it fits (else before). */
-function insertTopLevel(state: EditorState, dispatch: ((tr: Transaction) => void) | undefined, node: Node, preferred: number): boolean {
+function insertTopLevel(state: EditorState, dispatch: ((tr: Transaction) => void) | undefined, created: Node, preferred: number): boolean {
+  const node = nodeWithFreshIds(created);
   const doc = state.doc;
   const order = [...Array(doc.childCount + 1).keys()].filter((i) => i >= preferred).concat([...Array(Math.min(preferred, doc.childCount + 1)).keys()].reverse());
   for (const index of order) {
@@ -171,7 +174,7 @@ export function insertBibliographyEntry(): Command {
  */
 export function insertBlock(make: () => Node, opts: { replaceEmpty?: boolean } = {}): Command {
   return (state, dispatch) => {
-    const node = make();
+    const node = nodeWithFreshIds(make());
     const { $from } = state.selection;
     if (opts.replaceEmpty && $from.parent.type === n.paragraph && $from.parent.content.size === 0 && $from.depth > 0) {
       const parent = $from.node($from.depth - 1);

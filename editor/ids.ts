@@ -4,7 +4,7 @@
 // on the original: the original is the node whose position maps from where that id was before the change.
 import { EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { Mapping } from 'prosemirror-transform';
-import type { Node } from 'prosemirror-model';
+import { Fragment, type Node } from 'prosemirror-model';
 import { ID_NODE_TYPES } from './schema';
 import { diffDocs, textOnlyChange } from './doc-diff';
 
@@ -18,6 +18,24 @@ export function newId(): string {
   let s = ALPHABET[10 + (bytes[0] % 26)];
   for (let i = 1; i < bytes.length; i++) s += ALPHABET[bytes[i] % 36];
   return s;
+}
+
+/**
+ * Returns `node` with a fresh id on every id-carrying node of its subtree that has none. Commands give new
+ * nodes their ids this way, so the id plugin finds nothing to fix (no second pass over a large document).
+ */
+export function nodeWithFreshIds(node: Node): Node {
+  let changed = false;
+  const children: Node[] = [];
+  node.forEach((child) => {
+    const c = nodeWithFreshIds(child);
+    if (c !== child) changed = true;
+    children.push(c);
+  });
+  const needsId = idTypes.has(node.type.name) && !node.attrs.id;
+  if (!changed && !needsId) return node;
+  if (node.isText) return node;
+  return node.type.create(needsId ? { ...node.attrs, id: newId() } : node.attrs, changed ? Fragment.from(children) : node.content, node.marks);
 }
 
 /** True when nodes of this type carry an id. */

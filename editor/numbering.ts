@@ -82,39 +82,15 @@ export const FIXED_TITLES = {
   bibliography: '参考文献',
 } as const;
 
-// A tiny accessor layer so the same walk works on ProseMirror nodes and on JSON.
-interface Item {
-  type: string;
-  attrs: Record<string, unknown>;
-  children: readonly Item[];
-  text(): string;
-}
+// A tiny accessor layer so the same walk works on ProseMirror nodes and on JSON, without allocating
+// anything per node (the walk runs on every structural edit of documents with tens of thousands of nodes).
+type Item = Node | NodeJSON;
 
-function fromNode(node: Node): Item {
-  let children: Item[] | null = null;
-  return {
-    type: node.type.name,
-    attrs: node.attrs,
-    get children() {
-      children ??= node.content.content.map(fromNode);
-      return children;
-    },
-    text: () => node.textContent,
-  };
-}
-
-function fromJSON(node: NodeJSON): Item {
-  let children: Item[] | null = null;
-  return {
-    type: node.type,
-    attrs: node.attrs ?? {},
-    get children() {
-      children ??= (node.content ?? []).map(fromJSON);
-      return children;
-    },
-    text: () => jsonText(node),
-  };
-}
+const EMPTY: readonly Item[] = [];
+const typeOf = (n: Item): string => (isPMNode(n) ? n.type.name : n.type);
+const attrsOf = (n: Item): Record<string, unknown> => (isPMNode(n) ? n.attrs : (n.attrs ?? {}));
+const childrenOf = (n: Item): readonly Item[] => (isPMNode(n) ? n.content.content : (n.content ?? EMPTY));
+const textOf = (n: Item): string => (isPMNode(n) ? n.textContent : jsonText(n));
 
 function jsonText(node: NodeJSON): string {
   if (node.type === 'text') return node.text ?? '';
@@ -154,38 +130,42 @@ const SNIPPET_LENGTH = 24;
 
 /** Computes all numbers and the outline of a document given as a ProseMirror node or as JSON. */
 export function computeNumbering(doc: Node | DocJSON): Numbering {
-  const root = isPMNode(doc) ? fromNode(doc) : fromJSON(doc);
+  const root: Item = doc;
   const byId: Record<string, NumberLabel> = {};
   const outline: OutlineEntry[] = [];
 
   const put = (item: Item, label: NumberLabel): void => {
-    const id = item.attrs.id;
+    const id = attrsOf(item).id;
     if (typeof id === 'string' && id) byId[id] = label;
   };
-  const idOf = (item: Item): string | null => (typeof item.attrs.id === 'string' && item.attrs.id ? item.attrs.id : null);
+  const idOf = (item: Item): string | null => {
+    const id = attrsOf(item).id;
+    return typeof id === 'string' && id ? id : null;
+  };
   const titleOf = headingText;
   const snippetOf = snippetText;
 
   /** Numbers the direct block children of `parent`: notes and examples are counted among these siblings. */
   const blocks = (parent: Item, within: string | null, withinXref: string, seq: Sequence): void => {
-    const notes = parent.children.filter((c) => c.type === 'note').length;
-    const examples = parent.children.filter((c) => c.type === 'example').length;
+    const notes = childrenOf(parent).filter((c) => typeOf(c) === 'note').length;
+    const examples = childrenOf(parent).filter((c) => typeOf(c) === 'example').length;
     let note = 0;
     let example = 0;
-    for (const child of parent.children) {
-      switch (child.type) {
+    for (const child of childrenOf(parent)) {
+      switch (typeOf(child)) {
         case 'paragraph':
           put(child, { kind: 'paragraph', number: '', label: '', xref: withinXref, within });
           break;
         case 'note':
         case 'example': {
-          const isNote = child.type === 'note';
+          const isNote = typeOf(child) === 'note';
+          const kind = isNote ? 'note' : 'example';
           const n = isNote ? ++note : ++example;
           const total = isNote ? notes : examples;
           const word = isNote ? '注' : '示例';
           const number = total > 1 ? `${n}` : '';
           const label = `${word}${number}`;
-          put(child, { kind: child.type, number, label, xref: withinXref ? `${withinXref}的${label}` : label, within });
+          put(child, { kind, number, label, xref: withinXref ? `${withinXref}的${label}` : label, within });
           blocks(child, within, withinXref, seq);
           break;
         }
@@ -194,10 +174,10 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
           break;
         case 'table':
         case 'figure': {
-          const isTable = child.type === 'table';
+          const isTable = typeOf(child) === 'table';
           const number = seqNumber(seq, isTable ? ++seq.table : ++seq.figure);
           const label = `${isTable ? '表' : '图'}${number}`;
-          put(child, { kind: child.type, number, label, xref: label, within });
+          put(child, { kind: isTable ? 'table' : 'figure', number, label, xref: label, within });
           const id = idOf(child);
           blocks(child, id, label, seq);
           if (isTable) cells(child, id, label, seq);
@@ -215,21 +195,21 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
   };
 
   const cells = (table: Item, within: string | null, withinXref: string, seq: Sequence): void => {
-    for (const grid of table.children.filter((c) => c.type === 'tableGrid'))
-      for (const row of grid.children) for (const cell of row.children) blocks(cell, within, withinXref, seq);
+    for (const grid of childrenOf(table).filter((c) => typeOf(c) === 'tableGrid'))
+      for (const row of childrenOf(grid)) for (const cell of childrenOf(row)) blocks(cell, within, withinXref, seq);
   };
 
   const list = (node: Item, depth: 1 | 2, within: string | null, withinXref: string, seq: Sequence): void => {
-    const kind = String(node.attrs.kind ?? (depth === 1 ? 'dash' : 'number'));
+    const kind = String(attrsOf(node).kind ?? (depth === 1 ? 'dash' : 'number'));
     put(node, { kind: 'list', number: '', label: '', xref: withinXref, within });
-    node.children.forEach((item, i) => {
+    childrenOf(node).forEach((item, i) => {
       const label = listMarker(kind, i, depth);
       const number = kind === 'dash' ? '' : label.slice(0, -1);
       const xref = kind === 'dash' ? withinXref : withinXref ? `${withinXref} ${label}` : label;
       put(item, { kind: 'listItem', number, label, xref, within });
-      for (const c of item.children) {
-        if (c.type === 'sublist' && depth === 1) list(c, 2, within, xref, seq);
-        else if (c.type === 'paragraph') put(c, { kind: 'paragraph', number: '', label: '', xref, within });
+      for (const c of childrenOf(item)) {
+        if (typeOf(c) === 'sublist' && depth === 1) list(c, 2, within, xref, seq);
+        else if (typeOf(c) === 'paragraph') put(c, { kind: 'paragraph', number: '', label: '', xref, within });
       }
     });
   };
@@ -237,8 +217,8 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
   /** Numbers the sub-clauses of a chapter, clause, introduction or annex whose number is `prefix`. */
   const clauses = (parent: Item, prefix: string, level: number, seq: Sequence): void => {
     let k = 0;
-    for (const child of parent.children) {
-      if (clauseLevel(child.type) === 0) continue;
+    for (const child of childrenOf(parent)) {
+      if (clauseLevel(typeOf(child)) === 0) continue;
       const number = `${prefix}.${++k}`;
       const id = idOf(child);
       put(child, { kind: 'clause', number, label: number, xref: number, within: idOf(parent) });
@@ -254,16 +234,17 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
   let annex = 0;
   let bibliographyEntry = 0;
 
-  for (const top of root.children) {
+  for (const top of childrenOf(root)) {
     const id = idOf(top);
-    switch (top.type) {
+    switch (typeOf(top)) {
       case 'foreword':
       case 'introduction': {
-        const title = FIXED_TITLES[top.type];
-        put(top, { kind: top.type, number: '', label: title, xref: title, within: null });
-        outline.push({ id, kind: top.type, label: title, title, snippet: '', level: 1 });
+        const kind = typeOf(top) === 'foreword' ? 'foreword' : 'introduction';
+        const title = FIXED_TITLES[kind];
+        put(top, { kind, number: '', label: title, xref: title, within: null });
+        outline.push({ id, kind, label: title, title, snippet: '', level: 1 });
         blocks(top, id, title, body);
-        if (top.type === 'introduction') clauses(top, '0', 2, body);
+        if (kind === 'introduction') clauses(top, '0', 2, body);
         break;
       }
       case 'scope':
@@ -271,18 +252,19 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
       case 'termsAndDefinitions':
       case 'chapter': {
         const number = `${++chapter}`;
-        const title = top.type === 'chapter' ? titleOf(top) : FIXED_TITLES[top.type];
+        const type = typeOf(top);
+        const title = type === 'scope' || type === 'normativeReferences' || type === 'termsAndDefinitions' ? FIXED_TITLES[type] : titleOf(top);
         put(top, { kind: 'chapter', number, label: number, xref: `第${number}章`, within: null });
         outline.push({ id, kind: 'chapter', label: number, title, snippet: '', level: 1 });
         blocks(top, id, `第${number}章`, body);
-        if (top.type === 'normativeReferences') references(top, id);
-        if (top.type === 'termsAndDefinitions') terms(top, number, id);
+        if (typeOf(top) === 'normativeReferences') references(top, id);
+        if (typeOf(top) === 'termsAndDefinitions') terms(top, number, id);
         clauses(top, number, 2, body);
         break;
       }
       case 'annex': {
         const letter = annexLetter(annex++);
-        const qualifier = top.attrs.kind === 'normative' ? '规范性' : '资料性';
+        const qualifier = attrsOf(top).kind === 'normative' ? '规范性' : '资料性';
         const label = `附录${letter}`;
         put(top, { kind: 'annex', number: letter, label, xref: label, within: null, qualifier });
         outline.push({ id, kind: 'annex', label, title: titleOf(top), snippet: '', level: 1 });
@@ -295,7 +277,7 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
         const title = FIXED_TITLES.bibliography;
         put(top, { kind: 'bibliography', number: '', label: title, xref: title, within: null });
         outline.push({ id, kind: 'bibliography', label: title, title, snippet: '', level: 1 });
-        for (const entry of top.children) {
+        for (const entry of childrenOf(top)) {
           const n = `${++bibliographyEntry}`;
           put(entry, { kind: 'bibliographyEntry', number: n, label: `[${n}]`, xref: `[${n}]`, within: id });
         }
@@ -307,21 +289,22 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
   }
 
   function references(chapterItem: Item, within: string | null): void {
-    for (const entry of chapterItem.children) {
-      if (entry.type !== 'referenceEntry') continue;
-      const label = referenceDesignation(entry.attrs);
+    for (const entry of childrenOf(chapterItem)) {
+      if (typeOf(entry) !== 'referenceEntry') continue;
+      const label = referenceDesignation(attrsOf(entry));
       put(entry, { kind: 'referenceEntry', number: '', label, xref: label, within });
     }
   }
 
   function terms(chapterItem: Item, prefix: string, within: string | null): void {
     let k = 0;
-    for (const entry of chapterItem.children) {
-      if (entry.type !== 'termEntry') continue;
+    for (const entry of childrenOf(chapterItem)) {
+      if (typeOf(entry) !== 'termEntry') continue;
       const number = `${prefix}.${++k}`;
       const id = idOf(entry);
       put(entry, { kind: 'term', number, label: number, xref: number, within });
-      const term = entry.children.find((c) => c.type === 'term')?.text() ?? '';
+      const termNode = childrenOf(entry).find((c) => typeOf(c) === 'term');
+      const term = termNode ? textOf(termNode) : '';
       outline.push({ id, kind: 'term', label: number, title: term, snippet: '', level: 2 });
       blocks(entry, id, number, body);
     }
@@ -336,14 +319,17 @@ export function computeNumbering(doc: Node | DocJSON): Numbering {
  * has no outline entry. Typing never changes numbers, only outline titles, so this is all it needs.
  */
 export function refreshOutlineEntry(numbering: Numbering, node: Node): Numbering {
-  const id = node.attrs.id as string | null | undefined;
+  const id = attrsOf(node).id as string | null | undefined;
   const index = id ? numbering.outline.findIndex((e) => e.id === id) : -1;
   if (index < 0) return numbering;
-  const item = fromNode(node);
+  const item: Item = node;
   const entry = numbering.outline[index];
   let title = entry.title;
   let snippet = entry.snippet;
-  if (entry.kind === 'term') title = item.children.find((c) => c.type === 'term')?.text() ?? '';
+  if (entry.kind === 'term') {
+    const termNode = childrenOf(item).find((c) => typeOf(c) === 'term');
+    title = termNode ? textOf(termNode) : '';
+  }
   else if (entry.kind === 'clause' || entry.kind === 'annex' || node.type.name === 'chapter') {
     title = headingText(item);
     snippet = entry.kind === 'clause' && !title ? snippetText(item) : '';
@@ -355,12 +341,13 @@ export function refreshOutlineEntry(numbering: Numbering, node: Node): Numbering
 }
 
 function headingText(item: Item): string {
-  return item.children.find((c) => c.type === 'heading')?.text() ?? '';
+  const heading = childrenOf(item).find((c) => typeOf(c) === 'heading');
+  return heading ? textOf(heading) : '';
 }
 
 function snippetText(item: Item): string {
-  const body = item.children.find((c) => c.type !== 'heading' && clauseLevel(c.type) === 0);
-  const t = body ? body.text().trim() : '';
+  const body = childrenOf(item).find((c) => typeOf(c) !== 'heading' && clauseLevel(typeOf(c)) === 0);
+  const t = body ? textOf(body).trim() : '';
   return t.length > SNIPPET_LENGTH ? `${t.slice(0, SNIPPET_LENGTH)}…` : t;
 }
 
@@ -378,6 +365,6 @@ export function xrefText(numbering: Numbering, target: string): string {
   return numbering.byId[target]?.xref ?? '[引用失效]';
 }
 
-function isPMNode(doc: Node | DocJSON): doc is Node {
+function isPMNode(doc: Item): doc is Node {
   return typeof (doc as Node).nodeSize === 'number';
 }

@@ -1,0 +1,72 @@
+// Editor typing cost on a large standard (`npx tsx bench/editor-typing.ts`): one keystroke applied to an
+// EditorState carrying the id and numbering plugins (as in the browser), against the reference of
+// recomputing ids, numbers and decorations from scratch on every change, which is what the plugins did
+// before they learnt to skip pure typing. Also the full recomputation itself, paid on structural edits.
+import { EditorState, TextSelection } from 'prosemirror-state';
+import type { Node } from 'prosemirror-model';
+import { chapter, clause, doc, foreword, h, li, list, normativeReferences, note, p, scope, table, termsAndDefinitions } from '../editor/builders';
+import { computeNumbering } from '../editor/numbering';
+import { numberDecorations, numberingPlugin } from '../editor/decorations';
+import { fixIds, idPlugin } from '../editor/ids';
+import { insertClauseAfter } from '../editor/commands';
+
+const PARA = '本文件规定了长三角生态绿色一体化发展示范区地表水环境质量监测的点位布设、样品采集、分析方法和质量控制要求。'.repeat(2);
+
+function bigStandard(chapters: number): Node {
+  const body = [];
+  for (let c = 0; c < chapters; c++) {
+    const clauses = [];
+    for (let k = 0; k < 15; k++)
+      clauses.push(
+        clause(h(`条${k}`), p(PARA), p(PARA), note(p('注')), clause(h('下级'), p(PARA)), clause(h('下级二'), p(PARA), list(li('甲'), li('乙')), table('表题', [['a', 'b'], ['1', '2']]))),
+      );
+    body.push(chapter(h(`章${c}`), ...clauses));
+  }
+  return doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), ...body);
+}
+
+function timeMs(reps: number, f: () => void): number {
+  f();
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) f();
+  return (performance.now() - t) / reps;
+}
+
+const d = bigStandard(40);
+const bytes = JSON.stringify(d.toJSON()).length;
+let nodes = 0;
+d.descendants(() => {
+  nodes++;
+  return true;
+});
+let typed = EditorState.create({ doc: d, plugins: [idPlugin(), numberingPlugin()] });
+const textPos = 8; // inside the 范围 paragraph
+const ours = timeMs(200, () => {
+  typed = typed.apply(typed.tr.insertText('字', textPos));
+});
+let plain = EditorState.create({ doc: d });
+const reference = timeMs(10, () => {
+  plain = plain.apply(plain.tr.insertText('字', textPos));
+  fixIds(plain);
+  numberDecorations(plain.doc, computeNumbering(plain.doc));
+});
+let structural = EditorState.create({ doc: d, plugins: [idPlugin(), numberingPlugin()] });
+let clausePos = 0;
+structural.doc.descendants((node, pos) => {
+  if (!clausePos && node.type.name === 'clause1') clausePos = pos + 3;
+  return !clausePos;
+});
+structural = structural.apply(structural.tr.setSelection(TextSelection.near(structural.doc.resolve(clausePos))));
+const insertClause = timeMs(5, () => {
+  insertClauseAfter(true)(structural, (tr) => {
+    structural = structural.apply(tr);
+  });
+});
+
+console.log(`document: ${(bytes / 1e6).toFixed(2)} MB of JSON, ${nodes} nodes`);
+console.log('| operation | ours (ms) | reference: full recomputation (ms) | ratio |');
+console.log('| --- | --- | --- | --- |');
+console.log(`| one keystroke | ${ours.toFixed(3)} | ${reference.toFixed(1)} | ${(reference / ours).toFixed(0)}× |`);
+console.log(`| insert a clause (structural: full recomputation) | ${insertClause.toFixed(1)} | — | — |`);
+console.log(`RESULT editor-keystroke-ms ${ours.toFixed(3)} goal 2 ${ours <= 2 ? 'met' : 'missed'}`);
+console.log(`RESULT editor-structural-edit-ms ${insertClause.toFixed(1)} goal 100 ${insertClause <= 100 ? 'met' : 'missed'}`);
