@@ -3,9 +3,9 @@
 // the numbering definitions bound to the styles; only numbers that must stand in running text — cross
 // references, 表N（续）, formula numbers' cached values — are taken from editor/numbering.ts.
 import {
-  AlignmentType, BorderStyle, ImageRun, Paragraph, SimpleField, Tab, Table, TableCell, TableRow, TextRun, WidthType,
-  type FileChild, type ITableCellOptions,
+  BorderStyle, ImageRun, Paragraph, SimpleField, Tab, TableCell, TableRow, TextRun, WidthType, type FileChild,
 } from 'docx';
+import { FastTable } from './fast-table';
 import type { NodeJSON } from '../../editor/types';
 import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor/numbering';
 import { clauseLevel } from '../../editor/schema';
@@ -166,17 +166,6 @@ function renderAside(n: NodeJSON, ctx: Ctx, kind: 'note' | 'example', instance: 
 const cellBorder = { style: BorderStyle.SINGLE, size: 4, color: '000000' } as const;
 const outerBorder = { style: BorderStyle.SINGLE, size: 8, color: '000000' } as const;
 
-function cellOf(c: NodeJSON, ctx: Ctx, header: boolean): TableCell {
-  const colspan = Number(c.attrs?.colspan ?? 1) || 1;
-  const rowspan = Number(c.attrs?.rowspan ?? 1) || 1;
-  const options: ITableCellOptions = {
-    children: (c.content ?? []).map((p) => para(STYLE.table, inlineRuns(p.content, ctx.numbering), header ? { keepNext: true } : {})),
-    ...(colspan > 1 ? { columnSpan: colspan } : {}),
-    ...(rowspan > 1 ? { rowSpan: rowspan } : {}),
-  };
-  return new TableCell(options);
-}
-
 function columnCount(rows: readonly NodeJSON[]): number {
   return Math.max(1, ...rows.map((r) => (r.content ?? []).reduce((s, c) => s + (Number(c.attrs?.colspan ?? 1) || 1), 0)));
 }
@@ -200,28 +189,28 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
   const headers = headerCount === -1 ? rows : rows.slice(0, headerCount);
   const bodyRows = rows.slice(headers.length);
   const columns = columnCount(rows);
-  const width = Math.floor(TEXT_WIDTH / columns);
   const parts: NodeJSON[][] = [];
   for (let i = 0; i < bodyRows.length || parts.length === 0; i += ROWS_PER_TABLE_PART) parts.push(bodyRows.slice(i, i + ROWS_PER_TABLE_PART));
   const out: FileChild[] = [];
   parts.forEach((part, k) => {
     if (k === 0) out.push(para(ctx.inAnnex ? STYLE.annexTableTitle : STYLE.tableTitle, inlineRuns(caption?.content, ctx.numbering)));
     else out.push(para(STYLE.tableContinued, [new TextRun(`${numberLabel}（续）`)], { pageBreakBefore: true }));
-    const tableRows: TableRow[] = [
-      ...headers.map((r) => new TableRow({ tableHeader: true, cantSplit: true, children: (r.content ?? []).map((c) => cellOf(c, ctx, true)) })),
-      ...part.map((r) => new TableRow({ cantSplit: true, children: (r.content ?? []).map((c) => cellOf(c, ctx, false)) })),
-    ];
+    let lastRow: TableRow | null = null;
     if (k === parts.length - 1 && notes.length > 0) {
       const noteParagraphs = renderBlocks(notes, ctx).filter((c): c is Paragraph => c instanceof Paragraph);
-      tableRows.push(new TableRow({ children: [new TableCell({ columnSpan: columns, children: noteParagraphs })] }));
+      lastRow = new TableRow({ children: [new TableCell({ columnSpan: columns, width: { size: TEXT_WIDTH, type: WidthType.DXA }, children: noteParagraphs })] });
     }
     out.push(
-      new Table({
-        rows: tableRows,
-        width: { size: TEXT_WIDTH, type: WidthType.DXA },
-        columnWidths: Array.from({ length: columns }, () => width),
-        alignment: AlignmentType.CENTER,
-        borders: { top: outerBorder, bottom: outerBorder, left: outerBorder, right: outerBorder, insideHorizontal: cellBorder, insideVertical: cellBorder },
+      new FastTable({
+        rows: [...headers, ...part],
+        headerRows: headers.length,
+        columns,
+        width: TEXT_WIDTH,
+        cellStyle: STYLE.table,
+        numbering: ctx.numbering,
+        lastRow,
+        outerBorderSize: outerBorder.size,
+        innerBorderSize: cellBorder.size,
       }),
     );
   });

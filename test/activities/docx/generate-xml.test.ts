@@ -141,6 +141,37 @@ describe('structure', () => {
     expect(styleXml(parts.joint.styles, 'GBTable')).toContain('<w:sz w:val="18"/>');
   });
 
+  it('(19) writes merged cells with gridSpan and vMerge so spanning headers survive', async () => {
+    const { docJSON, foreword, scope, normativeReferences, termsAndDefinitions, chapter, h, p } = await import('../../../editor/builders');
+    const cell = (type: 'tableHeader' | 'tableCell', text: string, colspan = 1, rowspan = 1) => ({ type, attrs: { colspan, rowspan, colwidth: null }, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] }] });
+    const merged = {
+      type: 'table' as const,
+      attrs: { id: 'tm' },
+      content: [
+        { type: 'caption' as const, content: [{ type: 'text' as const, text: '合并单元格' }] },
+        {
+          type: 'tableGrid' as const,
+          content: [
+            { type: 'tableRow' as const, content: [cell('tableHeader', '项目', 1, 2), cell('tableHeader', '限值', 2)] },
+            { type: 'tableRow' as const, content: [cell('tableHeader', '一级'), cell('tableHeader', '二级')] },
+            { type: 'tableRow' as const, content: [cell('tableCell', 'COD'), cell('tableCell', '20'), cell('tableCell', '30')] },
+          ],
+        },
+      ],
+    };
+    const doc = docJSON(foreword(p('前言。')), scope(p('本文件规定了要求。')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), p('见表1。'), merged as never));
+    const xml = (await unzipDocx(await generateStandardDocx({ record, body: doc, edition: 'SH' }))).document;
+    const tbl = /<w:tbl>[\s\S]*?<\/w:tbl>/.exec(xml.slice(xml.indexOf('合并单元格')))![0];
+    const rows = tbl.match(/<w:tr>[\s\S]*?<\/w:tr>/g)!;
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('<w:vMerge w:val="restart"/>');
+    expect(rows[0]).toContain('<w:gridSpan w:val="2"/>');
+    expect(rows[1]).toContain('<w:vMerge/>');
+    expect((rows[1].match(/<w:tc>/g) ?? []).length).toBe(3);
+    expect(rows.slice(0, 2).every((r) => r.includes('<w:tblHeader/>'))).toBe(true);
+    expect(rows[2]).not.toContain('<w:tblHeader/>');
+  });
+
   it('(20) puts figure titles below the image, numbered 图N by Word', () => {
     const d = parts.joint.document;
     const img = d.indexOf('<w:drawing>');
