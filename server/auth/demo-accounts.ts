@@ -3,7 +3,7 @@
 // an expert and an administrator, all with one known password. `npm run seed` and `npm start` create them.
 import type { Db } from 'mongodb';
 import { EXECUTIVE_COMMITTEE, PROVINCE_INFO, ROLE_LABELS, type Province, type RoleGrant } from '../../workflows/domain';
-import { findUserByUsername, upsertUser } from '../data/users';
+import { upsertUser } from '../data/users';
 import { hashPassword } from './passwords';
 
 /** The password of every demo account (demo data only: change or remove these accounts in production). */
@@ -56,21 +56,15 @@ export interface SeededAccount extends DemoAccount {
 }
 
 /**
- * Creates the demo accounts or resets their names, password and roles. A drafter keeps the standards it
- * was given, so seeding again never takes work away.
+ * Creates the demo accounts or resets their names, password and roles. Drafters keep the standards they
+ * were given (those live in `standard_drafters`), so seeding again never takes work away.
  */
 export async function seedDemoAccounts(db: Db, password = DEMO_PASSWORD): Promise<SeededAccount[]> {
   const passwordHash = await hashPassword(password);
   const out: SeededAccount[] = [];
   for (const a of DEMO_ACCOUNTS) {
-    const existing = await findUserByUsername(db, a.username);
-    const grants = a.grants.map((g) => {
-      if (g.role !== 'drafter') return g;
-      const kept = existing?.grants.find((e) => e.role === 'drafter')?.standardIds ?? [];
-      return { ...g, standardIds: kept };
-    });
-    const { created } = await upsertUser(db, { username: a.username, displayName: a.displayName, displayNameEn: a.displayNameEn, passwordHash, grants });
-    out.push({ ...a, grants, created });
+    const { created } = await upsertUser(db, { username: a.username, displayName: a.displayName, displayNameEn: a.displayNameEn, passwordHash, grants: a.grants });
+    out.push({ ...a, created });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import MongoStore from 'connect-mongo';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Db } from 'mongodb';
-import { findUserById, toPrincipal, type Principal } from '../data/users';
+import { findUserById, principalOf, type Principal } from '../data/users';
 
 declare module 'express-session' {
   interface SessionData {
@@ -72,7 +72,7 @@ export async function createSessionLayer(opts: SessionOptions): Promise<SessionL
     if (!userId) return null;
     const user = await findUserById(opts.db, userId);
     if (!user || user.disabled) return null;
-    const p = toPrincipal(user);
+    const p = await principalOf(opts.db, user);
     return { userId: p.userId, displayName: p.displayName, grants: p.grants };
   };
 

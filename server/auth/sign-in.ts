@@ -1,7 +1,7 @@
 // Checking a username and password. Unknown users and wrong passwords get the same answer and take about
 // the same time, so sign-in does not reveal which accounts exist.
 import type { Db } from 'mongodb';
-import { findUserByUsername, toPrincipal, type Principal } from '../data/users';
+import { findUserByUsername, principalOf, type Principal } from '../data/users';
 import { AppError } from '../infra/errors';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
 
@@ -15,5 +15,5 @@ export async function checkCredentials(db: Db, username: string, password: strin
     throw badCredentials();
   }
   if (!(await verifyPassword(user.passwordHash, password)) || user.disabled) throw badCredentials();
-  return toPrincipal(user);
+  return principalOf(db, user);
 }

@@ -1,6 +1,8 @@
 // The users collection: accounts with an Argon2 password hash and their role grants. Usernames are
-// unique (unique index) and stored lower-case. Grant changes are read-modify-write guarded by a version
-// number, since FerretDB has no transactions and no array filters.
+// unique (unique index) and stored lower-case. Which standards a drafter drafts is kept apart, one
+// document per (standard, user) in `standard_drafters`: an insert under a unique _id is atomic on FerretDB
+// and MongoDB alike, where a read-modify-write of the user's grants is not (FerretDB's conditional
+// updates are not atomic under concurrency, so concurrent grants were lost).
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { AppError } from '../infra/errors';
@@ -18,7 +20,7 @@ export interface UserDoc {
   disabled?: boolean;
   createdAt: Date;
   updatedAt: Date;
-  /** Incremented on every change of grants; guards concurrent read-modify-write. */
+  /** Incremented on every change of the record. */
   version: number;
 }
 
@@ -39,6 +41,7 @@ export function usersCollection(db: Db): Collection<UserDoc> {
 
 export async function ensureUserIndexes(db: Db): Promise<void> {
   await usersCollection(db).createIndex({ username: 1 }, { unique: true, name: 'username_unique' });
+  await ensureDrafterIndexes(db);
 }
 
 export function toPrincipal(u: UserDoc): Principal {
@@ -134,35 +137,59 @@ export function provinceOfGrants(grants: readonly RoleGrant[]): Province | undef
   return grants.find((g) => g.province)?.province;
 }
 
-/**
- * Makes `userId` a drafter of `standardId`: adds the id to the user's drafter grant, or adds a drafter
- * grant (in the user's province) when the user has none. Idempotent. Returns the updated user.
- */
-export async function grantDrafter(db: Db, userId: string, standardId: string): Promise<UserDoc> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const user = await findUserById(db, userId);
-    if (!user) throw new AppError('NOT_FOUND', { zh: '用户不存在', en: 'No such user' });
-    const grants = user.grants.map((g) => ({ ...g }));
-    const drafter = grants.find((g) => g.role === 'drafter');
-    if (drafter) {
-      if ((drafter.standardIds ?? []).includes(standardId)) return user;
-      drafter.standardIds = [...(drafter.standardIds ?? []), standardId];
-    } else {
-      const province = provinceOfGrants(grants);
-      grants.push({ role: 'drafter', ...(province ? { province } : {}), standardIds: [standardId] });
-    }
-    const updated = await usersCollection(db).findOneAndUpdate(
-      { _id: userId, version: user.version },
-      { $set: { grants, updatedAt: new Date() }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
-    );
-    if (updated) return updated;
-  }
-  throw new AppError('CONFLICT', { zh: '用户记录正在被修改，请重试', en: 'The user record is being changed; try again' });
+export const STANDARD_DRAFTERS = 'standard_drafters';
+
+interface DrafterAssignment {
+  /** `<standardId>:<userId>`. */
+  _id: string;
+  standardId: string;
+  userId: string;
+  addedAt: Date;
 }
 
-/** Users who are drafters of a standard (for its page). */
+export async function ensureDrafterIndexes(db: Db): Promise<void> {
+  const c = db.collection<DrafterAssignment>(STANDARD_DRAFTERS);
+  await c.createIndex({ userId: 1 }, { name: 'userId' });
+  await c.createIndex({ standardId: 1 }, { name: 'standardId' });
+}
+
+/** Makes `userId` a drafter of `standardId`. Idempotent. */
+export async function grantDrafter(db: Db, userId: string, standardId: string): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new AppError('NOT_FOUND', { zh: '用户不存在', en: 'No such user' });
+  try {
+    await db.collection<DrafterAssignment>(STANDARD_DRAFTERS).insertOne({ _id: `${standardId}:${userId}`, standardId, userId, addedAt: new Date() });
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+  }
+}
+
+/** The grants a user acts with: the stored ones, with a drafter grant covering every assigned standard. */
+export function withDrafterAssignments(grants: readonly RoleGrant[], standardIds: readonly string[]): RoleGrant[] {
+  const out = grants.map((g) => ({ ...g, ...(g.standardIds ? { standardIds: [...g.standardIds] } : {}) }));
+  if (standardIds.length === 0) return out;
+  const drafter = out.find((g) => g.role === 'drafter');
+  if (drafter) {
+    drafter.standardIds = [...new Set([...(drafter.standardIds ?? []), ...standardIds])];
+  } else {
+    const province = provinceOfGrants(out);
+    out.push({ role: 'drafter', ...(province ? { province } : {}), standardIds: [...standardIds] });
+  }
+  return out;
+}
+
+/** The principal of a stored user, with drafter assignments merged into the grants. */
+export async function principalOf(db: Db, u: UserDoc): Promise<Principal> {
+  const rows = await db.collection<DrafterAssignment>(STANDARD_DRAFTERS).find({ userId: u._id }).sort({ addedAt: 1, _id: 1 }).limit(10_000).toArray();
+  return { ...toPrincipal(u), grants: withDrafterAssignments(u.grants, rows.map((r) => r.standardId)) };
+}
+
+/** Users who are drafters of a standard (for its page), by username. */
 export async function findDraftersOf(db: Db, standardId: string): Promise<UserDoc[]> {
-  const users = await usersCollection(db).find({ 'grants.role': 'drafter' }).sort({ username: 1 }).limit(1000).toArray();
-  return users.filter((u) => u.grants.some((g) => g.role === 'drafter' && (g.standardIds ?? []).includes(standardId)));
+  const rows = await db.collection<DrafterAssignment>(STANDARD_DRAFTERS).find({ standardId }).limit(1000).toArray();
+  if (rows.length === 0) return [];
+  return usersCollection(db)
+    .find({ _id: { $in: rows.map((r) => r.userId) } })
+    .sort({ username: 1 })
+    .toArray();
 }

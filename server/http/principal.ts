@@ -2,7 +2,7 @@
 // change of roles applies at once) and guards routes that need one.
 import type { Request, RequestHandler } from 'express';
 import type { Db } from 'mongodb';
-import { findUserById, toPrincipal, type Principal } from '../data/users';
+import { findUserById, principalOf, type Principal } from '../data/users';
 import { AppError } from '../infra/errors';
 import { isApiRequest } from './error-middleware';
 
@@ -17,7 +17,7 @@ export function loadPrincipal(db: Db): RequestHandler {
     const userId = req.session?.userId;
     if (userId) {
       const user = await findUserById(db, userId);
-      if (user && !user.disabled) req.user = toPrincipal(user);
+      if (user && !user.disabled) req.user = await principalOf(db, user);
       else delete req.session.userId;
     }
     next();

@@ -17,7 +17,7 @@ interface Snapshot {
   users: string;
 }
 
-const COLLECTIONS = ['standards', 'audit_log', 'publicity_events', 'users', 'standard_numbers', 'notifications'];
+const COLLECTIONS = ['standards', 'audit_log', 'publicity_events', 'users', 'standard_drafters', 'standard_numbers', 'notifications', 'sessions'];
 
 async function snapshot(): Promise<Snapshot> {
   const counts: Record<string, number> = {};
