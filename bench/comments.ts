@@ -23,7 +23,7 @@ import { createCommentsRouter } from '../server/comments/router';
 import { commentTextHash, createCommentsStore } from '../server/comments/store';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
-const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SID = 'bench-standard';
 
 interface Phase {
