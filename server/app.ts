@@ -55,7 +55,15 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.set('trust proxy', false);
   const views = createViews(app);
 
-  app.use(helmet());
+  // Over plain HTTP (the embedded default, or a LAN address) asking browsers to upgrade to HTTPS would
+  // break every stylesheet and script; only an https PUBLIC_URL turns that and HSTS on.
+  const https = (config.PUBLIC_URL ?? '').startsWith('https://');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  );
   app.use(
     pinoHttp({
       logger,

@@ -37,6 +37,18 @@ async function formSignIn(username: string): Promise<ReturnType<typeof request.a
   return agent;
 }
 
+describe('security headers', () => {
+  it('sends a strict content security policy without forcing HTTPS on a plain-HTTP deployment', async () => {
+    const res = await request(h.app).get('/sign-in').expect(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
 describe('language', () => {
   it('speaks Chinese by default and English with ?lang=en, remembered in a cookie', async () => {
     const zh = await request(h.app).get('/sign-in').expect(200);
