@@ -1,14 +1,15 @@
-// Finds the installed implementations of the lifecycle's seams. The versions module (activities/versions,
-// another issue's work) is registered when it is present; what is absent falls back to the honest
+// Finds the installed implementations of the lifecycle's seams: the versions module (activities/versions)
+// and the release documents (activities/docx/activities.ts) are registered when present; what is absent falls back to the honest
 // stand-ins of activities/lifecycle/unavailable-seams.ts. Callers may also pass implementations directly.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
-import type { SeamActivities, VersionActivities } from '../../activities/lifecycle/seams';
+import type { ReleaseDocumentActivities, SeamActivities, VersionActivities } from '../../activities/lifecycle/seams';
 import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
 import type { Logger } from '../infra/logger';
 
 const VERSIONS_MODULE = path.resolve(__dirname, '..', '..', 'activities', 'versions', 'index.ts');
+const RELEASE_DOCUMENTS_MODULE = path.resolve(__dirname, '..', '..', 'activities', 'docx', 'activities.ts');
 
 export interface SeamDeps {
   db: Db;
@@ -37,9 +38,17 @@ function loadVersionActivities(deps: SeamDeps): VersionActivities | undefined {
   return acts?.freezeVersion ? { freezeVersion: acts.freezeVersion } : undefined;
 }
 
+function loadReleaseDocumentActivities(deps: SeamDeps): ReleaseDocumentActivities | undefined {
+  if (!existsSync(RELEASE_DOCUMENTS_MODULE)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(RELEASE_DOCUMENTS_MODULE) as { createReleaseActivities?: (d: { db: Db }) => Partial<ReleaseDocumentActivities> };
+  const acts = mod.createReleaseActivities?.({ db: deps.db });
+  return acts?.generateReleaseDocuments ? { generateReleaseDocuments: acts.generateReleaseDocuments } : undefined;
+}
+
 export function resolveSeams(deps: SeamDeps): ResolvedSeams {
   const fallback = createUnavailableSeams(deps.logger);
-  const discovered: Partial<SeamActivities> = { ...(loadVersionActivities(deps) ?? {}) };
+  const discovered: Partial<SeamActivities> = { ...(loadVersionActivities(deps) ?? {}), ...(loadReleaseDocumentActivities(deps) ?? {}) };
   const chosen: Partial<SeamActivities> = { ...discovered, ...(deps.provided ?? {}) };
   const installed = (Object.keys(fallback) as Array<keyof SeamActivities>).filter((k) => chosen[k] !== undefined);
   return { activities: { ...fallback, ...chosen }, installed };
