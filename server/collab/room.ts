@@ -38,7 +38,8 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<RoomPeer>();
 
-  private pending: Uint8Array[] = [];
+  /** Relayed batches waiting to be stored; `count` = how many applied updates each one holds. */
+  private pending: Array<{ update: Uint8Array; count: number }> = [];
   /** Updates applied (queued for storage) and stored so far, counted since load. */
   private appendedSeq = 0;
   private storedSeq = 0;
@@ -124,7 +125,6 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === HYDRATE_ORIGIN) return;
-    this.pending.push(update);
     this.appendedSeq += 1;
     this.outgoing.push(update);
     this.outgoingOrigins.add(origin);
@@ -132,7 +132,6 @@ export class Room {
       this.relayScheduled = true;
       setImmediate(this.relay);
     }
-    this.flushing ??= this.runFlush();
   };
 
   /**
@@ -147,7 +146,11 @@ export class Room {
     this.outgoing = [];
     this.outgoingOrigins = new Set();
     if (updates.length === 0) return;
-    const message = encodeSyncUpdate(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+    const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    // The same merged update is what gets stored: one merge per turn serves both.
+    this.pending.push({ update: merged, count: updates.length });
+    this.flushing ??= this.runFlush();
+    const message = encodeSyncUpdate(merged);
     // With a single author the merged update holds only what the author has; with several, each author
     // gets its own edits back too, which Yjs ignores.
     const skip = origins.size === 1 ? [...origins][0] : undefined;
@@ -167,20 +170,20 @@ export class Room {
   }
 
   private async runFlush(): Promise<void> {
-    // Let the updates of this event-loop turn join the batch.
-    await new Promise<void>((r) => setImmediate(r));
     let failures = 0;
     while (this.pending.length > 0) {
+      // Everything relayed while the previous write was in flight goes into this one (group commit).
       const batch = this.pending.slice(0, this.deps.limits.maxBatchUpdates);
-      const merged = batch.length === 1 ? batch[0] : Y.mergeUpdates(batch);
+      const merged = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update));
+      const count = batch.reduce((n, b) => n + b.count, 0);
       const started = performance.now();
       try {
         const ids = await this.deps.store.append(this.name, [merged]);
         this.pending.splice(0, batch.length);
         this.uncompactedIds.push(...ids);
-        this.storedSeq += batch.length;
+        this.storedSeq += count;
         failures = 0;
-        this.deps.emit('onStored', { docName: this.name, updates: batch.length, bytes: merged.byteLength, ms: performance.now() - started });
+        this.deps.emit('onStored', { docName: this.name, updates: count, bytes: merged.byteLength, ms: performance.now() - started });
         this.releaseWaiters();
       } catch (error) {
         failures += 1;
@@ -290,6 +293,8 @@ export class Room {
 
   /** Stores what is pending, compacts if anything was stored since the snapshot, and frees the document. */
   async unload(): Promise<void> {
+    // Updates applied this turn are relayed and queued for storage before waiting on the queue.
+    if (this.relayScheduled) this.relay();
     this.closed = true;
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     while (this.flushing || this.compacting) {
