@@ -53,6 +53,23 @@ function emptyClause(level: number, titled: boolean): Node {
 }
 
 /**
+ * Appends a first sub-clause to a container. When the container's text is a single empty paragraph (as a
+ * new chapter or clause has), the sub-clause replaces it: left there, it would be a hanging paragraph.
+ */
+function appendSubClause(state: EditorState, dispatch: ((tr: Transaction) => void) | undefined, container: Ancestor, clause: Node): boolean {
+  const node = container.node;
+  const last = node.lastChild;
+  const bodyStart = node.firstChild?.type === n.heading ? 1 : 0;
+  const onlyEmptyParagraph = node.childCount === bodyStart + 1 && last?.type === n.paragraph && last.content.size === 0;
+  if (onlyEmptyParagraph && node.canReplaceWith(bodyStart, bodyStart + 1, clause.type) && last) {
+    const from = container.pos + node.nodeSize - 1 - last.nodeSize;
+    if (dispatch) dispatch(cursorInto(state.tr.replaceWith(from, from + last.nodeSize, nodeWithFreshIds(clause)), from + 1));
+    return true;
+  }
+  return insertAt(state, dispatch, container.pos + node.nodeSize - 1, clause);
+}
+
+/**
  * Inserts a new clause after the clause holding the cursor, at the same level (5.1 → new 5.2). Outside any
  * clause but inside a chapter, annex or introduction, appends a first-level clause to it.
  */
@@ -63,7 +80,7 @@ export function insertClauseAfter(titled = true): Command {
     if (clause) return insertAt(state, dispatch, clause.pos + clause.node.nodeSize, emptyClause(clauseLevel(clause.node.type.name), titled));
     const container = ancestor($from, isClauseContainer);
     if (!container) return false;
-    return insertAt(state, dispatch, container.pos + container.node.nodeSize - 1, emptyClause(1, titled));
+    return appendSubClause(state, dispatch, container, emptyClause(1, titled));
   };
 }
 
@@ -74,7 +91,7 @@ export function insertSubClause(titled = true): Command {
     if (!container) return false;
     const level = clauseLevel(container.node.type.name) + 1;
     if (level > MAX_CLAUSE_LEVEL) return false;
-    return insertAt(state, dispatch, container.pos + container.node.nodeSize - 1, emptyClause(level, titled));
+    return appendSubClause(state, dispatch, container, emptyClause(level, titled));
   };
 }
 
@@ -388,6 +405,15 @@ export function enterInField(): Command {
       const pos = $from.after();
       const fresh = type === 'formulaSymbol' ? n.formulaSymbol.create() : $from.parent.type.create();
       return insertAt(state, dispatch, pos, fresh);
+    }
+    if (type === 'heading') {
+      // At the end of a title whose text starts with an empty paragraph (as new clauses do), go there
+      // instead of adding a second empty paragraph.
+      const after = $from.after();
+      const following = state.doc.nodeAt(after);
+      if (!empty || $from.parentOffset !== $from.parent.content.size || following?.type !== n.paragraph || following.content.size > 0) return false;
+      if (dispatch) dispatch(state.tr.setSelection(TextSelection.create(state.doc, after + 1)).scrollIntoView());
+      return true;
     }
     if (!FIELD_TYPES.has(type)) return false;
     const next = TextSelection.findFrom(state.doc.resolve($from.after()), 1, true);

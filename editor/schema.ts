@@ -168,18 +168,33 @@ const nodes: Record<string, NodeSpec> = {
   list: {
     ...container('list', 'div', 'listItem+', { group: 'block' }),
     attrs: { ...idAttr, kind: { default: 'dash' } },
-    parseDOM: [{ tag: 'div[data-type="list"]', getAttrs: (dom) => ({ id: dom.getAttribute('data-id'), kind: listKindOf(dom) }) }],
+    parseDOM: [
+      { tag: 'div[data-type="list"]', getAttrs: (dom) => ({ id: dom.getAttribute('data-id'), kind: listKindOf(dom) }) },
+      // Lists pasted from word processors and web pages.
+      { tag: 'ul', getAttrs: () => ({ kind: 'dash' }) },
+      { tag: 'ol', getAttrs: (dom) => ({ kind: /^[aA]$/.test(dom.getAttribute('type') ?? '') ? 'letter' : 'number' }) },
+    ],
     toDOM: (node): DOMOutputSpec => ['div', { 'data-type': 'list', 'data-id': node.attrs.id, 'data-kind': node.attrs.kind, class: 'tb-list' }, 0],
   },
-  listItem: container('listItem', 'div', 'paragraph sublist?', { isolating: false }),
+  listItem: {
+    ...container('listItem', 'div', 'paragraph sublist?', { isolating: false }),
+    parseDOM: [{ tag: 'div[data-type="listItem"]', getAttrs: (dom) => idOf(dom) }, { tag: 'li', context: 'list/' }],
+  },
   /** 列项, second level (the last one). `kind`: dash (rendered ·), letter, number (1)). */
   sublist: {
     ...container('sublist', 'div', 'sublistItem+'),
     attrs: { ...idAttr, kind: { default: 'number' } },
-    parseDOM: [{ tag: 'div[data-type="sublist"]', getAttrs: (dom) => ({ id: dom.getAttribute('data-id'), kind: listKindOf(dom) }) }],
+    parseDOM: [
+      { tag: 'div[data-type="sublist"]', getAttrs: (dom) => ({ id: dom.getAttribute('data-id'), kind: listKindOf(dom) }) },
+      { tag: 'ul', context: 'listItem//', priority: 60, getAttrs: () => ({ kind: 'dash' }) },
+      { tag: 'ol', context: 'listItem//', priority: 60, getAttrs: (dom) => ({ kind: /^[aA]$/.test(dom.getAttribute('type') ?? '') ? 'letter' : 'number' }) },
+    ],
     toDOM: (node): DOMOutputSpec => ['div', { 'data-type': 'sublist', 'data-id': node.attrs.id, 'data-kind': node.attrs.kind, class: 'tb-sublist' }, 0],
   },
-  sublistItem: container('sublistItem', 'div', 'paragraph', { isolating: false }),
+  sublistItem: {
+    ...container('sublistItem', 'div', 'paragraph', { isolating: false }),
+    parseDOM: [{ tag: 'div[data-type="sublistItem"]', getAttrs: (dom) => idOf(dom) }, { tag: 'li', context: 'sublist/' }],
+  },
 
   /** 注: numbered 注 / 注1 注2 … per parent. */
   note: container('note', 'aside', '(paragraph | list)+', { group: 'block' }),

@@ -274,6 +274,18 @@ describe('the editor in one browser', () => {
     await page.waitForSelector('h2[data-label="附录A"][data-qualifier="（规范性）"]');
     await page.click('button[data-command="table"]');
     await page.waitForSelector('figcaption[data-label="表A.1"]');
+    // A list pasted from a word processor becomes a GB/T list with a second level.
+    await page.click('h2[data-label="4.1"] ~ p');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/html', '<ol type="a"><li>粘贴一<ol><li>子项</li></ol></li><li>粘贴二</li></ol>');
+      data.setData('text/plain', '粘贴一 子项 粘贴二');
+      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('p[data-label="b)"]:has-text("粘贴二")');
+    await page.waitForSelector('div[data-type="sublist"] p[data-label="1)"]:has-text("子项")');
     // The outline jumps to a clause.
     await page.locator('.tb-outline a', { hasText: '一般要求' }).click();
     const where = await page.evaluate(() => window.tongbiaoEditorHandle!.view.state.selection.$from.parent.textContent);

@@ -73,6 +73,15 @@ describe('structure commands', () => {
     expect(cursorLabel(s)).toBe('4.1');
   });
 
+  it('replaces the empty paragraph of a new chapter by its first clause, leaving no hanging paragraph', () => {
+    let s = run(stateAt(base(), 'p4'), insertChapterAfter());
+    s = s.apply(s.tr.insertText('新章'));
+    s = run(s, insertClauseAfter(true));
+    const chapterNode = s.selection.$from.node(1);
+    expect(chapterNode.content.content.map((c) => c.type.name)).toEqual(['heading', 'clause1']);
+    expect(cursorLabel(s)).toBe('5.1');
+  });
+
   it('adds sub-clauses down to the fifth level and refuses a sixth', () => {
     let s = stateAt(base(), 'ps1');
     for (const expected of ['5.1.1', '5.1.1.1', '5.1.1.1.1', '5.1.1.1.1.1']) {
@@ -115,6 +124,17 @@ describe('structure commands', () => {
     expect(s.selection.$from.parent.type.name).toBe('term');
     s = run(stateAt(base(), 't1', 2), insertTermEntry());
     expect(cursorLabel(s)).toBe('3.2');
+  });
+
+  it('moves from a new clause title into its empty paragraph with Enter instead of adding another', () => {
+    let s = run(stateAt(base(), 'ps1'), insertClauseAfter(true));
+    s = s.apply(s.tr.insertText('新条'));
+    s = run(s, enterInField());
+    expect(s.selection.$from.parent.type.name).toBe('paragraph');
+    const clause = s.selection.$from.node(s.selection.$from.depth - 1);
+    expect(clause.childCount).toBe(2);
+    // With text already in the paragraph, Enter is left to the default (a new paragraph).
+    expect(enterInField()(stateAt(base(), 's1', 2))).toBe(false);
   });
 
   it('moves from field to field with Enter inside a term entry', () => {
