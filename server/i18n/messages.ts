@@ -54,6 +54,7 @@ export const UI = {
   action: { zh: '操作', en: 'Action' },
   reason: { zh: '理由', en: 'Reason' },
   reasonOptional: { zh: '说明（可选）', en: 'Note (optional)' },
+  reasonIfNotApproved: { zh: '理由（退回、不同意或退回起草时必填）', en: 'Reason (required to return, reject or send back)' },
   noTimeline: { zh: '暂无记录。', en: 'Nothing recorded yet.' },
   yourActions: { zh: '您现在可以执行的操作', en: 'What you can do now' },
   noActions: { zh: '您当前没有可执行的操作。', en: 'There is nothing for you to do at this stage.' },

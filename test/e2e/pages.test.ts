@@ -211,7 +211,9 @@ describe('without JavaScript, in Chromium', () => {
     // The form posts and is redirected back to the same address: wait for that page, then read it (a
     // locator started during the navigation does not resume polling in a page without JavaScript).
     const reloaded = page.waitForResponse((r) => r.url() === standardUrl && r.request().method() === 'GET');
-    await page.getByRole('form', { name: '立项审核（上海市）' }).getByRole('button', { name: '立项审核' }).click();
+    const form = page.getByRole('form', { name: '立项审核（上海市）' });
+    await form.getByRole('radio', { name: '同意', exact: true }).check();
+    await form.getByRole('button', { name: '立项审核' }).click();
     await reloaded;
     await page.waitForLoadState('load');
     expect(await page.getByRole('status').textContent()).toBe('操作已完成');
