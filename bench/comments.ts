@@ -1,7 +1,7 @@
 // npm run bench:comments — sustained public comment submissions over HTTP into the embedded FerretDB,
 // next to the raw driver's insertOne of the same documents into the same store in the same run (the
 // floor). Both sides get a fresh database with the comment indexes and the same number of requests in
-// flight. Prints accepted comments per second with p50/p99 latency for both, their ratio, and a count
+// flight, and run in alternating one-second slices so both see the same load on the machine. Prints accepted comments per second with p50/p99 latency for both, their ratio, and a count
 // proving that every accepted comment is stored. Set MONGODB_URI to use a running server instead.
 import { fork } from 'node:child_process';
 import http from 'node:http';
@@ -24,6 +24,7 @@ import { commentTextHash, createCommentsStore } from '../server/comments/store';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
 const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SLICE_MS = 1000;
 const SID = 'bench-standard';
 
 interface Phase {
@@ -38,17 +39,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function sustain(op: (i: number) => Promise<boolean>): Promise<Phase> {
+/** Keeps IN_FLIGHT operations going for `ms`; `from` numbers the operations across slices. */
+async function sustain(op: (i: number) => Promise<boolean>, ms: number, from: { next: number }): Promise<Phase> {
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
-  let next = 0;
   const started = performance.now();
-  const end = started + DURATION_MS;
+  const end = started + ms;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (performance.now() < end) {
-        const i = next++;
+        const i = from.next++;
         const t = performance.now();
         const good = await op(i);
         latencies.push(performance.now() - t);
@@ -57,7 +58,27 @@ async function sustain(op: (i: number) => Promise<boolean>): Promise<Phase> {
       }
     }),
   );
-  return { ok, failed, seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  return { ok, failed, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+/**
+ * Runs the two sides in alternating slices of SLICE_MS, so both see the same load on the machine (other
+ * processes come and go during a run); returns each side's totals.
+ */
+async function alternate(a: (i: number) => Promise<boolean>, b: (i: number) => Promise<boolean>): Promise<[Phase, Phase]> {
+  const total: [Phase, Phase] = [{ ok: 0, failed: 0, seconds: 0, latencies: [] }, { ok: 0, failed: 0, seconds: 0, latencies: [] }];
+  const counters = [{ next: 0 }, { next: 0 }];
+  for (let t = 0; t < DURATION_MS; t += SLICE_MS) {
+    for (const [k, op] of [a, b].entries()) {
+      const p = await sustain(op, Math.min(SLICE_MS, DURATION_MS - t), counters[k]);
+      total[k].ok += p.ok;
+      total[k].failed += p.failed;
+      total[k].seconds += p.seconds;
+      total[k].latencies.push(...p.latencies);
+    }
+  }
+  for (const p of total) p.latencies.sort((x, y) => x - y);
+  return total;
 }
 
 async function main(): Promise<void> {
@@ -115,7 +136,7 @@ async function main(): Promise<void> {
     await httpDb.db.collection('comments').deleteMany({});
 
     const rawComments = rawDb.db.collection<CommentRecord>('comments');
-    const raw = await sustain(async (i) => {
+    const rawInsert = async (i: number): Promise<boolean> => {
       const b = body(i);
       const key = String(b.submissionKey);
       const hash = commentTextHash(SID, b.clauseId as string | undefined, String(b.comment));
@@ -126,7 +147,7 @@ async function main(): Promise<void> {
         status: 'pending', moderation: 'visible', moderationLog: [], addressHash: 'bench',
       });
       return true;
-    });
+    };
 
     const serverCpu = (): Promise<number> =>
       new Promise((resolve) => {
@@ -140,7 +161,7 @@ async function main(): Promise<void> {
       });
     const receipts: string[] = [];
     const cpuBefore = await serverCpu();
-    const viaHttp = await sustain(async (i) => {
+    const httpSubmit = async (i: number): Promise<boolean> => {
       const res = await post(bodies[i % bodies.length]);
       const out = JSON.parse(res.body) as { receipt?: string };
       if (res.status === 201 && out.receipt) {
@@ -148,7 +169,8 @@ async function main(): Promise<void> {
         return true;
       }
       return false;
-    });
+    };
+    const [viaHttp, raw] = await alternate(httpSubmit, rawInsert);
     const cpuPerRequest = (await serverCpu() - cpuBefore) / Math.max(1, viaHttp.ok + viaHttp.failed);
     agent.destroy();
     child.kill('SIGTERM');
@@ -161,7 +183,7 @@ async function main(): Promise<void> {
     const p99 = percentile(viaHttp.latencies, 99);
     const f = (n: number, d = 1): string => n.toFixed(d);
 
-    console.log(`\nbench:comments — ${DURATION_MS / 1000} s per side, ${IN_FLIGHT} requests in flight, store ${process.env.MONGODB_URI ? process.env.MONGODB_URI : 'embedded FerretDB (SQLite)'}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`\nbench:comments — ${DURATION_MS / 1000} s per side in 1 s slices, ${IN_FLIGHT} requests in flight, store ${process.env.MONGODB_URI ? process.env.MONGODB_URI : 'embedded FerretDB (SQLite)'}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
     console.log('| measure | public submissions over HTTP | raw driver insertOne (floor) |');
     console.log('| --- | ---: | ---: |');
     console.log(`| stored | ${viaHttp.ok} | ${raw.ok} |`);
