@@ -4,6 +4,7 @@
 export const EDITOR_CSS = `
 .tb-editor { display: grid; grid-template-columns: 220px minmax(0, 1fr) 220px; grid-template-rows: auto 1fr; gap: 0 12px;
   font-family: "Noto Serif CJK SC", SimSun, serif; font-size: 15px; height: 100%; }
+.tb-editor.tb-viewer { grid-template-columns: 220px minmax(0, 1fr); grid-template-rows: 1fr; }
 .tb-toolbar { grid-column: 1 / 4; display: flex; flex-wrap: wrap; gap: 4px; padding: 6px; border-bottom: 1px solid #ccc;
   position: sticky; top: 0; background: #fafafa; z-index: 5; align-items: center; }
 .tb-toolbar button, .tb-toolbar select { font: inherit; font-size: 13px; padding: 2px 6px; }

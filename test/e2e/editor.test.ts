@@ -338,6 +338,19 @@ describe('the editor in one browser', () => {
     await page.context().close();
   });
 
+  it('shows a stored version read-only with its computed numbers and outline, without collaboration', async () => {
+    const page = await (await browserB.newContext()).newPage();
+    await page.goto(`${server.url}/view`);
+    await page.waitForSelector('#editor[data-status="ready"]');
+    expect(await page.locator('.ProseMirror').getAttribute('contenteditable')).toBe('false');
+    await page.waitForSelector('h2[data-label="附录B"][data-qualifier="（资料性）"]');
+    await page.waitForSelector('figcaption[data-label="表A.1"]');
+    await page.waitForSelector('div[data-type="formulaText"][data-label="(B.2)"]');
+    await page.waitForSelector('span.tb-xref[data-label="5.2"]');
+    expect(await page.locator('.tb-outline a', { hasText: '平行样' }).innerText()).toContain('A.2');
+    await page.context().close();
+  });
+
   it('opens read-only for a reader and never lets them edit', async () => {
     const doc = docName();
     const writer = await open(browserA, doc, 'dave', 'SH');

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Db } from 'mongodb';
 import { createCollabServer } from '../../../server/collab/server';
 import type { CollabServer, Permission, Principal } from '../../../server/collab/types';
+import { sampleStandardJSON } from '../../../editor/fixtures/sample-standard';
 
 const root = path.resolve(__dirname, '../../..');
 // A 1×1 PNG.
@@ -73,6 +74,18 @@ export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
         `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>editor</title></head>` +
           `<body style="margin:0;height:100vh"><div id="editor" ${attrText}></div><script src="/build/editor.js"></script></body></html>`,
       );
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/view') {
+      // The read-only viewer of a stored version; the JSON comes from /version.json.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>version</title></head>` +
+          `<body style="margin:0;height:100vh"><div id="editor" data-mode="view" data-doc-json-url="/version.json"></div><script src="/build/editor.js"></script></body></html>`,
+      );
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/version.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sampleStandardJSON()));
       return;
     }
     if (req.method === 'POST' && url.pathname === '/upload') {
