@@ -25,7 +25,9 @@ export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps)
   return {
     /** Appends the audit entry and moves the projection forward; both keyed by (standardId, revision). */
     async recordTransition(t: TransitionInput): Promise<void> {
-      await appendAudit(db, {
+      // Independent and each idempotent, so written side by side: this is on the path of every action.
+      await Promise.all([
+        appendAudit(db, {
         standardId: t.standardId,
         revision: t.revision,
         at: t.at,
@@ -35,8 +37,9 @@ export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps)
         step: t.step,
         action: t.action,
         reason: t.reason,
-      });
-      await applyProjection(db, t.standardId, t.projection);
+        }),
+        applyProjection(db, t.standardId, t.projection),
+      ]);
     },
 
     /** Reserves a province's number; a number another standard holds fails with DUPLICATE_NUMBER. */

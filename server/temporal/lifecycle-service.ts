@@ -2,8 +2,8 @@
 // action (a validated Update whose refusal becomes an AppError with the right HTTP status), read the
 // state and the timeline. The server passes the actor it derived from the session; this service never
 // trusts an actor from a request body.
-import { randomBytes } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import { appendAudit, discardAuditOfUnstartedStandard, listAudit, type AuditEntry } from '../data/audit';
@@ -106,6 +106,31 @@ export function appErrorFromTemporal(e: unknown, standardId: string): AppError {
   return new AppError('INTERNAL', { zh: '流程服务出错', en: 'The lifecycle service failed' }, { cause: e });
 }
 
+const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+
+/** Overload and restarts answer "try again": an RPC timeout, or a workflow task that is failing or timing out. */
+function isTransient(e: unknown): boolean {
+  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (!(e instanceof ServiceError)) return false;
+  const code = (e.cause as { code?: number } | undefined)?.code;
+  if (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) return true;
+  return code === 9 /* FAILED_PRECONDITION */ && /workflow task in failed state/i.test(e.cause?.message ?? '');
+}
+
+const UPDATE_RETRY_BUDGET_MS = 60_000;
+
+async function executeUpdateWithRetry<T>(send: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + UPDATE_RETRY_BUDGET_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (e) {
+      if (!isTransient(e) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 3000)));
+    }
+  }
+}
+
 function newStandardId(): string {
   return `s${randomBytes(6).toString('hex')}`;
 }
@@ -200,19 +225,26 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       if (!parsed.success) {
         throw new AppError('VALIDATION_FAILED', { zh: '请求内容不完整或格式不正确', en: 'The request is incomplete or malformed' }, { details: parsed.error.issues });
       }
-      const record = await recordOrThrow(standardId);
-      if (TERMINAL_STAGES.includes(record.stage)) {
-        // The workflow has ended; answer from the same table it would have used.
-        const r = checkAction(action, [grantOfActor(actor, standardId)], { standardId, leadProvince: record.leadProvince, stage: record.stage, step: record.step ?? 'ended', provinces: record.provinces }, (parsed.data as { province?: (typeof PROVINCES)[number] }).province);
-        if (!r.ok) throw new AppError(r.kind === 'role' ? 'FORBIDDEN' : 'STAGE_CONFLICT', { zh: r.zh, en: r.en });
-      }
-      const handle = client.workflow.getHandle(record.workflowId);
+      if (typeof standardId !== 'string' || !ID_PATTERN.test(standardId)) throw notFound(String(standardId));
+      // Fast path: straight to the workflow (its id derives from the standard's). The record is read only
+      // when the workflow cannot take Updates: unknown standard (404) or a finished lifecycle, where the
+      // same permission table tells "not your role" (403) from "has ended" (409).
+      const handle = client.workflow.getHandle(lifecycleWorkflowId(standardId));
+      // One id for all attempts: Temporal runs an Update id once, so a retry never acts twice.
+      const updateId = randomUUID();
       // Every Update takes one object: the validated payload plus the actor.
       const update = UPDATES[action] as unknown as UpdateDefinition<LifecycleState, [Record<string, unknown>]>;
       try {
-        return await handle.executeUpdate(update, { args: [{ ...(parsed.data as Record<string, unknown>), actor }] });
+        return await executeUpdateWithRetry(() => handle.executeUpdate(update, { updateId, args: [{ ...(parsed.data as Record<string, unknown>), actor }] }));
       } catch (e) {
         const err = appErrorFromTemporal(e, standardId);
+        if (err.code === 'NOT_FOUND' || (err.code === 'STAGE_CONFLICT' && !(e instanceof WorkflowUpdateFailedError))) {
+          const record = await recordOrThrow(standardId);
+          const province = (parsed.data as { province?: (typeof PROVINCES)[number] }).province;
+          const r = checkAction(action, [grantOfActor(actor, standardId)], { standardId, leadProvince: record.leadProvince, stage: record.stage, step: record.step ?? 'ended', provinces: record.provinces }, province);
+          if (!r.ok) throw new AppError(r.kind === 'role' ? 'FORBIDDEN' : 'STAGE_CONFLICT', { zh: r.zh, en: r.en }, { cause: e });
+          if (TERMINAL_STAGES.includes(record.stage)) throw new AppError('STAGE_CONFLICT', { zh: '该标准的流程已结束', en: 'The lifecycle of this standard has ended' }, { cause: e });
+        }
         if (err.code === 'INTERNAL') log.error({ err: e, standardId, action }, 'lifecycle update failed');
         throw err;
       }
