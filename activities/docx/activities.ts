@@ -8,6 +8,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { PROVINCES, type Stage, type StandardRecord } from '../../workflows/domain';
 import type { DocJSON } from '../../editor/types';
+import { schema } from '../../editor/schema';
 import { createVersionStore, type VersionKind } from '../versions/store';
 import { getStandard } from '../../server/data/standards';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../../server/files/store';
@@ -79,6 +80,12 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   async function bodyOf(standardId: string, kind: VersionKind): Promise<LoadedBody> {
     const loaded = await loadBody(standardId, kind);
     if (!loaded) throw failure('VERSION_NOT_FOUND', `没有可用的${kind}版本：${standardId}`, `No ${kind} version of ${standardId} to generate from`);
+    // A stored version that no longer fits the schema would print a malformed standard: refuse it plainly.
+    try {
+      schema.nodeFromJSON(loaded.body).check();
+    } catch (e) {
+      throw failure('VERSION_INVALID', `版本内容不符合文档结构：${(e as Error).message}`, `The version does not fit the document schema: ${(e as Error).message}`);
+    }
     return loaded;
   }
 

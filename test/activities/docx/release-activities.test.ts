@@ -101,6 +101,8 @@ describe('generateReleaseDocuments', () => {
     await seed('rel-4', ['draftForApproval']);
     await expect(acts.generateReleaseDocuments({ standardId: 'rel-4' })).rejects.toMatchObject({ type: 'VERSION_NOT_FOUND' });
     await expect(acts.generateReleaseDocuments({ standardId: 'nope' })).rejects.toMatchObject({ type: 'STANDARD_NOT_FOUND' });
+    const broken = createReleaseActivities({ db: mongo.db, loadBody: (id, kind) => Promise.resolve({ body: { type: 'doc', content: [{ type: 'chapter', content: [] }] }, versionId: `${id}-${kind}` }) });
+    await expect(broken.generateReleaseDocuments({ standardId: 'rel-1' })).rejects.toMatchObject({ type: 'VERSION_INVALID' });
     expect(await listFiles(mongo.db, { standardId: 'rel-3' })).toEqual([]);
   });
 });
