@@ -24,7 +24,7 @@ import {
   type AnyActionPayload,
 } from './schemas';
 import { endSession, startSession } from './sign-in-session';
-import { addDrafters, contextOf, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
+import { addDrafters, contextOfState, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
 import { listStandardPage, requireStandard } from './standards-read';
 import { parseOrThrow } from './validate';
 
@@ -81,11 +81,13 @@ export function createApiRouter(deps: ApiDeps): Router {
   r.get('/standards/:id', requireUser, async (req, res) => {
     const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
     const standard = await requireStandard(db, id);
-    const drafters = await findDraftersOf(db, id);
+    const [drafters, state] = await Promise.all([findDraftersOf(db, id), lifecycle.state(id)]);
     res.json({
       standard,
+      state,
       drafters: drafters.map((d) => ({ username: d.username, displayName: d.displayName })),
-      actions: availableActions(userOf(req).grants, contextOf(standard)),
+      // From the live state: the projection may trail the workflow by one transition.
+      actions: availableActions(userOf(req).grants, contextOfState(standard, state)),
     });
   });
 

@@ -90,7 +90,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
     '/api/standards/{id}': {
-      get: { summary: 'A standard, its drafting group and the actions the caller may take now', parameters: [idParam], responses: { '200': json(anyObject), ...errorResponses(400, 401, 404) } },
+      get: { summary: 'A standard, its live lifecycle state, its drafting group and the actions the caller may take now', parameters: [idParam], responses: { '200': json(anyObject), ...errorResponses(400, 401, 404) } },
     },
     '/api/standards/{id}/state': {
       get: { summary: 'The live lifecycle state (workflow query)', parameters: [idParam], responses: { '200': json(anyObject), ...errorResponses(400, 401, 404) } },
