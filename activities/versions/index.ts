@@ -14,6 +14,7 @@ import type { CollabServer } from '../../server/collab/types';
 import type { Actor } from '../../workflows/domain';
 import type { FreezeVersionInput, FreezeVersionResult } from '../lifecycle/seams';
 import { compareVersions, type Comparison } from './compare';
+import { docNameForStandard } from './doc-name';
 import { applyContentAsNewEdits } from './restore';
 import { snapshotOf, snapshotOfState, type DocumentSnapshot } from './snapshot';
 import { createVersionStore, VERSION_KINDS, type VersionKind, type VersionMeta, type VersionRow } from './store';
@@ -21,10 +22,8 @@ import { createVersionStore, VERSION_KINDS, type VersionKind, type VersionMeta, 
 export { compareVersions, clauseTexts, type ClauseChange, type Comparison } from './compare';
 export { VERSION_KINDS, type VersionKind, type VersionMeta } from './store';
 
-/** The collaboration document of a standard. */
-export function docNameForStandard(standardId: string): string {
-  return `standard:${standardId}`;
-}
+export { docNameForStandard } from './doc-name';
+export { createCollabActivities } from './collab-activities';
 
 export const VERSION_KIND_NAMES: Record<VersionKind, { zh: string; en: string }> = {
   workingDraft: { zh: '工作组讨论稿', en: 'Working draft' },

@@ -116,3 +116,13 @@ test('without a collaboration server in the process, versions read and restore t
   const v = await acts.saveNamedVersion({ standardId: 'std-offline', name: '离线', actor });
   expect((await acts.getVersion({ versionId: v._id })).json).toEqual(draft);
 });
+
+test('the lifecycle collaboration seam turns the editors of a standard read-only', async () => {
+  const { createCollabActivities } = await import('../../../activities/versions');
+  const client = connectClient(srv.url, docNameForStandard('std-seam'), 'sh-drafter');
+  await until(() => client.tracker.state.access === 'edit', 5000, 'editable');
+  srv.permissions.set(`sh-drafter@${docNameForStandard('std-seam')}`, 'read');
+  await createCollabActivities({ collab: srv.collab }).refreshCollabPermissions({ standardId: 'std-seam' });
+  await until(() => client.tracker.state.access === 'read', 5000, 'read-only');
+  client.destroy();
+});
