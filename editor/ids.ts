@@ -94,17 +94,68 @@ export function withIds(doc: Node): Node {
   return tr ? tr.doc : doc;
 }
 
-export const idPluginKey = new PluginKey('tongbiaoIds');
+export const idPluginKey = new PluginKey<IdCounts>('tongbiaoIds');
 
-/** Keeps ids present and unique after every change, local or remote. */
-export function idPlugin(): Plugin {
-  return new Plugin({
+/** How many nodes carry each id, for the current document (kept up to date change by change). */
+type IdCounts = Map<string, number>;
+
+function countAll(doc: Node): IdCounts {
+  const counts: IdCounts = new Map();
+  doc.descendants((node) => {
+    const id = idTypes.has(node.type.name) ? (node.attrs.id as string | null) : null;
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return true;
+  });
+  return counts;
+}
+
+/** Calls `f` with the id (or null) of every id-carrying node that starts in [from, to). */
+function eachIdStartingIn(doc: Node, from: number, to: number, f: (id: string | null) => void): void {
+  if (to <= from) return;
+  doc.nodesBetween(from, to, (node, pos) => {
+    if (pos >= from && idTypes.has(node.type.name)) f((node.attrs.id as string | null) || null);
+    return !node.isTextblock;
+  });
+}
+
+/**
+ * Keeps ids present and unique after every change, local or remote. The plugin state counts ids; a change
+ * only adjusts the counts for the nodes in the changed region (found by comparing the documents), so the
+ * whole document is scanned only when that region brings a missing or duplicate id.
+ */
+export function idPlugin(): Plugin<IdCounts> {
+  return new Plugin<IdCounts>({
     key: idPluginKey,
+    state: {
+      init: (_config, state) => countAll(state.doc),
+      apply(tr, counts, before, after) {
+        if (!tr.docChanged) return counts;
+        const change = diffDocs(before.doc, after.doc);
+        if (!change || textOnlyChange(before.doc, after.doc, change)) return counts;
+        const next = new Map(counts);
+        eachIdStartingIn(before.doc, change.start, change.endOld, (id) => {
+          if (!id) return;
+          const c = (next.get(id) ?? 0) - 1;
+          if (c > 0) next.set(id, c);
+          else next.delete(id);
+        });
+        eachIdStartingIn(after.doc, change.start, change.endNew, (id) => {
+          if (id) next.set(id, (next.get(id) ?? 0) + 1);
+        });
+        return next;
+      },
+    },
     appendTransaction(transactions, oldState, newState) {
       if (!transactions.some((tr) => tr.docChanged)) return null;
-      // Typing inside a textblock creates and copies no block: skip the scan of the whole document.
+      // Typing inside a textblock creates and copies no block.
       const change = diffDocs(oldState.doc, newState.doc);
       if (!change || textOnlyChange(oldState.doc, newState.doc, change)) return null;
+      const counts = idPluginKey.getState(newState);
+      let suspicious = !counts;
+      eachIdStartingIn(newState.doc, change.start, change.endNew, (id) => {
+        if (!id || (counts?.get(id) ?? 0) > 1) suspicious = true;
+      });
+      if (!suspicious) return null;
       const mapping = new Mapping();
       for (const tr of transactions) mapping.appendMapping(tr.mapping);
       return fixIds(newState, { doc: oldState.doc, mapping });

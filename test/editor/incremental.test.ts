@@ -6,7 +6,7 @@ import type { DecorationSet } from 'prosemirror-view';
 import { sampleStandard } from '../../editor/fixtures/sample-standard';
 import { numberingPlugin, numberingKey, numberDecorations } from '../../editor/decorations';
 import { computeNumbering } from '../../editor/numbering';
-import { idPlugin } from '../../editor/ids';
+import { idPlugin, idPluginKey } from '../../editor/ids';
 import { diffDocs, textOnlyChange } from '../../editor/doc-diff';
 import {
   deleteElement, insertClauseAfter, insertExample, insertFormula, insertNote, insertSubClause, insertTable, insertXref, insertAnnex, demoteClause, promoteClause,
@@ -95,6 +95,10 @@ describe('incremental plugins', () => {
       });
       expect(ids.every(Boolean)).toBe(true);
       expect(new Set(ids).size).toBe(ids.length);
+      // The id plugin's running counts match a recount.
+      const counts = idPluginKey.getState(state) ?? new Map<string, number>();
+      expect([...counts.keys()].sort()).toEqual([...ids].sort());
+      expect([...counts.values()].every((c) => c === 1)).toBe(true);
     }
   });
 });
