@@ -69,7 +69,8 @@ function listLevel(level: 0 | 1, marker: ListMarker): ILevelsOptions {
     level,
     format,
     text,
-    suffix: LevelSuffix.NOTHING,
+    // A tab to the hanging indent, so the item's text lines up after the marker (a)␣具有代表性).
+    suffix: LevelSuffix.TAB,
     alignment: AlignmentType.LEFT,
     style: { run: { font: fontOf('song') }, paragraph: { indent } },
   };
