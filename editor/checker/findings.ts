@@ -58,3 +58,17 @@ export function finding(ruleId: RuleId, clauseId: string | null, message: Biling
 export function hasBlockingFindings(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
+
+/**
+ * A one-line bilingual summary of the findings that block a stage change, for the refusal message of a
+ * submission (the findings themselves go in the error's details); null when nothing blocks.
+ */
+export function blockingSummary(findings: readonly Finding[]): Bilingual | null {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0) return null;
+  const rules = [...new Set(errors.map((f) => f.ruleId))];
+  return {
+    zh: `草案有${errors.length}处不符合GB/T 1.1—2020起草规则，须先修改（${rules.join('、')}）：${errors[0].message.zh}`,
+    en: `The draft breaks ${errors.length} GB/T 1.1—2020 drafting rule(s) that must be fixed first (${rules.join(', ')}): ${errors[0].message.en}`,
+  };
+}

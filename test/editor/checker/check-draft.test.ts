@@ -3,7 +3,7 @@ import {
   annex, chapter, clause, docJSON, example, foreword, h, li, list, note, normativeReferences, p, ref, scope, termEntry, termsAndDefinitions, xref, type Built,
 } from '../../../editor/builders';
 import type { DocJSON, NodeJSON } from '../../../editor/types';
-import { checkDraft, hasBlockingFindings, RULES, type RuleId } from '../../../editor/checker';
+import { blockingSummary, checkDraft, hasBlockingFindings, RULES, type RuleId } from '../../../editor/checker';
 import { richStandardBody } from '../../../activities/docx/fixtures/rich-standard';
 
 /** A conforming skeleton; `chapters` replace the technical chapters, `overrides` the fixed parts. */
@@ -169,6 +169,8 @@ describe('checkDraft', () => {
     expect(hasBlockingFindings(checkDraft(warningsOnly))).toBe(false);
     const withError = draft({ scope: scope({ id: 'scope' }, p('监测单位应遵守本文件。')) });
     expect(hasBlockingFindings(checkDraft(withError))).toBe(true);
+    expect(blockingSummary(checkDraft(warningsOnly))).toBeNull();
+    expect(blockingSummary(checkDraft(withError))?.zh).toMatch(/^草案有1处不符合GB\/T 1\.1—2020起草规则，须先修改（scope-wording）/);
   });
 
   it('gives every rule a bilingual message and a severity', () => {
