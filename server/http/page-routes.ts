@@ -8,6 +8,8 @@ import type { Action } from '../../workflows/messages';
 import { availableActions } from '../../workflows/permissions';
 import type { LifecycleApi, StandardLink } from '../app-deps';
 import { checkCredentials } from '../auth/sign-in';
+import { listNotificationsFor } from '../data/notifications';
+import { ACTION_LABELS } from '../i18n';
 import { listPublicityEvents } from '../data/publicity-events';
 import { findDraftersOf, findUserById } from '../data/users';
 import { AppError, isAppError } from '../infra/errors';
@@ -87,6 +89,10 @@ export function createPageRouter(deps: PageDeps): Router {
   r.post('/sign-out', async (req, res) => {
     await endSession(req);
     res.redirect(303, '/sign-in');
+  });
+
+  r.get('/notifications', requireUser, async (req, res) => {
+    res.render('notifications.njk', { items: await listNotificationsFor(db, userOf(req).grants) });
   });
 
   r.get('/standards', requireUser, async (req, res) => {
@@ -183,7 +189,7 @@ export function createPageRouter(deps: PageDeps): Router {
     await backToStandard(req, res, id, async () => {
       const payload = parseOrThrow(actionSchemas[action as Action], actionPayloadFromForm(action, fields)) as AnyActionPayload;
       await performAction(ops, userOf(req), id, action, payload);
-      return { zh: '操作已完成', en: 'Done' };
+      return { zh: `已完成：${ACTION_LABELS[action].zh}`, en: `Done: ${ACTION_LABELS[action].en}` };
     });
   });
 

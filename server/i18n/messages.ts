@@ -13,6 +13,8 @@ export const UI = {
   signedInAs: { zh: '当前用户', en: 'Signed in as' },
   otherLanguage: { zh: 'English', en: '中文' },
   standards: { zh: '标准项目', en: 'Standards' },
+  notifications: { zh: '提醒', en: 'Reminders' },
+  noNotifications: { zh: '暂无提醒。', en: 'No reminders.' },
   propose: { zh: '提出立项', en: 'Propose a standard' },
   noStandards: { zh: '没有符合条件的标准项目。', en: 'No standards match.' },
   title: { zh: '标准名称', en: 'Title' },

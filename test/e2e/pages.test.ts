@@ -139,8 +139,8 @@ describe('the list and a standard’s page', () => {
     const ok = await zj.post(`/standards/${id}/actions/decideInitiation`).type('form').send({ _csrf: csrfOf(page.text), province: 'ZJ', decision: 'approve', reason: '' }).expect(303);
     expect(ok.headers.location).toBe(`/standards/${id}`);
     const after = await zj.get(`/standards/${id}`).expect(200);
-    expect(after.text).toContain('role="status">操作已完成');
-    expect((await zj.get(`/standards/${id}`).expect(200)).text).not.toContain('操作已完成');
+    expect(after.text).toContain('role="status">已完成：立项审核');
+    expect((await zj.get(`/standards/${id}`).expect(200)).text).not.toContain('已完成');
     const refused = await zj.post(`/standards/${id}/actions/decideInitiation`).type('form').send({ _csrf: csrfOf(page.text), province: 'SH', decision: 'approve' }).expect(303);
     expect(refused.headers.location).toBe(`/standards/${id}`);
     expect((await zj.get(`/standards/${id}`).expect(200)).text).toContain('role="alert">只有该省（市）市场监督管理局可以执行此操作');
@@ -216,7 +216,7 @@ describe('without JavaScript, in Chromium', () => {
     await form.getByRole('button', { name: '立项审核' }).click();
     await reloaded;
     await page.waitForLoadState('load');
-    expect(await page.getByRole('status').textContent()).toBe('操作已完成');
+    expect(await page.getByRole('status').textContent()).toBe('已完成：立项审核');
     expect(await page.locator('tr[data-province="SH"] .decision').textContent()).toBe('同意');
     expect(await page.locator('tr[data-province="JS"] .decision').textContent()).toBe('待定');
 
