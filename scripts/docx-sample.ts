@@ -1,9 +1,9 @@
 // npm run docx:sample -- --out DIR
 // Writes the release documents of the rich fixture standard (every element type, two annexes, 30+ pages):
-// the joint edition, the three province editions, the 征求意见稿 and its 编制说明, and prints their paths
-// and SHA-256 hashes.
+// the joint edition, the three province editions, the 征求意见稿 and its 编制说明, and the 征求意见汇总处理表
+// of the comments module's sample (DOCX and CSV), and prints their paths and SHA-256 hashes.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateStandardDocx } from '../activities/docx/generate';
@@ -29,11 +29,15 @@ async function main(): Promise<void> {
     data: await generateStandardDocx({ record, body, edition: 'joint', stageLabel: 'draftForComment', completedOn: '2025-03-01' }),
   });
   files.push({ name: `${record.titleZh}（征求意见稿）编制说明.docx`, data: await generateExplanatoryNoteDocx({ record, note: sampleExplanatoryNote(), stage: 'draftForComment' }) });
+  const print = (p: string, data: Buffer): void => console.log(`${createHash('sha256').update(data).digest('hex')}  ${data.length.toString().padStart(8)}  ${p}`);
   for (const f of files) {
     const p = path.join(out, f.name);
     await writeFile(p, f.data);
-    console.log(`${createHash('sha256').update(f.data).digest('hex')}  ${f.data.length.toString().padStart(8)}  ${p}`);
+    print(p, f.data);
   }
+  // The disposition table is the comments module's (activities/comments); written here so the sample set is whole.
+  const { writeSampleDispositionTable } = await import('../activities/comments/sample');
+  for (const p of await writeSampleDispositionTable(out)) print(p, await readFile(p));
 }
 
 main().catch((e: unknown) => {
