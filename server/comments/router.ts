@@ -11,6 +11,7 @@ import { AppError, isAppError } from '../infra/errors';
 import { createLogger } from '../infra/logger';
 import { DEFAULT_FRAGMENT, resolveAnchor, type DraftSnapshot } from './anchors';
 import { clausesOf } from './clauses';
+import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
@@ -28,10 +29,13 @@ export interface CommentsDeps {
   db: Db;
   /**
    * The frozen 征求意见稿 of a standard (or the proposal text at 立项): ProseMirror JSON, with the Yjs state
-   * of that version when available (for passage anchors). Default: none, so only whole-document comments.
+   * of that version when available (for passage anchors). Default: the latest `draftForComment` version.
    */
   getCommentDraft?: (standardId: string) => Promise<DraftSnapshot | null>;
-  /** The current text (latest version or live draft), to show where comments stand now. Default: getCommentDraft. */
+  /**
+   * The current text, to show where comments stand now. Default: the latest version of any kind (or
+   * getCommentDraft when that is injected).
+   */
   getCurrentDraft?: (standardId: string) => Promise<DraftSnapshot | null>;
   /** The lifecycle projection; default reads the `standards` collection. */
   standards?: StandardsReader;
@@ -105,10 +109,11 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   ready.catch((err: unknown) => log.error({ err }, 'comment indexes not created'));
   const standards = deps.standards ?? createStandardsReader(deps.db);
   const now = deps.now ?? (() => new Date());
-  const getCommentDraftRaw = deps.getCommentDraft ?? (async () => null);
-  // The frozen draft does not change during a consultation: parse it at most every few seconds.
-  const getCommentDraft = memo(5000, getCommentDraftRaw);
-  const getCurrentDraft = deps.getCurrentDraft ?? getCommentDraft;
+  // Without injected sources the text comes from the named versions (activities/versions).
+  const versionsSource = deps.getCommentDraft ? null : createVersionDraftSource(deps.db);
+  // The frozen draft does not change during a consultation: look it up at most every few seconds.
+  const getCommentDraft = memo(5000, deps.getCommentDraft ?? (versionsSource as DraftSource).getCommentDraft);
+  const getCurrentDraft = deps.getCurrentDraft ?? (versionsSource ? memo(5000, versionsSource.getCurrentDraft) : getCommentDraft);
   const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 1000, (id) => standards.get(id));
   const fragment = deps.fragment ?? DEFAULT_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };

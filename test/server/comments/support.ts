@@ -94,8 +94,8 @@ export async function startCommentsServer(deps: CommentsDeps): Promise<TestServe
   });
   app.use(createCommentsRouter(deps));
   const server = http.createServer(app);
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A deep accept queue: the concurrency tests open a thousand connections at once.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
