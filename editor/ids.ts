@@ -85,7 +85,9 @@ export function fixIds(state: EditorState, before?: { doc: Node; mapping: Mappin
   if (toRenew.length === 0) return null;
   const tr = state.tr;
   for (const pos of toRenew) tr.setNodeAttribute(pos, 'id', newId());
-  return tr.setMeta('addToHistory', false).setMeta(idPluginKey, true);
+  // Part of the user's undo step on purpose: y-prosemirror would leave the whole step (say, a paste)
+  // out of the undo history if this appended transaction said addToHistory: false.
+  return tr.setMeta(idPluginKey, true);
 }
 
 /** Returns a copy of a document with missing and duplicate ids filled in (first occurrence kept). */

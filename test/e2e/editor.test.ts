@@ -316,6 +316,26 @@ describe('the editor in one browser', () => {
     await page.waitForSelector('h2[data-label="4.1.1"]:has-text("第二条")');
     await page.keyboard.press('Shift+Tab');
     await page.waitForSelector('h2[data-label="4.2"]:has-text("第二条")');
+    // Pasting a copy of clause 4.1 (same id on the clipboard) gives the copy a new id, and undo removes it.
+    // (Edits less than 500 ms apart form one undo step; wait so that the paste is a step of its own.)
+    await page.waitForTimeout(700);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const firstId = await page.evaluate(() => window.tongbiaoEditorHandle!.numbering().outline.find((o) => o.title === '第一条')!.id!);
+    await page.evaluate((id) => {
+      const data = new DataTransfer();
+      data.setData('text/html', `<section data-type="clause1" data-id="${id}"><h2 data-type="heading">第一条</h2><p data-id="x">复制的正文</p></section>`);
+      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, firstId);
+    await page.waitForFunction(() => window.tongbiaoEditorHandle!.numbering().outline.filter((o) => o.title === '第一条').length === 2);
+    const copies = await page.evaluate(() => window.tongbiaoEditorHandle!.numbering().outline.filter((o) => o.title === '第一条').map((o) => o.id));
+    expect(copies[0]).toBe(firstId);
+    expect(copies[1]).not.toBe(firstId);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => window.tongbiaoEditorHandle!.numbering().outline.filter((o) => o.title === '第一条').length === 1);
+    expect(await text(page)).not.toContain('复制的正文');
+    expect(await text(page)).toContain('第二条');
+    await clickEnd(page, 'h2[data-label="4.2"]');
     await page.keyboard.press('Control+Alt+n');
     await page.keyboard.type('注文');
     await page.waitForSelector('p.tb-note-first[data-label="注"]:has-text("注文")');
