@@ -108,6 +108,19 @@ export class PeerConnection implements RoomPeer {
     this.ws.send(message, { binary: true });
   }
 
+  sendAll(messages: Uint8Array[]): void {
+    if (messages.length === 0) return;
+    // Corking the TCP socket makes ws's frames of this batch leave in one writev instead of one each.
+    // `_socket` is ws's underlying net.Socket (not a public API): without it the frames go out one by one.
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    socket?.cork();
+    try {
+      for (const m of messages) this.send(m);
+    } finally {
+      socket?.uncork();
+    }
+  }
+
   close(name: CloseCodeName): void {
     if (this.closed) return;
     this.finish(CloseCode[name], closeReason[name]);
