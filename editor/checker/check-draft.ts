@@ -18,6 +18,17 @@ const TERMS_LEAD_INS = [
 /** Node types that a finding's clauseId may name. */
 const SECTION_TYPES = new Set(['foreword', 'introduction', 'scope', 'normativeReferences', 'termsAndDefinitions', 'chapter', 'annex', 'bibliography', 'clause1', 'clause2', 'clause3', 'clause4', 'clause5']);
 const MAX_DEPTH = 5;
+/** A number typed in front of a heading or caption that the document generates itself (5.1 / 表1 / 图A.2 / 附录A). */
+const TYPED_HEADING_NUMBER = /^\s*(\d+(\.\d+)*|[A-Z](\.\d+)+)[\s\u3000]/;
+const TYPED_CAPTION_NUMBER = /^\s*(表|图|附录)\s*[A-Z]?[.\d]*\s*[\u3000\s]/;
+
+function checkTypedNumber(node: NodeJSON | undefined, pattern: RegExp, clauseId: string | null, s: State): void {
+  const t = text(node);
+  if (!node || !pattern.test(t)) return;
+  s.findings.push(
+    finding('typed-number', clauseId, { zh: `「${t.slice(0, 16)}」前的编号是手工输入的；章条、图表编号由系统生成，请删除。`, en: `"${t.slice(0, 16)}" starts with a typed number; clause, table and figure numbers are generated — remove it.` }),
+  );
+}
 
 function text(n: NodeJSON | undefined): string {
   if (!n) return '';
@@ -124,12 +135,14 @@ function checkBlocks(nodes: readonly NodeJSON[], where: Where, s: State): void {
         checkBlocks(n.content ?? [], { ...where, informative: true }, s);
         break;
       case 'table':
+        checkTypedNumber((n.content ?? []).find((c) => c.type === 'caption'), TYPED_CAPTION_NUMBER, where.clauseId, s);
         for (const c of n.content ?? []) {
           if (c.type === 'note') checkBlocks([c], where, s);
           else if (c.type === 'tableGrid') for (const row of c.content ?? []) for (const cell of row.content ?? []) checkBlocks(cell.content ?? [], where, s);
         }
         break;
       case 'figure':
+        checkTypedNumber((n.content ?? []).find((c) => c.type === 'caption'), TYPED_CAPTION_NUMBER, where.clauseId, s);
         checkBlocks((n.content ?? []).filter((c) => c.type === 'note'), where, s);
         break;
       case 'formula':
@@ -150,6 +163,7 @@ function checkSection(n: NodeJSON, where: Where, depth: number, s: State): void 
   if (heading && text(heading).trim() === '') {
     s.findings.push(finding('empty-heading', here.clauseId, { zh: '标题为空。', en: 'The heading is empty.' }));
   }
+  checkTypedNumber(heading, TYPED_HEADING_NUMBER, here.clauseId, s);
   const children = (n.content ?? []).filter((c) => c.type !== 'heading');
   const subs = children.filter(isClause);
   const blocks = children.filter((c) => !isClause(c));

@@ -46,6 +46,7 @@ export const RULES = {
   'list-punctuation': { severity: 'warning', checklist: 17 },
   'mixed-titled-untitled': { severity: 'warning', checklist: 14 },
   'annex-not-referenced': { severity: 'warning', checklist: 22 },
+  'typed-number': { severity: 'warning', checklist: 15 },
 } as const satisfies Record<string, { severity: Severity; checklist: number }>;
 
 export type RuleId = keyof typeof RULES;

@@ -1,6 +1,6 @@
 // The drafting-rule checker on one crafted document per rule, and on clean documents.
 import {
-  annex, chapter, clause, docJSON, example, foreword, h, li, list, note, normativeReferences, p, ref, scope, termEntry, termsAndDefinitions, xref, type Built,
+  annex, chapter, clause, docJSON, example, foreword, h, li, list, note, normativeReferences, p, ref, scope, table, termEntry, termsAndDefinitions, xref, type Built,
 } from '../../../editor/builders';
 import type { DocJSON, NodeJSON } from '../../../editor/types';
 import { blockingSummary, checkDraft, hasBlockingFindings, RULES, type RuleId } from '../../../editor/checker';
@@ -162,6 +162,17 @@ describe('checkDraft', () => {
       chapters: [chapter({ id: 'ch-4' }, h('要求'), p('水质评价应符合GB 3838—2002的规定。'))],
     });
     expect(rulesOf(doc)).toEqual(expect.arrayContaining(['reference-format', 'reference-year-mismatch']));
+  });
+
+  it('reports numbers typed in front of headings and captions, which the document generates', () => {
+    const doc = draft({
+      chapters: [chapter({ id: 'ch-4' }, h('4　要求'), p('应符合GB 3838。'), table({ id: 't' }, '表1　限值', [['项目', '限值'], ['COD', '20']])), chapter({ id: 'ch-5' }, h('方法'), p('按GB 3838执行。'), clause({ id: 'c51' }, h('5.1 采样'), p('甲。')), clause({ id: 'c52' }, h('分析'), p('乙。')))],
+    });
+    const found = checkDraft(doc).filter((f) => f.ruleId === 'typed-number');
+    expect(found.map((f) => f.clauseId)).toEqual(['ch-4', 'ch-4', 'c51']);
+    expect(found[0].severity).toBe('warning');
+    // Headings that merely start with a figure are fine.
+    expect(rulesOf(draft({ chapters: [chapter({ id: 'ch-4' }, h('3D模型要求'), p('应符合GB 3838。'))] }))).toEqual([]);
   });
 
   it('says a draft with errors blocks submission and one with warnings only does not', () => {
