@@ -53,7 +53,8 @@ export class ApiSession {
     readonly username: string,
   ) {}
 
-  private cookieHeader(): string {
+  /** The Cookie header of this session (for WebSocket upgrades). */
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 

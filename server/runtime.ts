@@ -9,6 +9,8 @@ import { createVersionActivities } from '../activities/versions';
 import { createVersionStore } from '../activities/versions/store';
 import { createReleaseActivities } from '../activities/docx/activities';
 import type { LifecycleDurations } from '../workflows/messages';
+import * as Y from 'yjs';
+import { isEmptyYDoc, seedStandardUpdate } from '../editor/ydoc';
 import { draftDocName } from '../workflows/domain';
 import { createApp, type TongbiaoApp } from './app';
 import type { LifecycleApi } from './app-deps';
@@ -19,6 +21,7 @@ import { createCommentsRouter } from './comments';
 import type { DraftSnapshot } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
+import { versionsExtension } from './extensions/versions';
 import type { Config } from './infra/config';
 import { createLogger, type Logger } from './infra/logger';
 import { connectMongo, type Mongo } from './infra/mongo';
@@ -116,11 +119,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
     }
 
+    // A new standard's draft starts as the GB/T 1.1 skeleton, so versions frozen before anyone opened the
+    // editor still hold a well-formed document. The seed is deterministic: browsers that seed the same
+    // skeleton add nothing twice.
+    const lifecycleApi: LifecycleApi = {
+      ...lifecycle,
+      propose: async (input, actor) => {
+        const record = await lifecycle.propose(input, actor);
+        const docName = draftDocName(record._id);
+        const doc = await collab.getDoc(docName);
+        if (isEmptyYDoc(doc)) Y.applyUpdate(doc, seedStandardUpdate());
+        await collab.flush(docName);
+        return record;
+      },
+    };
     const drafts = createDraftReaders(mongo);
     const app = await createApp({
       config,
       db: mongo.db,
-      lifecycle: lifecycle as LifecycleApi,
+      lifecycle: lifecycleApi,
       logger: logger.child({ module: 'http' }),
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
       standardLinks: documentLinks,
@@ -130,6 +147,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         },
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db }),
+        versionsExtension({ db: mongo.db, collab }),
       ],
     });
     authenticate = app.authenticateRequest;

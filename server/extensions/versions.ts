@@ -1,0 +1,110 @@
+// Named versions of a standard's draft: list, save by hand, view (the editor bundle's read-only viewer),
+// compare two versions (or a version with the live draft) clause by clause, and restore an old version as
+// new edits. Versions created by lifecycle transitions (征求意见稿, 送审稿, 报批稿, 发布稿) appear here too.
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { createVersionActivities, VERSION_KIND_NAMES } from '../../activities/versions';
+import type { AppExtensionContext } from '../app-deps';
+import { draftPermission } from '../collab-access';
+import type { CollabServer } from '../collab/types';
+import { userOf } from '../http/principal';
+import { AppError } from '../infra/errors';
+import { loadStandardOr404 } from './editor-page';
+import type { Request } from 'express';
+import type { Principal } from '../data/users';
+
+const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
+const saveBody = z.strictObject({ name: z.string().trim().min(1).max(200), _csrf: z.string().optional() });
+const compareQuery = z.object({ from: z.string().regex(VERSION_ID), to: z.union([z.literal('live'), z.string().regex(VERSION_ID)]) });
+
+function badInput(error: z.ZodError): AppError {
+  const fields = error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
+  return new AppError('VALIDATION_FAILED', { zh: `输入无效：${fields}`, en: `Invalid input: ${fields}` }, { details: error.issues });
+}
+
+function versionIdOf(req: Request): string {
+  const id = String(req.params.versionId);
+  if (!VERSION_ID.test(id)) throw new AppError('NOT_FOUND', { zh: `版本不存在：${id}`, en: `No such version: ${id}` });
+  return id;
+}
+
+function actorOf(user: Principal) {
+  const g = user.grants[0];
+  return { userId: user.userId, displayName: user.displayName, ...(g ? { role: g.role } : {}), ...(g?.province ? { province: g.province } : {}) };
+}
+
+export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'> }) {
+  const versions = createVersionActivities({ db: deps.db, collab: deps.collab });
+
+  /** Loads the standard and checks the user may read (or, with `write`, edit) its draft. */
+  async function access(req: Request, write: boolean) {
+    const user = userOf(req);
+    const standard = await loadStandardOr404(deps.db, String(req.params.id));
+    const permission = draftPermission(user.grants, standard);
+    if (permission === 'none' || (write && permission !== 'edit')) {
+      throw new AppError(permission === 'none' ? 'FORBIDDEN' : 'STAGE_CONFLICT', {
+        zh: permission === 'none' ? '您无权查看此草案的版本' : '当前阶段草案为只读，不能保存或恢复版本',
+        en: permission === 'none' ? "You may not see this draft's versions" : 'The draft is read-only in this stage: versions cannot be saved or restored',
+      });
+    }
+    return { user, standard, permission };
+  }
+
+  async function versionOfStandard(standardId: string, versionId: string) {
+    const v = await versions.getVersion({ versionId });
+    if (v.meta.standardId !== standardId) throw new AppError('NOT_FOUND', { zh: `版本不存在：${versionId}`, en: `No such version: ${versionId}` });
+    return v;
+  }
+
+  return ({ app, requireUser }: AppExtensionContext): void => {
+    app.get('/standards/:id/versions', requireUser, async (req, res) => {
+      const { standard, permission } = await access(req, false);
+      const list = await versions.listVersions({ standardId: standard._id });
+      res.render('versions.njk', { standard, versions: list, canEdit: permission === 'edit', kindNames: VERSION_KIND_NAMES });
+    });
+
+    app.post('/standards/:id/versions', requireUser, async (req, res) => {
+      const { user, standard } = await access(req, true);
+      const body = saveBody.safeParse(req.body);
+      if (!body.success) throw badInput(body.error);
+      const meta = await versions.saveNamedVersion({ standardId: standard._id, name: body.data.name, actor: actorOf(user) });
+      if (req.accepts(['html', 'json']) === 'json') res.status(201).json(meta);
+      else res.redirect(303, `/standards/${standard._id}/versions`);
+    });
+
+    app.get('/standards/:id/versions/compare', requireUser, async (req, res) => {
+      const { standard } = await access(req, false);
+      const q = compareQuery.safeParse(req.query);
+      if (!q.success) throw badInput(q.error);
+      await versionOfStandard(standard._id, q.data.from);
+      const comparison = await versions.compareVersions({ fromId: q.data.from, toId: q.data.to });
+      if (req.accepts(['html', 'json']) === 'json') {
+        res.json(comparison);
+        return;
+      }
+      res.render('version-compare.njk', { standard, comparison, kindNames: VERSION_KIND_NAMES });
+    });
+
+    app.get('/standards/:id/versions/:versionId', requireUser, async (req, res) => {
+      const { standard } = await access(req, false);
+      const v = await versionOfStandard(standard._id, versionIdOf(req));
+      res.render('version-view.njk', { standard, version: v.meta, kindNames: VERSION_KIND_NAMES });
+    });
+
+    app.get('/api/standards/:id/versions/:versionId/content', requireUser, async (req, res) => {
+      const { standard } = await access(req, false);
+      const v = await versionOfStandard(standard._id, versionIdOf(req));
+      if (!v.json) throw new AppError('CONFLICT', { zh: '该版本没有可显示的文档结构', en: 'This version has no document structure to show' });
+      res.json(v.json);
+    });
+
+    app.post('/standards/:id/versions/:versionId/restore', requireUser, async (req, res) => {
+      const { user, standard } = await access(req, true);
+      const versionId = versionIdOf(req);
+      await versionOfStandard(standard._id, versionId);
+      const result = await versions.restoreVersion({ standardId: standard._id, versionId, actor: actorOf(user) });
+      if (req.accepts(['html', 'json']) === 'json') res.json(result);
+      else res.redirect(303, `/standards/${standard._id}/draft`);
+    });
+  };
+}

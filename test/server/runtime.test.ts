@@ -1,0 +1,200 @@
+// The whole product wired as `npm start` wires it (server/runtime.ts), on the real Temporal dev server and
+// FerretDB: a drafter types into the co-edited draft over the y-websocket protocol, the lifecycle freezes
+// real versions, a member of the public comments, the drafting group disposes of it (and cannot move on
+// before), the release generates and stores the four real DOCX editions, and the public downloads one.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import JSZip from 'jszip';
+import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { trackSaveState } from '../../server/collab/client';
+import { seedDemoAccounts } from '../../server/auth/demo-accounts';
+import { ensureUserIndexes } from '../../server/data/users';
+import { listFiles } from '../../server/files';
+import { loadConfig } from '../../server/infra/config';
+import { startRuntime, type Runtime } from '../../server/runtime';
+import { yDocToJSON } from '../../editor/ydoc';
+import { ApiSession } from '../../scripts/demo-lifecycle-driver';
+import type { LifecycleState } from '../../workflows/messages';
+import { requireEnv } from '../support/mongo';
+
+jest.setTimeout(240_000);
+
+const SCOPE_TEXT = '本文件规定了示范区水污染物排放限值。';
+
+let rt: Runtime;
+let dbName: string;
+
+beforeAll(async () => {
+  try {
+    TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another suite in this worker process
+  }
+  dbName = `t_runtime_${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_DB: dbName,
+    TEMPORAL_TASK_QUEUE: `runtime-${randomBytes(4).toString('hex')}`,
+    TONGBIAO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tb-runtime-')),
+    MONGODB_URI: requireEnv('MONGODB_URI'),
+    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
+    LOG_LEVEL: 'warn',
+  });
+  rt = await startRuntime({
+    config,
+    durations: { commentPeriodMs: 4000, reminderIntervalMs: 24 * 3600_000, filingReminderMs: 2000, reviewIntervalMs: 3000 },
+    signInRateLimit: { windowMs: 60_000, limit: 1000 },
+  });
+  await ensureUserIndexes(rt.mongo.db);
+  await seedDemoAccounts(rt.mongo.db);
+});
+
+afterAll(async () => {
+  await rt?.mongo.db.dropDatabase().catch(() => undefined);
+  await rt?.stop();
+});
+
+/** A WebSocket class that sends the signed-in session's cookie, as a browser would. */
+function socketWithCookie(cookie: string): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: { cookie } });
+    }
+  } as unknown as typeof WebSocket;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+test('a standard goes from proposal to review with real drafts, comments, versions and documents', async () => {
+  const as = (u: string) => new ApiSession(rt.url, u).signIn();
+  const [shEco, exec, drafter, expert] = await Promise.all(['sh-eco', 'exec', 'drafter-sh', 'expert'].map(as));
+  const msa = { SH: await as('sh-msa'), JS: await as('js-msa'), ZJ: await as('zj-msa') };
+  const act = (s: ApiSession, id: string, action: string, payload: Record<string, unknown>) =>
+    s.request<LifecycleState>('POST', `/api/standards/${id}/actions/${action}`, payload);
+
+  const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
+    titleZh: '示范区水污染物排放标准',
+    titleEn: 'Discharge standard of water pollutants for the demonstration zone',
+    kind: 'emissionStandard',
+    mandatory: false,
+    field: '水环境',
+    scope: '水污染物排放',
+    leadUnits: ['上海市生态环境局'],
+    participatingUnits: ['江苏省生态环境厅', '浙江省生态环境厅'],
+    plannedYear: 2027,
+    draftingUnits: ['上海市环境科学研究院'],
+    drafters: ['张三'],
+    drafterUsernames: ['drafter-sh'],
+  });
+  const id = record._id;
+  for (const p of ['SH', 'JS', 'ZJ'] as const) await act(msa[p], id, 'decideInitiation', { province: p, decision: 'approve' });
+
+  // The drafter types into 范围 over the collaboration socket, as the browser editor does.
+  const cookie = drafter.cookieHeader();
+  const ydoc = new Y.Doc();
+  const provider = new WebsocketProvider(rt.url.replace('http', 'ws') + '/collab', `standard:${id}`, ydoc, { WebSocketPolyfill: socketWithCookie(cookie) as unknown as typeof globalThis.WebSocket, disableBc: true });
+  const tracker = trackSaveState(provider);
+  try {
+    await waitFor('sync', async () => (provider.synced && tracker.state.access ? true : undefined));
+    expect(tracker.state.access).toBe('edit');
+    const fragment = ydoc.getXmlFragment('prosemirror');
+    const scope = fragment.toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'scope');
+    expect(scope).toBeDefined();
+    const paragraph = scope!.toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'paragraph')!;
+    let text = paragraph.toArray().find((n): n is Y.XmlText => n instanceof Y.XmlText);
+    if (!text) {
+      text = new Y.XmlText();
+      paragraph.insert(0, [text]);
+    }
+    text.insert(0, SCOPE_TEXT);
+    await waitFor('the server acknowledges the edit as stored', async () => (tracker.state.saved ? true : undefined));
+    await waitFor('the edit visible on the server', async () => {
+      const json = JSON.stringify(yDocToJSON(await rt.collab.getDoc(`standard:${id}`)));
+      return json.includes(SCOPE_TEXT) ? true : undefined;
+    });
+    await rt.collab.flush(`standard:${id}`);
+  } finally {
+    tracker.destroy();
+    provider.destroy();
+    ydoc.destroy();
+  }
+
+  let s = await act(drafter, id, 'submitForComment', { reason: '征求意见稿' });
+  expect(s.stage).toBe('publicComment');
+
+  // The public comments without an account; the frozen 征求意见稿 carries the drafter's text.
+  const comment = await fetch(`${rt.url}/api/consultation/${id}/comments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ submissionKey: `k${randomBytes(8).toString('hex')}`, type: 'technical', comment: '建议收严总磷限值', name: '王五', province: 'ZJ', contact: 'wangwu@example.com', showName: true }),
+  });
+  expect(comment.status).toBe(201);
+  const draftPage = await (await fetch(`${rt.url}/consultation/${id}`)).text();
+  expect(draftPage).toContain(SCOPE_TEXT);
+
+  await waitFor('the comment period closes by its timer', async () => {
+    const st = await shEco.request<LifecycleState>('GET', `/api/standards/${id}/state`);
+    return st.step === 'handlingComments' ? st : undefined;
+  });
+  await expect(act(drafter, id, 'completeCommentHandling', {})).rejects.toMatchObject({ status: 409 });
+  const triage = await drafter.request<{ comments: Array<{ id: string }> }>('GET', `/api/standards/${id}/comments`);
+  expect(triage.comments).toHaveLength(1);
+  await drafter.request('POST', `/api/standards/${id}/comments/${triage.comments[0].id}/disposition`, { decision: 'partiallyAccepted', reason: '总磷限值收严至 0.3 mg/L' });
+  s = await act(drafter, id, 'completeCommentHandling', {});
+  expect(s.stage).toBe('technicalReview');
+
+  await act(expert, id, 'recordReviewResult', { outcome: 'pass', reason: '通过' });
+  await act(drafter, id, 'submitForApproval', {});
+  const year = chinaToday().slice(0, 4);
+  const code = { SH: '31', JS: '32', ZJ: '33' } as const;
+  for (const p of ['SH', 'JS', 'ZJ'] as const) {
+    await act(msa[p], id, 'decideApproval', { province: p, decision: 'approve', number: `DB${code[p]}/T ${code[p]}${String(randomInt(0, 10000)).padStart(4, '0')}—${year}` });
+  }
+  await act(exec, id, 'setReleaseDates', { releaseDate: chinaToday(), implementationDate: chinaToday() });
+
+  await waitFor('release, publicity and entry into force', async () => {
+    const st = await exec.request<LifecycleState>('GET', `/api/standards/${id}/state`);
+    return st.stage === 'inForce' || st.stage === 'review' ? st : undefined;
+  }, 150_000);
+
+  // Four real editions, stored with hashes; the joint one downloads without signing in.
+  const editions = await listFiles(rt.mongo.db, { standardId: id, kind: 'edition' });
+  expect(editions.map((f) => f.metadata.province).sort()).toEqual(['JS', 'SH', 'ZJ', 'joint']);
+  const joint = editions.find((f) => f.metadata.province === 'joint')!;
+  const download = await fetch(`${rt.url}/files/${joint.id}`);
+  expect(download.status).toBe(200);
+  expect(download.headers.get('content-type')).toContain('wordprocessingml');
+  const zip = await JSZip.loadAsync(Buffer.from(await download.arrayBuffer()));
+  const xml = await zip.file('word/document.xml')!.async('string');
+  expect(xml).toContain(SCOPE_TEXT);
+
+  // Versions frozen at every stage change, viewable by staff.
+  const versionKinds = (await rt.mongo.db.collection('versions').find({ standardId: id }).toArray()).map((v) => v.kind as string);
+  expect(versionKinds).toEqual(expect.arrayContaining(['draftForComment', 'draftForReview', 'draftForApproval', 'published']));
+
+  await waitFor('the review opens by its timer', async () => {
+    const st = await shEco.request<LifecycleState>('GET', `/api/standards/${id}/state`);
+    return st.stage === 'review' ? st : undefined;
+  });
+  s = await act(shEco, id, 'decideReview', { outcome: 'continue', reason: '继续有效' });
+  expect(s.stage).toBe('inForce');
+});
