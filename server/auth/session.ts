@@ -45,6 +45,8 @@ export async function createSessionLayer(opts: SessionOptions): Promise<SessionL
     ttl: SESSION_TTL_SECONDS,
     autoRemove: 'interval',
     autoRemoveInterval: 10,
+    // A rolling session is re-dated on every response; writing that more than once a minute buys nothing.
+    touchAfter: 60,
     // The session is stored as a JSON string: no `.`/`$` key restrictions apply to its contents.
     stringify: true,
   });
