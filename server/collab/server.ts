@@ -45,11 +45,11 @@ export interface CollabServerOptions {
   clientAddress?: (req: IncomingMessage) => string;
 }
 
+/**
+ * Builds the collaboration server. Nothing listens: wire `handleUpgrade` into the application's
+ * http.Server 'upgrade' event. See CollabServer in ./types.ts for the handle's contract.
+ */
 export function createCollabServer(options: CollabServerOptions): CollabServer {
-  return buildCollabServer(options);
-}
-
-function buildCollabServer(options: CollabServerOptions): CollabServer {
   const limits = collabLimitsSchema.parse(options.limits ?? {});
   const logger = options.logger ?? createLogger('collab');
   const basePath = (options.basePath ?? '/collab').replace(/\/+$/, '');
