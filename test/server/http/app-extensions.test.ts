@@ -34,6 +34,9 @@ describe('extensions and standard links', () => {
           a.get('/ext/boom', () => {
             throw new AppError('CONFLICT', { zh: '扩展冲突', en: 'Extension conflict' });
           });
+          a.get('/ext/crash', () => {
+            throw new Error('secret internal detail');
+          });
           a.get('/ext/page', (_req, res) => {
             res.send(views.render('error.njk', { ...res.locals, error: { code: 'X', message_zh: '扩展页面', message_en: 'Extension page' }, status: 200 }));
           });
@@ -49,6 +52,13 @@ describe('extensions and standard links', () => {
     const boom = await agent.get('/ext/boom').set('Accept', 'application/json').expect(409);
     expect(boom.body).toMatchObject({ code: 'CONFLICT', message_en: 'Extension conflict' });
     expect((await agent.get('/ext/page').expect(200)).text).toContain('扩展页面');
+    // An unexpected error: 500 with an id to find it in the log, and nothing of the error itself.
+    const crash = await agent.get('/ext/crash').set('Accept', 'application/json').expect(500);
+    expect(crash.body).toMatchObject({ code: 'INTERNAL', details: { errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(crash.body.message_zh).toContain(crash.body.details.errorId);
+    expect(JSON.stringify(crash.body)).not.toContain('secret internal detail');
+    const crashPage = await agent.get('/ext/crash').set('Accept', 'text/html').expect(500);
+    expect(crashPage.text).toContain('服务器内部错误');
     await request(app).get('/ext/whoami').expect(303);
 
     const id = (await agent.post('/api/standards').set('X-CSRF-Token', csrf).send(sampleProposalBody).expect(201)).body._id;
