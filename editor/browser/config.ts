@@ -23,17 +23,19 @@ import * as z from 'zod/mini';
 export const PROVINCE_COLORS: Record<string, string> = { SH: '#d9480f', JS: '#1971c2', ZJ: '#2f9e44' };
 const FALLBACK_COLOR = '#7048e8';
 
+// The document and the user are required; a bad value of a cosmetic option (colour, province, language)
+// is dropped rather than keeping the editor from starting.
 const configSchema = z.object({
   doc: z.string().check(z.regex(/^[A-Za-z0-9_:-]{1,100}$/)),
   userName: z.string().check(z.minLength(1), z.maxLength(100)),
-  userColor: z.optional(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
-  userProvince: z.optional(z.enum(['SH', 'JS', 'ZJ'])),
+  userColor: z.catch(z.optional(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))), undefined),
+  userProvince: z.catch(z.optional(z.enum(['SH', 'JS', 'ZJ'])), undefined),
   readonly: z.optional(z.enum(['true', 'false'])),
   collabUrl: z.optional(z.string().check(z.regex(/^wss?:\/\//))),
   collabParams: z.optional(z.string().check(z.maxLength(1000))),
   uploadUrl: z.optional(z.string().check(z.minLength(1))),
   csrfToken: z.optional(z.string()),
-  lang: z.optional(z.enum(['zh', 'en'])),
+  lang: z.catch(z.optional(z.enum(['zh', 'en'])), undefined),
 });
 
 export interface EditorConfig {

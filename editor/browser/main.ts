@@ -25,7 +25,8 @@ if (root?.dataset.mode === 'view') {
     console.error('tongbiao viewer failed to start', error);
   });
 } else if (root) {
-  window.tongbiaoEditor = mountEditor(root, readConfig(root));
+  // A bad configuration rejects the promise like any other start failure (readConfig throws).
+  window.tongbiaoEditor = Promise.resolve().then(() => mountEditor(root, readConfig(root)));
   window.tongbiaoEditor.then(
     (handle) => {
       window.tongbiaoEditorHandle = handle;

@@ -21,9 +21,15 @@ describe('editor configuration', () => {
     expect(c).toMatchObject({ userColor: '#123456', readonly: true, collabUrl: 'ws://h:1/collab', collabParams: { user: 'a', x: '1' }, uploadUrl: '/up', csrfToken: 't', lang: 'en' });
   });
 
-  it('refuses a missing document name, a bad colour or a document name the server would reject', () => {
+  it('refuses a missing document name or user, or a document name the server would reject', () => {
     expect(() => readConfig(host({ userName: 'a' }), loc('http:', 'h'))).toThrow();
-    expect(() => readConfig(host({ doc: 'd', userName: 'a', userColor: 'red' }), loc('http:', 'h'))).toThrow();
+    expect(() => readConfig(host({ doc: 'd' }), loc('http:', 'h'))).toThrow();
     expect(() => readConfig(host({ doc: '../x', userName: 'a' }), loc('http:', 'h'))).toThrow();
+  });
+
+  it('drops a bad colour, province or language instead of refusing to start', () => {
+    const c = readConfig(host({ doc: 'd', userName: 'a', userColor: 'red', userProvince: 'XX', lang: 'fr' }), loc('http:', 'h'));
+    expect(c).toMatchObject({ userColor: '#7048e8', lang: 'zh' });
+    expect(c.userProvince).toBeUndefined();
   });
 });
