@@ -114,7 +114,9 @@ export function documentsExtension(deps: { db: Db }) {
       const job: DraftJob = { id: randomUUID(), standardId: standard._id, userId: req.user!.userId, fraction: 0, phase: 'start', startedAt: Date.now() };
       jobs.set(job.id, job);
       void runJob(job, standard);
-      res.redirect(303, `/standards/${standard._id}/documents/jobs/${job.id}`);
+      const statusUrl = `/standards/${standard._id}/documents/jobs/${job.id}`;
+      if (req.accepts(['html', 'json']) === 'json') res.status(202).json({ jobId: job.id, statusUrl });
+      else res.redirect(303, statusUrl);
     });
 
     app.get('/standards/:id/documents/jobs/:jobId', requireUser, async (req, res) => {

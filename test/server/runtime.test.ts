@@ -198,3 +198,95 @@ test('a standard goes from proposal to review with real drafts, comments, versio
   s = await act(shEco, id, 'decideReview', { outcome: 'continue', reason: '继续有效' });
   expect(s.stage).toBe('inForce');
 });
+
+describe('draft pages of a standard in drafting', () => {
+  let id: string;
+  let drafter: ApiSession;
+
+  beforeAll(async () => {
+    const shEco = await new ApiSession(rt.url, 'sh-eco').signIn();
+    drafter = await new ApiSession(rt.url, 'drafter-sh').signIn();
+    const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
+      titleZh: '示范区大气污染物排放标准',
+      titleEn: 'Emission standard of air pollutants',
+      kind: 'emissionStandard',
+      mandatory: true,
+      field: '大气环境',
+      scope: '大气污染物排放',
+      leadUnits: ['上海市生态环境局'],
+      participatingUnits: [],
+      plannedYear: 2027,
+      draftingUnits: ['上海市环境科学研究院'],
+      drafters: ['赵六'],
+      drafterUsernames: ['drafter-sh'],
+    });
+    id = record._id;
+    for (const [u, p] of [['sh-msa', 'SH'], ['js-msa', 'JS'], ['zj-msa', 'ZJ']] as const) {
+      const s = await new ApiSession(rt.url, u).signIn();
+      await s.request('POST', `/api/standards/${id}/actions/decideInitiation`, { province: p, decision: 'approve' });
+    }
+  });
+
+  async function page(session: ApiSession | null, url: string): Promise<{ status: number; body: string }> {
+    const res = await fetch(rt.url + url, { headers: session ? { cookie: session.cookieHeader() } : {}, redirect: 'manual' });
+    return { status: res.status, body: await res.text() };
+  }
+
+  test('the editor page lets the drafting group edit, shows others read-only, and refuses strangers', async () => {
+    const own = await page(drafter, `/standards/${id}/draft`);
+    expect(own.status).toBe(200);
+    expect(own.body).toContain(`data-doc="standard:${id}"`);
+    expect(own.body).toContain('data-readonly="false"');
+    const regulator = await page(await new ApiSession(rt.url, 'js-msa').signIn(), `/standards/${id}/draft`);
+    expect(regulator.body).toContain('data-readonly="true"');
+    const stranger = await page(await new ApiSession(rt.url, 'drafter-zj').signIn(), `/standards/${id}/draft`);
+    expect(stranger.status).toBe(403);
+    expect((await page(null, `/standards/${id}/draft`)).status).toBe(303);
+  });
+
+  test('a named version is saved, compared with the live draft, and restored as new edits', async () => {
+    const saved = await drafter.request<{ _id: string; kind: string }>('POST', `/standards/${id}/versions`, { name: '工作组讨论稿一' });
+    expect(saved.kind).toBe('workingDraft');
+    const doc = await rt.collab.getDoc(`standard:${id}`);
+    const scope = doc.getXmlFragment('prosemirror').toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'scope')!;
+    const paragraph = scope.toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'paragraph')!;
+    const text = new Y.XmlText();
+    text.insert(0, '新增的范围表述');
+    paragraph.insert(paragraph.length, [text]);
+    await rt.collab.flush(`standard:${id}`);
+
+    const comparison = await drafter.request<{ summary: Record<string, number>; changes: Array<{ status: string; parts: Array<{ type: string; text: string }> }> }>(
+      'GET',
+      `/standards/${id}/versions/compare?from=${saved._id}&to=live`,
+    );
+    const changed = comparison.changes.filter((c) => c.status === 'changed');
+    expect(changed).toHaveLength(1);
+    expect(changed[0].parts).toContainEqual({ type: 'insert', text: '新增的范围表述' });
+
+    const html = await page(drafter, `/standards/${id}/versions/compare?from=${saved._id}&to=live`);
+    expect(html.body).toContain('<ins>新增的范围表述</ins>');
+
+    await drafter.request('POST', `/standards/${id}/versions/${saved._id}/restore`, {});
+    const after = JSON.stringify(yDocToJSON(await rt.collab.getDoc(`standard:${id}`)));
+    expect(after).not.toContain('新增的范围表述');
+    const list = await page(drafter, `/standards/${id}/versions`);
+    expect(list.body).toContain('工作组讨论稿一');
+    expect(list.body).toContain('恢复第 ');
+  });
+
+  test('a DOCX of the live draft is generated with progress, and only staff may download it', async () => {
+    const job = await drafter.request<{ statusUrl: string }>('POST', `/standards/${id}/documents/draft`, {});
+    const status = await waitFor('generation done', async () => {
+      const st = await drafter.request<{ fraction: number; fileId: string | null; error: unknown }>('GET', job.statusUrl);
+      if (st.error) throw new Error(JSON.stringify(st.error));
+      return st.fileId ? st : undefined;
+    });
+    expect(status.fraction).toBe(1);
+    expect((await page(null, `/files/${status.fileId}`)).status).toBe(401);
+    const staff = await fetch(`${rt.url}/files/${status.fileId}`, { headers: { cookie: drafter.cookieHeader() } });
+    expect(staff.status).toBe(200);
+    expect(decodeURIComponent(staff.headers.get('content-disposition') ?? '')).toContain('示范区大气污染物排放标准');
+    const progressPage = await page(drafter, job.statusUrl);
+    expect(progressPage.body).toContain(`/files/${status.fileId}`);
+  });
+});
