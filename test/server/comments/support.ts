@@ -94,7 +94,11 @@ export async function startCommentsServer(deps: CommentsDeps): Promise<TestServe
   });
   app.use(createCommentsRouter(deps));
   const server = http.createServer(app);
-  // A deep accept queue: the concurrency tests open a thousand connections at once.
+  // Idle keep-alive sockets stay open longer than the client keeps them (undici: 4 s), so a request is
+  // never written into a socket the server is closing (ECONNRESET under load); and a deep accept queue,
+  // since the concurrency tests open a thousand connections at once.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
