@@ -74,7 +74,6 @@ export function createPublicRoutes(ctx: RouterContext): Router {
       period,
       draftHtml,
       draftLabel: draft?.label ?? (std.stage === 'initiation' ? { zh: '项目建议', en: 'Proposal' } : { zh: '征求意见稿', en: 'Draft for comment' }),
-      draftNote: draft ? null : { zh: `尚无可显示的文本。${std.scope ?? ''}`, en: 'No text to show yet.' },
     });
   });
 

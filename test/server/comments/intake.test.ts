@@ -103,6 +103,18 @@ describe('public comment intake', () => {
     expect(await mongo.db.collection('comments').findOne({ receipt: res.body.receipt })).toMatchObject({ phase: 'initiation' });
   });
 
+  it('lists the standards and proposals open for comment with their deadlines in China time, and not those closed', async () => {
+    const html = await fetch(`${server.url}/consultation`).then((r) => r.text());
+    expect(html).toContain('/consultation/std-open"');
+    expect(html).toContain('/consultation/std-proposal"');
+    expect(html).not.toContain('/consultation/std-handling"');
+    expect(html).toContain('2026-12-30 00:00:00');
+    expect(html).toContain('立项征求意见（项目建议）');
+    const proposal = await fetch(`${server.url}/consultation/std-proposal`).then((r) => r.text());
+    expect(proposal).toContain('项目建议');
+    expect(proposal).toContain('上海市生态环境局');
+  });
+
   it('flags the same text on the same clause as a duplicate of the first, keeping both', async () => {
     const text = '采样方法应明确分层深度。';
     const a = await postJson(api('std-open'), submission({ clauseId: 'c52', comment: text }));
