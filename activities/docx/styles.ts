@@ -210,7 +210,8 @@ function characterStyles(): ICharacterStyleOptions[] {
 /** All styles of a standard document; the document default is 宋体 五号. */
 export function stylesOptions(): IStylesOptions {
   return {
-    default: { document: { run: { font: fontOf('song'), size: SIZE.五号 } } },
+    // zh-CN for East Asian text: Word and WPS then apply Chinese line-breaking and punctuation rules.
+    default: { document: { run: { font: fontOf('song'), size: SIZE.五号, language: { value: 'en-US', eastAsia: 'zh-CN' } } } },
     paragraphStyles: [...headingStyles(), ...captionStyles(), ...blockStyles(), ...frameStyles()],
     characterStyles: characterStyles(),
   };
