@@ -80,8 +80,10 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     statusEl.textContent = t(status);
   };
   const setReadOnly = (value: boolean): void => {
+    const changed = readOnly !== value || root.dataset.access === undefined;
     readOnly = value;
-    provider.awareness.setLocalStateField('canEdit', !value);
+    // Awareness changes are broadcast to everyone: only announce a real change.
+    if (changed) provider.awareness.setLocalStateField('canEdit', !value);
     root.dataset.access = value ? 'read' : 'edit';
     if (view) view.setProps({ editable: () => !readOnly });
     renderStatus();
@@ -94,8 +96,10 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   provider.on('status', renderStatus);
   provider.on('connection-close', (event: CloseEvent | null) => {
     if (event && FINAL_CLOSE_CODES.has(event.code)) {
+      // Access withdrawn (or never given): stop retrying and stop editing, since nothing would be stored.
       refused = true;
       provider.disconnect();
+      setReadOnly(true);
     }
     renderStatus();
   });

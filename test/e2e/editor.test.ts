@@ -356,6 +356,15 @@ describe('the editor in one browser', () => {
     expect(server.refusals - refusedBefore).toBe(1);
     expect(server.collab.stats().connections).toBe(0);
     await page.context().close();
+
+    // Access withdrawn while editing: the editor stops editing and says so.
+    const editor = await open(browserA, doc, 'victor', 'JS');
+    await waitStatus(editor, 'saved');
+    server.permissions.set(`victor@${doc}`, 'none');
+    await server.collab.refreshPermissions(doc);
+    await waitStatus(editor, 'refused');
+    expect(await editor.locator('.ProseMirror').getAttribute('contenteditable')).toBe('false');
+    await editor.context().close();
   });
 
   it('shows a stored version read-only with its computed numbers and outline, without collaboration', async () => {
