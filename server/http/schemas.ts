@@ -57,6 +57,9 @@ export const proposeSchema = z.strictObject({
   batch: optionalText(50),
   ics: optionalText(30),
   ccs: optionalText(30),
+  /** 本文件由…提出. */
+  proposer: optionalText(200),
+  /** 本文件由…归口. */
   technicalCommittee: optionalText(200),
   draftingUnits: z.array(text(100)).max(30).default([]),
   drafters: z.array(text(50)).max(50).default([]),

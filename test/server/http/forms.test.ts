@@ -17,6 +17,8 @@ describe('form posts', () => {
       plannedYear: '2027',
       batch: '',
       drafterUsernames: 'drafter-sh\ndrafter-js',
+      ics: '13.060.30',
+      ccs: '',
     });
     expect(proposeSchema.parse(body)).toMatchObject({
       titleZh: '标准',
@@ -25,7 +27,9 @@ describe('form posts', () => {
       participatingUnits: [],
       plannedYear: 2027,
       drafterUsernames: ['drafter-sh', 'drafter-js'],
+      ics: '13.060.30',
     });
+    expect(proposeSchema.parse(body).ccs).toBeUndefined();
     expect(proposalFromForm({}).mandatory).toBe(false);
     expect(proposeSchema.safeParse(proposalFromForm({ plannedYear: '20x6' })).success).toBe(false);
   });

@@ -56,6 +56,8 @@ describe('a standard driven through its whole lifecycle over HTTP', () => {
     expect(row).toBeDefined();
     for (const p of ['SH', 'JS', 'ZJ'] as const) expect(row.provinces[p].number).toBe(result.numbers[p]);
     expect(result.numbers.SH).toMatch(/^DB31\/T 31\d{4}—\d{4}$/);
+    const one = await s.agent.get(`/api/standards/${result.standardId}`).expect(200);
+    expect(one.body.standard).toMatchObject({ ics: '13.060.30', ccs: 'Z 60', technicalCommittee: '长三角生态绿色一体化发展示范区执行委员会' });
   });
 
   it('stored the publicity event and shows it on the standard', async () => {
