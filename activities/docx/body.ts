@@ -331,8 +331,10 @@ function renderTerms(n: NodeJSON, ctx: Ctx): FileChild[] {
   const leadIns = (n.content ?? []).filter((c) => c.type === 'paragraph' && plainText(c).trim() !== '');
   const entries = (n.content ?? []).filter((c) => c.type === 'termEntry');
   const out: FileChild[] = [chapterHeading([new TextRun(FIXED_TITLES.termsAndDefinitions)])];
-  if (leadIns.length > 0) out.push(...renderBlocks(leadIns, ctx));
-  else out.push(para(STYLE.segment, [new TextRun(entries.length > 0 ? TERMS_LEAD_IN : NO_TERMS)]));
+  // A chapter without entries says so, whatever lead-in a new draft's skeleton left in it.
+  if (entries.length === 0) out.push(para(STYLE.segment, [new TextRun(NO_TERMS)]));
+  else if (leadIns.length > 0) out.push(...renderBlocks(leadIns, ctx));
+  else out.push(para(STYLE.segment, [new TextRun(TERMS_LEAD_IN)]));
   for (const e of entries) {
     const part = (t: string): NodeJSON | undefined => (e.content ?? []).find((c) => c.type === t);
     const abbreviation = plainText(part('termAbbreviation')).trim();

@@ -316,6 +316,16 @@ describe('editions and drafts', () => {
     expect(t).toContain('（送审稿）');
   });
 
+  it('generates a new draft skeleton with the fixed sentences of empty chapters 2 and 3', async () => {
+    const { newStandardJSON } = await import('../../../editor/template');
+    const { NO_NORMATIVE_REFERENCES, NO_TERMS } = await import('../../../activities/docx/body');
+    const p = await unzipDocx(await generateStandardDocx({ record, body: newStandardJSON(), edition: 'joint', stageLabel: 'draftForComment' }));
+    const t = paragraphs(p.document).map((x) => x.text);
+    expect(t).toEqual(expect.arrayContaining([NO_NORMATIVE_REFERENCES, NO_TERMS, '本文件规定了']));
+    expect(t).not.toContain('下列术语和定义适用于本文件。');
+    expect(t.filter((x) => x === DRAFTING_BASIS)).toHaveLength(1);
+  });
+
   it('reports progress from 0 to 1 through its phases', () => {
     expect(progress[0]).toEqual([0, 'prepare']);
     expect(progress[progress.length - 1]).toEqual([1, 'done']);
