@@ -41,6 +41,7 @@ export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | 
   const reason = c.disposition?.reason ?? '';
   const remark = [
     `${COMMENT_TYPE_LABELS[c.type].zh}`,
+    c.phase === 'initiation' ? '立项阶段意见' : '',
     c.duplicateOf ? `重复意见（同 ${c.duplicateOf}）` : '',
     c.provinceOpinion && !forPublic ? `省级意见：${c.provinceOpinion.opinion}` : '',
     c.disposition?.remark ?? '',

@@ -124,6 +124,23 @@ describe('triage and disposition of public comments', () => {
     expect(status).toMatchObject({ status: 'disposed', decision: 'accepted' });
   });
 
+  it('shows every disposition, moderation and provincial opinion on the triage page, and the outbox to an administrator', async () => {
+    const page = await fetch(`${server.url}/standards/${SID}/comments`, { headers: drafter });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('处理意见 <span lang="en">Disposition</span>：采纳');
+    expect(html).toContain('处理意见 <span lang="en">Disposition</span>：不采纳');
+    expect(html).toContain('同意提高频次');
+    expect(html).toContain('江苏意见已汇总');
+    expect(html).toContain('隐藏');
+    const filtered = await fetch(`${server.url}/standards/${SID}/comments?status=hidden`, { headers: drafter }).then((r) => r.text());
+    expect(filtered).toContain(receipts.spam);
+    expect(filtered).not.toContain(receipts.js);
+    const outbox = await fetch(`${server.url}/admin/comment-outbox`, { headers: admin }).then((r) => r.text());
+    expect(outbox).toContain(receipts.sh);
+    expect(outbox).toContain('需人工联系');
+  });
+
   it('shows published dispositions on the public page, naming commenters only with their consent and showing markup as text', async () => {
     const html = await fetch(`${server.url}/consultation/${SID}/dispositions`).then((r) => r.text());
     expect(html).toContain('江苏省公众');
