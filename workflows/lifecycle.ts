@@ -7,7 +7,9 @@
 // agenda loop below sleeps until the earliest due instant (comment deadline, release instant,
 // implementation date, review due, reminders, 备案 reminder) or until something changes.
 // Side effects that follow a transition (freezing a named version, asking the collaboration server to
-// re-check permissions) queue as effects the loop runs in order, so an action is visible at once.
+// re-check permissions) queue as effects that a second loop runs in order beside the agenda, so an action
+// is visible at once and a slow or retried effect delays no timer. Local activities run one at a time
+// (see `serially`). A rejected initiation ends in stage `withdrawn` with `rejectedBy` and `endReason`.
 //
 // Determinism: no I/O, clocks or randomness besides the workflow's own (Date.now() is the workflow clock).
 // Business changes to running lifecycles go behind `patched('<change-id>')` (keep the old branch until no
