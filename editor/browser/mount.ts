@@ -85,7 +85,10 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     // Awareness changes are broadcast to everyone: only announce a real change.
     if (changed) provider.awareness.setLocalStateField('canEdit', !value);
     root.dataset.access = value ? 'read' : 'edit';
-    if (view) view.setProps({ editable: () => !readOnly });
+    if (view) {
+      view.setProps({ editable: () => !readOnly });
+      refreshPanes(view);
+    }
     renderStatus();
   };
 
@@ -168,11 +171,21 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const side = h(doc, 'div', { class: 'tb-side' }, presence.element, properties.element);
   root.replaceChildren(toolbar.element, outline.element, body, side);
 
-  const refreshPanes = (v: EditorView): void => {
+  // Panes follow the editor at most once per frame: with many co-authors, remote transactions arrive far
+  // more often than anyone can see the toolbar change.
+  let paneFrame: number | null = null;
+  const refreshPanesNow = (v: EditorView): void => {
+    paneFrame = null;
     const editable = !readOnly;
     toolbar.update(v, editable);
     outline.update(currentNumbering(v.state).outline);
     properties.update(v, editable);
+  };
+  const win = doc.defaultView;
+  const refreshPanes = (v: EditorView): void => {
+    if (paneFrame !== null) return;
+    if (!win) refreshPanesNow(v);
+    else paneFrame = win.requestAnimationFrame(() => refreshPanesNow(v));
   };
 
   view = new EditorView(body, {
@@ -199,7 +212,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     },
   });
   setReadOnly(readOnly);
-  refreshPanes(view);
+  refreshPanesNow(view);
   renderStatus();
 
   return {
@@ -211,6 +224,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     numbering: () => currentNumbering(getView().state),
     jumpTo: (id) => jumpTo(getView(), id),
     destroy() {
+      if (paneFrame !== null) win?.cancelAnimationFrame(paneFrame);
       presence.destroy();
       tracker.destroy();
       view?.destroy();

@@ -20,7 +20,17 @@ export function isPresenceUser(x: unknown): x is PresenceUser {
 export function createPresence(doc: Document, awareness: Awareness, heading: string, meSuffix: string): { element: HTMLElement; destroy(): void } {
   const list = h(doc, 'ul', { class: 'tb-presence' });
   const element = h(doc, 'div', {}, h(doc, 'h3', {}, heading), list);
+  let lastKey = '';
   const render = (): void => {
+    // Awareness changes with every cursor move; redraw only when the people (or their colours) change.
+    const key = [...awareness.getStates()]
+      .map(([id, state]) => {
+        const user = (state as { user?: unknown }).user;
+        return isPresenceUser(user) ? `${id}:${user.name}:${user.color}:${user.province ?? ''}` : '';
+      })
+      .join('|');
+    if (key === lastKey) return;
+    lastKey = key;
     const items: HTMLElement[] = [];
     awareness.getStates().forEach((state, clientId) => {
       const user = (state as { user?: unknown }).user;
