@@ -69,6 +69,17 @@ function createDraftReaders(mongo: Mongo) {
   };
 }
 
+/** True when the request carries no Origin (non-browser clients) or one whose host is the request's host. */
+export function sameOrigin(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger('runtime');
@@ -91,7 +102,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const collab = createCollabServer({
       db: mongo.db,
       logger: logger.child({ module: 'collab' }),
-      authenticate: (req) => authenticate(req),
+      // A browser always sends Origin on a WebSocket upgrade: refuse pages of other sites outright
+      // (cross-site WebSocket hijacking), whatever the cookie policy of the browser.
+      authenticate: (req) => (sameOrigin(req) ? authenticate(req) : null),
       authorize: createDraftAuthorizer(mongo.db),
     });
     cleanups.push(() => collab.close());

@@ -290,3 +290,15 @@ describe('draft pages of a standard in drafting', () => {
     expect(progressPage.body).toContain(`/files/${status.fileId}`);
   });
 });
+
+describe('the collaboration socket', () => {
+  test('refuses an upgrade from a page of another site even with a valid session (4401)', async () => {
+    const drafter = await new ApiSession(rt.url, 'drafter-sh').signIn();
+    const code = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${rt.url.replace('http', 'ws')}/collab/standard:any`, { headers: { cookie: drafter.cookieHeader(), origin: 'https://evil.example' } });
+      ws.on('close', (c) => resolve(c));
+      ws.on('error', reject);
+    });
+    expect(code).toBe(4401);
+  });
+});
