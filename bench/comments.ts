@@ -82,6 +82,8 @@ async function alternate(a: (i: number) => Promise<boolean>, b: (i: number) => P
 }
 
 async function main(): Promise<void> {
+  // Printed after the servers have stopped, so the RESULT lines are the last lines of the output.
+  const report: string[] = [];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tongbiao-bench-comments-'));
   // Only FerretDB is needed: a placeholder Temporal address keeps the launcher from starting Temporal.
   const servers = await launchEmbeddedServers({
@@ -183,21 +185,21 @@ async function main(): Promise<void> {
     const p99 = percentile(viaHttp.latencies, 99);
     const f = (n: number, d = 1): string => n.toFixed(d);
 
-    console.log(`\nbench:comments — ${DURATION_MS / 1000} s per side in 1 s slices, ${IN_FLIGHT} requests in flight, store ${process.env.MONGODB_URI ? process.env.MONGODB_URI : 'embedded FerretDB (SQLite)'}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
-    console.log('| measure | public submissions over HTTP | raw driver insertOne (floor) |');
-    console.log('| --- | ---: | ---: |');
-    console.log(`| stored | ${viaHttp.ok} | ${raw.ok} |`);
-    console.log(`| refused or failed | ${viaHttp.failed} | ${raw.failed} |`);
-    console.log(`| per second | ${f(httpRate)} | ${f(rawRate)} |`);
-    console.log(`| p50 latency (ms) | ${f(percentile(viaHttp.latencies, 50), 2)} | ${f(percentile(raw.latencies, 50), 2)} |`);
-    console.log(`| p99 latency (ms) | ${f(p99, 2)} | ${f(percentile(raw.latencies, 99), 2)} |`);
-    console.log(`| ratio HTTP / raw | ${f(ratio)} % | 100 % |`);
-    console.log(`| server CPU per request (ms) | ${f(cpuPerRequest, 2)} | — |`);
-    console.log(`| accepted but not stored | ${lost} of ${receipts.length} (stored ${stored.size}) | — |`);
-    console.log('');
-    console.log(`RESULT comments_rate_vs_raw ${f(ratio)}% goal >=50% ${ratio >= 50 ? 'met' : 'missed'}`);
-    console.log(`RESULT comments_p99_ms ${f(p99, 2)} goal <=100 ${p99 <= 100 ? 'met' : 'missed'}`);
-    console.log(`RESULT comments_lost ${lost} goal 0 ${lost === 0 && stored.size === receipts.length ? 'met' : 'missed'}`);
+    report.push(`\nbench:comments — ${DURATION_MS / 1000} s per side in 1 s slices, ${IN_FLIGHT} requests in flight, store ${process.env.MONGODB_URI ? process.env.MONGODB_URI : 'embedded FerretDB (SQLite)'}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+    report.push('| measure | public submissions over HTTP | raw driver insertOne (floor) |');
+    report.push('| --- | ---: | ---: |');
+    report.push(`| stored | ${viaHttp.ok} | ${raw.ok} |`);
+    report.push(`| refused or failed | ${viaHttp.failed} | ${raw.failed} |`);
+    report.push(`| per second | ${f(httpRate)} | ${f(rawRate)} |`);
+    report.push(`| p50 latency (ms) | ${f(percentile(viaHttp.latencies, 50), 2)} | ${f(percentile(raw.latencies, 50), 2)} |`);
+    report.push(`| p99 latency (ms) | ${f(p99, 2)} | ${f(percentile(raw.latencies, 99), 2)} |`);
+    report.push(`| ratio HTTP / raw | ${f(ratio)} % | 100 % |`);
+    report.push(`| server CPU per request (ms) | ${f(cpuPerRequest, 2)} | — |`);
+    report.push(`| accepted but not stored | ${lost} of ${receipts.length} (stored ${stored.size}) | — |`);
+    report.push('');
+    report.push(`RESULT comments_rate_vs_raw ${f(ratio)}% goal >=50% ${ratio >= 50 ? 'met' : 'missed'}`);
+    report.push(`RESULT comments_p99_ms ${f(p99, 2)} goal <=100 ${p99 <= 100 ? 'met' : 'missed'}`);
+    report.push(`RESULT comments_lost ${lost} goal 0 ${lost === 0 && stored.size === receipts.length ? 'met' : 'missed'}`);
   } finally {
     await httpDb.db.dropDatabase().catch(() => undefined);
     await rawDb.db.dropDatabase().catch(() => undefined);
@@ -206,6 +208,7 @@ async function main(): Promise<void> {
     await servers.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  for (const line of report) console.log(line);
 }
 
 /** The bench's server process: the comments router on a minimal Express app, as the app mounts it. */
