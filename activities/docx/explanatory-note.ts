@@ -2,7 +2,7 @@
 // schema, validated wherever it is written) and its DOCX. The sections are the customary ones of a local
 // standard's explanatory note: 工作简况, 编制原则和依据, 主要技术内容及确定依据, 试验验证, 与法律法规和其他
 // 标准的关系, 重大分歧意见的处理, 实施建议, 其他.
-import { AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, TextRun } from 'docx';
+import { AlignmentType, Document, DocumentGridType, Footer, Packer, PageNumber, Paragraph, TextRun } from 'docx';
 import { z } from 'zod';
 import { PROVINCE_INFO, PROVINCES, type StandardRecord } from '../../workflows/domain';
 import { STYLE, stylesOptions } from './styles';
@@ -63,7 +63,7 @@ function paragraphs(s: string): Paragraph[] {
     .split(/\n+/)
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((l) => new Paragraph({ style: STYLE.segment, spacing: { line: 360 }, children: [new TextRun(l)] }));
+    .map((l) => new Paragraph({ style: STYLE.segment, spacing: { line: 360 }, indent: { firstLine: 420 }, children: [new TextRun(l)] }));
 }
 
 function heading(t: string): Paragraph {
@@ -120,7 +120,7 @@ export async function generateExplanatoryNoteDocx(input: { record: StandardRecor
     styles: stylesOptions(),
     sections: [
       {
-        properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { ...PAGE.margin } } },
+        properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { ...PAGE.margin } }, grid: { type: DocumentGridType.LINES, linePitch: PAGE.linePitch } },
         footers: { default: new Footer({ children: [new Paragraph({ style: STYLE.footerOdd, alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })] }) },
         children,
       },
