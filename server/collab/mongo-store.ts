@@ -97,7 +97,9 @@ export function createMongoDocumentStore(db: Db): DocumentStore {
     async append(docName, list) {
       const at = new Date();
       const rows: StoredUpdate[] = list.map((u) => ({ _id: new ObjectId(), doc: docName, update: new Binary(u), at }));
-      await updates.insertMany(rows, { ...durable, ordered: true });
+      // insertOne skips the bulk-write machinery insertMany goes through: the room sends one merged row.
+      if (rows.length === 1) await updates.insertOne(rows[0], durable);
+      else await updates.insertMany(rows, { ...durable, ordered: true });
       return rows.map((r) => r._id);
     },
 

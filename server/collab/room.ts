@@ -169,6 +169,7 @@ export class Room {
   }
 
   private async runFlush(): Promise<void> {
+    if (this.deps.limits.storeDelayMs > 0 && !this.closed) await sleep(this.deps.limits.storeDelayMs);
     let failures = 0;
     while (this.pending.length > 0) {
       // Everything relayed while the previous write was in flight goes into this one (group commit).

@@ -94,6 +94,11 @@ export const collabLimitsSchema = z.object({
   /** Compact the update log into a snapshot once this many updates were stored since the last snapshot.
    * Smaller keeps cold loads shorter; larger writes fewer snapshots (each rewrites the whole state). */
   compactAfterUpdates: z.number().int().positive().default(500),
+  /** How long an update may wait for others before it is written (ms). Every write costs a MongoDB round trip
+   * and server CPU; waiting a little lets the updates of many writers share one write, at the price of a
+   * later "saved" (the relay to other users is not delayed). 0 = write at once (still grouped while a write
+   * is in flight). */
+  storeDelayMs: z.number().int().nonnegative().default(50),
   /** Updates written per insertMany at most (one batch = one MongoDB round trip = one acknowledgement). */
   maxBatchUpdates: z.number().int().positive().default(1000),
   /** Ping interval (ms); a socket that did not answer the previous ping is terminated. */
