@@ -201,9 +201,14 @@ export function repairPlugin(opts: { isLeader: () => boolean; isRemote: (tr: Tra
       let seen = 0;
       const check = (): void => {
         timer = null;
-        if (!opts.isLeader() || !view.editable) return;
-        const tr = repairTransaction(view.state);
-        if (tr) view.dispatch(tr);
+        if (isValidDoc(view.state.doc)) return;
+        if (opts.isLeader() && view.editable) {
+          const tr = repairTransaction(view.state);
+          if (tr) view.dispatch(tr);
+          return;
+        }
+        // Not the leader (or not yet sure of it): look again later, in case the leader left.
+        timer = setTimeout(check, delayMs * 4);
       };
       return {
         update(v, prev) {

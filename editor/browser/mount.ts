@@ -32,6 +32,9 @@ import { createProperties } from './properties';
 import { openXrefDialog } from './xref-dialog';
 import { pickImageFile, uploadImage } from './upload';
 
+/** How long after connecting a client waits before it may act as the repair leader. */
+const LEADER_SETTLE_MS = 1500;
+
 /** Close codes after which reconnecting cannot help (see server/collab/close-codes.ts). */
 const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
 
@@ -96,7 +99,11 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     if (s.access) setReadOnly(s.access === 'read');
     renderStatus();
   });
-  provider.on('status', renderStatus);
+  let connectedSince = Date.now();
+  provider.on('status', (event: { status: string }) => {
+    if (event.status === 'connected') connectedSince = Date.now();
+    renderStatus();
+  });
   provider.on('connection-close', (event: CloseEvent | null) => {
     if (event && FINAL_CLOSE_CODES.has(event.code)) {
       // Access withdrawn (or never given): stop retrying and stop editing, since nothing would be stored.
@@ -198,7 +205,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         ...editorKeymaps(undo, redo),
         idPlugin(),
         numberingPlugin(),
-        repairPlugin({ isLeader: () => isRepairLeader(provider), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
+        repairPlugin({ isLeader: () => isRepairLeader(provider, connectedSince), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
         tableEditing(),
         dropCursor(),
         gapCursor(),
@@ -239,9 +246,11 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
  * client id, as this client's awareness sees it. Read-only clients never repair (the server drops their
  * updates).
  */
-export function isRepairLeader(provider: WebsocketProvider): boolean {
+export function isRepairLeader(provider: WebsocketProvider, connectedSince: number): boolean {
   // Offline, a client sees only itself and would always lead; it repairs after reconnecting if still needed.
   if (!provider.wsconnected) return false;
+  // Just connected, it may not have heard of the others yet (their awareness follows the sync): wait.
+  if (Date.now() - connectedSince < LEADER_SETTLE_MS) return false;
   const me = provider.awareness.clientID;
   let leader = Infinity;
   provider.awareness.getStates().forEach((state, clientId) => {
