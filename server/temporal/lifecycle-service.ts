@@ -57,6 +57,9 @@ const UPDATES = {
   withdraw: withdrawUpdate,
 } as const;
 
+/** How long a state query may wait for a worker before the projection answers instead. */
+export const STATE_QUERY_DEADLINE_MS = 3000;
+
 export interface LifecycleServiceOptions {
   client: Client;
   db: Db;
@@ -253,7 +256,9 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
     async state(standardId) {
       const record = await recordOrThrow(standardId);
       try {
-        return await client.workflow.getHandle(record.workflowId).query(stateQuery);
+        // A query waits for a worker; when none answers soon, the projection is the better answer
+        // than a page that hangs.
+        return await client.withDeadline(Date.now() + STATE_QUERY_DEADLINE_MS, () => client.workflow.getHandle(record.workflowId).query(stateQuery));
       } catch (e) {
         log.warn({ err: e, standardId }, 'state query failed; answering from the projection');
         return stateFromRecord(record);
