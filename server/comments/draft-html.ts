@@ -14,8 +14,8 @@ export function escapeHtml(s: string): string {
 
 export interface DraftHtmlOptions {
   clauses: ReadonlyMap<string, ClauseInfo>;
-  /** Link to the comment form for a clause. */
-  commentHref: (clauseId: string) => string;
+  /** Link to the comment form for a clause; null when comments are not accepted (no link is shown). */
+  commentHref: (clauseId: string) => string | null;
   /** Labels of tables, figures and formulas from editor/numbering.ts; computed when absent. */
   labels?: Record<string, NumberLabel>;
 }
@@ -160,8 +160,9 @@ function section(n: NodeJSON, o: DraftHtmlOptions, depth: number, k: Counters): 
   const heading = c
     ? `<h${level} id="h-${escapeHtml(id)}">${numbered ? `<span data-nc class="num">${escapeHtml(c.label)}</span><span data-nc>　</span>` : ''}${kind}${title}</h${level}>`
     : '';
-  const link = c
-    ? `<p data-nc class="comment-link"><a href="${escapeHtml(o.commentHref(id))}">对${escapeHtml(c.label)}提意见<span lang="en"> · Comment on ${escapeHtml(c.label)}</span></a></p>`
+  const href = c ? o.commentHref(id) : null;
+  const link = c && href
+    ? `<p data-nc class="comment-link"><a href="${escapeHtml(href)}">对${escapeHtml(c.label)}提意见<span lang="en"> · Comment on ${escapeHtml(c.label)}</span></a></p>`
     : '';
   const inner = blocks(n.content, o, depth, k);
   return `<section class="gb-clause" data-clause-id="${escapeHtml(id)}" aria-labelledby="h-${escapeHtml(id)}">${heading}${inner}${link}</section>`;

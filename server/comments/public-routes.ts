@@ -68,7 +68,7 @@ export function createPublicRoutes(ctx: RouterContext): Router {
     const draft = await ctx.getCommentDraft(std._id);
     const clauses = draft ? clausesOf(draft.json) : new Map<string, ClauseInfo>();
     const commentUrl = `${ctx.basePath}/consultation/${encodeURIComponent(std._id)}/comment`;
-    const draftHtml = draft ? renderDraftHtml(draft.json, { clauses, commentHref: (id) => (period ? `${commentUrl}?clause=${encodeURIComponent(id)}` : `#h-${id}`) }) : '';
+    const draftHtml = draft ? renderDraftHtml(draft.json, { clauses, commentHref: (id) => (period ? `${commentUrl}?clause=${encodeURIComponent(id)}` : null) }) : '';
     page(res, 'public/draft.njk', {
       std,
       period,

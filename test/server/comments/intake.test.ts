@@ -82,6 +82,21 @@ describe('public comment intake', () => {
     expect((await postJson(api('std-open'), submission())).status).toBe(409);
   });
 
+  it('answers the form after the deadline with a 409 page that says the period has closed, in Chinese and English', async () => {
+    clock = new Date(deadline);
+    const form = await fetch(`${server.url}/consultation/std-open/comment?clause=c52`, { headers: { accept: 'text/html' } });
+    expect(form.status).toBe(409);
+    const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(submission()).map(([k, v]) => [k, String(v)])) });
+    const post = await fetch(`${server.url}/consultation/std-open/comment`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    expect(post.status).toBe(409);
+    const html = await post.text();
+    expect(html).toContain('意见征求期已结束');
+    expect(html).toContain('comments are no longer accepted');
+    const draft = await fetch(`${server.url}/consultation/std-open`).then((r) => r.text());
+    expect(draft).toContain('征求意见期已结束，不再接受意见。');
+    expect(draft).not.toContain('对5.2提意见');
+  });
+
   it('still answers a retry of a submission accepted before the deadline with its receipt after the deadline', async () => {
     const body = submission();
     clock = new Date(Date.parse(deadline) - 500);
