@@ -80,16 +80,17 @@ describe('co-editing in two browsers', () => {
     await waitText(bob, '本文件规定了水质监测');
     expect(await text(bob)).not.toContain('shuizhi');
 
-    // A composition that is still open while the other side's edits arrive commits intact.
+    // A composition that is still open while the other side types in the same paragraph commits intact.
     const cdp = await alice.context().newCDPSession(alice);
     await cdp.send('Input.imeSetComposition', { text: 'fang', selectionStart: 4, selectionEnd: 4 });
-    await clickEnd(bob, 'section[data-type="foreword"] p');
+    await bob.click('section[data-type="scope"] p');
+    await bob.keyboard.press('Home');
     await bob.keyboard.type('（联合发布）');
     await waitText(alice, '（联合发布）');
     await cdp.send('Input.imeSetComposition', { text: 'fangfa', selectionStart: 6, selectionEnd: 6 });
     await cdp.send('Input.insertText', { text: '方法' });
     await cdp.detach();
-    await waitText(bob, '水质监测方法');
+    await waitText(bob, '（联合发布）本文件规定了水质监测方法');
     expect(await text(alice)).toBe(await text(bob));
     expect(await text(bob)).not.toContain('fang');
 
