@@ -326,6 +326,11 @@ describe('editions and drafts', () => {
     expect(t.filter((x) => x === DRAFTING_BASIS)).toHaveLength(1);
   });
 
+  it('warms up by generating the sample standard once', async () => {
+    const { warmUpGenerator } = await import('../../../activities/docx/generate');
+    await expect(warmUpGenerator()).resolves.toBeGreaterThan(0);
+  });
+
   it('reports progress from 0 to 1 through its phases', () => {
     expect(progress[0]).toEqual([0, 'prepare']);
     expect(progress[progress.length - 1]).toEqual([1, 'done']);
