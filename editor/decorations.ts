@@ -5,8 +5,8 @@
 import { Plugin, PluginKey, type EditorState } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { Node } from 'prosemirror-model';
-import { computeNumbering, FIXED_TITLES, referenceDesignation, refreshOutlineEntry, type Numbering } from './numbering';
-import { changeMapping, diffDocs, textOnlyChange } from './doc-diff';
+import { computeNumbering, FIXED_TITLES, referenceDesignation, refreshOutlineEntry, type Numbering, type OutlineEntry } from './numbering';
+import { changeMapping, diffDocs, textOnlyChange, type DocChange } from './doc-diff';
 import { clauseLevel } from './schema';
 
 export interface NumberingState {
@@ -20,76 +20,109 @@ const FIXED_CHAPTERS = new Set(['scope', 'normativeReferences', 'termsAndDefinit
 const NORMATIVE_REFERENCES_LEAD =
   '下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。其中，注日期的引用文件，仅该日期对应的版本适用于本文件；不注日期的引用文件，其最新版本（包括所有的修改单）适用于本文件。';
 
+/**
+ * The decorations of one node, decided from the node and its parent (several numbers sit on a child:
+ * a clause's on its heading, a note's on its first paragraph, a table's on its caption).
+ */
+function decorationsOf(node: Node, pos: number, parent: Node | null, index: number, numbering: Numbering, out: Decoration[]): void {
+  const labelOf = (n: Node): string => {
+    const id = n.attrs.id as string | null | undefined;
+    return (id ? numbering.byId[id]?.label : undefined) ?? '';
+  };
+  const mark = (attrs: Record<string, string>): void => {
+    out.push(Decoration.node(pos, pos + node.nodeSize, attrs));
+  };
+  const type = node.type.name;
+  const parentType = parent?.type.name ?? '';
+  if (FIXED_CHAPTERS.has(type)) {
+    const attrs: Record<string, string> = { 'data-label': labelOf(node), 'data-title': FIXED_TITLES[type as keyof typeof FIXED_TITLES] };
+    if (type === 'normativeReferences') attrs['data-lead'] = node.childCount ? NORMATIVE_REFERENCES_LEAD : '本文件没有规范性引用文件。';
+    mark(attrs);
+    return;
+  }
+  if (!parent) return;
+  if (type === 'heading') {
+    // The number of a chapter, titled clause or annex is printed before its heading.
+    const owner = parent.attrs.id ? numbering.byId[parent.attrs.id as string] : undefined;
+    const attrs: Record<string, string> = { 'data-label': labelOf(parent) };
+    if (owner?.qualifier) attrs['data-qualifier'] = `（${owner.qualifier}）`;
+    mark(attrs);
+    return;
+  }
+  if (index === 0 && clauseLevel(parentType) > 0) {
+    // First child of an untitled clause: the clause number goes before it.
+    mark({ 'data-label': labelOf(parent), class: 'tb-untitled' });
+    return;
+  }
+  if (index === 0 && (parentType === 'note' || parentType === 'example')) {
+    mark({ 'data-label': labelOf(parent), class: `tb-${parentType}-first` });
+    return;
+  }
+  if (index === 0 && (parentType === 'listItem' || parentType === 'sublistItem')) {
+    mark({ 'data-label': labelOf(parent), class: 'tb-item-first' });
+    return;
+  }
+  if (type === 'caption' || (type === 'formulaText' && parentType === 'formula')) {
+    mark({ 'data-label': labelOf(parent) });
+    return;
+  }
+  switch (type) {
+    case 'termEntry':
+    case 'bibliographyEntry':
+      mark({ 'data-label': labelOf(node) });
+      break;
+    case 'referenceEntry':
+      mark({ 'data-label': referenceDesignation(node.attrs) || '代号 编号—年号' });
+      break;
+    case 'xref': {
+      const label = numbering.byId[node.attrs.target as string];
+      mark({ 'data-label': label ? label.xref : '[引用失效]', class: label ? 'tb-xref' : 'tb-xref tb-xref-broken' });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 /** Builds the decorations for a document and its numbering. */
 export function numberDecorations(doc: Node, numbering: Numbering): DecorationSet {
   const decos: Decoration[] = [];
-  const labelOf = (node: Node): string | undefined => {
-    const id = node.attrs.id as string | null | undefined;
-    return id ? numbering.byId[id]?.label : undefined;
-  };
-  const mark = (pos: number, node: Node, attrs: Record<string, string>): void => {
-    decos.push(Decoration.node(pos, pos + node.nodeSize, attrs));
-  };
-
-  doc.descendants((node, pos, parent) => {
-    const type = node.type.name;
-    if (FIXED_CHAPTERS.has(type)) {
-      const attrs: Record<string, string> = { 'data-label': labelOf(node) ?? '', 'data-title': FIXED_TITLES[type as keyof typeof FIXED_TITLES] };
-      if (type === 'normativeReferences') attrs['data-lead'] = node.childCount ? NORMATIVE_REFERENCES_LEAD : '本文件没有规范性引用文件。';
-      mark(pos, node, attrs);
-      return true;
-    }
-    if (type === 'heading' && parent) {
-      // The number of a chapter, titled clause or annex is printed before its heading.
-      const ownerLabel = labelOf(parent);
-      const owner = parent.attrs.id ? numbering.byId[parent.attrs.id as string] : undefined;
-      const attrs: Record<string, string> = { 'data-label': ownerLabel ?? '' };
-      if (owner?.qualifier) attrs['data-qualifier'] = `（${owner.qualifier}）`;
-      mark(pos, node, attrs);
-      return false;
-    }
-    if (clauseLevel(type) > 0 && node.firstChild && node.firstChild.type.name !== 'heading') {
-      // Untitled clause: the number goes before its first paragraph.
-      mark(pos + 1, node.firstChild, { 'data-label': labelOf(node) ?? '', class: 'tb-untitled' });
-    }
-    switch (type) {
-      case 'termEntry':
-      case 'bibliographyEntry':
-        mark(pos, node, { 'data-label': labelOf(node) ?? '' });
-        break;
-      case 'referenceEntry':
-        mark(pos, node, { 'data-label': referenceDesignation(node.attrs) || '代号 编号—年号' });
-        break;
-      case 'note':
-      case 'example':
-        if (node.firstChild) mark(pos + 1, node.firstChild, { 'data-label': labelOf(node) ?? '', class: `tb-${type}-first` });
-        break;
-      case 'listItem':
-      case 'sublistItem':
-        if (node.firstChild) mark(pos + 1, node.firstChild, { 'data-label': labelOf(node) ?? '', class: 'tb-item-first' });
-        break;
-      case 'table':
-      case 'figure': {
-        node.forEach((child, offset) => {
-          if (child.type.name === 'caption') mark(pos + 1 + offset, child, { 'data-label': labelOf(node) ?? '' });
-        });
-        break;
-      }
-      case 'formula':
-        if (node.firstChild) mark(pos + 1, node.firstChild, { 'data-label': labelOf(node) ?? '' });
-        break;
-      case 'xref': {
-        const target = node.attrs.target as string;
-        const label = numbering.byId[target];
-        mark(pos, node, { 'data-label': label ? label.xref : '[引用失效]', class: label ? 'tb-xref' : 'tb-xref tb-xref-broken' });
-        break;
-      }
-      default:
-        break;
-    }
-    return true;
+  doc.descendants((node, pos, parent, index) => {
+    decorationsOf(node, pos, parent, index, numbering, decos);
+    return !node.isText;
   });
   return DecorationSet.create(doc, decos);
+}
+
+/** The decorations of the nodes lying wholly inside [from, to). */
+function decorationsIn(doc: Node, numbering: Numbering, from: number, to: number): Decoration[] {
+  const decos: Decoration[] = [];
+  doc.nodesBetween(from, to, (node, pos, parent, index) => {
+    if (pos >= from && pos + node.nodeSize <= to) decorationsOf(node, pos, parent, index, numbering, decos);
+    return !node.isText;
+  });
+  return decos;
+}
+
+/** True when every element present in both numberings kept its number and none with a number went away. */
+function sameNumbers(a: Numbering, b: Numbering): boolean {
+  for (const [id, la] of Object.entries(a.byId)) {
+    const lb = b.byId[id];
+    if (!lb) {
+      if (la.kind === 'paragraph' || la.kind === 'list') continue;
+      return false;
+    }
+    if (la.label !== lb.label || la.xref !== lb.xref || la.qualifier !== lb.qualifier) return false;
+  }
+  return true;
+}
+
+function sameOutline(a: OutlineEntry[], b: OutlineEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((e, i) => {
+    const f = b[i];
+    return e.id === f.id && e.label === f.label && e.title === f.title && e.snippet === f.snippet && e.level === f.level && e.kind === f.kind;
+  });
 }
 
 function compute(doc: Node): NumberingState {
@@ -106,13 +139,34 @@ function next(old: NumberingState, before: Node, after: Node): NumberingState {
   const change = diffDocs(before, after);
   if (!change) return old;
   const text = textOnlyChange(before, after, change);
-  if (!text) return compute(after);
+  if (!text) return structuralChange(old, after, change);
+  // Outline titles and snippets come from text: refresh the entries of the elements around the typing.
   const $pos = after.resolve(text.pos);
-  const owner = $pos.depth > 0 ? $pos.parent : null;
+  let numbering = old.numbering;
+  for (let d = $pos.depth; d > 0; d--) numbering = refreshOutlineEntry(numbering, $pos.node(d));
   return {
-    numbering: owner ? refreshOutlineEntry(old.numbering, owner) : old.numbering,
+    numbering,
     decorations: old.decorations.map(changeMapping(change), after),
   };
+}
+
+/**
+ * After a structural change the numbers are recomputed; when none of them changed (Enter between
+ * paragraphs, a new paragraph or list item, a deleted note-free paragraph …) only the decorations of the
+ * innermost element around the change are rebuilt, and the outline keeps its identity.
+ */
+function structuralChange(old: NumberingState, after: Node, change: DocChange): NumberingState {
+  const computed = computeNumbering(after);
+  if (!sameNumbers(old.numbering, computed)) return { numbering: computed, decorations: numberDecorations(after, computed) };
+  const numbering = sameOutline(old.numbering.outline, computed.outline) ? { byId: computed.byId, outline: old.numbering.outline } : computed;
+  const $from = after.resolve(change.start);
+  const depth = $from.sharedDepth(change.endNew);
+  if (depth === 0) return { numbering, decorations: numberDecorations(after, computed) };
+  const from = $from.before(depth);
+  const to = $from.after(depth);
+  const mapped = old.decorations.map(changeMapping(change), after);
+  const stale = mapped.find(from, to).filter((d) => d.from >= from && d.to <= to);
+  return { numbering, decorations: mapped.remove(stale).add(after, decorationsIn(after, computed, from, to)) };
 }
 
 /** The numbering plugin: `numberingKey.getState(state).numbering` is the current numbering. */

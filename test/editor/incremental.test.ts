@@ -8,6 +8,8 @@ import { numberingPlugin, numberingKey, numberDecorations } from '../../editor/d
 import { computeNumbering } from '../../editor/numbering';
 import { idPlugin, idPluginKey } from '../../editor/ids';
 import { diffDocs, textOnlyChange } from '../../editor/doc-diff';
+import { splitBlock, joinBackward } from 'prosemirror-commands';
+import { listEnter } from '../../editor/list-commands';
 import {
   deleteElement, insertClauseAfter, insertExample, insertFormula, insertNote, insertSubClause, insertTable, insertXref, insertAnnex, demoteClause, promoteClause,
 } from '../../editor/commands';
@@ -70,6 +72,18 @@ describe('incremental plugins', () => {
     const structural: Command[] = [
       insertClauseAfter(true), insertClauseAfter(false), insertSubClause(true), insertNote(), insertExample(), insertTable(2, 2), insertFormula(),
       deleteElement(), demoteClause(), promoteClause(), insertAnnex('normative'), insertXref('clause-5-2'),
+      splitBlock, splitBlock, listEnter(),
+      // Backspace at the start of the textblock.
+      (st, dispatch) => joinBackward(st.apply(st.tr.setSelection(TextSelection.create(st.doc, st.selection.$from.start()))), dispatch),
+      // Delete a random range across blocks.
+      (st, dispatch) => {
+        const a = Math.floor(random() * st.doc.content.size);
+        const b = Math.min(st.doc.content.size, a + Math.floor(random() * 40));
+        const tr = st.tr.deleteRange(a, b);
+        if (!tr.docChanged) return false;
+        dispatch?.(tr);
+        return true;
+      },
     ];
     for (let step = 0; step < 200; step++) {
       const positions = textPositions(state.doc);
@@ -87,7 +101,7 @@ describe('incremental plugins', () => {
       const plugin = numberingKey.getState(state)!;
       const full = computeNumbering(state.doc);
       expect(plugin.numbering).toEqual(full);
-      if (step % 25 === 0) expect(decoList(plugin.decorations, state.doc)).toEqual(decoList(numberDecorations(state.doc, full), state.doc));
+      expect(decoList(plugin.decorations, state.doc)).toEqual(decoList(numberDecorations(state.doc, full), state.doc));
       const ids: string[] = [];
       state.doc.descendants((node) => {
         if ('id' in node.attrs) ids.push(node.attrs.id as string);
