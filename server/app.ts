@@ -19,6 +19,7 @@ import { createPageRouter } from './http/page-routes';
 import { loadPrincipal, requireUser } from './http/principal';
 import { createSignInRateLimit, DEFAULT_SIGN_IN_LIMIT } from './http/rate-limit';
 import { createViews, pageLocals } from './http/views';
+import { assertUtf8 } from './http/utf8';
 
 /** Largest accepted JSON or form body. Drafts travel over the collaboration socket, not here. */
 export const BODY_LIMIT = '100kb';
@@ -52,7 +53,8 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Rate limits and logs key on the client address: behind a reverse proxy it must be trusted to say it.
+  app.set('trust proxy', config.TRUST_PROXY === undefined ? false : /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   const views = createViews(app);
 
   // Over plain HTTP (the embedded default, or a LAN address) asking browsers to upgrade to HTTPS would
@@ -81,8 +83,8 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
     res.status(204).end();
   });
   app.use('/api', requireJsonBody);
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, verify: (_req, _res, buf) => assertUtf8(buf, false) }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200, verify: (_req, _res, buf) => assertUtf8(buf, true) }));
   app.use(sessions.middleware);
   app.use(loadPrincipal(db));
   app.use(resolveLang);

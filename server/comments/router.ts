@@ -19,6 +19,7 @@ import { LIMITS } from './schemas';
 import { renderStaffPage, createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from './store';
 import { createViews } from './views';
+import { assertUtf8 } from '../http/utf8';
 
 export interface RateLimitWindow {
   windowMs: number;
@@ -168,21 +169,6 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   router.use(createStaffRoutes(ctx));
   router.use(createErrorHandler(ctx));
   return router;
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Refuses a body that is not valid UTF-8. Form bodies are checked after percent-decoding: the form parser
- * would otherwise keep an undecodable `%FF` as those three characters, silently changing what was sent.
- */
-function assertUtf8(buf: Buffer, form: boolean): void {
-  const bytes = form ? Buffer.from(buf.toString('latin1').replace(/\+/g, ' ').replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1') : buf;
-  try {
-    UTF8.decode(bytes);
-  } catch {
-    throw Object.assign(new Error('invalid UTF-8'), { type: 'encoding.invalid.utf8' });
-  }
 }
 
 /** Maps body-parser failures to AppErrors in the shape the rest of the app uses. */

@@ -1,6 +1,7 @@
 // The one place errors become responses. AppError → its status and `{code, message, message_zh,
 // message_en, details}`; body-parser errors → 400/413/415 in the same shape; anything else → 500 with an
 // id that is logged with the stack. Pages get the error page, the API gets JSON.
+import { INVALID_UTF8 } from './utf8';
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, isAppError } from '../infra/errors';
@@ -25,6 +26,8 @@ export function fromBodyParserError(err: unknown): AppError | null {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '不支持的请求编码', en: 'Unsupported request encoding' });
+    case INVALID_UTF8:
+      return new AppError('BAD_REQUEST', { zh: '请求内容含无效的 UTF-8 字符', en: 'The request body contains invalid UTF-8' });
     case 'request.aborted':
       return new AppError('BAD_REQUEST', { zh: '请求被中断', en: 'Request aborted' });
     case 'parameters.too.many':

@@ -17,6 +17,9 @@ export const configSchema = z.object({
   /** Where the project installs the Temporal CLI and FerretDB. */
   TONGBIAO_TOOLS_DIR: z.string().default(path.resolve(__dirname, '..', '..', '.tools')),
   HOST: z.string().default('127.0.0.1'),
+  /** Express `trust proxy` behind a reverse proxy: `loopback`, a hop count or a list of addresses; unset
+   *  trusts nothing (rate limits then count the client's own address). */
+  TRUST_PROXY: optionalString,
   PORT: port.default(3000),
   /** Public base URL printed at start-up and used in links sent to commenters. */
   PUBLIC_URL: optionalString,

@@ -302,3 +302,19 @@ describe('the collaboration socket', () => {
     expect(code).toBe(4401);
   });
 });
+
+describe('request bodies', () => {
+  test('invalid UTF-8 in a form or JSON body is refused with 400 instead of being stored altered', async () => {
+    const form = await fetch(`${rt.url}/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=%FF%FE&password=x', redirect: 'manual' });
+    expect(form.status).toBe(400);
+    const json = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: Buffer.from([0x7b, 0x22, 0x75, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]) });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { message_en: string }).message_en).toContain('UTF-8');
+  });
+
+  test('every page links to the public consultation and the published standards', async () => {
+    const body = await (await fetch(`${rt.url}/sign-in`)).text();
+    expect(body).toContain('href="/consultation"');
+    expect(body).toContain('href="/published"');
+  });
+});
