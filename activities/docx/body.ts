@@ -182,11 +182,9 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
   const grid = (n.content ?? []).find((c) => c.type === 'tableGrid');
   const notes = (n.content ?? []).filter((c) => c.type === 'note');
   const rows = grid?.content ?? [];
-  const headerCount = Math.max(
-    0,
-    rows.findIndex((r) => !(r.content ?? []).every((c) => c.type === 'tableHeader')),
-  );
-  const headers = headerCount === -1 ? rows : rows.slice(0, headerCount);
+  // Leading rows of header cells are the header (repeated on every page); a table of header cells only has none.
+  const headerCount = Math.max(0, rows.findIndex((r) => !(r.content ?? []).every((c) => c.type === 'tableHeader')));
+  const headers = rows.slice(0, headerCount);
   const bodyRows = rows.slice(headers.length);
   const columns = columnCount(rows);
   const parts: NodeJSON[][] = [];
