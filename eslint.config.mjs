@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'public/build/**', 'coverage/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'public/build/**', 'coverage/**', 'bench/out/**', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
