@@ -1,6 +1,5 @@
-// Which collaboration document holds a standard's draft.
+// Which collaboration document holds a standard's draft: the project-wide rule lives in workflows/domain.
+import { draftDocName } from '../../workflows/domain';
 
 /** The collaboration document of a standard: `standard:<standardId>`. */
-export function docNameForStandard(standardId: string): string {
-  return `standard:${standardId}`;
-}
+export const docNameForStandard: (standardId: string) => string = draftDocName;
