@@ -10,8 +10,8 @@ import { changeMapping, diffDocs, textOnlyChange, type DocChange } from './doc-d
 import { clauseLevel } from './schema';
 
 export interface NumberingState {
-  numbering: Numbering;
-  decorations: DecorationSet;
+  readonly numbering: Numbering;
+  readonly decorations: DecorationSet;
 }
 
 export const numberingKey = new PluginKey<NumberingState>('tongbiaoNumbering');
@@ -169,13 +169,33 @@ function structuralChange(old: NumberingState, after: Node, change: DocChange): 
   return { numbering, decorations: mapped.remove(stale).add(after, decorationsIn(after, computed, from, to)) };
 }
 
-/** The numbering plugin: `numberingKey.getState(state).numbering` is the current numbering. */
+/**
+ * The numbering plugin: `numberingKey.getState(state).numbering` is the current numbering. The work is done
+ * lazily, when the numbering or the decorations are first asked for: a dispatch that appends transactions
+ * (an id fix after a paste or an Enter) is then paid once, from the last computed document to the current
+ * one, whatever the number of transactions in between.
+ */
 export function numberingPlugin(): Plugin<NumberingState> {
+  let last: { doc: Node; value: NumberingState } | null = null;
+  const resolve = (doc: Node): NumberingState => {
+    if (last?.doc === doc) return last.value;
+    const value = last ? next(last.value, last.doc, doc) : compute(doc);
+    last = { doc, value };
+    return value;
+  };
+  const lazy = (doc: Node): NumberingState => ({
+    get numbering() {
+      return resolve(doc).numbering;
+    },
+    get decorations() {
+      return resolve(doc).decorations;
+    },
+  });
   return new Plugin<NumberingState>({
     key: numberingKey,
     state: {
-      init: (_config, state) => compute(state.doc),
-      apply: (tr, old, before, after) => (tr.docChanged ? next(old, before.doc, after.doc) : old),
+      init: (_config, state) => lazy(state.doc),
+      apply: (tr, old, _before, after) => (tr.docChanged ? lazy(after.doc) : old),
     },
     props: {
       decorations: (state) => numberingKey.getState(state)?.decorations,

@@ -111,13 +111,33 @@ function countAll(doc: Node): IdCounts {
   return counts;
 }
 
-/** Calls `f` with the id (or null) of every id-carrying node that starts in [from, to). */
-function eachIdStartingIn(doc: Node, from: number, to: number, f: (id: string | null) => void): void {
+/** Calls `f` with the id (or null) and position of every id-carrying node that starts in [from, to). */
+function eachIdStartingIn(doc: Node, from: number, to: number, f: (id: string | null, pos: number) => void): void {
   if (to <= from) return;
   doc.nodesBetween(from, to, (node, pos) => {
-    if (pos >= from && idTypes.has(node.type.name)) f((node.attrs.id as string | null) || null);
+    if (pos >= from && idTypes.has(node.type.name)) f((node.attrs.id as string | null) || null, pos);
     return !node.isTextblock;
   });
+}
+
+/**
+ * Renews ids in the changed region [from, to) of `state.doc`: missing ones, and duplicates of an id also
+ * carried outside the region (the original is outside: an Enter that split a paragraph, a pasted copy).
+ * When every holder of an id is inside the region, the first keeps it. Null when nothing needs renewing.
+ */
+function fixIdsInRegion(state: EditorState, from: number, to: number, counts: IdCounts): Transaction | null {
+  const tr = state.tr;
+  const inRegion = new Map<string, number[]>();
+  eachIdStartingIn(state.doc, from, to, (id, pos) => {
+    if (!id) tr.setNodeAttribute(pos, 'id', newId());
+    else inRegion.set(id, [...(inRegion.get(id) ?? []), pos]);
+  });
+  for (const [id, positions] of inRegion) {
+    const total = counts.get(id) ?? 0;
+    if (total <= 1) continue;
+    for (const pos of total > positions.length ? positions : positions.slice(1)) tr.setNodeAttribute(pos, 'id', newId());
+  }
+  return tr.docChanged ? tr.setMeta(idPluginKey, true) : null;
 }
 
 /**
@@ -153,14 +173,12 @@ export function idPlugin(): Plugin<IdCounts> {
       const change = diffDocs(oldState.doc, newState.doc);
       if (!change || textOnlyChange(oldState.doc, newState.doc, change)) return null;
       const counts = idPluginKey.getState(newState);
-      let suspicious = !counts;
-      eachIdStartingIn(newState.doc, change.start, change.endNew, (id) => {
-        if (!id || (counts?.get(id) ?? 0) > 1) suspicious = true;
-      });
-      if (!suspicious) return null;
-      const mapping = new Mapping();
-      for (const tr of transactions) mapping.appendMapping(tr.mapping);
-      return fixIds(newState, { doc: oldState.doc, mapping });
+      if (!counts) {
+        const mapping = new Mapping();
+        for (const tr of transactions) mapping.appendMapping(tr.mapping);
+        return fixIds(newState, { doc: oldState.doc, mapping });
+      }
+      return fixIdsInRegion(newState, change.start, change.endNew, counts);
     },
   });
 }
