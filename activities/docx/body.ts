@@ -187,8 +187,16 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
   const headers = rows.slice(0, headerCount);
   const bodyRows = rows.slice(headers.length);
   const columns = columnCount(rows);
+  // Cut into parts, never inside a cell that spans rows.
+  const lastRowOf = bodyRows.map((r, i) => i + Math.max(0, ...(r.content ?? []).map((c) => (Number(c.attrs?.rowspan ?? 1) || 1) - 1)));
   const parts: NodeJSON[][] = [];
-  for (let i = 0; i < bodyRows.length || parts.length === 0; i += ROWS_PER_TABLE_PART) parts.push(bodyRows.slice(i, i + ROWS_PER_TABLE_PART));
+  for (let start = 0; start < bodyRows.length || parts.length === 0; ) {
+    let end = Math.min(bodyRows.length, start + ROWS_PER_TABLE_PART);
+    while (end < bodyRows.length && lastRowOf.slice(start, end).some((last) => last >= end)) end++;
+    parts.push(bodyRows.slice(start, end));
+    start = end;
+    if (bodyRows.length === 0) break;
+  }
   const out: FileChild[] = [];
   parts.forEach((part, k) => {
     if (k === 0) out.push(para(ctx.inAnnex ? STYLE.annexTableTitle : STYLE.tableTitle, inlineRuns(caption?.content, ctx.numbering)));

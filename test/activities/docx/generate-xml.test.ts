@@ -173,6 +173,26 @@ describe('structure', () => {
     expect(rows[2]).not.toContain('<w:tblHeader/>');
   });
 
+  it('(19) never cuts a long table inside a cell that spans rows', async () => {
+    const { docJSON, foreword, scope, normativeReferences, termsAndDefinitions, chapter, h, p } = await import('../../../editor/builders');
+    const cell = (type: 'tableHeader' | 'tableCell', text: string, rowspan = 1) => ({ type, attrs: { colspan: 1, rowspan, colwidth: null }, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] }] });
+    const rows = [{ type: 'tableRow' as const, content: [cell('tableHeader', '序号'), cell('tableHeader', '组')] }];
+    for (let i = 0; i < 30; i++) {
+      // Body row 21 starts a group of three rows (21–23), across the usual cut after 22 rows.
+      if (i === 21) rows.push({ type: 'tableRow', content: [cell('tableCell', `${i}`), cell('tableCell', '合并', 3)] });
+      else if (i === 22 || i === 23) rows.push({ type: 'tableRow', content: [cell('tableCell', `${i}`)] });
+      else rows.push({ type: 'tableRow', content: [cell('tableCell', `${i}`), cell('tableCell', '单')] });
+    }
+    const long = { type: 'table' as const, attrs: { id: 'tl' }, content: [{ type: 'caption' as const, content: [{ type: 'text' as const, text: '长表' }] }, { type: 'tableGrid' as const, content: rows }] };
+    const doc = docJSON(foreword(p('前言。')), scope(p('本文件规定了要求。')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), p('见表1。'), long as never));
+    const xml = (await unzipDocx(await generateStandardDocx({ record, body: doc, edition: 'SH' }))).document;
+    const tables = xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g)!.filter((tb) => tb.includes('序号'));
+    const rowCounts = tables.map((tb) => (tb.match(/<w:tr>/g) ?? []).length - 1);
+    expect(rowCounts).toEqual([24, 6]);
+    expect(tables[0]).toContain('<w:vMerge w:val="restart"/>');
+    expect(tables[1]).not.toContain('<w:vMerge');
+  });
+
   it('(20) puts figure titles below the image, numbered 图N by Word', () => {
     const d = parts.joint.document;
     const img = d.indexOf('<w:drawing>');
