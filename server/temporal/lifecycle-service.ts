@@ -122,7 +122,8 @@ function isTransient(e: unknown): boolean {
 
 const UPDATE_RETRY_BUDGET_MS = 60_000;
 
-async function executeUpdateWithRetry<T>(send: () => Promise<T>): Promise<T> {
+/** Sends an Update, retrying transient refusals (overload, restarts) for up to a minute; callers keep one update id. */
+export async function executeUpdateWithRetry<T>(send: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + UPDATE_RETRY_BUDGET_MS;
   for (let attempt = 0; ; attempt += 1) {
     try {
