@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       process.stdout.write('knee… ');
       const kn = await knee(kind, port, QUICK ? KNEE_RATES.slice(0, 2) : KNEE_RATES, QUICK ? 1000 : 2500, KNEE_MAX_P99_MS);
       process.stdout.write('cold load… ');
-      const cold = await coldLoads(kind, port, mongo.db, state, QUICK ? 4 : 12);
+      const cold = await coldLoads(kind, port, mongo.db, state, QUICK ? 4 : 20);
       process.stdout.write('heap… ');
       const heapBytes = await heapPerDocument(kind, port, mongo.db, state, 3);
       await server.stop();
