@@ -10,7 +10,9 @@ import { createVersionStore } from '../activities/versions/store';
 import { createReleaseActivities } from '../activities/docx/activities';
 import type { LifecycleDurations } from '../workflows/messages';
 import * as Y from 'yjs';
-import { isEmptyYDoc, seedStandardUpdate } from '../editor/ydoc';
+import { isEmptyYDoc, seedStandardUpdate, yDocToJSON } from '../editor/ydoc';
+import { blockingSummary, checkDraft } from '../editor/checker';
+import type { Action } from '../workflows/messages';
 import { draftDocName } from '../workflows/domain';
 import { createApp, type TongbiaoApp } from './app';
 import type { LifecycleApi } from './app-deps';
@@ -21,8 +23,10 @@ import { createCommentsRouter } from './comments';
 import type { DraftSnapshot } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
+import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import type { Config } from './infra/config';
+import { AppError } from './infra/errors';
 import { createLogger, type Logger } from './infra/logger';
 import { connectMongo, type Mongo } from './infra/mongo';
 import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
@@ -69,6 +73,16 @@ function createDraftReaders(mongo: Mongo) {
   };
 }
 
+/** Submissions that freeze a draft for others to read: refused while the draft breaks a blocking rule. */
+const SUBMISSIONS_CHECKED: readonly Action[] = ['submitForComment', 'submitForApproval'];
+
+/** Refuses (409) with the checker's summary and findings when the live draft has blocking findings. */
+async function assertDraftFollowsRules(collab: CollabServer, standardId: string): Promise<void> {
+  const findings = checkDraft(yDocToJSON(await collab.getDoc(draftDocName(standardId))));
+  const summary = blockingSummary(findings);
+  if (summary) throw new AppError('STAGE_CONFLICT', summary, { details: { findings: findings.filter((f) => f.severity === 'error') } });
+}
+
 /** True when the request carries no Origin (non-browser clients) or one whose host is the request's host. */
 export function sameOrigin(req: http.IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -109,6 +123,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     cleanups.push(() => collab.close());
 
+    const versionActivities = createVersionActivities({ db: mongo.db, collab });
+    const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db) });
+
     let worker: Worker | undefined;
     if (opts.runWorker ?? true) {
       worker = await createWorker({
@@ -118,8 +135,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         db: mongo.db,
         logger: logger.child({ module: 'worker' }),
         seams: {
-          freezeVersion: createVersionActivities({ db: mongo.db, collab }).freezeVersion,
-          generateReleaseDocuments: createReleaseActivities({ db: mongo.db }).generateReleaseDocuments,
+          freezeVersion: async (input) => {
+            const frozen = await versionActivities.freezeVersion(input);
+            // The stage draft (征求意见稿 / 送审稿 / 报批稿) is generated from the version just frozen. A failed
+            // generation does not hold up the lifecycle: it is logged, and staff generate it again from the
+            // documents page.
+            if (input.kind !== 'published') {
+              await releaseActivities.generateStageDraft({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) =>
+                logger.error({ err, standardId: input.standardId, kind: input.kind }, 'stage draft DOCX not generated'),
+              );
+            }
+            return frozen;
+          },
+          generateReleaseDocuments: releaseActivities.generateReleaseDocuments,
           refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
         },
       });
@@ -137,6 +165,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // skeleton add nothing twice.
     const lifecycleApi: LifecycleApi = {
       ...lifecycle,
+      act: async (standardId, action, payload, actor) => {
+        if (SUBMISSIONS_CHECKED.includes(action)) await assertDraftFollowsRules(collab, standardId);
+        return lifecycle.act(standardId, action, payload, actor);
+      },
       propose: async (input, actor) => {
         const record = await lifecycle.propose(input, actor);
         const docName = draftDocName(record._id);
@@ -161,6 +193,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db }),
         versionsExtension({ db: mongo.db, collab }),
+        imagesExtension({ db: mongo.db }),
       ],
     });
     authenticate = app.authenticateRequest;

@@ -140,6 +140,11 @@ test('a standard goes from proposal to review with real drafts, comments, versio
 
   let s = await act(drafter, id, 'submitForComment', { reason: '征求意见稿' });
   expect(s.stage).toBe('publicComment');
+  // The 征求意见稿 DOCX is generated from the version frozen at submission.
+  const stageDraft = await waitFor('the 征求意见稿 DOCX', async () =>
+    (await listFiles(rt.mongo.db, { standardId: id, kind: 'draft' })).find((f) => f.metadata.draftKind === 'draftForComment'),
+  );
+  expect(stageDraft.filename).toContain('征求意见稿');
 
   // The public comments without an account; the frozen 征求意见稿 carries the drafter's text.
   const comment = await fetch(`${rt.url}/api/consultation/${id}/comments`, {
@@ -316,5 +321,49 @@ describe('request bodies', () => {
     const body = await (await fetch(`${rt.url}/sign-in`)).text();
     expect(body).toContain('href="/consultation"');
     expect(body).toContain('href="/published"');
+  });
+});
+
+describe('submission of a draft', () => {
+  test('is refused while the draft breaks a blocking GB/T 1.1 rule, and accepted once it is fixed', async () => {
+    const shEco = await new ApiSession(rt.url, 'sh-eco').signIn();
+    const drafter = await new ApiSession(rt.url, 'drafter-sh').signIn();
+    const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
+      titleZh: '示范区土壤污染风险管控标准',
+      titleEn: 'Soil pollution risk control standard',
+      kind: 'qualityStandard',
+      mandatory: false,
+      field: '土壤',
+      scope: '土壤',
+      leadUnits: ['上海市生态环境局'],
+      participatingUnits: [],
+      plannedYear: 2027,
+      draftingUnits: ['上海市环境科学研究院'],
+      drafters: ['钱七'],
+      drafterUsernames: ['drafter-sh'],
+    });
+    const id = record._id;
+    for (const [u, p] of [['sh-msa', 'SH'], ['js-msa', 'JS'], ['zj-msa', 'ZJ']] as const) {
+      await (await new ApiSession(rt.url, u).signIn()).request('POST', `/api/standards/${id}/actions/decideInitiation`, { province: p, decision: 'approve' });
+    }
+    const docName = `standard:${id}`;
+    const doc = await rt.collab.getDoc(docName);
+    const scope = doc.getXmlFragment('prosemirror').toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'scope')!;
+    const text = (scope.toArray()[0] as Y.XmlElement).toArray().find((n): n is Y.XmlText => n instanceof Y.XmlText)!;
+    const bad = '土壤风险管控要求，企业必须遵守。';
+    text.insert(text.length, bad);
+    await rt.collab.flush(docName);
+
+    const refused = await drafter.request('POST', `/api/standards/${id}/actions/submitForComment`, {}).catch((e: { status: number; body: { code: string; message_zh: string; details: { findings: Array<{ ruleId: string }> } } }) => e);
+    expect(refused).toMatchObject({ status: 409, body: { code: 'STAGE_CONFLICT' } });
+    const body = (refused as { body: { message_zh: string; details: { findings: Array<{ ruleId: string }> } } }).body;
+    expect(body.message_zh).toContain('GB/T 1.1');
+    expect(body.details.findings.map((f) => f.ruleId)).toContain('scope-wording');
+
+    text.delete(text.length - bad.length, bad.length);
+    text.insert(text.length, '土壤污染风险管控值。');
+    await rt.collab.flush(docName);
+    const accepted = await drafter.request<LifecycleState>('POST', `/api/standards/${id}/actions/submitForComment`, {});
+    expect(accepted.stage).toBe('publicComment');
   });
 });
