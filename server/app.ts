@@ -34,10 +34,14 @@ export interface TongbiaoApp {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Figure uploads (server/extensions/images.ts): the one API write whose body is multipart. */
+const MULTIPART_ROUTE = /^\/standards\/[^/]+\/images$/;
+
 /** API writes with a body must be JSON: anything else is refused before parsing (415). */
 const requireJsonBody: express.RequestHandler = (req, _res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (UNSAFE.has(req.method) && hasBody && !req.is('application/json')) {
+  const multipartAllowed = req.method === 'POST' && MULTIPART_ROUTE.test(req.path) && req.is('multipart/form-data') !== false;
+  if (UNSAFE.has(req.method) && hasBody && !req.is('application/json') && !multipartAllowed) {
     next(new AppError('UNSUPPORTED_MEDIA_TYPE', { zh: '请求内容须为 application/json', en: 'The request body must be application/json' }));
     return;
   }
