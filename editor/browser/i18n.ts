@@ -59,6 +59,12 @@ const strings = {
   chooseTarget: ['选择引用对象', 'Choose the target'],
   uploadFailed: ['图片上传失败', 'Image upload failed'],
   you: ['（我）', ' (me)'],
+  findings: ['起草规则检查', 'Drafting rules'],
+  noFindings: ['未发现问题', 'No findings'],
+  errors: ['处错误', 'errors'],
+  warnings: ['处提示', 'warnings'],
+  error: ['错误', 'Error'],
+  warning: ['提示', 'Warning'],
 } as const;
 
 export type StringKey = keyof typeof strings;

@@ -21,6 +21,7 @@ import { YJS_FRAGMENT, isEmptyYDoc, seedStandardUpdate } from '../ydoc';
 import { repairPlugin } from '../repair';
 import { trackSaveState, type SaveTracker } from '../../server/collab/client';
 import type { Numbering } from '../numbering';
+import type { Finding } from '../checker';
 import type { EditorConfig } from './config';
 import { translator } from './i18n';
 import { injectStyles } from './styles';
@@ -29,6 +30,7 @@ import { createToolbar } from './toolbar';
 import { createOutline, jumpTo } from './outline';
 import { createPresence } from './presence';
 import { createProperties } from './properties';
+import { createFindingsPane, findingsPlugin } from './findings';
 import { openXrefDialog } from './xref-dialog';
 import { pickImageFile, uploadImage } from './upload';
 
@@ -47,6 +49,10 @@ export interface EditorHandle {
   tracker: SaveTracker;
   status(): EditorStatus;
   numbering(): Numbering;
+  /** The drafting-rule findings of the last check (debounced after changes). */
+  findings(): readonly Finding[];
+  /** Runs the drafting-rule check now and returns its findings. */
+  checkNow(): Finding[];
   jumpTo(id: string): boolean;
   destroy(): void;
 }
@@ -174,8 +180,9 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const outline = createOutline(doc, getView, t('outline'));
   const presence = createPresence(doc, provider.awareness, t('presence'), t('you'));
   const properties = createProperties(doc, t, replaceImage);
+  const findings = createFindingsPane(doc, t, config.lang);
   const body = h(doc, 'div', { class: 'tb-body' });
-  const side = h(doc, 'div', { class: 'tb-side' }, presence.element, properties.element);
+  const side = h(doc, 'div', { class: 'tb-side' }, findings.element, presence.element, properties.element);
   root.replaceChildren(toolbar.element, outline.element, body, side);
 
   // Panes follow the editor at most once per frame: with many co-authors, remote transactions arrive far
@@ -205,6 +212,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         ...editorKeymaps(undo, redo),
         idPlugin(),
         numberingPlugin(),
+        findingsPlugin(),
         repairPlugin({ isLeader: () => isRepairLeader(provider, connectedSince), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
         tableEditing(),
         dropCursor(),
@@ -216,10 +224,13 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     dispatchTransaction(this: EditorView, tr) {
       this.updateState(this.state.apply(tr));
       refreshPanes(this);
+      // Before the view exists (y-prosemirror's first sync) the first check below covers the changes.
+      if (view) findings.noteChange(this, tr.docChanged);
     },
   });
   setReadOnly(readOnly);
   refreshPanesNow(view);
+  findings.checkNow(view);
   renderStatus();
 
   return {
@@ -229,10 +240,13 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     tracker,
     status: computeStatus,
     numbering: () => currentNumbering(getView().state),
+    findings: () => findings.findings(),
+    checkNow: () => findings.checkNow(getView()),
     jumpTo: (id) => jumpTo(getView(), id),
     destroy() {
       if (paneFrame !== null) win?.cancelAnimationFrame(paneFrame);
       presence.destroy();
+      findings.destroy();
       tracker.destroy();
       view?.destroy();
       provider.destroy();

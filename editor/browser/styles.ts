@@ -105,6 +105,17 @@ export const EDITOR_CSS = `
 .ProseMirror-gapcursor:after { content: ""; display: block; position: absolute; top: -2px; width: 20px; border-top: 1px solid black; animation: ProseMirror-cursor-blink 1.1s steps(2, start) infinite; }
 @keyframes ProseMirror-cursor-blink { to { visibility: hidden; } }
 .ProseMirror-focused .ProseMirror-gapcursor { display: block; }
+.tb-findings { margin: 0 0 12px 0; }
+.tb-findings-summary { margin: 2px 0 4px; color: #555; }
+.tb-findings[data-errors]:not([data-errors="0"]) .tb-findings-summary { color: #c92a2a; }
+.tb-findings-list { list-style: none; padding: 0; margin: 0; max-height: 40vh; overflow: auto; }
+.tb-finding-item { padding: 3px 4px; margin: 2px 0; border-left: 3px solid #f59f00; background: #fff9db; cursor: pointer; line-height: 1.4; }
+.tb-finding-item-error { border-left-color: #e03131; background: #fff5f5; }
+.tb-finding-item:hover, .tb-finding-item:focus { outline: 1px solid #adb5bd; }
+.tb-finding-badge { font-size: 11px; margin-right: 4px; color: #8a6d00; }
+.tb-finding-item-error .tb-finding-badge { color: #c92a2a; }
+.ProseMirror .tb-finding { border-left: 3px solid #f59f00; padding-left: 6px; margin-left: -9px; }
+.ProseMirror .tb-finding-error { border-left-color: #e03131; }
 .tb-dialog { position: fixed; inset: 20% 30% auto 30%; background: white; border: 1px solid #888; padding: 12px; z-index: 20; max-height: 60vh; overflow: auto; box-shadow: 0 4px 20px rgba(0,0,0,.2); }
 .tb-dialog button { display: block; width: 100%; text-align: left; border: none; background: none; padding: 2px 4px; cursor: pointer; font: inherit; }
 .tb-dialog button:hover { background: #e7f5ff; }

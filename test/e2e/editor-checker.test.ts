@@ -1,0 +1,109 @@
+// Drafting-rule findings in the browser editor: real Chromium (playwright-core), the real bundle
+// (public/build/editor.js) and the real collaboration server. A rule broken while typing shows up in the
+// findings pane and as a mark on the clause shortly after the typing stops, and goes away when fixed.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { freshMongo } from '../support/mongo';
+import { startEditorPageServer, type EditorPageServer } from '../editor/support/page-server';
+
+jest.setTimeout(120_000);
+
+const LAUNCH = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+
+let mongo: Awaited<ReturnType<typeof freshMongo>>;
+let server: EditorPageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
+  mongo = await freshMongo('checkere2e');
+  server = await startEditorPageServer(mongo.db);
+  browser = await chromium.launch(LAUNCH);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await mongo?.drop();
+});
+
+async function open(doc: string, user: string, lang = 'zh'): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => console.error(`[${user}] page error`, e));
+  await page.goto(server.pageUrl(doc, user, { province: 'SH', lang }));
+  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
+  await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
+  return page;
+}
+
+const item = (rule: string): string => `.tb-findings .tb-finding-item[data-rule="${rule}"]`;
+
+describe('drafting-rule findings next to the clause', () => {
+  it('shows a broken rule in the pane and on the clause after typing stops, jumps to it, and clears it when fixed', async () => {
+    const doc = `checker-${randomBytes(4).toString('hex')}`;
+    const page = await open(doc, 'dora');
+    await page.waitForSelector('.tb-findings .tb-findings-summary');
+
+    // Chapter 4 with a single clause 4.1: a lone sub-clause (an error), marked on clause 4.1.
+    await page.click('section[data-type="scope"] p');
+    await page.click('button[data-command="chapter"]');
+    await page.keyboard.type('要求');
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.type('第一条');
+    await page.waitForSelector(`${item('lone-subclause')}.tb-finding-item-error`);
+    expect(await page.locator(item('lone-subclause')).innerText()).toContain('只有一个下级条');
+    const lone = page.locator('section.tb-finding-error[data-finding-rules~="lone-subclause"]');
+    await lone.waitFor();
+    expect(await lone.locator('> h2').getAttribute('data-label')).toBe('4.1');
+    expect(await lone.getAttribute('title')).toContain('只有一个下级条');
+    expect(Number(await page.locator('.tb-findings').getAttribute('data-errors'))).toBeGreaterThanOrEqual(1);
+
+    // A second clause fixes it: the finding and the mark go away.
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.type('第二条');
+    await page.waitForSelector(item('lone-subclause'), { state: 'detached' });
+    expect(await page.locator('[data-finding-rules~="lone-subclause"]').count()).toBe(0);
+
+    // 必须 in a provision: a warning on that paragraph, with the message as its tooltip.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('排放浓度必须达标');
+    await page.waitForSelector(`${item('forbidden-modal')}.tb-finding-item-warning`);
+    expect(await page.locator(item('forbidden-modal')).innerText()).toContain('必须');
+    const marked = page.locator('p.tb-finding-warning[data-finding-rules~="forbidden-modal"]');
+    await marked.waitFor();
+    expect(await marked.innerText()).toContain('排放浓度必须达标');
+    expect(await marked.getAttribute('title')).toContain('「必须」');
+
+    // A click in the pane puts the cursor into the paragraph at fault.
+    await page.click('section[data-type="scope"] p');
+    await page.click(item('forbidden-modal'));
+    expect(await page.evaluate(() => window.tongbiaoEditorHandle!.view.state.selection.$from.parent.textContent)).toBe('排放浓度必须达标');
+
+    // Replacing 必须 with 应 clears it.
+    await page.keyboard.press('End');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('应达标');
+    await page.waitForSelector(item('forbidden-modal'), { state: 'detached' });
+    expect(await page.locator('[data-finding-rules~="forbidden-modal"]').count()).toBe(0);
+    expect(await page.evaluate(() => window.tongbiaoEditorHandle!.findings().map((f) => f.ruleId))).not.toContain('forbidden-modal');
+    await page.context().close();
+  });
+
+  it('shows the findings of a co-author’s edit in the reader’s own language', async () => {
+    const doc = `checker-${randomBytes(4).toString('hex')}`;
+    const zh = await open(doc, 'erik');
+    const en = await open(doc, 'fay', 'en');
+    await zh.click('section[data-type="scope"] p');
+    await zh.click('button[data-command="chapter"]');
+    await zh.keyboard.type('要求');
+    await zh.keyboard.press('Enter');
+    await zh.keyboard.type('设备需要定期校准');
+    await en.waitForSelector(item('forbidden-modal'));
+    expect(await en.locator(item('forbidden-modal')).innerText()).toContain('in a provision');
+    expect(await en.locator('.tb-findings h3').innerText()).toBe('Drafting rules');
+    expect(await en.locator('p.tb-finding-warning').getAttribute('title')).toContain('"需要"');
+    await Promise.all([zh.context().close(), en.context().close()]);
+  });
+});
