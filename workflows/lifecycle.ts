@@ -26,6 +26,7 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle';
 import type { FrozenVersionKind, SeamActivities } from '../activities/lifecycle/seams';
@@ -199,6 +200,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
     await local.recordTransition({
       standardId,
       revision: snapshot.revision,
+      attemptMark: workflowInfo().historyLength,
       at,
       actor: t.actor,
       fromStage,

@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import type { Logger } from '../../server/infra/logger';
-import { appendAudit } from '../../server/data/audit';
+import { appendAudit, recordAuditOfRevision } from '../../server/data/audit';
 import { recordNotification } from '../../server/data/notifications';
 import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../../server/data/numbers';
 import { applyProjection, getStandard, standardsCollection } from '../../server/data/standards';
@@ -23,22 +23,23 @@ export interface LifecycleActivityDeps {
 
 export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps) {
   return {
-    /** Appends the audit entry and moves the projection forward; both keyed by (standardId, revision). */
+    /** Records the audit entry and moves the projection forward; both keyed by (standardId, revision, attempt). */
     async recordTransition(t: TransitionInput): Promise<void> {
       // Independent and each idempotent, so written side by side: this is on the path of every action.
       await Promise.all([
-        appendAudit(db, {
-        standardId: t.standardId,
-        revision: t.revision,
-        at: t.at,
-        actor: t.actor,
-        fromStage: t.fromStage,
-        toStage: t.toStage,
-        step: t.step,
-        action: t.action,
-        reason: t.reason,
+        recordAuditOfRevision(db, {
+          standardId: t.standardId,
+          revision: t.revision,
+          attemptMark: t.attemptMark,
+          at: t.at,
+          actor: t.actor,
+          fromStage: t.fromStage,
+          toStage: t.toStage,
+          step: t.step,
+          action: t.action,
+          reason: t.reason,
         }),
-        applyProjection(db, t.standardId, t.projection),
+        applyProjection(db, t.standardId, { ...t.projection, attemptMark: t.attemptMark }),
       ]);
     },
 

@@ -8,6 +8,12 @@ import type { StageStep } from '../../workflows/messages';
 export interface TransitionInput {
   standardId: string;
   revision: number;
+  /**
+   * The workflow's history length when the transition was computed. A workflow task that failed after
+   * its local activity wrote may be re-run with a different outcome for the same revision; the re-run has
+   * a longer history, so its write wins over the abandoned one, whatever order the writes land in.
+   */
+  attemptMark: number;
   at: string;
   actor: Actor | null;
   fromStage: Stage | null;

@@ -1,6 +1,7 @@
 // The append-only audit log of lifecycle transitions (`audit_log`): who, when, with which role, from which
 // stage to which, the step, the action and the reason. Entries are keyed by (standardId, revision), so a
-// retried activity never writes a second entry; nothing here updates or deletes an entry.
+// retried activity never writes a second entry. The one rewrite: a workflow task that failed after writing
+// is re-run, and its re-run's entry for that revision replaces the abandoned one (recordAuditOfRevision).
 import type { Db } from 'mongodb';
 import type { Actor, Role, Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
@@ -21,6 +22,8 @@ export interface AuditEntry {
   step: StageStep;
   action: string;
   reason?: string;
+  /** Orders writes of the same revision by workflow-task attempt (see TransitionInput.attemptMark). */
+  attemptMark?: number;
 }
 
 export function auditId(standardId: string, revision: number): string {
@@ -51,6 +54,25 @@ export async function appendAudit(db: Db, entry: Omit<AuditEntry, '_id' | 'role'
 /** Removes the entries of a standard whose lifecycle never started (the only deletion: undoing a failed proposal). */
 export async function discardAuditOfUnstartedStandard(db: Db, standardId: string): Promise<void> {
   await db.collection<AuditEntry>(AUDIT_LOG).deleteMany({ standardId, revision: 0 });
+}
+
+/**
+ * Records the entry of a lifecycle revision: written once per revision, except that a later attempt of
+ * the workflow task that computed it (a higher `attemptMark`) replaces what an abandoned attempt wrote.
+ * Returns false when an entry from the same or a later attempt is already there.
+ */
+export async function recordAuditOfRevision(db: Db, entry: Omit<AuditEntry, '_id' | 'role'> & { attemptMark: number }): Promise<boolean> {
+  const doc: AuditEntry = { _id: auditId(entry.standardId, entry.revision), role: entry.actor?.role ?? null, ...entry };
+  if (doc.reason === undefined) delete doc.reason;
+  const { _id, ...fields } = doc;
+  try {
+    const res = await db.collection<AuditEntry>(AUDIT_LOG).replaceOne({ _id, $or: [{ attemptMark: { $lt: entry.attemptMark } }, { attemptMark: { $exists: false } }] }, fields, { upsert: true });
+    return res.modifiedCount + res.upsertedCount === 1;
+  } catch (e) {
+    // The upsert collided with an entry from the same or a later attempt: that one stands.
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
 }
 
 /** A standard's timeline, oldest first. */

@@ -78,10 +78,13 @@ export interface LifecycleProjection {
   endReason?: string;
   rejectedBy?: Province;
   revisedBy?: string;
+  /** See TransitionInput.attemptMark: orders two writes of the same revision. */
+  attemptMark?: number;
 }
 
 /**
- * Applies the projection when it is newer than what is stored. Returns whether it was applied (false for
+ * Applies the projection when it is newer than what is stored (a higher revision, or the same revision
+ * from a later attempt of the workflow task). Returns whether it was applied (false for
  * a retry or a late, older write). One `updateOne`, so all three provinces change at one instant.
  */
 export async function applyProjection(db: Db, standardId: string, p: LifecycleProjection): Promise<boolean> {
@@ -92,7 +95,14 @@ export async function applyProjection(db: Db, standardId: string, p: LifecyclePr
     else set[k] = v;
   }
   const res = await standardsCollection(db).updateOne(
-    { _id: standardId, $or: [{ revision: { $lt: p.revision } }, { revision: { $exists: false } }] },
+    {
+      _id: standardId,
+      $or: [
+        { revision: { $lt: p.revision } },
+        { revision: { $exists: false } },
+        ...(p.attemptMark === undefined ? [] : [{ revision: p.revision, $or: [{ attemptMark: { $lt: p.attemptMark } }, { attemptMark: { $exists: false } }] }]),
+      ],
+    },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
   return res.modifiedCount === 1;

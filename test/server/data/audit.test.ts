@@ -1,7 +1,7 @@
 // The audit log on the real FerretDB: one entry per (standard, revision) however often it is written,
 // read back in order.
 import type { Mongo } from '../../../server/infra/mongo';
-import { appendAudit, ensureAuditIndexes, listAudit } from '../../../server/data/audit';
+import { appendAudit, ensureAuditIndexes, listAudit, recordAuditOfRevision } from '../../../server/data/audit';
 import { freshMongo } from '../../support/mongo';
 
 let m: Mongo & { drop(): Promise<void> };
@@ -22,4 +22,15 @@ test('writing the same revision twice keeps one entry (a retried activity), and 
   const log = await listAudit(m.db, 'a1');
   expect(log.map((e) => [e.revision, e.role, e.reason])).toEqual([[0, 'marketRegulator', undefined], [1, 'marketRegulator', '请补充'], [2, null, undefined]]);
   expect(await listAudit(m.db, 'other')).toEqual([]);
+});
+
+test('a later attempt of the workflow task replaces what an abandoned attempt wrote for the same revision, never the reverse', async () => {
+  const base = { standardId: 'a2', revision: 4, at: '2026-01-01T00:00:04.000Z', actor, fromStage: 'approval' as const, toStage: 'approval' as const, step: 'awaitingDecisions' as const };
+  expect(await recordAuditOfRevision(m.db, { ...base, action: 'setReleaseDates', attemptMark: 20 })).toBe(true);
+  expect(await recordAuditOfRevision(m.db, { ...base, action: 'decideApproval', attemptMark: 26 })).toBe(true);
+  // The abandoned attempt's write landing late, and a plain retry of the committed one, change nothing.
+  expect(await recordAuditOfRevision(m.db, { ...base, action: 'setReleaseDates', attemptMark: 20 })).toBe(false);
+  expect(await recordAuditOfRevision(m.db, { ...base, action: 'decideApproval', attemptMark: 26 })).toBe(false);
+  const log = await listAudit(m.db, 'a2');
+  expect(log.map((e) => [e.revision, e.action])).toEqual([[4, 'decideApproval']]);
 });

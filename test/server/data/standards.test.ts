@@ -54,3 +54,12 @@ test('lists filter by stage and by lead province, newest first, with only the li
   const indexes = (await m.db.collection('standards').indexes()).map((i) => i.name);
   expect(indexes).toEqual(expect.arrayContaining(['stage_updatedAt', 'leadProvince_updatedAt', 'updatedAt']));
 });
+
+test('for the same revision, the write of the later workflow-task attempt wins whatever the order', async () => {
+  await insertStandard(m.db, record('p2', 'SH', '2026-01-01T00:00:00.000Z'));
+  expect(await applyProjection(m.db, 'p2', projection(5, { stage: 'approval', attemptMark: 40 }))).toBe(true);
+  expect(await applyProjection(m.db, 'p2', projection(5, { stage: 'release', attemptMark: 47 }))).toBe(true);
+  expect(await applyProjection(m.db, 'p2', projection(5, { stage: 'approval', attemptMark: 40 }))).toBe(false);
+  expect((await getStandard(m.db, 'p2'))?.stage).toBe('release');
+  expect(await applyProjection(m.db, 'p2', projection(6, { stage: 'publicity', attemptMark: 12 }))).toBe(true);
+});
