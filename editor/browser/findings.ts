@@ -17,6 +17,9 @@ export const CHECK_DEBOUNCE_MS = 500;
 /** Longest a check is put off while changes keep arriving (co-authors typing without pause). */
 export const CHECK_MAX_WAIT_MS = 2000;
 
+/** Findings listed in the pane at most (errors first); a very rough draft can have thousands. */
+export const MAX_LISTED = 200;
+
 export const findingsKey = new PluginKey<DecorationSet>('tongbiaoFindings');
 
 /** The id of the element a finding marks: the block at fault when given, else its clause. */
@@ -92,15 +95,22 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
   let elapsed = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pendingSince: number | null = null;
+  let renderedKey = '';
 
   const render = (view: EditorView): void => {
+    // Most checks after typing find the same: leave the pane (and its focus and scroll) alone then.
+    const key = current.map((f) => `${f.ruleId}|${f.clauseId}|${f.nodeId ?? ''}|${f.message.en}`).join('\n');
+    if (key === renderedKey && list.childElementCount > 0) return;
+    renderedKey = key;
     const errors = current.filter((f) => f.severity === 'error');
     const warnings = current.filter((f) => f.severity === 'warning');
     element.dataset.errors = String(errors.length);
     element.dataset.warnings = String(warnings.length);
     summary.textContent = current.length === 0 ? t('noFindings') : `${errors.length} ${t('errors')} · ${warnings.length} ${t('warnings')}`;
+    const listed = [...errors, ...warnings].slice(0, MAX_LISTED);
+    const more = current.length - listed.length;
     list.replaceChildren(
-      ...[...errors, ...warnings].map((f) => {
+      ...listed.map((f) => {
         const target = targetsOf(f);
         const item = h(doc, 'li', { class: `tb-finding-item tb-finding-item-${f.severity}`, 'data-rule': f.ruleId, 'data-clause-id': f.clauseId ?? '', title: f.ruleId });
         item.append(h(doc, 'span', { class: 'tb-finding-badge' }, t(f.severity === 'error' ? 'error' : 'warning')), f.message[lang]);
@@ -117,6 +127,7 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
         }
         return item;
       }),
+      ...(more > 0 ? [h(doc, 'li', { class: 'tb-findings-more' }, `${t('moreFindings')} ${more}`)] : []),
     );
   };
 

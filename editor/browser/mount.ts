@@ -32,7 +32,7 @@ import { createPresence } from './presence';
 import { createProperties } from './properties';
 import { createFindingsPane, findingsPlugin } from './findings';
 import { openXrefDialog } from './xref-dialog';
-import { pickImageFile, uploadImage } from './upload';
+import { pickImageFile, uploadImage, UploadError } from './upload';
 
 /** How long after connecting a client waits before it may act as the repair leader. */
 const LEADER_SETTLE_MS = 1500;
@@ -148,7 +148,8 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   };
   const reportUploadError = (error: unknown): void => {
     console.error(error);
-    doc.defaultView?.alert(t('uploadFailed'));
+    const reason = error instanceof UploadError && error.reason ? `${config.lang === 'zh' ? '：' : ': '}${error.reason[config.lang]}` : '';
+    doc.defaultView?.alert(`${t('uploadFailed')}${reason}`);
   };
   const insertFigureAction = (v: EditorView): void => {
     chooseImage()

@@ -2,6 +2,18 @@
 import * as z from 'zod/mini';
 
 const uploadAnswer = z.object({ url: z.string().check(z.minLength(1)) });
+const errorAnswer = z.object({ message_zh: z.string(), message_en: z.string() });
+
+/** A refused upload, with the server's reason (not an image, too large, no right to edit …) in both languages. */
+export class UploadError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: { zh: string; en: string } | null,
+  ) {
+    super(`upload failed: HTTP ${status}${reason ? ` (${reason.en})` : ''}`);
+    this.name = 'UploadError';
+  }
+}
 
 /** POSTs `file` as multipart field `file`; the server answers JSON `{ url }`. */
 export async function uploadImage(uploadUrl: string, file: File, csrfToken?: string): Promise<string> {
@@ -13,7 +25,10 @@ export async function uploadImage(uploadUrl: string, file: File, csrfToken?: str
     credentials: 'same-origin',
     headers: csrfToken ? { 'X-CSRF-Token': csrfToken } : {},
   });
-  if (!res.ok) throw new Error(`upload failed: HTTP ${res.status}`);
+  if (!res.ok) {
+    const body = errorAnswer.safeParse(await res.json().catch(() => null));
+    throw new UploadError(res.status, body.success ? { zh: body.data.message_zh, en: body.data.message_en } : null);
+  }
   return uploadAnswer.parse(await res.json()).url;
 }
 
@@ -22,7 +37,8 @@ export function pickImageFile(doc: Document): Promise<File | null> {
   return new Promise((resolve) => {
     const input = doc.createElement('input');
     input.type = 'file';
-    input.accept = 'image/png,image/jpeg,image/gif,image/svg+xml,image/webp';
+    // What the server accepts (server/extensions/images.ts): no SVG, which can carry script.
+    input.accept = 'image/png,image/jpeg,image/gif';
     input.style.display = 'none';
     input.addEventListener('change', () => {
       resolve(input.files?.[0] ?? null);
