@@ -187,3 +187,13 @@ test('an unknown or malformed image id is 404', async () => {
   expect((await fetch(`${rt.url}/images/000000000000000000000000`, { headers: { cookie: drafter.cookie } })).status).toBe(404);
   expect((await fetch(`${rt.url}/images/..%2Fetc`, { headers: { cookie: drafter.cookie } })).status).toBe(404);
 });
+
+test('the draft page names the upload address to editors only', async () => {
+  const drafter = await signIn('drafter-sh');
+  const reader = await signIn('sh-msa');
+  const page = (b: Browser) => fetch(`${rt.url}/standards/${standardId}/draft`, { headers: { cookie: b.cookie } }).then((r) => r.text());
+  expect(await page(drafter)).toContain(`data-upload-url="/api/standards/${standardId}/images"`);
+  const readerPage = await page(reader);
+  expect(readerPage).toContain('id="editor"');
+  expect(readerPage).not.toContain('data-upload-url');
+});
