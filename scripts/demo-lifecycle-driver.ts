@@ -53,6 +53,11 @@ export class ApiSession {
     readonly username: string,
   ) {}
 
+  /** The session's CSRF token, for form posts made outside `request`. */
+  csrfToken(): string {
+    return this.csrf;
+  }
+
   /** The Cookie header of this session (for WebSocket upgrades). */
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

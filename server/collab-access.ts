@@ -24,13 +24,15 @@ export function draftIsEditable(s: Pick<StandardRecord, 'stage'> & { step?: stri
   return s.stage === 'drafting' || (s.stage === 'technicalReview' && s.step === 'revising');
 }
 
-export function draftPermission(grants: readonly RoleGrant[], standard: StandardRecord & { step?: string }): Permission {
-  const isWriter = grants.some(
-    (g) =>
-      (g.role === 'drafter' && (g.standardIds ?? []).includes(standard._id)) ||
-      (g.role === 'ecoEnvDepartment' && g.province === standard.leadProvince),
+/** Whether the grants make the user one of the draft's writers (drafting group or lead department), in any stage. */
+export function isDraftWriter(grants: readonly RoleGrant[], standard: Pick<StandardRecord, '_id' | 'leadProvince'>): boolean {
+  return grants.some(
+    (g) => (g.role === 'drafter' && (g.standardIds ?? []).includes(standard._id)) || (g.role === 'ecoEnvDepartment' && g.province === standard.leadProvince),
   );
-  if (isWriter) return draftIsEditable(standard) ? 'edit' : 'read';
+}
+
+export function draftPermission(grants: readonly RoleGrant[], standard: StandardRecord & { step?: string }): Permission {
+  if (isDraftWriter(grants, standard)) return draftIsEditable(standard) ? 'edit' : 'read';
   // Staff of the bodies that steer, approve and review may read any draft; a drafter of another
   // standard has no business in this one.
   const isStaffReader = grants.some((g) => g.role !== 'drafter' && (g.role !== 'expert' || g.standardIds === undefined || g.standardIds.includes(standard._id)));

@@ -25,6 +25,7 @@ import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
+import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import type { Config } from './infra/config';
 import { AppError } from './infra/errors';
 import { createLogger, type Logger } from './infra/logger';
@@ -144,6 +145,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
               await releaseActivities.generateStageDraft({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) =>
                 logger.error({ err, standardId: input.standardId, kind: input.kind }, 'stage draft DOCX not generated'),
               );
+              // Its 编制说明 goes with it when the drafting group has written one for this draft kind.
+              await releaseActivities.generateExplanatoryNote({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) => {
+                if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId: input.standardId, kind: input.kind }, 'no explanatory note written for this draft');
+                else logger.error({ err, standardId: input.standardId, kind: input.kind }, 'explanatory note DOCX not generated');
+              });
             }
             return frozen;
           },
@@ -193,6 +199,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db }),
         versionsExtension({ db: mongo.db, collab }),
+        explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
         imagesExtension({ db: mongo.db }),
       ],
     });

@@ -25,6 +25,7 @@ export function documentLinks(standard: StandardRecord): StandardLink[] {
   return [
     { href: `/standards/${standard._id}/draft`, zh: '打开草案（在线编辑）', en: 'Open the draft (co-editing)' },
     { href: `/standards/${standard._id}/versions`, zh: '版本（查看、比较、恢复）', en: 'Versions (view, compare, restore)' },
+    { href: `/standards/${standard._id}/explanatory-note`, zh: '编制说明', en: 'Explanatory note' },
     { href: `/standards/${standard._id}/documents`, zh: '文件与下载', en: 'Documents and downloads' },
     { href: `/standards/${standard._id}/comments`, zh: '征求意见处理', en: 'Public comments' },
   ];

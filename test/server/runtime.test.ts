@@ -14,7 +14,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { trackSaveState } from '../../server/collab/client';
 import { seedDemoAccounts } from '../../server/auth/demo-accounts';
 import { ensureUserIndexes } from '../../server/data/users';
-import { listFiles } from '../../server/files';
+import { listFiles, readFileBytes } from '../../server/files';
 import { loadConfig } from '../../server/infra/config';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { yDocToJSON } from '../../editor/ydoc';
@@ -360,10 +360,34 @@ describe('submission of a draft', () => {
     expect(body.message_zh).toContain('GB/T 1.1');
     expect(body.details.findings.map((f) => f.ruleId)).toContain('scope-wording');
 
+    // The drafting group writes the 编制说明 of the 征求意见稿; an incomplete form is refused with the parts named.
+    const incomplete = await fetch(`${rt.url}/standards/${id}/explanatory-note?kind=draftForComment`, {
+      method: 'POST',
+      headers: { cookie: drafter.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: drafter.csrfToken(), taskSource: '2026年示范区标准计划' }).toString(),
+      redirect: 'manual',
+    });
+    expect(incomplete.status).toBe(400);
+    expect(await incomplete.text()).toContain('principlesAndBasis');
+    await drafter.request('POST', `/standards/${id}/explanatory-note?kind=draftForComment`, {
+      note: {
+        workOverview: { taskSource: '2026年示范区标准计划', process: '2026年3月成立起草组，开展调研。' },
+        principlesAndBasis: '科学性、协调性。',
+        mainTechnicalContent: [{ topic: '第4章 风险管控值', rationale: '依据三地监测数据确定。' }],
+        verification: '开展了试点验证。',
+        relationToLawsAndStandards: '与GB 36600—2018协调。',
+        majorDivergences: '无。',
+        implementationSuggestions: '发布后6个月实施。',
+      },
+    });
+
     text.delete(text.length - bad.length, bad.length);
     text.insert(text.length, '土壤污染风险管控值。');
     await rt.collab.flush(docName);
     const accepted = await drafter.request<LifecycleState>('POST', `/api/standards/${id}/actions/submitForComment`, {});
     expect(accepted.stage).toBe('publicComment');
+    const note = await waitFor('the 编制说明 DOCX generated at submission', async () => (await listFiles(rt.mongo.db, { standardId: id, kind: 'explanatoryNote' }))[0]);
+    const zip = await JSZip.loadAsync((await readFileBytes(rt.mongo.db, note.id)).data);
+    expect(await zip.file('word/document.xml')!.async('string')).toContain('依据三地监测数据确定');
   });
 });

@@ -1,0 +1,119 @@
+// The 编制说明 (explanatory note) of a draft, written by the drafting group as a structured form (one per
+// draft kind: 征求意见稿, 送审稿, 报批稿), validated with the generator's schema, stored in MongoDB and
+// turned into a DOCX on demand — and automatically when the lifecycle freezes that draft.
+import type { Request } from 'express';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { EXPLANATORY_NOTE_SECTIONS, explanatoryNoteSchema, type ExplanatoryNote } from '../../activities/docx/explanatory-note';
+import { EXPLANATORY_NOTES_COLLECTION, type ReleaseActivities } from '../../activities/docx';
+import type { AppExtensionContext } from '../app-deps';
+import { draftPermission, isDraftWriter } from '../collab-access';
+import { userOf } from '../http/principal';
+import { AppError } from '../infra/errors';
+import { loadStandardOr404 } from './editor-page';
+
+export const NOTE_KINDS = ['draftForComment', 'draftForReview', 'draftForApproval'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+const NOTE_KIND_NAMES: Record<NoteKind, { zh: string; en: string }> = {
+  draftForComment: { zh: '征求意见稿', en: 'Draft for comment' },
+  draftForReview: { zh: '送审稿', en: 'Draft for review' },
+  draftForApproval: { zh: '报批稿', en: 'Draft for approval' },
+};
+/** Rows of 主要技术内容 offered by the form without JavaScript; empty rows are dropped. */
+const TOPIC_ROWS = 12;
+
+interface StoredNote {
+  standardId: string;
+  kind: NoteKind;
+  note: ExplanatoryNote;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+const kindQuery = z.object({ kind: z.enum(NOTE_KINDS).default('draftForComment') });
+
+/** The flat HTML form → the schema's nested shape (blank optional fields left out). */
+export function noteFromForm(body: Record<string, unknown>): unknown {
+  const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  const topics = [];
+  for (let i = 0; i < TOPIC_ROWS; i++) {
+    const topic = str(`topic${i}`).trim();
+    const rationale = str(`rationale${i}`).trim();
+    if (topic || rationale) topics.push({ topic, rationale });
+  }
+  const optional = (k: string) => (str(k).trim() ? str(k) : undefined);
+  return {
+    workOverview: { taskSource: str('taskSource'), process: str('process'), ...(optional('draftersAndRoles') ? { draftersAndRoles: str('draftersAndRoles') } : {}) },
+    principlesAndBasis: str('principlesAndBasis'),
+    mainTechnicalContent: topics,
+    verification: str('verification'),
+    relationToLawsAndStandards: str('relationToLawsAndStandards'),
+    majorDivergences: str('majorDivergences'),
+    implementationSuggestions: str('implementationSuggestions'),
+    ...(optional('other') ? { other: str('other') } : {}),
+  };
+}
+
+export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseActivities, 'generateExplanatoryNote'> }) {
+  const notes = deps.db.collection<StoredNote>(EXPLANATORY_NOTES_COLLECTION);
+  const ready = notes.createIndex({ standardId: 1, kind: 1 }, { unique: true, name: 'standard_kind' });
+
+  async function load(req: Request, write: boolean) {
+    const user = userOf(req);
+    const standard = await loadStandardOr404(deps.db, String(req.params.id));
+    if (draftPermission(user.grants, standard) === 'none') throw new AppError('FORBIDDEN', { zh: '您无权查看此标准的编制说明', en: "You may not see this standard's explanatory note" });
+    if (write && !isDraftWriter(user.grants, standard)) throw new AppError('FORBIDDEN', { zh: '只有起草组或牵头生态环境部门可以编写编制说明', en: 'Only the drafting group or the lead department may write the explanatory note' });
+    const q = kindQuery.safeParse(req.query);
+    if (!q.success) throw new AppError('VALIDATION_FAILED', { zh: '草案类别无效', en: 'Invalid draft kind' });
+    await ready;
+    return { user, standard, kind: q.data.kind, canWrite: isDraftWriter(user.grants, standard) };
+  }
+
+  return ({ app, requireUser }: AppExtensionContext): void => {
+    app.get('/standards/:id/explanatory-note', requireUser, async (req, res) => {
+      const ctx = await load(req, false);
+      const stored = await notes.findOne({ standardId: ctx.standard._id, kind: ctx.kind });
+      if (req.accepts(['html', 'json']) === 'json') {
+        if (!stored) throw new AppError('NOT_FOUND', { zh: '尚未填写编制说明', en: 'No explanatory note yet' });
+        res.json(stored.note);
+        return;
+      }
+      res.render('explanatory-note.njk', { ...ctx, note: stored?.note ?? null, updatedAt: stored?.updatedAt, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: EXPLANATORY_NOTE_SECTIONS, rows: TOPIC_ROWS, errors: [] });
+    });
+
+    app.post('/standards/:id/explanatory-note', requireUser, async (req, res) => {
+      const ctx = await load(req, true);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const raw = req.is('application/json') ? body.note : noteFromForm(body);
+      const parsed = explanatoryNoteSchema.safeParse(raw);
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((i) => i.path.join('.'));
+        if (req.accepts(['html', 'json']) === 'json') {
+          throw new AppError('VALIDATION_FAILED', { zh: `编制说明有未填或无效的部分：${errors.join('、')}`, en: `The explanatory note has missing or invalid parts: ${errors.join(', ')}` }, { details: parsed.error.issues });
+        }
+        res.status(400).render('explanatory-note.njk', { ...ctx, note: raw, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: EXPLANATORY_NOTE_SECTIONS, rows: TOPIC_ROWS, errors });
+        return;
+      }
+      await notes.updateOne(
+        { standardId: ctx.standard._id, kind: ctx.kind },
+        { $set: { note: parsed.data, updatedAt: new Date(), updatedBy: ctx.user.username } },
+        { upsert: true },
+      );
+      if (req.accepts(['html', 'json']) === 'json') res.json({ saved: true });
+      else res.redirect(303, `/standards/${ctx.standard._id}/explanatory-note?kind=${ctx.kind}`);
+    });
+
+    app.post('/standards/:id/explanatory-note/docx', requireUser, async (req, res) => {
+      const ctx = await load(req, false);
+      let file: { fileId: string; sha256: string };
+      try {
+        file = await deps.release.generateExplanatoryNote({ standardId: ctx.standard._id, kind: ctx.kind });
+      } catch (e) {
+        const details = (e as { details?: unknown[] }).details?.[0] as { zh?: string; en?: string } | undefined;
+        throw new AppError('CONFLICT', { zh: details?.zh ?? '编制说明无法生成', en: details?.en ?? 'The explanatory note could not be generated' }, { cause: e });
+      }
+      if (req.accepts(['html', 'json']) === 'json') res.status(201).json(file);
+      else res.redirect(303, `/files/${file.fileId}`);
+    });
+  };
+}
