@@ -8,6 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { createVersionActivities } from '../activities/versions';
 import { createVersionStore } from '../activities/versions/store';
 import { createReleaseActivities } from '../activities/docx/activities';
+import { warmUpGenerator } from '../activities/docx/generate';
 import type { LifecycleDurations } from '../workflows/messages';
 import * as Y from 'yjs';
 import { isEmptyYDoc, seedStandardUpdate, yDocToJSON } from '../editor/ydoc';
@@ -157,6 +158,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
         },
       });
+      // The first DOCX generation in a process compiles the docx library; do it now rather than inside
+      // the first release (twice as slow cold as warm).
+      void warmUpGenerator().then(
+        (ms) => logger.info({ ms: Math.round(ms) }, 'DOCX generator warmed up'),
+        (err: unknown) => logger.error({ err }, 'DOCX generator warm-up failed'),
+      );
       const running = worker.run();
       running.catch((err: unknown) => logger.fatal({ err }, 'lifecycle worker stopped with an error'));
       const w = worker;
