@@ -156,10 +156,14 @@ test('without a DOCX generator the release does not complete: it parks with a no
     await parked.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: today }, actors.exec);
     for (const p of ['SH', 'JS', 'ZJ'] as const) await parked.service.act(id, 'decideApproval', { province: p, decision: 'approve', number: numberFor(p, 360000 + p.charCodeAt(1)) }, regulatorOf[p]);
     await waitForState(parked, id, (x) => x.step === 'generatingDocuments');
-    await new Promise((r) => setTimeout(r, 2000));
+    // Parked, it keeps retrying and notifying (every reminder interval); a loaded machine may take a while.
+    let blocked: Awaited<ReturnType<typeof listNotificationsOfStandard>> = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      blocked = (await listNotificationsOfStandard(parked.db, id)).filter((n) => n.kind === 'releaseBlocked');
+      if (blocked.length >= 2) break;
+    }
     const s = await parked.service.state(id);
     expect([s.stage, s.step, s.publishedAt]).toEqual(['release', 'generatingDocuments', undefined]);
-    const blocked = (await listNotificationsOfStandard(parked.db, id)).filter((n) => n.kind === 'releaseBlocked');
     expect(blocked.length).toBeGreaterThanOrEqual(2);
     expect(blocked[0]).toMatchObject({ messageEn: expect.stringContaining('DOCX generator is not installed') as string, recipients: [{ role: 'executiveCommittee' }, { role: 'admin' }] });
     expect((await getStandard(parked.db, id))?.publishedAt).toBeUndefined();
