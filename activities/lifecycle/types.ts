@@ -1,7 +1,7 @@
 // Inputs of the lifecycle activities (type-only; the workflow imports these as types).
 import type { Actor, Province } from '../../workflows/domain';
 import type { LifecycleProjection } from '../../server/data/standards';
-import type { NotificationRecipient, NotificationKind } from '../../server/data/notifications';
+import type { NotificationRecord } from '../../server/data/notifications';
 import type { Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
 
@@ -30,16 +30,8 @@ export interface ReserveNumberInput {
   number: string;
 }
 
-export interface NotifyInput {
-  id: string;
-  standardId: string;
-  kind: NotificationKind;
-  action?: string;
-  recipients: NotificationRecipient[];
-  messageZh: string;
-  messageEn: string;
-  at: string;
-}
+/** A notification as the workflow computes it: the stored record, with its deterministic id as `id`. */
+export type NotifyInput = Omit<NotificationRecord, '_id'> & { id: string };
 
 export interface CreateRevisionInput {
   parentId: string;

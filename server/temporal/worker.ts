@@ -7,6 +7,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import type { SeamActivities } from '../../activities/lifecycle/seams';
 import { createLogger, type Logger } from '../infra/logger';
 import { resolveSeams } from './seams-loader';
+import type { CollabServer } from '../collab/types';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -19,7 +20,7 @@ export interface CreateWorkerOptions {
   /** Real implementations of seams (version freezing, release documents, collaboration). */
   seams?: Partial<SeamActivities>;
   /** Handed to the versions module when it is installed. */
-  collab?: unknown;
+  collab?: Pick<CollabServer, 'getDoc' | 'flush'>;
   /** A pre-built bundle (tests and the benchmark build it once for several workers). */
   workflowBundle?: WorkflowBundle;
   /** Sizing; defaults suit one machine. */
