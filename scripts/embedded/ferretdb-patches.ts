@@ -1,0 +1,86 @@
+// Source patches applied to FerretDB v1.24 before it is built for the embedded default. Each one is a literal
+// replacement that must match exactly once, so a changed upstream source fails the install loudly instead
+// of building an unpatched binary. The patch set's id is stored beside the binary: a binary built with an
+// older set (or none) is rebuilt.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../server/infra/errors';
+
+export interface SourcePatch {
+  id: string;
+  file: string;
+  /** Why the patch exists: shown when it no longer applies. */
+  why: string;
+  find: string;
+  replace: string;
+}
+
+/**
+ * FerretDB's SQLite backend creates the `_id` index on the expression `_ferretdb_sjson->"_id"` but looks
+ * documents up with `_ferretdb_sjson->'$._id'`. The values are equal, the expressions are not, so SQLite
+ * never uses the index: every find, update and delete by `_id` scans the whole table (an update of one
+ * standard on a 5 000-document collection took 16 ms and held the single SQLite writer all that time).
+ * Looking up with the index's own expression makes it an index search.
+ *
+ * The backend also pushed `_id` down only when it was the filter's single key, so a conditional write such
+ * as `{_id, $or: [...]}` scanned too. The backend contract (internal/backends/collection.go: "Filter may be
+ * ignored, or safely applied partially") lets it narrow by `_id` whatever else the filter holds: the
+ * handler applies the whole filter to what comes back.
+ */
+export const FERRETDB_PATCHES: SourcePatch[] = [
+  {
+    id: 'sqlite-id-lookup-uses-index',
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    why: 'look up _id with the expression of the _id index',
+    find: `IDColumn = DefaultColumn + "->'$._id'"`,
+    replace: `IDColumn = DefaultColumn + \`->"_id"\``,
+  },
+  {
+    id: 'sqlite-id-pushdown-with-other-keys',
+    file: 'internal/backends/sqlite/collection.go',
+    why: 'push an _id equality down even when the filter has other keys (Query)',
+    find: `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)`,
+    replace: `	if params.Filter.Len() >= 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)`,
+  },
+  {
+    id: 'sqlite-id-pushdown-with-other-keys-explain',
+    file: 'internal/backends/sqlite/collection.go',
+    why: 'push an _id equality down even when the filter has other keys (Explain, so it shows what Query does)',
+    find: `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			filterPushdown = true`,
+    replace: `	if params.Filter.Len() >= 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			filterPushdown = true`,
+  },
+];
+
+/** The id of the patch set, stored beside the binary built with it. */
+export const FERRETDB_PATCH_SET = FERRETDB_PATCHES.map((p) => p.id).join('+');
+
+export function applyFerretdbPatches(srcDir: string, patches: SourcePatch[] = FERRETDB_PATCHES): void {
+  for (const p of patches) {
+    const file = path.join(srcDir, p.file);
+    const text = readFileSync(file, 'utf8');
+    const count = text.split(p.find).length - 1;
+    if (count !== 1) {
+      throw new AppError('TOOL_INSTALL_FAILED', {
+        zh: `FerretDB 源码补丁 ${p.id}（${p.why}）无法应用：在 ${p.file} 中找到 ${count} 处，应为 1 处`,
+        en: `FerretDB source patch ${p.id} (${p.why}) does not apply: found ${count} matches in ${p.file}, expected 1`,
+      });
+    }
+    writeFileSync(file, text.replace(p.find, () => p.replace));
+  }
+}

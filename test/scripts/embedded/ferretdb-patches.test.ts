@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { applyFerretdbPatches, FERRETDB_PATCHES, type SourcePatch } from '../../../scripts/embedded/ferretdb-patches';
+import { launchEmbeddedServers, type EmbeddedServers } from '../../../scripts/embedded/launcher';
+import { requireEnv } from '../../support/mongo';
+
+const toolsDir = path.resolve(__dirname, '..', '..', '..', '.tools');
+
+describe('applyFerretdbPatches', () => {
+  const patch: SourcePatch = { id: 'p1', file: 'a/b.go', why: 'test', find: 'x := 1', replace: 'x := 2' };
+
+  function tree(content: string): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-patch-'));
+    mkdirSync(path.join(dir, 'a'));
+    writeFileSync(path.join(dir, 'a', 'b.go'), content);
+    return dir;
+  }
+
+  it('replaces the text that matches exactly once', () => {
+    const dir = tree('package a\nx := 1 // $& stays literal\n');
+    applyFerretdbPatches(dir, [{ ...patch, replace: 'x := "$&"' }]);
+    expect(readFileSync(path.join(dir, 'a', 'b.go'), 'utf8')).toBe('package a\nx := "$&" // $& stays literal\n');
+  });
+
+  it('refuses a source where the text is missing or appears twice, naming the patch', () => {
+    expect(() => applyFerretdbPatches(tree('package a\n'), [patch])).toThrow(/p1 .*found 0 matches in a\/b\.go/);
+    expect(() => applyFerretdbPatches(tree('x := 1\nx := 1\n'), [patch])).toThrow(/found 2 matches/);
+  });
+
+  it('each patch of the set has a distinct id', () => {
+    expect(new Set(FERRETDB_PATCHES.map((p) => p.id)).size).toBe(FERRETDB_PATCHES.length);
+  });
+});
+
+describe('the embedded FerretDB built with the patches', () => {
+  let servers: EmbeddedServers;
+  let client: MongoClient;
+
+  beforeAll(async () => {
+    servers = await launchEmbeddedServers({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'tb-fdb-')), toolsDir, temporalAddress: requireEnv('TEMPORAL_ADDRESS') });
+    client = new MongoClient(servers.mongoUri);
+    await client.connect();
+  }, 900_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await servers?.stop();
+  });
+
+  async function plan(filter: object): Promise<string> {
+    const res = await client.db('patches').command({ explain: { find: 'docs', filter } });
+    return JSON.stringify(res.queryPlanner);
+  }
+
+  it('finds by _id through the _id index, also when the filter has other keys', async () => {
+    const docs = client.db('patches').collection<{ _id: string; revision: number }>('docs');
+    await docs.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `d${i}`, revision: i })));
+    expect(await plan({ _id: 'd7' })).toMatch(/SEARCH .* USING INDEX/);
+    expect(await plan({ _id: 'd7', $or: [{ revision: { $lt: 9 } }, { revision: { $exists: false } }] })).toMatch(/SEARCH .* USING INDEX/);
+    expect(await plan({ revision: 7 })).toMatch(/SCAN/);
+  });
+
+  it('still applies the rest of the filter: a conditional update by _id changes only what matches', async () => {
+    const docs = client.db('patches').collection<{ _id: string; revision: number }>('cond');
+    await docs.insertMany([
+      { _id: 'a', revision: 5 },
+      { _id: 'b', revision: 1 },
+    ]);
+    expect((await docs.updateOne({ _id: 'a', revision: { $lt: 5 } }, { $set: { revision: 6 } })).modifiedCount).toBe(0);
+    expect((await docs.updateOne({ _id: 'a', revision: { $lt: 6 } }, { $set: { revision: 6 } })).modifiedCount).toBe(1);
+    expect(await docs.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'a', revision: 6 },
+      { _id: 'b', revision: 1 },
+    ]);
+    expect(await docs.findOne({ _id: 'b', revision: 2 })).toBeNull();
+    expect(await docs.findOne({ _id: 'b', revision: 1 })).toEqual({ _id: 'b', revision: 1 });
+  });
+});
