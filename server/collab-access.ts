@@ -5,7 +5,7 @@
 import type { Db } from 'mongodb';
 import { getStandard } from './data/standards';
 import { UnknownDocumentError, type Permission, type Principal as CollabPrincipal } from './collab/types';
-import type { RoleGrant, StandardRecord } from '../workflows/domain';
+import { draftIsEditable, type RoleGrant, type StandardRecord } from '../workflows/domain';
 
 /** The collaboration principal as the session layer gives it: with the user's grants. */
 export interface DraftPrincipal extends CollabPrincipal {
@@ -17,11 +17,6 @@ const DOC_PREFIX = 'standard:';
 /** `standard:<id>` → `<id>`, or null for any other document name. */
 export function standardIdOfDoc(docName: string): string | null {
   return docName.startsWith(DOC_PREFIX) ? docName.slice(DOC_PREFIX.length) : null;
-}
-
-/** Stages (and steps) in which the draft text may change. */
-export function draftIsEditable(s: Pick<StandardRecord, 'stage'> & { step?: string }): boolean {
-  return s.stage === 'drafting' || (s.stage === 'technicalReview' && s.step === 'revising');
 }
 
 /** Whether the grants make the user one of the draft's writers (drafting group or lead department), in any stage. */

@@ -74,6 +74,14 @@ export type Stage = (typeof STAGES)[number];
 
 export const TERMINAL_STAGES: readonly Stage[] = ['withdrawn', 'abolished'];
 
+/**
+ * Stages (and steps) in which the draft text may change. The collaboration server asks it for every
+ * connection; the lifecycle asks it to know when a transition changes what connected writers may do.
+ */
+export function draftIsEditable(s: { stage: Stage; step?: string }): boolean {
+  return s.stage === 'drafting' || (s.stage === 'technicalReview' && s.step === 'revising');
+}
+
 export const STAGE_LABELS: Record<Stage, { zh: string; en: string }> = {
   initiation: { zh: '立项', en: 'Initiation' },
   drafting: { zh: '起草', en: 'Drafting' },

@@ -17,13 +17,17 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -31,7 +35,7 @@ import {
 import type { LifecycleActivities } from '../activities/lifecycle';
 import type { FrozenVersionKind, SeamActivities } from '../activities/lifecycle/seams';
 import { chinaMidnight, chinaToday, isIsoDate } from './dates';
-import { PROVINCE_INFO, PROVINCES, TERMINAL_STAGES, lifecycleWorkflowId, parseStandardNumber, type Actor, type Province, type ProvincePosition, type Stage } from './domain';
+import { PROVINCE_INFO, PROVINCES, TERMINAL_STAGES, draftIsEditable, lifecycleWorkflowId, parseStandardNumber, type Actor, type Province, type ProvincePosition, type Stage } from './domain';
 import { holdersOf } from './holders';
 import {
   completeCommentHandlingUpdate,
@@ -78,6 +82,15 @@ const documentSeam = proxyActivities<Pick<SeamActivities, 'generateReleaseDocume
   retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 3 },
 });
 
+/**
+ * Fewer history events per action, so a busy server keeps up: one agenda timer, re-armed only when an
+ * earlier instant comes due (not cancelled and restarted by every action); a collaboration refresh only
+ * when the transition changes whether the draft is editable (also when only the step changes, as in
+ * 技术审查 → revising); search attributes written only when they change. Lifecycles started before this
+ * change keep the old behaviour on replay.
+ */
+const LIGHT_TRANSITIONS = 'light-transitions-1';
+
 type Effect = { kind: 'freeze'; versionKind: FrozenVersionKind; actor: Actor } | { kind: 'refreshCollab' };
 
 /** Throws the typed failure an Update (or its validator) ends with: a message in Chinese and English. */
@@ -107,6 +120,9 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
     pendingProvinces: [...PROVINCES],
   };
   const effects: Effect[] = [];
+  const light = patched(LIGHT_TRANSITIONS);
+  /** What the search attributes hold now: the starter sets them to 立项 with all three provinces pending. */
+  let upserted = { stage: 'initiation' as Stage, pending: PROVINCES.join(',') };
   // Local activities run one at a time. Two in flight at once (an Update's and the agenda loop's) can
   // resolve in one order live and in another on replay — a nondeterminism error the replay test caught.
   let localTail: Promise<void> = Promise.resolve();
@@ -166,6 +182,9 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
 
   function upsertStageSearchAttributes(): void {
     if (!useSearchAttributes) return;
+    const current = { stage: state.stage, pending: state.pendingProvinces.join(',') };
+    if (light && current.stage === upserted.stage && current.pending === upserted.pending) return;
+    upserted = current;
     upsertSearchAttributes([
       { key: STAGE_SEARCH_ATTRIBUTE, value: state.stage },
       { key: PENDING_PROVINCES_SEARCH_ATTRIBUTE, value: state.pendingProvinces.length ? [...state.pendingProvinces] : null },
@@ -188,6 +207,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   /** Moves the state, records the audit entry and projection, and returns the state of this revision. */
   async function transition(t: TransitionArgs): Promise<LifecycleState> {
     const fromStage = state.stage;
+    const wasEditable = draftIsEditable(state);
     state.stage = t.to;
     state.step = t.step;
     state.revision += 1;
@@ -195,7 +215,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
     const at = nowIso();
     armReminder();
     upsertStageSearchAttributes();
-    if (fromStage !== t.to) effects.push({ kind: 'refreshCollab' });
+    if (light ? draftIsEditable(state) !== wasEditable : fromStage !== t.to) effects.push({ kind: 'refreshCollab' });
     const snapshot = copy(state);
     await local.recordTransition({
       standardId,
@@ -680,6 +700,32 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   state.pendingProvinces = pendingProvinces();
   armReminder();
 
+  // The agenda timer (LIGHT_TRANSITIONS): one at a time, firing at `timerAt`. A later due instant keeps
+  // it (it fires early, the loop finds nothing due and arms the next); only an earlier one replaces it.
+  let timerAt: number | undefined;
+  let timerScope: CancellationScope | undefined;
+  let timerFirings = 0;
+  function armTimer(at: number): void {
+    if (timerAt !== undefined && timerAt <= at) return;
+    timerScope?.cancel();
+    const scope = new CancellationScope();
+    timerScope = scope;
+    timerAt = at;
+    scope
+      .run(() => sleep(at - now()))
+      .then(
+        () => {
+          if (timerScope !== scope) return;
+          timerScope = undefined;
+          timerAt = undefined;
+          timerFirings += 1;
+        },
+        (e: unknown) => {
+          if (!isCancellation(e)) throw e;
+        },
+      );
+  }
+
   const effectsRunning = effectsLoop();
   while (!isTerminal()) {
     const next = agenda()[0];
@@ -688,10 +734,17 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
       continue;
     }
     const seenRevision = state.revision;
+    if (light) {
+      const seenFirings = timerFirings;
+      if (next) armTimer(next.at);
+      await condition(() => state.revision !== seenRevision || timerFirings !== seenFirings);
+      continue;
+    }
     const wake = (): boolean => state.revision !== seenRevision;
     if (next) await condition(wake, next.at - now());
     else await condition(wake);
   }
+  timerScope?.cancel();
   stopEffects = true;
   await effectsRunning;
   await condition(allHandlersFinished);

@@ -27,6 +27,8 @@ export interface CreateWorkerOptions {
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentLocalActivityExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  nonStickyToStickyPollRatio?: number;
 }
 
 /** Bundles the workflow code once (a few seconds); pass the result as `workflowBundle` to several workers. */
@@ -47,5 +49,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions } : {}),
     ...(opts.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions } : {}),
     ...(opts.maxConcurrentLocalActivityExecutions ? { maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions } : {}),
+    ...(opts.maxConcurrentWorkflowTaskPolls ? { maxConcurrentWorkflowTaskPolls: opts.maxConcurrentWorkflowTaskPolls } : {}),
+    ...(opts.nonStickyToStickyPollRatio ? { nonStickyToStickyPollRatio: opts.nonStickyToStickyPollRatio } : {}),
   });
 }

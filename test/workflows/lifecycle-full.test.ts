@@ -6,6 +6,7 @@ import { listAudit } from '../../server/data/audit';
 import { listNotificationsOfStandard } from '../../server/data/notifications';
 import { numbersOfStandard } from '../../server/data/numbers';
 import { getStandard } from '../../server/data/standards';
+import { draftIsEditable } from '../../workflows/domain';
 import { actors, chinaTodayNow, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 
 let h: Harness;
@@ -126,8 +127,42 @@ test('a standard goes from 立项 to 废止 with every role taking its part, eac
   expect(timeline.find((e) => e.action === 'recordReviewResult')?.reason).toBe('修改第5章限值');
   expect(await listAudit(h.db, id)).toHaveLength(timeline.length);
 
+  // A light history: the collaboration server is asked to re-check permissions exactly where the draft
+  // turns editable or read-only (also on the step change 技术审查 → revising), an action that leaves the
+  // earliest due instant later keeps the agenda timer, and unchanged search attributes are not rewritten.
+  const history = await h.client.workflow.getHandle(`standard-${id}`).fetchHistory();
+  const events = history.events ?? [];
+  const refreshes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'refreshCollabPermissions').length;
+  let flips = 0;
+  for (let i = 1; i < timeline.length; i += 1) {
+    const before = { stage: timeline[i - 1].toStage, step: timeline[i - 1].step };
+    const after = { stage: timeline[i].toStage, step: timeline[i].step };
+    if (draftIsEditable(before) !== draftIsEditable(after)) flips += 1;
+  }
+  expect(flips).toBe(4);
+  expect(refreshes).toBe(flips);
+  /** The events an Update of `name` wrote between its acceptance and completion, one list per Update. */
+  const eventsOfUpdates = (name: string): Array<typeof events> => {
+    const out: Array<typeof events> = [];
+    let current: typeof events | null = null;
+    for (const e of events) {
+      if (e.workflowExecutionUpdateAcceptedEventAttributes) current = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name === name ? [] : null;
+      else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+        if (current) out.push(current);
+        current = null;
+      } else current?.push(e);
+    }
+    return out;
+  };
+  const initiation = eventsOfUpdates('decideInitiation');
+  expect(initiation).toHaveLength(3);
+  for (const evs of initiation.slice(0, 2)) expect(evs.filter((e) => e.timerStartedEventAttributes || e.timerCanceledEventAttributes)).toEqual([]);
+  const publicity = eventsOfUpdates('recordPublicityEvent');
+  expect(publicity).toHaveLength(1);
+  expect(publicity[0].filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+  expect(eventsOfUpdates('submitForComment')[0].filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toHaveLength(1);
+
   if (process.env.TONGBIAO_RECORD_HISTORY === '1') {
-    const history = await h.client.workflow.getHandle(`standard-${id}`).fetchHistory();
     writeFileSync(path.join(__dirname, 'histories', 'full-lifecycle.json'), JSON.stringify(history, null, 1));
   }
 }, 120_000);

@@ -1,11 +1,11 @@
-// Replays the recorded history of a full lifecycle against the current workflow code: a change that
-// breaks determinism (without `patched()`) fails here. Re-record with
-// `TONGBIAO_RECORD_HISTORY=1 npx jest test/workflows/lifecycle-full.test.ts` only for intended changes
-// that no running lifecycle can meet.
+// Replays every recorded history of a full lifecycle (test/workflows/histories/) against the current
+// workflow code: a change that breaks determinism (without `patched()`) fails here. The newest shape is
+// full-lifecycle.json, re-recorded with `TONGBIAO_RECORD_HISTORY=1 npx jest test/workflows/lifecycle-full.test.ts`
+// after a change behind `patched()`; older shapes stay (renamed) while running lifecycles may have them.
 // The file is protobufjs's JSON of the History (what `fetchHistory()` serialises to); it is read back with
 // `History.fromObject` because `historyFromJSON` of @temporalio/common trips over a second copy of
 // protobufjs in this install ("type must be a Type").
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -15,11 +15,18 @@ function historyFromJSON(json: Record<string, unknown>): temporal.api.history.v1
   return temporal.api.history.v1.History.fromObject(json);
 }
 
-test('the recorded full-lifecycle history replays on the current workflow code', async () => {
-  const json = JSON.parse(readFileSync(path.join(__dirname, 'histories', 'full-lifecycle.json'), 'utf8')) as Record<string, unknown>;
+const recorded = readdirSync(path.join(__dirname, 'histories')).filter((f) => f.endsWith('.json'));
+
+test('the newest shape and the older ones are recorded', () => {
+  expect(recorded).toContain('full-lifecycle.json');
+  expect(recorded.length).toBeGreaterThanOrEqual(2);
+});
+
+test.each(recorded)('the recorded history %s replays on the current workflow code', async (file) => {
+  const json = JSON.parse(readFileSync(path.join(__dirname, 'histories', file), 'utf8')) as Record<string, unknown>;
   const history = historyFromJSON(json);
   expect(history.events?.length).toBeGreaterThan(50);
-  await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, 'standard-recorded');
+  await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, `standard-recorded-${file}`);
 }, 60_000);
 
 test('a replay fails when the workflow code no longer matches the history', async () => {
