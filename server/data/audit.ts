@@ -64,15 +64,18 @@ export async function discardAuditOfUnstartedStandard(db: Db, standardId: string
 export async function recordAuditOfRevision(db: Db, entry: Omit<AuditEntry, '_id' | 'role'> & { attemptMark: number }): Promise<boolean> {
   const doc: AuditEntry = { _id: auditId(entry.standardId, entry.revision), role: entry.actor?.role ?? null, ...entry };
   if (doc.reason === undefined) delete doc.reason;
-  const { _id, ...fields } = doc;
+  const col = db.collection<AuditEntry>(AUDIT_LOG);
+  // Nearly always the first write of this revision: a plain insert, the cheapest write there is. Only
+  // when an entry is already there (a retry, or a re-run of the workflow task) is the attempt compared.
   try {
-    const res = await db.collection<AuditEntry>(AUDIT_LOG).replaceOne({ _id, $or: [{ attemptMark: { $lt: entry.attemptMark } }, { attemptMark: { $exists: false } }] }, fields, { upsert: true });
-    return res.modifiedCount + res.upsertedCount === 1;
+    await col.insertOne(doc);
+    return true;
   } catch (e) {
-    // The upsert collided with an entry from the same or a later attempt: that one stands.
-    if (isDuplicateKey(e)) return false;
-    throw e;
+    if (!isDuplicateKey(e)) throw e;
   }
+  const { _id, ...fields } = doc;
+  const res = await col.replaceOne({ _id, $or: [{ attemptMark: { $lt: entry.attemptMark } }, { attemptMark: { $exists: false } }] }, fields);
+  return res.modifiedCount === 1;
 }
 
 /** A standard's timeline, oldest first. */
