@@ -186,6 +186,8 @@ export interface StandardRecord {
   implementationDate?: string;
   publishedAt?: string;
   commentDeadline?: string;
+  /** End of the optional public comment on the proposal at 立项 (ISO instant). */
+  proposalCommentDeadline?: string;
   reviewDueAt?: string;
   createdAt: string;
   createdBy: string;

@@ -45,7 +45,9 @@ export function proposalFromForm(fields: Record<string, string>): Record<string,
     if (f in fields) out[f] = lines(fields[f]);
   }
   out.mandatory = fields.mandatory === 'on' || fields.mandatory === 'true';
-  if (present.plannedYear !== undefined) out.plannedYear = /^\d+$/.test(present.plannedYear) ? Number(present.plannedYear) : present.plannedYear;
+  for (const f of ['plannedYear', 'proposalCommentDays'] as const) {
+    if (present[f] !== undefined) out[f] = /^\d+$/.test(present[f]) ? Number(present[f]) : present[f];
+  }
   return out;
 }
 

@@ -65,6 +65,8 @@ export const proposeSchema = z.strictObject({
   drafters: z.array(text(50)).max(50).default([]),
   /** Accounts that become drafters of this standard (the proposer's drafting group). */
   drafterUsernames: z.array(usernameSchema).max(50).default([]),
+  /** Optional public comment on the proposal (立项公开征求意见): open for this many days from now. */
+  proposalCommentDays: z.number().int().min(1).max(60).optional(),
 });
 export type ProposeBody = z.output<typeof proposeSchema>;
 

@@ -71,6 +71,13 @@ export const UI = {
   add: { zh: '添加', en: 'Add' },
   submit: { zh: '提交', en: 'Submit' },
   commentDeadline: { zh: '征求意见截止', en: 'Comment deadline' },
+  proposalCommentDays: { zh: '立项公开征求意见（天，可选）', en: 'Public comment on the proposal (days, optional)' },
+  proposalCommentDaysHint: {
+    zh: '填写 1–60 天：立项建议即在公众意见页公开，期间任何人可提意见；三地市场监管局的立项决定不受其限制。',
+    en: '1–60 days: the proposal is published on the public comment site and anyone may comment meanwhile; the bureaus may decide at any time.',
+  },
+  proposalCommentDeadline: { zh: '立项征求意见截止', en: 'Proposal comments close' },
+  proposalCommentLink: { zh: '公众意见页', en: 'public comment page' },
   releaseDate: { zh: '发布日期', en: 'Release date' },
   implementationDate: { zh: '实施日期', en: 'Implementation date' },
   publishedAt: { zh: '发布时间', en: 'Published at' },

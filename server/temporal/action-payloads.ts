@@ -47,6 +47,7 @@ export const proposalSchema = z.strictObject({
   technicalCommittee: z.string().trim().max(200).optional(),
   draftingUnits: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
   drafters: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  proposalCommentDays: z.number().int().min(1).max(60).optional(),
 });
 
 export type ProposalInput = z.input<typeof proposalSchema>;

@@ -182,12 +182,15 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       if (!parsed.success) {
         throw new AppError('VALIDATION_FAILED', { zh: '立项信息不完整或格式不正确', en: 'The proposal is incomplete or malformed' }, { details: parsed.error.issues });
       }
-      const p = parsed.data;
+      const { proposalCommentDays, ...p } = parsed.data;
       const standardId = newStandardId();
       const at = new Date().toISOString();
       const record: StandardRecord = {
         _id: standardId,
         ...p,
+        // The public may comment on the proposal until then (server/comments/period.ts); the bureaus decide
+        // whenever they are ready, so the deadline gates nothing in the lifecycle.
+        ...(proposalCommentDays ? { proposalCommentDeadline: new Date(Date.parse(at) + proposalCommentDays * 86_400_000).toISOString() } : {}),
         leadProvince: actor.province,
         stage: 'initiation',
         step: 'awaitingDecisions',

@@ -391,3 +391,62 @@ describe('submission of a draft', () => {
     expect(await zip.file('word/document.xml')!.async('string')).toContain('依据三地监测数据确定');
   });
 });
+
+describe('public comment on a proposal (立项)', () => {
+  const proposal = {
+    titleZh: '示范区土壤污染风险管控标准',
+    titleEn: 'Soil pollution risk control standard for the demonstration zone',
+    kind: 'qualityStandard',
+    mandatory: false,
+    field: '土壤',
+    scope: '土壤污染风险管控',
+    leadUnits: ['上海市生态环境局'],
+    plannedYear: 2027,
+  };
+
+  test('is open to the public until the chosen deadline, on the consultation site and on the standard’s page', async () => {
+    const shEco = await new ApiSession(rt.url, 'sh-eco').signIn();
+    const form = await (await fetch(`${rt.url}/standards/new`, { headers: { cookie: shEco.cookieHeader() } })).text();
+    expect(form).toContain('name="proposalCommentDays"');
+    expect(form).toContain('立项公开征求意见');
+    const before = Date.now();
+    const record = await shEco.request<{ _id: string; proposalCommentDeadline?: string }>('POST', '/api/standards', { ...proposal, proposalCommentDays: 10 });
+    const deadline = Date.parse(record.proposalCommentDeadline ?? '');
+    expect(deadline).toBeGreaterThanOrEqual(before + 10 * 86_400_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 10 * 86_400_000);
+
+    expect(await (await fetch(`${rt.url}/consultation`)).text()).toContain(proposal.titleZh);
+    const comment = await fetch(`${rt.url}/api/consultation/${record._id}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ submissionKey: `k${randomBytes(8).toString('hex')}`, type: 'general', comment: '建议纳入农用地', name: '赵七', province: 'JS', contact: 'zhaoqi@example.com', showName: false }),
+    });
+    expect(comment.status).toBe(201);
+    const staffPage = await (await fetch(`${rt.url}/standards/${record._id}`, { headers: { cookie: shEco.cookieHeader() } })).text();
+    expect(staffPage).toContain(`href="/consultation/${record._id}"`);
+
+    // Without the option the proposal is not published for comment.
+    const quiet = await shEco.request<{ _id: string; proposalCommentDeadline?: string }>('POST', '/api/standards', { ...proposal, titleZh: '示范区噪声监测规范' });
+    expect(quiet.proposalCommentDeadline).toBeUndefined();
+    const closed = await fetch(`${rt.url}/api/consultation/${quiet._id}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ submissionKey: `k${randomBytes(8).toString('hex')}`, type: 'general', comment: '意见', name: '赵七', province: 'JS', contact: 'zhaoqi@example.com', showName: false }),
+    });
+    expect(closed.status).toBe(409);
+  });
+
+  test('refuses a period outside 1–60 days, naming the field, and stores nothing', async () => {
+    const shEco = await new ApiSession(rt.url, 'sh-eco').signIn();
+    for (const days of [0, 61, 2.5, '10']) {
+      const res = await fetch(`${rt.url}/api/standards`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: shEco.cookieHeader(), 'x-csrf-token': shEco.csrfToken() },
+        body: JSON.stringify({ ...proposal, titleZh: `无效期限 ${String(days)}`, proposalCommentDays: days }),
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain('proposalCommentDays');
+      expect(await rt.mongo.db.collection('standards').countDocuments({ titleZh: `无效期限 ${String(days)}` })).toBe(0);
+    }
+  });
+});

@@ -34,6 +34,14 @@ describe('form posts', () => {
     expect(proposeSchema.safeParse(proposalFromForm({ plannedYear: '20x6' })).success).toBe(false);
   });
 
+  it('reads the optional proposal comment period as whole days, absent when left empty', () => {
+    expect(proposalFromForm({ proposalCommentDays: '14' }).proposalCommentDays).toBe(14);
+    expect('proposalCommentDays' in proposalFromForm({ proposalCommentDays: ' ' })).toBe(false);
+    const bad = proposeSchema.safeParse({ ...proposalFromForm({ titleZh: '标准', proposalCommentDays: 'two weeks' }) });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.some((i) => i.path[0] === 'proposalCommentDays')).toBe(true);
+  });
+
   it('reads a datetime entered in China time as that instant', () => {
     expect(chinaLocalToIso('2026-12-01T18:00')).toBe('2026-12-01T18:00:00+08:00');
     expect(new Date(chinaLocalToIso('2026-12-01T08:00')).toISOString()).toBe('2026-12-01T00:00:00.000Z');
