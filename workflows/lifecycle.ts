@@ -9,32 +9,28 @@
 // Side effects that follow a transition (freezing a named version, asking the collaboration server to
 // re-check permissions) queue as effects that a second loop runs in order beside the agenda, so an action
 // is visible at once and a slow or retried effect delays no timer. Local activities run one at a time
-// (see `serially`). A rejected initiation ends in stage `withdrawn` with `rejectedBy` and `endReason`.
+// (workflows/serial-local-activities.ts). A rejected initiation ends in stage `withdrawn` with `rejectedBy` and `endReason`.
 //
 // Determinism: no I/O, clocks or randomness besides the workflow's own (Date.now() is the workflow clock).
 // Business changes to running lifecycles go behind `patched('<change-id>')` (keep the old branch until no
 // running workflow can take it) and the replay test over test/workflows/histories/ must stay green.
 import {
-  ActivityFailure,
   ApplicationFailure,
-  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
-  isCancellation,
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
-  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LifecycleActivities } from '../activities/lifecycle';
 import type { FrozenVersionKind, SeamActivities } from '../activities/lifecycle/seams';
+import { createAgendaTimer } from './agenda-timer';
 import { chinaMidnight, chinaToday, isIsoDate } from './dates';
+import { failureDetails, refuse } from './failures';
 import { PROVINCE_INFO, PROVINCES, TERMINAL_STAGES, draftIsEditable, lifecycleWorkflowId, parseStandardNumber, type Actor, type Province, type ProvincePosition, type Stage } from './domain';
 import { holdersOf } from './holders';
 import {
@@ -60,14 +56,10 @@ import {
 } from './messages';
 import { checkAction, grantOfActor } from './permissions';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from './search-attributes';
+import { serialLocalActivities } from './serial-local-activities';
 
-/** Failure types an Update can end with; the server maps them to HTTP statuses. */
-export type LifecycleFailureType = 'FORBIDDEN' | 'STAGE_CONFLICT' | 'VALIDATION_FAILED' | 'DUPLICATE_NUMBER';
+export type { LifecycleFailureType } from './failures';
 
-const localActivities = proxyLocalActivities<LifecycleActivities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '200ms', maximumInterval: '5s', nonRetryableErrorTypes: ['DUPLICATE_NUMBER', 'VALIDATION_FAILED', 'NOT_FOUND'] },
-});
 // Seams get timeouts that fit their work, so a worker that dies mid-activity delays a retry by at most that.
 const versionSeam = proxyActivities<Pick<SeamActivities, 'freezeVersion'>>({
   startToCloseTimeout: '1m',
@@ -92,11 +84,6 @@ const documentSeam = proxyActivities<Pick<SeamActivities, 'generateReleaseDocume
 const LIGHT_TRANSITIONS = 'light-transitions-1';
 
 type Effect = { kind: 'freeze'; versionKind: FrozenVersionKind; actor: Actor } | { kind: 'refreshCollab' };
-
-/** Throws the typed failure an Update (or its validator) ends with: a message in Chinese and English. */
-function refuse(type: LifecycleFailureType, zh: string, en: string): never {
-  throw ApplicationFailure.create({ type, message: en, details: [{ zh, en }], nonRetryable: true });
-}
 
 function copy<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
@@ -123,26 +110,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   const light = patched(LIGHT_TRANSITIONS);
   /** What the search attributes hold now: the starter sets them to 立项 with all three provinces pending. */
   let upserted = { stage: 'initiation' as Stage, pending: PROVINCES.join(',') };
-  // Local activities run one at a time. Two in flight at once (an Update's and the agenda loop's) can
-  // resolve in one order live and in another on replay — a nondeterminism error the replay test caught.
-  let localTail: Promise<void> = Promise.resolve();
-  function serially<T>(run: () => Promise<T>): Promise<T> {
-    const result = localTail.then(run);
-    localTail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-  const local: LifecycleActivities = {
-    recordTransition: (a) => serially(() => localActivities.recordTransition(a)),
-    reserveNumber: (a) => serially(() => localActivities.reserveNumber(a)),
-    releaseNumberReservations: (a) => serially(() => localActivities.releaseNumberReservations(a)),
-    confirmNumbers: (a) => serially(() => localActivities.confirmNumbers(a)),
-    countUndisposedComments: (a) => serially(() => localActivities.countUndisposedComments(a)),
-    notify: (a) => serially(() => localActivities.notify(a)),
-    createRevisionRecord: (a) => serially(() => localActivities.createRevisionRecord(a)),
-  };
+  const local = serialLocalActivities();
   /** Provinces whose approval (number reservation) is being recorded right now. */
   const reserving = new Set<Province>();
   /** The actor whose decision completed approval; the published version is frozen in their name. */
@@ -259,16 +227,6 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
       messageEn: body.en,
       at: nowIso(),
     });
-  }
-
-  function failureDetails(e: unknown): { type?: string; zh: string; en: string } {
-    const cause = e instanceof ActivityFailure ? e.cause : e;
-    if (cause instanceof ApplicationFailure) {
-      const d = (cause.details?.[0] ?? {}) as { zh?: string; en?: string };
-      return { type: cause.type ?? undefined, zh: d.zh ?? cause.message, en: d.en ?? cause.message };
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    return { zh: msg, en: msg };
   }
 
   function resetDecisions(): void {
@@ -700,32 +658,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   state.pendingProvinces = pendingProvinces();
   armReminder();
 
-  // The agenda timer (LIGHT_TRANSITIONS): one at a time, firing at `timerAt`. A later due instant keeps
-  // it (it fires early, the loop finds nothing due and arms the next); only an earlier one replaces it.
-  let timerAt: number | undefined;
-  let timerScope: CancellationScope | undefined;
-  let timerFirings = 0;
-  function armTimer(at: number): void {
-    if (timerAt !== undefined && timerAt <= at) return;
-    timerScope?.cancel();
-    const scope = new CancellationScope();
-    timerScope = scope;
-    timerAt = at;
-    scope
-      .run(() => sleep(at - now()))
-      .then(
-        () => {
-          if (timerScope !== scope) return;
-          timerScope = undefined;
-          timerAt = undefined;
-          timerFirings += 1;
-        },
-        (e: unknown) => {
-          if (!isCancellation(e)) throw e;
-        },
-      );
-  }
-
+  const timer = createAgendaTimer(now);
   const effectsRunning = effectsLoop();
   while (!isTerminal()) {
     const next = agenda()[0];
@@ -735,16 +668,16 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
     }
     const seenRevision = state.revision;
     if (light) {
-      const seenFirings = timerFirings;
-      if (next) armTimer(next.at);
-      await condition(() => state.revision !== seenRevision || timerFirings !== seenFirings);
+      const seenFirings = timer.firings();
+      if (next) timer.arm(next.at);
+      await condition(() => state.revision !== seenRevision || timer.firings() !== seenFirings);
       continue;
     }
     const wake = (): boolean => state.revision !== seenRevision;
     if (next) await condition(wake, next.at - now());
     else await condition(wake);
   }
-  timerScope?.cancel();
+  timer.cancel();
   stopEffects = true;
   await effectsRunning;
   await condition(allHandlersFinished);
