@@ -15,6 +15,19 @@ export interface SourcePatch {
   replace: string;
 }
 
+function idPushdownPatch(id: string, method: string, lineAfterCase: string): SourcePatch {
+  // Query and Explain hold the same block; the line after the `case` tells them apart.
+  const block = (condition: string): string =>
+    ['\tif params.Filter.Len() ' + condition + ' {', '\t\tv, _ := params.Filter.Get("_id")', '\t\tswitch v.(type) {', '\t\tcase string, types.ObjectID:', '\t\t\t' + lineAfterCase].join('\n');
+  return {
+    id,
+    file: 'internal/backends/sqlite/collection.go',
+    why: `push an _id equality down even when the filter has other keys (${method})`,
+    find: block('== 1'),
+    replace: block('>= 1'),
+  };
+}
+
 /**
  * FerretDB's SQLite backend creates the `_id` index on the expression `_ferretdb_sjson->"_id"` but looks
  * documents up with `_ferretdb_sjson->'$._id'`. The values are equal, the expressions are not, so SQLite
@@ -35,36 +48,9 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     find: `IDColumn = DefaultColumn + "->'$._id'"`,
     replace: `IDColumn = DefaultColumn + \`->"_id"\``,
   },
-  {
-    id: 'sqlite-id-pushdown-with-other-keys',
-    file: 'internal/backends/sqlite/collection.go',
-    why: 'push an _id equality down even when the filter has other keys (Query)',
-    find: `	if params.Filter.Len() == 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)`,
-    replace: `	if params.Filter.Len() >= 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)`,
-  },
-  {
-    id: 'sqlite-id-pushdown-with-other-keys-explain',
-    file: 'internal/backends/sqlite/collection.go',
-    why: 'push an _id equality down even when the filter has other keys (Explain, so it shows what Query does)',
-    find: `	if params.Filter.Len() == 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			filterPushdown = true`,
-    replace: `	if params.Filter.Len() >= 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			filterPushdown = true`,
-  },
+  idPushdownPatch('sqlite-id-pushdown-with-other-keys', 'Query', 'whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)'),
+  // Explain too, so it shows what Query does.
+  idPushdownPatch('sqlite-id-pushdown-with-other-keys-explain', 'Explain', 'filterPushdown = true'),
 ];
 
 /** The id of the patch set, stored beside the binary built with it. */

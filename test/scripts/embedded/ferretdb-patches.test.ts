@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { applyFerretdbPatches, FERRETDB_PATCHES, type SourcePatch } from '../../../scripts/embedded/ferretdb-patches';
+import { FERRETDB_VERSION } from '../../../scripts/embedded/install-tools';
 import { launchEmbeddedServers, type EmbeddedServers } from '../../../scripts/embedded/launcher';
 import { requireEnv } from '../../support/mongo';
 
@@ -32,6 +34,19 @@ describe('applyFerretdbPatches', () => {
   it('each patch of the set has a distinct id', () => {
     expect(new Set(FERRETDB_PATCHES.map((p) => p.id)).size).toBe(FERRETDB_PATCHES.length);
   });
+
+  it('applies to the source of the pinned FerretDB module, each patch exactly once', () => {
+    const { Dir } = JSON.parse(
+      execFileSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { env: { ...process.env, GOFLAGS: '-mod=mod' } }).toString(),
+    ) as { Dir: string };
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'tb-fdbsrc-'));
+    for (const p of new Set(FERRETDB_PATCHES.map((x) => x.file))) {
+      mkdirSync(path.dirname(path.join(copy, p)), { recursive: true });
+      writeFileSync(path.join(copy, p), readFileSync(path.join(Dir, p)));
+    }
+    applyFerretdbPatches(copy);
+    for (const p of FERRETDB_PATCHES) expect(readFileSync(path.join(copy, p.file), 'utf8')).toContain(p.replace);
+  }, 120_000);
 });
 
 describe('the embedded FerretDB built with the patches', () => {
