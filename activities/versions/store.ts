@@ -34,6 +34,8 @@ export interface VersionRow {
 export type VersionMeta = Omit<VersionRow, 'state' | 'json' | 'numbering'>;
 
 export const VERSIONS_COLLECTION = 'versions';
+/** The last `seq` given out per standard (`_id` = standard id), so numbering reads one small document. */
+export const VERSION_COUNTERS_COLLECTION = 'version_counters';
 
 const META_PROJECTION = { state: 0, json: 0, numbering: 0 } as const;
 
@@ -52,6 +54,28 @@ function isDuplicate(e: unknown): boolean {
 
 export function createVersionStore(db: Db): VersionStore {
   const col: Collection<VersionRow> = db.collection<VersionRow>(VERSIONS_COLLECTION);
+  const counters = db.collection<{ _id: string; seq: number }>(VERSION_COUNTERS_COLLECTION);
+  /**
+   * The next `seq` of a standard. Asking the versions themselves for the highest `seq` reads every stored
+   * version on FerretDB (it only looks documents up by `_id`), Yjs states included, on every freeze; the
+   * counter is one document by `_id`. A standard whose versions predate the counter starts it after the
+   * highest stored `seq`. Two callers may get the same number where increments are not atomic (FerretDB):
+   * the unique {standardId, seq} index refuses the second insert and its caller asks again. A number given
+   * to an insert that then finds its id taken (a retried freeze racing itself) is not reused.
+   */
+  async function nextSeq(standardId: string): Promise<number> {
+    const bumped = await counters.findOneAndUpdate({ _id: standardId }, { $inc: { seq: 1 } }, { returnDocument: 'after' });
+    if (bumped) return bumped.seq;
+    const last = await col.find({ standardId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+    const seq = (last?.seq ?? 0) + 1;
+    try {
+      await counters.insertOne({ _id: standardId, seq });
+      return seq;
+    } catch (e) {
+      if (!isDuplicate(e)) throw e;
+      return nextSeq(standardId);
+    }
+  }
   const stripped = (r: VersionRow): VersionMeta => {
     const meta: Partial<VersionRow> = { ...r };
     delete meta.state;
@@ -67,8 +91,7 @@ export function createVersionStore(db: Db): VersionStore {
       for (let attempt = 0; attempt < 20; attempt++) {
         const existing = await col.findOne({ _id: row._id }, { projection: META_PROJECTION });
         if (existing) return { row: existing as VersionMeta, created: false };
-        const last = await col.find({ standardId: row.standardId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
-        const full: VersionRow = { ...row, seq: (last?.seq ?? 0) + 1 };
+        const full: VersionRow = { ...row, seq: await nextSeq(row.standardId) };
         try {
           await col.insertOne(full, { writeConcern: { w: 'majority', j: true } });
           return { row: stripped(full), created: true };
