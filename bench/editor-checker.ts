@@ -4,27 +4,21 @@
 // structural edit), and the cost the marks add to a keystroke between two checks (mapping them).
 import { EditorState } from 'prosemirror-state';
 import type { Node } from 'prosemirror-model';
-import { chapter, clause, doc, foreword, h, li, list, normativeReferences, note, p, scope, table, termsAndDefinitions } from '../editor/builders';
+import { foreword, normativeReferences, p, scope, termsAndDefinitions } from '../editor/builders';
+import { bigStandard as bigStandardOf, PARA } from './big-standard';
 import { computeNumbering } from '../editor/numbering';
 import { checkDraft } from '../editor/checker';
 import type { DocJSON } from '../editor/types';
 import { findingDecorations, findingsKey, findingsPlugin } from '../editor/browser/findings';
 
-const PARA = '本文件规定了长三角生态绿色一体化发展示范区地表水环境质量监测的点位布设、样品采集、分析方法和质量控制要求。'.repeat(2);
 // Every fifth clause breaks a rule (必须 in a provision), so the marks are many, as in a poor first draft.
 const BAD = '监测单位必须按本条要求采样，采样记录必须保存。';
 
 function bigStandard(chapters: number): Node {
-  const body = [];
-  for (let c = 0; c < chapters; c++) {
-    const clauses = [];
-    for (let k = 0; k < 15; k++)
-      clauses.push(
-        clause(h(`条${k}`), p(k % 5 === 0 ? BAD : PARA), p(PARA), note(p('注')), clause(h('下级'), p(PARA)), clause(h('下级二'), p(PARA), list(li('甲'), li('乙')), table('表题', [['a', 'b'], ['1', '2']]))),
-      );
-    body.push(chapter(h(`章${c}`), ...clauses));
-  }
-  return doc(foreword(p('前言')), scope(p('本文件规定了示范区水质监测。')), normativeReferences(), termsAndDefinitions(p('本文件没有需要界定的术语和定义。')), ...body);
+  return bigStandardOf(chapters, {
+    leadParagraph: (k) => (k % 5 === 0 ? BAD : PARA),
+    front: [foreword(p('前言')), scope(p('本文件规定了示范区水质监测。')), normativeReferences(), termsAndDefinitions(p('本文件没有需要界定的术语和定义。'))],
+  });
 }
 
 function timeMs(reps: number, f: () => void): { mean: number; max: number } {

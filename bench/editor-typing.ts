@@ -3,27 +3,11 @@
 // recomputing ids, numbers and decorations from scratch on every change, which is what the plugins did
 // before they learnt to skip pure typing. Also the full recomputation itself, paid on structural edits.
 import { EditorState, TextSelection } from 'prosemirror-state';
-import type { Node } from 'prosemirror-model';
-import { chapter, clause, doc, foreword, h, li, list, normativeReferences, note, p, scope, table, termsAndDefinitions } from '../editor/builders';
+import { bigStandard } from './big-standard';
 import { computeNumbering } from '../editor/numbering';
 import { numberDecorations, numberingKey, numberingPlugin } from '../editor/decorations';
 import { fixIds, idPlugin } from '../editor/ids';
 import { insertClauseAfter } from '../editor/commands';
-
-const PARA = '本文件规定了长三角生态绿色一体化发展示范区地表水环境质量监测的点位布设、样品采集、分析方法和质量控制要求。'.repeat(2);
-
-function bigStandard(chapters: number): Node {
-  const body = [];
-  for (let c = 0; c < chapters; c++) {
-    const clauses = [];
-    for (let k = 0; k < 15; k++)
-      clauses.push(
-        clause(h(`条${k}`), p(PARA), p(PARA), note(p('注')), clause(h('下级'), p(PARA)), clause(h('下级二'), p(PARA), list(li('甲'), li('乙')), table('表题', [['a', 'b'], ['1', '2']]))),
-      );
-    body.push(chapter(h(`章${c}`), ...clauses));
-  }
-  return doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), ...body);
-}
 
 function timeMs(reps: number, f: () => void): number {
   f();

@@ -20,6 +20,7 @@ import { getStandard } from '../server/data/standards';
 import { ensureLifecycleIndexes } from '../server/temporal/indexes';
 import { createLifecycleService, executeUpdateWithRetry, type LifecycleService } from '../server/temporal/lifecycle-service';
 import { bundleLifecycleWorkflows, createWorker } from '../server/temporal/worker';
+import { chinaToday } from '../workflows/dates';
 import type { Actor, Province } from '../workflows/domain';
 import type { Action } from '../workflows/messages';
 import { pingUpdate, stopFloorSignal, type updateFloorWorkflow } from '../workflows/update-floor';
@@ -61,7 +62,6 @@ function summarize(samples: number[]): Summary {
   return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] };
 }
 
-const chinaToday = (): string => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
 /** One action, timed from sending the Update until the projection in MongoDB shows its revision. */
 async function timedAction(db: Db, service: LifecycleService, samples: Map<string, number[]>, id: string, action: Action, payload: object, who: Actor): Promise<void> {
@@ -117,7 +117,7 @@ async function oneLifecycle(db: Db, service: LifecycleService, samples: Map<stri
   await afterWait(() => t('completeCommentHandling', {}, A.drafter));
   await t('recordReviewResult', { outcome: 'pass' }, A.expert);
   await t('submitForApproval', {}, A.drafter);
-  await t('setReleaseDates', { releaseDate: chinaToday(), implementationDate: chinaToday() }, A.exec);
+  await t('setReleaseDates', { releaseDate: chinaToday(Date.now()), implementationDate: chinaToday(Date.now()) }, A.exec);
   const seq = 100000 + i;
   for (const p of ['SH', 'JS', 'ZJ'] as const) await t('decideApproval', { province: p, decision: 'approve', number: `${{ SH: 'DB31', JS: 'DB32', ZJ: 'DB33' }[p]}/T ${seq}—${year}` }, A.reg[p]);
   await waitForProjection(db, id, (stage) => stage === 'inForce');
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       durations: { commentPeriodMs: COMMENT_MS, reminderIntervalMs: 3_600_000, filingReminderMs: 3_600_000, reviewIntervalMs: REVIEW_MS },
     });
     await worker.runUntil(async () => {
-      const year = Number(chinaToday().slice(0, 4));
+      const year = Number(chinaToday(Date.now()).slice(0, 4));
       process.stdout.write(`bench:lifecycle — ${N} standards concurrently, Temporal ${servers.temporalAddress}, MongoDB ${servers.mongoUri}\n`);
       const actionsPerStandard = 14;
       const floorBefore = await floor(client, taskQueue, Math.ceil(actionsPerStandard / 2));

@@ -5,6 +5,7 @@
 // the end-to-end API test. Throws on the first unexpected answer.
 import { randomInt } from 'node:crypto';
 import { DEMO_PASSWORD } from '../server/auth/demo-accounts';
+import { chinaToday } from '../workflows/dates';
 import type { Province, Stage } from '../workflows/domain';
 import type { LifecycleState, StageStep } from '../workflows/messages';
 
@@ -87,10 +88,6 @@ export class ApiSession {
   }
 }
 
-function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
-
 export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
   const log = opts.log ?? (() => undefined);
   const waitMs = opts.waitMs ?? 60_000;
@@ -140,7 +137,7 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
     scope: '本文件规定了长三角生态绿色一体化发展示范区内水污染物排放限值、监测要求和实施与监督。',
     leadUnits: ['上海市生态环境局', '江苏省生态环境厅', '浙江省生态环境厅'],
     participatingUnits: ['长三角生态绿色一体化发展示范区执行委员会'],
-    plannedYear: Number(chinaToday().slice(0, 4)) + 1,
+    plannedYear: Number(chinaToday(Date.now()).slice(0, 4)) + 1,
     ics: '13.060.30',
     ccs: 'Z 60',
     proposer: '上海市生态环境局、江苏省生态环境厅、浙江省生态环境厅',
@@ -169,7 +166,7 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
   await act(drafter, id, 'submitForApproval', { reason: '报批稿' });
 
   log('报批 Approval');
-  const year = chinaToday().slice(0, 4);
+  const year = chinaToday(Date.now()).slice(0, 4);
   const numbers = {} as Record<Province, string>;
   const code: Record<Province, string> = { SH: '31', JS: '32', ZJ: '33' };
   for (const p of ['SH', 'JS', 'ZJ'] as const) {
@@ -185,7 +182,7 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
       }
     }
   }
-  const today = chinaToday();
+  const today = chinaToday(Date.now());
   await act(exec, id, 'setReleaseDates', { releaseDate: today, implementationDate: today });
 
   log('发布 Release → 宣贯 Publicity → 实施 In force');

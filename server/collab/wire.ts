@@ -46,29 +46,17 @@ export type Access = 'edit' | 'read';
 export const StoredStatus = { STORED: 0, REFUSED_READ_ONLY: 1 } as const;
 export type StoredStatusCode = (typeof StoredStatus)[keyof typeof StoredStatus];
 
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+function encodeSync(type: (typeof SyncType)[keyof typeof SyncType], payload: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.SYNC);
-  encoding.writeVarUint(e, SyncType.STEP1);
-  encoding.writeVarUint8Array(e, stateVector);
+  encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, payload);
   return encoding.toUint8Array(e);
 }
 
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.SYNC);
-  encoding.writeVarUint(e, SyncType.STEP2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.SYNC);
-  encoding.writeVarUint(e, SyncType.UPDATE);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SyncType.STEP1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SyncType.STEP2, update);
+export const encodeSyncUpdate = (update: Uint8Array): Uint8Array => encodeSync(SyncType.UPDATE, update);
 
 export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();

@@ -1,12 +1,10 @@
 // The nunjucks environment of the comment pages (autoescape on), with the labels and date formatting the
 // templates share. Pages are rendered to strings here so the router does not depend on how the app
 // configures its own view engine.
-import path from 'node:path';
 import nunjucks from 'nunjucks';
+import { TEMPLATES_DIR } from '../http/views';
 import { PROVINCE_INFO, STAGE_LABELS } from '../../workflows/domain';
 import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS } from './model';
-
-export const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
 
 const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,

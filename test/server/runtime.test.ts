@@ -19,6 +19,7 @@ import { loadConfig } from '../../server/infra/config';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { yDocToJSON } from '../../editor/ydoc';
 import { ApiSession } from '../../scripts/demo-lifecycle-driver';
+import { chinaToday } from '../../workflows/dates';
 import type { LifecycleState } from '../../workflows/messages';
 import { requireEnv } from '../support/mongo';
 
@@ -78,10 +79,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms 
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 test('a standard goes from proposal to review with real drafts, comments, versions and documents', async () => {
@@ -169,12 +166,12 @@ test('a standard goes from proposal to review with real drafts, comments, versio
 
   await act(expert, id, 'recordReviewResult', { outcome: 'pass', reason: '通过' });
   await act(drafter, id, 'submitForApproval', {});
-  const year = chinaToday().slice(0, 4);
+  const year = chinaToday(Date.now()).slice(0, 4);
   const code = { SH: '31', JS: '32', ZJ: '33' } as const;
   for (const p of ['SH', 'JS', 'ZJ'] as const) {
     await act(msa[p], id, 'decideApproval', { province: p, decision: 'approve', number: `DB${code[p]}/T ${code[p]}${String(randomInt(0, 10000)).padStart(4, '0')}—${year}` });
   }
-  await act(exec, id, 'setReleaseDates', { releaseDate: chinaToday(), implementationDate: chinaToday() });
+  await act(exec, id, 'setReleaseDates', { releaseDate: chinaToday(Date.now()), implementationDate: chinaToday(Date.now()) });
 
   await waitFor('release, publicity and entry into force', async () => {
     const st = await exec.request<LifecycleState>('GET', `/api/standards/${id}/state`);

@@ -5,6 +5,7 @@ import { listNotificationsOfStandard } from '../../server/data/notifications';
 import { numbersOfStandard } from '../../server/data/numbers';
 import { getStandard, listStandards } from '../../server/data/standards';
 import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
+import { chinaToday } from '../../workflows/dates';
 import { createLogger } from '../../server/infra/logger';
 import { actors, chinaTodayNow, driveToApproval, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 
@@ -108,7 +109,7 @@ test('release dates in the past and implementation before release are refused; t
   await expect(h.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: '2020-02-01' }, actors.exec)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   await expect(h.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: today }, actors.shEco)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   // A future implementation date: published today, publicity runs, completing it waits for the date.
-  const next = new Date(Date.now() + 8 * 3600e3 + 40 * 86400e3).toISOString().slice(0, 10);
+  const next = chinaToday(Date.now() + 40 * 86400e3);
   await h.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: next }, actors.exec);
   for (const p of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideApproval', { province: p, decision: 'approve', number: numberFor(p, 300100 + p.charCodeAt(0)) }, regulatorOf[p]);
   let s = await waitForState(h, id, (x) => x.stage === 'publicity');

@@ -9,6 +9,7 @@ import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import { createWorker } from '../../server/temporal/worker';
 import { createLogger } from '../../server/infra/logger';
+import { chinaToday } from '../../workflows/dates';
 import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
 import { freshMongo, requireEnv } from '../support/mongo';
 import { actors, numberFor, regulatorOf, sampleProposal, sharedBundle, testReleaseDocuments } from './support';
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 async function chinaDate(offsetDays: number): Promise<string> {
-  return new Date((await env.currentTimeMs()) + 8 * 3600e3 + offsetDays * DAY_MS).toISOString().slice(0, 10);
+  return chinaToday((await env.currentTimeMs()) + offsetDays * DAY_MS);
 }
 
 async function stateOf(id: string): Promise<LifecycleState> {

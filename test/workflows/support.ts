@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import type { SeamActivities } from '../../activities/lifecycle/seams';
+import { chinaToday } from '../../workflows/dates';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import { bundleLifecycleWorkflows, createWorker } from '../../server/temporal/worker';
@@ -153,7 +154,7 @@ export async function waitForState(h: Harness, standardId: string, pred: (s: Lif
 
 /** Today's date in China, yyyy-mm-dd. */
 export function chinaTodayNow(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  return chinaToday(Date.now());
 }
 
 export function numberFor(p: Province, seq: number, year = Number(chinaTodayNow().slice(0, 4))): string {

@@ -1,41 +1,15 @@
 // kill -9 of the collaboration server while three writers type: every edit the server acknowledged
 // (a `stored` answer to a save barrier) is in MongoDB after each crash, and after the writers reconnect
 // everything converges.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import * as Y from 'yjs';
+import { startServer } from '../../../bench/collab/harness';
 import { freePort } from '../../../scripts/embedded/launcher';
 import { createMongoDocumentStore } from '../../../server/collab/mongo-store';
 import { StoredStatus } from '../../../server/collab/wire';
-import { freshMongo } from '../../support/mongo';
+import { freshMongo, requireEnv } from '../../support/mongo';
 import { connectClient, until, type TestClient } from './support';
 
 jest.setTimeout(180_000);
-
-const SERVE = path.resolve(__dirname, '../../../bench/collab/serve-ours.ts');
-
-async function startChild(port: number, dbName: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE], {
-    env: { ...process.env, PORT: String(port), COLLAB_DB: dbName, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('"ready":true')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`collab child exited with ${code}`)));
-  });
-  return child;
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 interface Writer {
   client: TestClient;
@@ -84,7 +58,7 @@ test('every acknowledged edit survives repeated kill -9 of the server while thre
   const port = await freePort();
   const url = `ws://127.0.0.1:${port}/collab`;
   const docName = 'standard:kill9';
-  let child = await startChild(port, mongo.db.databaseName);
+  let server = await startServer('ours', port, requireEnv('MONGODB_URI'), mongo.db.databaseName);
   const writers = ['sh', 'js', 'zj'].map((n) => startWriter(url, docName, n));
   try {
     const trials = 4;
@@ -94,14 +68,14 @@ test('every acknowledged edit survives repeated kill -9 of the server while thre
       // Type for a while, until every writer has had new edits acknowledged, then crash mid-stream.
       await new Promise((r) => setTimeout(r, 800));
       await until(() => writers.every((w, i) => w.acknowledged.size > before[i]), 30_000, 'new acknowledgements');
-      await killHard(child);
+      await server.kill9();
       const acknowledged = writers.flatMap((w) => [...w.acknowledged]);
       const stored = await storedIds(mongo.db, docName);
       const lost = acknowledged.filter((id) => !stored.has(id));
       expect({ trial, lost }).toEqual({ trial, lost: [] });
       // The writers keep typing offline for a moment before the server comes back.
       await new Promise((r) => setTimeout(r, 200));
-      child = await startChild(port, mongo.db.databaseName);
+      server = await startServer('ours', port, requireEnv('MONGODB_URI'), mongo.db.databaseName);
     }
     for (const w of writers) clearInterval(w.timer);
     await Promise.all(writers.map((w) => w.client.saved(30_000)));
@@ -117,7 +91,7 @@ test('every acknowledged edit survives repeated kill -9 of the server while thre
       clearInterval(w.timer);
       w.client.destroy();
     }
-    await killHard(child);
+    await server.kill9();
     await mongo.drop();
   }
 });
