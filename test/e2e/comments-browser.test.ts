@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser';
 import { freshMongo } from '../support/mongo';
 import { sampleDraft, seedStandard, snapshotOf, startCommentsServer, type TestServer } from '../server/comments/support';
 
@@ -23,7 +24,7 @@ describe('public consultation in a browser', () => {
     await seedStandard(mongo.db, { id: SID, commentDeadline: '2099-01-01T00:00:00.000Z' });
     const draft = snapshotOf(sampleDraft());
     server = await startCommentsServer({ db: mongo.db, getCommentDraft: async () => draft });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,8 @@
 // Drafting-rule findings in the browser editor: real Chromium (playwright-core), the real bundle
 // (public/build/editor.js) and the real collaboration server. A rule broken while typing shows up in the
 // findings pane and as a mark on the clause shortly after the typing stops, and goes away when fixed.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,7 +12,6 @@ import { startEditorPageServer, type EditorPageServer } from '../editor/support/
 
 jest.setTimeout(120_000);
 
-const LAUNCH = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
 let server: EditorPageServer;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
   mongo = await freshMongo('checkere2e');
   server = await startEditorPageServer(mongo.db);
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

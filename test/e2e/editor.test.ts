@@ -1,6 +1,7 @@
 // Browser tests of the co-editing editor: real Chromium (playwright-core), the real bundle
 // (public/build/editor.js) and the real collaboration server with MongoDB persistence.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -9,7 +10,6 @@ import { startEditorPageServer, type EditorPageServer } from '../editor/support/
 
 jest.setTimeout(120_000);
 
-const LAUNCH = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
 let server: EditorPageServer;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
   mongo = await freshMongo('editore2e');
   server = await startEditorPageServer(mongo.db);
-  [browserA, browserB] = await Promise.all([chromium.launch(LAUNCH), chromium.launch(LAUNCH)]);
+  [browserA, browserB] = await Promise.all([launchChromium(), launchChromium()]);
 });
 
 afterAll(async () => {

@@ -3,7 +3,8 @@
 // use, refusals shown as messages, escaping of user text — and a whole no-JavaScript flow in Chromium.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
 import { sampleProposalBody, startAppHarness, type AppHarness, type SignedIn } from '../server/http/app-harness';
@@ -171,7 +172,7 @@ describe('the list and a standard’s page', () => {
 describe('without JavaScript, in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
