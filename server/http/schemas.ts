@@ -17,6 +17,7 @@ import type {
   Withdrawal,
 } from '../../workflows/messages';
 import { USERNAME_PATTERN } from '../data/users';
+import { proposalCommentDaysSchema } from '../temporal/action-payloads';
 
 /** A required, trimmed, non-empty string of at most `max` characters. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
@@ -66,7 +67,7 @@ export const proposeSchema = z.strictObject({
   /** Accounts that become drafters of this standard (the proposer's drafting group). */
   drafterUsernames: z.array(usernameSchema).max(50).default([]),
   /** Optional public comment on the proposal (立项公开征求意见): open for this many days from now. */
-  proposalCommentDays: z.number().int().min(1).max(60).optional(),
+  proposalCommentDays: proposalCommentDaysSchema.optional(),
 });
 export type ProposeBody = z.output<typeof proposeSchema>;
 

@@ -30,6 +30,9 @@ export const actionPayloadSchemas = {
 export type ActionPayload<A extends Action> = z.infer<(typeof actionPayloadSchemas)[A]>;
 
 /** What `propose` accepts: the proposal's cover data. The lead province is the proposer's. */
+/** Days of the optional public comment on a proposal (立项公开征求意见). */
+export const proposalCommentDaysSchema = z.number().int().min(1).max(60);
+
 export const proposalSchema = z.strictObject({
   titleZh: z.string().trim().min(1).max(200),
   titleEn: z.string().trim().min(1).max(300),
@@ -47,7 +50,7 @@ export const proposalSchema = z.strictObject({
   technicalCommittee: z.string().trim().max(200).optional(),
   draftingUnits: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
   drafters: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
-  proposalCommentDays: z.number().int().min(1).max(60).optional(),
+  proposalCommentDays: proposalCommentDaysSchema.optional(),
 });
 
 export type ProposalInput = z.input<typeof proposalSchema>;
