@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'STAGE_CONFLICT'
   | 'DUPLICATE_NUMBER'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'CONFIG_INVALID'
   | 'TOOL_INSTALL_FAILED'
   | 'SERVER_START_FAILED'
@@ -32,6 +33,8 @@ const statusOf: Record<ErrorCode, number> = {
   STAGE_CONFLICT: 409,
   DUPLICATE_NUMBER: 409,
   RATE_LIMITED: 429,
+  /** The store or Temporal cannot be reached right now; the caller may retry (Retry-After). */
+  SERVICE_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
   TOOL_INSTALL_FAILED: 500,
   SERVER_START_FAILED: 500,
