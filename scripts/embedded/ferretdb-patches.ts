@@ -28,6 +28,36 @@ function idPushdownPatch(id: string, method: string, lineAfterCase: string): Sou
   };
 }
 
+const NO_RESPONSE_PANIC = ['\t\tif resHeader == nil || resBody == nil {', '\t\t\tpanic("no response to send to client")', '\t\t}', ''].join('\n');
+
+/**
+ * An OP_MSG whose flagBits carry moreToCome (bit 1) asks for no reply: the Node driver sends an
+ * unacknowledged (`w: 0`) write so and reads nothing back. FerretDB 1.24 replied anyway, and the reply sat
+ * in the socket until the driver read it as the answer to the connection's next command, so every later
+ * operation on that pooled connection got the previous one's reply (another request's session or user).
+ * MongoDB sends nothing; so does the patched loop in internal/clientconn/conn.go. The command still runs
+ * and a fatal error still closes the connection, as before.
+ */
+const OP_MSG_MORE_TO_COME_PATCH: SourcePatch = {
+  id: 'opmsg-more-to-come-no-reply',
+  file: 'internal/clientconn/conn.go',
+  why: 'send no reply to an OP_MSG with the moreToCome flag (unacknowledged write), as MongoDB does',
+  find: NO_RESPONSE_PANIC,
+  replace: [
+    NO_RESPONSE_PANIC,
+    '\t\t// Tongbiao patch: the client set moreToCome and reads no reply; one sent would answer its next command.',
+    '\t\tif reqMsg, isMsg := reqBody.(*wire.OpMsg); isMsg && reqMsg.Flags.FlagSet(wire.OpMsgMoreToCome) {',
+    '\t\t\tif resCloseConn {',
+    '\t\t\t\terr = errors.New("fatal error")',
+    '\t\t\t\treturn',
+    '\t\t\t}',
+    '',
+    '\t\t\tcontinue',
+    '\t\t}',
+    '',
+  ].join('\n'),
+};
+
 /**
  * FerretDB's SQLite backend creates the `_id` index on the expression `_ferretdb_sjson->"_id"` but looks
  * documents up with `_ferretdb_sjson->'$._id'`. The values are equal, the expressions are not, so SQLite
@@ -51,6 +81,7 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
   idPushdownPatch('sqlite-id-pushdown-with-other-keys', 'Query', 'whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)'),
   // Explain too, so it shows what Query does.
   idPushdownPatch('sqlite-id-pushdown-with-other-keys-explain', 'Explain', 'filterPushdown = true'),
+  OP_MSG_MORE_TO_COME_PATCH,
 ];
 
 /** The id of the patch set, stored beside the binary built with it. */
