@@ -46,10 +46,12 @@ export class BenchClient {
     readonly docName: string,
     readonly mode: ClientMode,
     user: string,
+    /** Another address (the app's own socket path) and headers (session cookie, Origin): the soak uses them. */
+    connect: { url?: string; headers?: Record<string, string> } = {},
   ) {
     this.doc = mode === 'drain' ? null : new Y.Doc();
     this.synced = new Promise((r) => (this.markSynced = r));
-    this.ws = new WebSocket(socketUrl(kind, port, docName, user), { perMessageDeflate: false });
+    this.ws = new WebSocket(connect.url ?? socketUrl(kind, port, docName, user), { perMessageDeflate: false, headers: connect.headers });
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('error', () => undefined);
     this.closed = new Promise((r) => this.ws.on('close', (code) => r(code)));

@@ -1,0 +1,98 @@
+// The soak's process manager: starts `npm start` (scripts/start.ts, under node with tsx as a loader so a
+// SIGKILL hits the app itself) on the soak's own data directory and ports, restarts it after a kill as a
+// process manager would, and finds the embedded servers it launched (by their command line naming the data
+// directory) so they can be killed too.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AppEnv {
+  dataDir: string;
+  port: number;
+  temporalPort: number;
+  mongoPort: number;
+  /** Extra environment (durations, sweep interval). */
+  extra: Record<string, string>;
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  /** Resolves when the app printed that it is ready; rejects when it exits first. */
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export function startApp(env: AppEnv, logLine: (line: string) => void): AppProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TONGBIAO_DATA_DIR: env.dataDir,
+      PORT: String(env.port),
+      EMBEDDED_TEMPORAL_PORT: String(env.temporalPort),
+      EMBEDDED_MONGO_PORT: String(env.mongoPort),
+      TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'warn',
+      TEMPORAL_ADDRESS: '',
+      MONGODB_URI: '',
+      ...env.extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Tongbiao is ready')) resolve();
+      if (out.length > 100_000) out = out.slice(-10_000);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n')) if (/"level":(50|60)|Error|错误|失败/.test(line)) logLine(`app stderr: ${line.slice(0, 400)}`);
+    });
+    void exited.then((code) => reject(new Error(`app exited with ${code} before it was ready`)));
+  });
+  ready.catch(() => undefined);
+  return { child, ready, exited };
+}
+
+/** Pids of live processes whose command line contains every one of `parts`. */
+export function pidsOf(...parts: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (parts.every((p) => cmd.includes(p))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** The embedded servers of a data directory: FerretDB's command line names its SQLite dir, Temporal's its db file. */
+export const ferretdbPids = (dataDir: string): number[] => pidsOf('ferretdb', `${dataDir}/ferretdb`);
+export const temporalPids = (dataDir: string): number[] => pidsOf('start-dev', `${dataDir}/temporal.sqlite`);
+
+export function kill9(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Resident set size of a process in MB (0 when gone). */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+// The soak's closing checks, made once the last app is up and quiet: every acknowledged transition is in
+// the lifecycle's audit at its revision (and the workflow reached it), every comment answered with a
+// receipt can be looked up, every co-editing edit answered `stored` is in the draft as a fresh socket loads
+// it, and every standard's projection equals its workflow's state.
+import { Connection, Client } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
+import { BenchClient } from '../collab/client';
+import { lifecycleWorkflowId } from '../../workflows/domain';
+import { stateQuery, type LifecycleState } from '../../workflows/messages';
+import type { SoakClient } from './http';
+import type { Acked } from './traffic';
+
+export interface Mismatch {
+  standardId: string;
+  workflow: string;
+  projection: string;
+}
+
+interface ProjectionRow {
+  _id: string;
+  stage: string;
+  step: string;
+  revision: number;
+  pendingProvinces?: string[];
+}
+
+const view = (s: { stage: string; step: string; revision: number; pendingProvinces?: string[] }): string => `${s.stage}/${s.step}@${s.revision} [${(s.pendingProvinces ?? []).join(',')}]`;
+
+/** Standards whose `standards` projection differs from what their workflow answers. */
+export async function projectionMismatches(temporalAddress: string, mongoUri: string, dbName: string, ids: string[]): Promise<Mismatch[]> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const mongo = new MongoClient(mongoUri);
+  try {
+    const rows = await mongo.db(dbName).collection<ProjectionRow>('standards').find({ _id: { $in: ids } }).toArray();
+    const byId = new Map(rows.map((r) => [r._id, r]));
+    const out: Mismatch[] = [];
+    for (const id of ids) {
+      const wf = await client.workflow.getHandle(lifecycleWorkflowId(id)).query<LifecycleState>(stateQuery);
+      const p = byId.get(id);
+      const a = view(wf);
+      const b = p ? view(p) : '(none)';
+      if (a !== b) out.push({ standardId: id, workflow: a, projection: b });
+    }
+    return out;
+  } finally {
+    await mongo.close();
+    await connection.close();
+  }
+}
+
+/** Acknowledged transitions whose audit entry is missing or says another action. */
+export async function lostTransitions(client: SoakClient, acked: Acked): Promise<string[]> {
+  const lost: string[] = [];
+  const byStandard = new Map<string, Acked['transitions']>();
+  for (const t of acked.transitions) byStandard.set(t.standardId, [...(byStandard.get(t.standardId) ?? []), t]);
+  for (const [id, ts] of byStandard) {
+    const a = await client.request<{ items: Array<{ revision: number; action: string }> }>('GET', `/api/standards/${id}/timeline`);
+    if (a.status !== 200 || !a.body) {
+      lost.push(`${id}: timeline answered ${a.status}`);
+      continue;
+    }
+    const byRevision = new Map(a.body.items.map((e) => [e.revision, e.action]));
+    for (const t of ts) if (byRevision.get(t.revision) !== t.action) lost.push(`${id}@${t.revision} ${t.action}: audit has ${byRevision.get(t.revision) ?? 'nothing'}`);
+  }
+  return lost;
+}
+
+/** Comments answered with a receipt that cannot be found again. */
+export async function lostComments(client: SoakClient, acked: Acked): Promise<string[]> {
+  const lost: string[] = [];
+  for (const c of acked.comments) {
+    const a = await client.request<{ standardId: string }>('GET', `/api/consultation/receipts/${c.receipt}`);
+    if (a.status !== 200 || a.body?.standardId !== c.standardId) lost.push(`${c.receipt}: ${a.status}`);
+  }
+  return lost;
+}
+
+/** Edits answered `stored` that a fresh socket does not load. */
+export async function lostEdits(base: string, drafter: SoakClient, acked: Acked): Promise<string[]> {
+  const lost: string[] = [];
+  for (const [docName, keys] of acked.edits) {
+    const socket = new BenchClient('ours', 0, docName, 'full', 'soak-verify', {
+      url: `${base.replace(/^http/, 'ws')}/collab/${encodeURIComponent(docName)}`,
+      headers: { cookie: drafter.cookieHeader(), origin: base },
+    });
+    const synced = await Promise.race([socket.synced.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+    if (!synced) {
+      lost.push(`${docName}: could not load`);
+      socket.close();
+      continue;
+    }
+    const probe = socket.doc!.getMap('soakProbe');
+    for (const k of keys) if (!probe.has(k)) lost.push(`${docName}: ${k}`);
+    socket.close();
+  }
+  return lost;
+}
