@@ -44,6 +44,8 @@ export const configSchema = z.object({
   SESSION_SECRET: optionalString,
   /** SMTP for outcome notices to commenters; the outbox is kept in MongoDB either way. */
   SMTP_URL: optionalString,
+  /** How often expired sessions are deleted (an acknowledged delete of our own; FerretDB has no TTL indexes). */
+  SESSION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
   /**
    * Lifecycle durations in days (fractions allowed, so a demo can run in seconds: 0.0001 d ≈ 8.6 s).
    * Defaults: 征求意见 30 days, reminders every 7 days, 备案 reminder 60 days after release, 复审 due
