@@ -1,17 +1,16 @@
-// Starts the embedded Temporal dev server and FerretDB on loopback, waits until each answers, and stops
-// them cleanly. Where an address is configured (TEMPORAL_ADDRESS, MONGODB_URI) it starts nothing for it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+// Starts the embedded Temporal dev server and FerretDB on loopback, waits until each answers, keeps them
+// alive (scripts/embedded/supervisor.ts: restarts on exit or when they stop answering, same port and data),
+// and stops them cleanly. Where an address is configured (TEMPORAL_ADDRESS, MONGODB_URI) it starts and
+// supervises nothing for it: the app's availability monitor still answers 503 while that server is away.
+import type { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import { AppError } from '../../server/infra/errors';
-import { createLogger } from '../../server/infra/logger';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ensureTools } from './install-tools';
-
-const log = createLogger('launcher');
+import { SupervisedServer, type ServerStatus, type SupervisionTuning, type SupervisorEvents } from './supervisor';
 
 export interface LaunchOptions {
   dataDir: string;
@@ -25,6 +24,8 @@ export interface LaunchOptions {
   mongoPort?: number;
   /** Serve the Temporal web UI (on temporalPort + 1000); off in tests. */
   temporalUi?: boolean;
+  /** Probe interval, back-off and the orphan guard; defaults in supervisor.ts. */
+  supervision?: Partial<SupervisionTuning>;
 }
 
 export interface EmbeddedServers {
@@ -32,6 +33,11 @@ export interface EmbeddedServers {
   mongoUri: string;
   /** The processes this launcher started, by name. */
   started: string[];
+  /** State, pid and restart count of each supervised server. */
+  status(): ServerStatus[];
+  /** 'down' when a server is found dead or not answering, 'restarted' once it answers again. */
+  on<K extends keyof SupervisorEvents>(event: K, listener: (...args: SupervisorEvents[K]) => void): void;
+  /** Ends supervision, then stops the servers. */
   stop(): Promise<void>;
 }
 
@@ -47,57 +53,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function waitFor(what: string, child: ChildProcess, probe: () => Promise<boolean>, timeoutMs: number, logFile: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new AppError('SERVER_START_FAILED', {
-        zh: `${what} 启动后立即退出（退出码 ${child.exitCode}），见日志 ${logFile}`,
-        en: `${what} exited right after start (code ${child.exitCode}); see ${logFile}`,
-      });
-    }
-    if (await probe()) return;
-    await sleep(150);
-  }
-  child.kill('SIGKILL');
-  throw new AppError('SERVER_START_FAILED', {
-    zh: `${what} 在 ${timeoutMs / 1000} 秒内未就绪，见日志 ${logFile}`,
-    en: `${what} did not answer within ${timeoutMs / 1000} s; see ${logFile}`,
-  });
-}
-
-function startProcess(name: string, bin: string, args: string[], logFile: string): ChildProcess {
-  const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  log.info({ name, pid: child.pid, logFile }, 'started embedded server');
-  return child;
-}
-
-async function stopProcess(child: ChildProcess, name: string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  log.info({ name }, 'stopped embedded server');
-}
-
-async function mongoAnswers(uri: string): Promise<boolean> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
+async function mongoAnswers(uri: string, timeoutMs: number): Promise<boolean> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, socketTimeoutMS: timeoutMs });
   try {
     await client.connect();
     await client.db('admin').command({ ping: 1 });
@@ -109,43 +66,68 @@ async function mongoAnswers(uri: string): Promise<boolean> {
   }
 }
 
-/** Starts what is not configured, waits until it answers, and returns the addresses to use. */
+/** A Temporal probe: one gRPC call without the SDK's retries, so a dead server fails at once. */
+function temporalProbe(address: string, timeoutMs: number): { probe: () => Promise<boolean>; dispose: () => Promise<void> } {
+  // Short reconnect back-off: after a restart the channel reconnects within a second, not after grpc's
+  // default of up to two minutes.
+  const connection = Connection.lazy({ address, interceptors: [], channelArgs: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 } });
+  return {
+    probe: async () => {
+      try {
+        await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    dispose: () => connection.close(),
+  };
+}
+
+/** Starts what is not configured, waits until it answers, supervises it, and returns the addresses to use. */
 export async function launchEmbeddedServers(opts: LaunchOptions): Promise<EmbeddedServers> {
-  const children: Array<{ name: string; child: ChildProcess }> = [];
+  const supervised: SupervisedServer[] = [];
   const stopAll = async (): Promise<void> => {
-    await Promise.all(children.map(({ name, child }) => stopProcess(child, name)));
+    await Promise.all(supervised.map((s) => s.stop()));
   };
   const needTemporal = !opts.temporalAddress;
   const needMongo = !opts.mongoUri;
   if (!needTemporal && !needMongo) {
-    return { temporalAddress: opts.temporalAddress!, mongoUri: opts.mongoUri!, started: [], stop: async () => undefined };
+    return { temporalAddress: opts.temporalAddress!, mongoUri: opts.mongoUri!, started: [], status: () => [], on: () => undefined, stop: async () => undefined };
   }
   const tools = await ensureTools(opts.toolsDir);
   mkdirSync(opts.dataDir, { recursive: true });
-  // A crash of the parent must not leave servers holding the ports and the SQLite files.
-  const killOnExit = (): void => children.forEach(({ child }) => child.kill('SIGKILL'));
+  // A crash of the parent must not leave servers holding the ports and the SQLite files: on a normal exit
+  // they are killed here; on kill -9 the supervisor's watchdog kills them; what still survives is replaced
+  // at the next start (pid file under the data dir).
+  const killOnExit = (): void => supervised.forEach((s) => s.killNow());
   process.once('exit', killOnExit);
+  const probeTimeoutMs = opts.supervision?.probeTimeoutMs ?? 2000;
 
   try {
     let temporalAddress = opts.temporalAddress ?? '';
     if (needTemporal) {
       const port = opts.temporalPort || (await freePort());
+      const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
       const args = [
         'server', 'start-dev',
         '--ip', '127.0.0.1',
         '--port', String(port),
-        '--db-filename', path.join(opts.dataDir, 'temporal.sqlite'),
+        '--db-filename', dbFile,
         '--log-level', 'warn',
         '--namespace', 'default',
       ];
       if (opts.temporalUi) args.push('--ui-port', String(port + 1000), '--ui-ip', '127.0.0.1');
       else args.push('--headless');
       for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-      const logFile = path.join(opts.dataDir, 'temporal.log');
-      const child = startProcess('temporal', tools.temporal, args, logFile);
-      children.push({ name: 'temporal', child });
-      await waitFor('Temporal dev server', child, () => canConnect(port), 60_000, logFile);
       temporalAddress = `127.0.0.1:${port}`;
+      const probe = temporalProbe(temporalAddress, probeTimeoutMs);
+      const server = new SupervisedServer(
+        { name: 'temporal', bin: path.resolve(tools.temporal), args, port, dataArg: dbFile, logFile: path.join(opts.dataDir, 'temporal.log'), pidFile: path.join(opts.dataDir, 'temporal.pid'), ...probe },
+        opts.supervision,
+      );
+      supervised.push(server);
+      await server.start();
     }
 
     let mongoUri = opts.mongoUri ?? '';
@@ -162,17 +144,25 @@ export async function launchEmbeddedServers(opts: LaunchOptions): Promise<Embedd
         '--telemetry=disable',
         '--log-level=warn',
       ];
-      const logFile = path.join(opts.dataDir, 'ferretdb.log');
-      const child = startProcess('ferretdb', tools.ferretdb, args, logFile);
-      children.push({ name: 'ferretdb', child });
       mongoUri = `mongodb://127.0.0.1:${port}/`;
-      await waitFor('FerretDB', child, () => mongoAnswers(mongoUri), 60_000, logFile);
+      const uri = mongoUri;
+      const server = new SupervisedServer(
+        { name: 'ferretdb', bin: path.resolve(tools.ferretdb), args, port, dataArg: `--state-dir=${dir}`, logFile: path.join(opts.dataDir, 'ferretdb.log'), pidFile: path.join(opts.dataDir, 'ferretdb.pid'), probe: () => mongoAnswers(uri, probeTimeoutMs) },
+        opts.supervision,
+      );
+      supervised.push(server);
+      await server.start();
     }
 
     return {
       temporalAddress,
       mongoUri,
-      started: children.map((c) => c.name),
+      started: supervised.map((s) => s.status().name),
+      status: () => supervised.map((s) => s.status()),
+      on: (event, listener) => {
+        // Node's typed EventEmitter cannot relate a generic K to its own listener type; the signature above does.
+        for (const s of supervised) (s as EventEmitter).on(event, listener as (...args: unknown[]) => void);
+      },
       stop: async () => {
         await stopAll();
         process.removeListener('exit', killOnExit);
@@ -180,6 +170,7 @@ export async function launchEmbeddedServers(opts: LaunchOptions): Promise<Embedd
     };
   } catch (e) {
     await stopAll();
+    process.removeListener('exit', killOnExit);
     throw e;
   }
 }
