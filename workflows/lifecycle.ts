@@ -56,6 +56,7 @@ import {
 } from './messages';
 import { checkAction, grantOfActor } from './permissions';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from './search-attributes';
+import { projectionOf } from './projection';
 import { serialLocalActivities } from './serial-local-activities';
 
 export type { LifecycleFailureType } from './failures';
@@ -196,22 +197,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
       step: t.step,
       action: t.action,
       ...(t.reason === undefined ? {} : { reason: t.reason }),
-      projection: {
-        stage: snapshot.stage,
-        step: snapshot.step,
-        provinces: snapshot.provinces,
-        pendingProvinces: snapshot.pendingProvinces,
-        revision: snapshot.revision,
-        updatedAt: at,
-        commentDeadline: snapshot.commentDeadline,
-        releaseDate: snapshot.releaseDate,
-        implementationDate: snapshot.implementationDate,
-        publishedAt: snapshot.publishedAt,
-        reviewDueAt: snapshot.reviewDueAt,
-        endReason: snapshot.endReason,
-        rejectedBy: snapshot.rejectedBy,
-        revisedBy: snapshot.revisedBy,
-      },
+      projection: projectionOf(snapshot, at),
     });
     return snapshot;
   }

@@ -2,11 +2,16 @@
 // stage to which, the step, the action and the reason. Entries are keyed by (standardId, revision), so a
 // retried activity never writes a second entry. The one rewrite: a workflow task that failed after writing
 // is re-run, and its re-run's entry for that revision replaces the abandoned one (recordAuditOfRevision).
+// An entry of a revision the workflow never durably made (its workflow task never completed: the process
+// died in between) is moved by the reconciler to `audit_abandoned` (abandonAuditAbove): out of every read
+// of the log, kept as evidence, and its `_id` free again for the real transition of that revision.
 import type { Db } from 'mongodb';
 import type { Actor, Role, Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
 
 export const AUDIT_LOG = 'audit_log';
+/** Entries of revisions the workflow never made, moved here by the reconciler; never read as the log. */
+export const AUDIT_ABANDONED = 'audit_abandoned';
 
 export interface AuditEntry {
   /** `<standardId>:<revision>`. */
@@ -81,4 +86,40 @@ export async function recordAuditOfRevision(db: Db, entry: Omit<AuditEntry, '_id
 /** A standard's timeline, oldest first. */
 export async function listAudit(db: Db, standardId: string): Promise<AuditEntry[]> {
   return db.collection<AuditEntry>(AUDIT_LOG).find({ standardId }).sort({ at: 1, revision: 1 }).toArray();
+}
+
+/** An audit entry the reconciler moved out of the log: when, and the workflow revision it exceeded. */
+export interface AbandonedAuditEntry extends Omit<AuditEntry, '_id'> {
+  /** `<auditId>@<at>`: one copy per abandoned write, whatever the retries. */
+  _id: string;
+  auditId: string;
+  abandonedAt: string;
+  workflowRevision: number;
+}
+
+/**
+ * Moves the entries of a standard above `workflowRevision` (transitions the workflow never durably made)
+ * to `audit_abandoned`. Each is copied first and then deleted only if it is still the entry that was read
+ * (same `at` and attempt), so an entry a real transition wrote meanwhile stays; a crash in between leaves
+ * a copy and the entry, and the next round finishes. Returns the revisions moved.
+ */
+export async function abandonAuditAbove(db: Db, standardId: string, workflowRevision: number, abandonedAt: string): Promise<number[]> {
+  const log = db.collection<AuditEntry>(AUDIT_LOG);
+  const abandoned = db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED);
+  const above = await log.find({ standardId, revision: { $gt: workflowRevision } }).toArray();
+  const moved: number[] = [];
+  for (const e of above) {
+    const { _id, ...rest } = e;
+    const copyId = `${_id}@${e.at}`;
+    await abandoned.updateOne({ _id: copyId }, { $setOnInsert: { ...rest, _id: copyId, auditId: _id, abandonedAt, workflowRevision } }, { upsert: true });
+    const res = await log.deleteOne({ _id, at: e.at, ...(e.attemptMark === undefined ? { attemptMark: { $exists: false } } : { attemptMark: e.attemptMark }) });
+    if (res.deletedCount === 1) moved.push(e.revision);
+    else await abandoned.deleteOne({ _id: copyId });
+  }
+  return moved.sort((a, b) => a - b);
+}
+
+/** The abandoned entries of a standard (what the reconciler moved out of its log), oldest first. */
+export async function listAbandonedAudit(db: Db, standardId: string): Promise<AbandonedAuditEntry[]> {
+  return db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED).find({ standardId }).sort({ abandonedAt: 1, revision: 1 }).toArray();
 }

@@ -1,7 +1,10 @@
 // Local-standard numbers (`standard_numbers`): a number is unique per province and year, enforced by a
 // unique index on {province, year, sequence} so two bureaus racing for the same number cannot both win,
 // on FerretDB as on MongoDB. A reservation becomes permanent when the standard is published; returning
-// or withdrawing the 报批稿 releases the reservations of that standard.
+// or withdrawing the 报批稿 releases the reservations of that standard. A reservation made by an approval
+// the workflow never durably took (the process died before the workflow task completed) is released by
+// the reconciler (releaseStaleReservations); the same standard re-approving with that number meanwhile
+// is never refused either, since reserving a number the standard already holds succeeds.
 import type { Db } from 'mongodb';
 import type { Province } from '../../workflows/domain';
 
@@ -57,4 +60,20 @@ export async function markNumbersPublished(db: Db, standardId: string): Promise<
 
 export async function numbersOfStandard(db: Db, standardId: string): Promise<NumberRecord[]> {
   return db.collection<NumberRecord>(STANDARD_NUMBERS).find({ standardId }).toArray();
+}
+
+/**
+ * Releases the standard's reservations that its lifecycle does not hold: not among `held` (the numbers the
+ * workflow's state shows as approved) and reserved before `reservedBeforeIso` (an approval still being
+ * recorded reserves its number before the workflow's state shows it). Returns the numbers released.
+ */
+export async function releaseStaleReservations(db: Db, standardId: string, held: readonly string[], reservedBeforeIso: string): Promise<string[]> {
+  const c = db.collection<NumberRecord>(STANDARD_NUMBERS);
+  const stale = await c.find({ standardId, status: 'reserved', number: { $nin: [...held] }, reservedAt: { $lt: reservedBeforeIso } }).toArray();
+  const released: string[] = [];
+  for (const r of stale) {
+    const res = await c.deleteOne({ province: r.province, year: r.year, sequence: r.sequence, standardId, status: 'reserved', reservedAt: r.reservedAt });
+    if (res.deletedCount === 1) released.push(r.number);
+  }
+  return released;
 }

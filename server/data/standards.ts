@@ -1,9 +1,12 @@
 // The `standards` collection: one record per standard (cover data plus the lifecycle projection that lists
-// read). Only the `recordTransition` activity moves the projection, and only forward (by revision), so
-// retried or reordered writes never roll a standard back. Runs on FerretDB and MongoDB alike.
+// read). The `recordTransition` activity moves the projection, and only forward (by revision), so
+// retried or reordered writes never roll a standard back. The one other writer is the reconciler
+// (activities/lifecycle/reconcile.ts), which rewrites a projection from the workflow's queried state, and
+// only where the record is still exactly what it read (compare-and-set), so it never undoes a transition
+// that landed meanwhile. Runs on FerretDB and MongoDB alike.
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Province, Stage, StandardRecord } from '../../workflows/domain';
-import type { StageStep } from '../../workflows/messages';
+import type { ProjectedLifecycle } from '../../workflows/projection';
 
 export const STANDARDS = 'standards';
 
@@ -62,22 +65,8 @@ export async function listStandards(db: Db, q: ListStandardsQuery = {}): Promise
     .toArray() as Promise<StandardListItem[]>;
 }
 
-/** What the lifecycle mirrors into the record at each transition. */
-export interface LifecycleProjection {
-  stage: Stage;
-  step: StageStep;
-  provinces: StandardRecord['provinces'];
-  pendingProvinces: Province[];
-  revision: number;
-  updatedAt: string;
-  commentDeadline?: string;
-  releaseDate?: string;
-  implementationDate?: string;
-  publishedAt?: string;
-  reviewDueAt?: string;
-  endReason?: string;
-  rejectedBy?: Province;
-  revisedBy?: string;
+/** What the lifecycle mirrors into the record at each transition (workflows/projection.ts maps the state). */
+export interface LifecycleProjection extends ProjectedLifecycle {
   /** See TransitionInput.attemptMark: orders two writes of the same revision. */
   attemptMark?: number;
 }
@@ -88,12 +77,7 @@ export interface LifecycleProjection {
  * a retry or a late, older write). One `updateOne`, so all three provinces change at one instant.
  */
 export async function applyProjection(db: Db, standardId: string, p: LifecycleProjection): Promise<boolean> {
-  const set: Record<string, unknown> = {};
-  const unset: Record<string, ''> = {};
-  for (const [k, v] of Object.entries(p)) {
-    if (v === undefined) unset[k] = '';
-    else set[k] = v;
-  }
+  const { set, unset } = setAndUnset(p);
   const res = await standardsCollection(db).updateOne(
     {
       _id: standardId,
@@ -106,6 +90,53 @@ export async function applyProjection(db: Db, standardId: string, p: LifecyclePr
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
   return res.modifiedCount === 1;
+}
+
+function setAndUnset(p: object): { set: Record<string, unknown>; unset: Record<string, ''> } {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, ''> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined) unset[k] = '';
+    else set[k] = v;
+  }
+  return { set, unset };
+}
+
+/** What the reconciler read of a projection; its rewrite applies only while the record still shows exactly this. */
+export interface ProjectionSeen {
+  revision: number | undefined;
+  attemptMark: number | undefined;
+  updatedAt: string;
+}
+
+/**
+ * Rewrites the projection from the workflow's state (the reconciler's repair), compare-and-set on what was
+ * read: when a transition lands between the read and this write, nothing is written and the next round
+ * looks again. `reconciledAt` tells that the record was repaired. Returns whether it was applied.
+ */
+export async function rewriteProjection(db: Db, standardId: string, p: LifecycleProjection, seen: ProjectionSeen, reconciledAt: string): Promise<boolean> {
+  const { set, unset } = setAndUnset(p);
+  if (p.attemptMark === undefined) unset.attemptMark = '';
+  set.reconciledAt = reconciledAt;
+  const res = await standardsCollection(db).updateOne(
+    {
+      _id: standardId,
+      revision: seen.revision === undefined ? { $exists: false } : seen.revision,
+      attemptMark: seen.attemptMark === undefined ? { $exists: false } : seen.attemptMark,
+      updatedAt: seen.updatedAt,
+    },
+    Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
+  );
+  return res.modifiedCount === 1;
+}
+
+/**
+ * Ids of the standards whose projection changed at or after `sinceIso` (served by the `updatedAt` index),
+ * newest first: where a phantom write can be, since phantoms are always recent.
+ */
+export async function standardsUpdatedSince(db: Db, sinceIso: string, limit = 2000): Promise<string[]> {
+  const docs = await standardsCollection(db).find({ updatedAt: { $gte: sinceIso } }, { projection: { _id: 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
+  return docs.map((d) => d._id);
 }
 
 /** The lifecycle revision the projection of a standard shows (-1 if unknown). */

@@ -1,7 +1,8 @@
 // The lifecycle as the web server sees it: propose a standard (record + audit entry + workflow), take an
 // action (a validated Update whose refusal becomes an AppError with the right HTTP status), read the
 // state and the timeline. The server passes the actor it derived from the session; this service never
-// trusts an actor from a request body.
+// trusts an actor from a request body. `state()` answers the workflow's truth and, when the projection shows
+// another revision, hands the standard to the reconciler (server/temporal/reconciler.ts) in the background.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -67,6 +68,10 @@ export interface LifecycleServiceOptions {
   durations: LifecycleDurations;
   /** Off only against a Temporal without the Tongbiao search attributes (the time-skipping test server). */
   searchAttributes?: boolean;
+  /** Called (in the background) when `state()` finds the projection at another revision than the workflow. */
+  onProjectionMismatch?: (standardId: string) => void;
+  /** Workflow task timeout of new lifecycles (Temporal's default, 10 s, when unset); kill tests shorten it. */
+  workflowTaskTimeout?: string;
 }
 
 export interface LifecycleService {
@@ -210,6 +215,7 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
           workflowId: record.workflowId,
           taskQueue,
           args: [wfInput],
+          ...(opts.workflowTaskTimeout ? { workflowTaskTimeout: opts.workflowTaskTimeout } : {}),
           ...(useSearchAttributes
             ? { typedSearchAttributes: [{ key: STAGE_SEARCH_ATTRIBUTE, value: 'initiation' }, { key: PENDING_PROVINCES_SEARCH_ATTRIBUTE, value: [...PROVINCES] }] }
             : {}),
@@ -262,7 +268,11 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       try {
         // A query waits for a worker; when none answers soon, the projection is the better answer
         // than a page that hangs.
-        return await client.withDeadline(Date.now() + STATE_QUERY_DEADLINE_MS, () => client.workflow.getHandle(record.workflowId).query(stateQuery));
+        const live = await client.withDeadline(Date.now() + STATE_QUERY_DEADLINE_MS, () => client.workflow.getHandle(record.workflowId).query(stateQuery));
+        // The record was read before the query, so a projection ahead here is a phantom or a write whose
+        // task is still completing; the reconciler tells which. Either way the workflow's state is the answer.
+        if (opts.onProjectionMismatch && (record.revision ?? -1) !== live.revision) opts.onProjectionMismatch(standardId);
+        return live;
       } catch (e) {
         log.warn({ err: e, standardId }, 'state query failed; answering from the projection');
         return stateFromRecord(record);

@@ -1,0 +1,85 @@
+// The app's lifecycle side in a process of its own — worker, lifecycle service (the web server's sender of
+// Updates) and the projection reconciler — so a test can kill worker and sender together with SIGKILL, as
+// kill -9 of `npm start` does. Usage:
+//   node --import tsx test/workflows/app-process.ts <temporalAddress> <mongoUri> <dbName> <taskQueue> <bundleFile>
+// Environment: RECONCILE=off runs no reconciler (to show what the bug looks like); RECONCILE_GRACE_MS sets
+// its grace; KILL_AFTER_WRITE=<standardId> makes recordTransition of that standard kill the Temporal server
+// (TEMPORAL_PID) and this process right after its write, before the workflow task completes (the
+// deterministic phantom).
+// Reads one JSON command per line on stdin: {"n":1,"standardId":"…","action":"…","payload":{…},"actor":{…}};
+// prints "ready", "sending <n>", "done <n> <revision>" or "failed <n> <code>", and "reconciled".
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createLifecycleActivities } from '../../activities/lifecycle';
+import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
+import { connectMongo } from '../../server/infra/mongo';
+import { createLogger } from '../../server/infra/logger';
+import { createLifecycleService } from '../../server/temporal/lifecycle-service';
+import { createReconciler } from '../../server/temporal/reconciler';
+import { createWorker } from '../../server/temporal/worker';
+import type { Actor } from '../../workflows/domain';
+import type { Action } from '../../workflows/messages';
+import { shortDurations, testReleaseDocuments } from './support';
+
+interface Command {
+  n: number;
+  standardId: string;
+  action: Action;
+  payload: Record<string, unknown>;
+  actor: Actor;
+}
+
+async function main(): Promise<void> {
+  const [address, mongoUri, dbName, taskQueue, bundleFile] = process.argv.slice(2);
+  const logger = createLogger('app-process');
+  const mongo = await connectMongo(mongoUri, dbName);
+  const native = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const workflowBundle = { code: readFileSync(bundleFile, 'utf8') };
+  const killAfter = process.env.KILL_AFTER_WRITE;
+  let worker: Worker;
+  if (killAfter) {
+    // The app's activities, with recordTransition of one standard dying right after its write.
+    const activities = { ...createLifecycleActivities({ db: mongo.db, logger }), ...createUnavailableSeams(logger), ...testReleaseDocuments(mongo.db) };
+    const record = activities.recordTransition;
+    activities.recordTransition = async (t) => {
+      await record(t);
+      if (t.standardId !== killAfter) return;
+      if (process.env.TEMPORAL_PID) process.kill(Number(process.env.TEMPORAL_PID), 'SIGKILL');
+      process.kill(process.pid, 'SIGKILL');
+    };
+    worker = await Worker.create({ connection: native, namespace: 'default', taskQueue, workflowBundle, activities });
+  } else {
+    worker = await createWorker({ connection: native, namespace: 'default', taskQueue, db: mongo.db, seams: testReleaseDocuments(mongo.db), workflowBundle, logger });
+  }
+  const running = worker.run();
+  const reconciler =
+    process.env.RECONCILE === 'off'
+      ? undefined
+      : createReconciler({ client, db: mongo.db, logger, aheadGraceMs: Number(process.env.RECONCILE_GRACE_MS ?? 15_000), queryDeadlineMs: 2000 });
+  const service = createLifecycleService({ client, db: mongo.db, taskQueue, durations: shortDurations, ...(reconciler ? { onProjectionMismatch: reconciler.noteMismatch } : {}) });
+  process.stdout.write('ready\n');
+  if (reconciler) {
+    reconciler.start();
+    void reconciler.settled(120_000).then(() => process.stdout.write('reconciled\n'));
+  } else {
+    process.stdout.write('reconciled\n');
+  }
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const c = JSON.parse(line) as Command;
+    process.stdout.write(`sending ${c.n}\n`);
+    service.act(c.standardId, c.action, c.payload, c.actor).then(
+      (s) => process.stdout.write(`done ${c.n} ${s.revision}\n`),
+      (e: unknown) => process.stdout.write(`failed ${c.n} ${(e as { code?: string }).code ?? String(e)}\n`),
+    );
+  });
+  await running;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${String(e)}\n`);
+  process.exit(1);
+});
