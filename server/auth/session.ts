@@ -1,12 +1,15 @@
 // Sessions in MongoDB (express-session + connect-mongo). FerretDB has no TTL indexes, so expired
-// sessions are removed by connect-mongo's interval sweep (works on MongoDB too) and every read already
-// ignores expired ones. Also reads the session of a WebSocket upgrade request for the collaboration server.
+// sessions are removed by our own acknowledged interval sweep (session-sweep.ts; works on MongoDB too) and
+// every read already ignores expired ones. connect-mongo's interval sweep stays off: it deletes with w: 0,
+// which crossed the replies of a pooled connection on FerretDB 1.24 (issue 9). Also reads the session of a
+// WebSocket upgrade request for the collaboration server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import MongoStore from 'connect-mongo';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import { findUserById, principalOf, type Principal } from '../data/users';
+import { DEFAULT_SESSION_SWEEP_INTERVAL_MS, startSessionSweep, type StoredSession } from './session-sweep';
 
 declare module 'express-session' {
   interface SessionData {
@@ -24,6 +27,8 @@ export interface SessionOptions {
   secret: string;
   /** Send the cookie only over HTTPS (set when PUBLIC_URL is https). */
   secureCookie: boolean;
+  /** How often expired sessions are removed; default 10 minutes. */
+  sweepIntervalMs?: number;
 }
 
 export interface SessionLayer {
@@ -33,6 +38,8 @@ export interface SessionLayer {
    * read fresh from the users collection; null when there is no valid session or the user is disabled.
    */
   authenticateRequest(req: IncomingMessage): Promise<{ userId: string; displayName: string; grants: Principal['grants'] } | null>;
+  /** Stops the expired-session sweep (waits for one in progress); the MongoDB client is left open. */
+  close(): Promise<void>;
 }
 
 export async function createSessionLayer(opts: SessionOptions): Promise<SessionLayer> {
@@ -43,8 +50,8 @@ export async function createSessionLayer(opts: SessionOptions): Promise<SessionL
     dbName: opts.db.databaseName,
     collectionName: 'sessions',
     ttl: SESSION_TTL_SECONDS,
-    autoRemove: 'interval',
-    autoRemoveInterval: 10,
+    // Never 'interval' (w: 0 deletes, see the header); expired sessions go through the sweep below.
+    autoRemove: 'disabled',
     // A rolling session is re-dated on every response; writing that more than once a minute buys nothing.
     touchAfter: 60,
     // The session is stored as a JSON string: no `.`/`$` key restrictions apply to its contents.
@@ -78,5 +85,9 @@ export async function createSessionLayer(opts: SessionOptions): Promise<SessionL
     return { userId: p.userId, displayName: p.displayName, grants: p.grants };
   };
 
-  return { middleware, authenticateRequest };
+  const sweep = startSessionSweep({ collection: opts.db.collection<StoredSession>('sessions'), intervalMs: opts.sweepIntervalMs ?? DEFAULT_SESSION_SWEEP_INTERVAL_MS });
+  // Also stop when the client closes, should the owner of the layer not call close().
+  opts.db.client.once('topologyClosed', () => void sweep.stop());
+
+  return { middleware, authenticateRequest, close: () => sweep.stop() };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { applyFerretdbPatches, FERRETDB_PATCHES, type SourcePatch } from '../../../scripts/embedded/ferretdb-patches';
+import { applyFerretdbPatches, FERRETDB_PATCH_SET, FERRETDB_PATCHES, type SourcePatch } from '../../../scripts/embedded/ferretdb-patches';
 import { FERRETDB_VERSION } from '../../../scripts/embedded/install-tools';
 import { launchEmbeddedServers, type EmbeddedServers } from '../../../scripts/embedded/launcher';
 import { requireEnv } from '../../support/mongo';
@@ -33,6 +33,13 @@ describe('applyFerretdbPatches', () => {
 
   it('each patch of the set has a distinct id', () => {
     expect(new Set(FERRETDB_PATCHES.map((p) => p.id)).size).toBe(FERRETDB_PATCHES.length);
+  });
+
+  it('the set holds the moreToCome patch, so the binary stored beside an older set is rebuilt', () => {
+    const patch = FERRETDB_PATCHES.find((p) => p.id === 'opmsg-more-to-come-no-reply');
+    expect(patch).toMatchObject({ file: 'internal/clientconn/conn.go' });
+    expect(patch!.replace).toContain('reqMsg.Flags.FlagSet(wire.OpMsgMoreToCome)');
+    expect(FERRETDB_PATCH_SET).toContain('opmsg-more-to-come-no-reply');
   });
 
   it('applies to the source of the pinned FerretDB module, each patch exactly once', () => {
@@ -75,6 +82,35 @@ describe('the embedded FerretDB built with the patches', () => {
     expect(await plan({ _id: 'd7' })).toMatch(/SEARCH .* USING INDEX/);
     expect(await plan({ _id: 'd7', $or: [{ revision: { $lt: 9 } }, { revision: { $exists: false } }] })).toMatch(/SEARCH .* USING INDEX/);
     expect(await plan({ revision: 7 })).toMatch(/SCAN/);
+  });
+
+  it('sends no reply to an unacknowledged (w: 0) write, so a pooled connection answers the next commands rightly', async () => {
+    // This test sends w: 0 on purpose, to reproduce issue 9, so it uses a bare MongoClient: the app's
+    // connectMongo refuses w: 0 under Jest. One pooled connection makes every command share the socket a
+    // stray reply would sit in. Against the unpatched FerretDB 1.24 the first findOne failed with "BSON
+    // element cursor is missing" and the second returned alice.
+    const single = new MongoClient(servers.mongoUri, { maxPoolSize: 1 });
+    await single.connect();
+    try {
+      const people = single.db('patches').collection<{ _id: string; who: string }>('people');
+      await people.insertMany([
+        { _id: 'a', who: 'alice' },
+        { _id: 'b', who: 'bob' },
+        { _id: 'c', who: 'carol' },
+      ]);
+      await people.deleteMany({ _id: 'zzz' }, { writeConcern: { w: 0 } });
+      expect(await people.findOne({ _id: 'a' })).toEqual({ _id: 'a', who: 'alice' });
+      expect(await people.findOne({ _id: 'b' })).toEqual({ _id: 'b', who: 'bob' });
+      // The unacknowledged write itself still runs (FerretDB handles a connection's messages in order).
+      await people.deleteMany({ _id: 'c' }, { writeConcern: { w: 0 } });
+      expect(await people.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+        { _id: 'a', who: 'alice' },
+        { _id: 'b', who: 'bob' },
+      ]);
+      expect(await people.countDocuments({})).toBe(2);
+    } finally {
+      await single.close();
+    }
   });
 
   it('still applies the rest of the filter: a conditional update by _id changes only what matches', async () => {
