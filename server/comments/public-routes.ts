@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { AppError, isAppError } from '../infra/errors';
+import { afterFromQuery } from './paging';
 import { clausesOf, type ClauseInfo } from './clauses';
 import { renderDraftHtml } from './draft-html';
 import { acceptComment, notFoundStandard } from './intake';
@@ -112,15 +113,21 @@ export function createPublicRoutes(ctx: RouterContext): Router {
     const published = await ctx.store.publication(std._id);
     const closed = commentPeriodClosed(std, ctx.now());
     let rows: ReturnType<typeof tableRow>[] = [];
-    const counts: Record<string, number> = {};
+    let next: string | undefined;
+    let counts: Record<string, number> = {};
+    let total = 0;
+    const first = typeof req.query.no === 'string' && /^\d{1,7}$/.test(req.query.no) ? Number(req.query.no) : 1;
     if (published) {
       const current = await ctx.getCurrentDraft(std._id);
       const clauses = current ? clausesOf(current.json) : undefined;
-      const list = await ctx.store.list(std._id, { status: 'disposed' });
-      rows = list.filter((c) => c.moderation === 'visible').map((c, i) => tableRow(c, i + 1, current, clauses, true));
-      for (const c of list) if (c.disposition) counts[c.disposition.decision] = (counts[c.disposition.decision] ?? 0) + 1;
+      // A page at a time; the counts cover every comment, not the page.
+      const [slice, all] = await Promise.all([ctx.store.page(std._id, { status: 'disposed' }, afterFromQuery(req.query)), ctx.store.counts(std._id)]);
+      rows = slice.items.filter((c) => c.moderation === 'visible').map((c, i) => tableRow(c, first + i, current, clauses, true));
+      next = slice.next ? new URLSearchParams({ after: slice.next, no: String(first + rows.length) }).toString() : undefined;
+      counts = all.byDecision;
+      total = all.disposed;
     }
-    page(res, 'public/dispositions.njk', { std, published, closed, rows, counts, DECISION_LABELS });
+    page(res, 'public/dispositions.njk', { std, published, closed, rows, counts, total, next, DECISION_LABELS });
   });
 
   // JSON API for other clients; the same rules as the form.

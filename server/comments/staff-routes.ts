@@ -21,6 +21,7 @@ import {
 import { clausesOf } from './clauses';
 import { fieldErrors, notFoundStandard } from './intake';
 import type { CommentRecord } from './model';
+import { afterFromQuery } from './paging';
 import { commentPeriodClosed, openPeriod, type ConsultationStandard } from './period';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';
@@ -69,9 +70,13 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   };
 
   async function triageData(std: ConsultationStandard, query: unknown) {
-    const filter = parse(triageFilterSchema, query);
-    const [comments, counts, reviews, publication, current, frozen] = await Promise.all([
-      ctx.store.list(std._id, filter),
+    // The cursor is not part of the filter (the filter schema is strict).
+    const filterQuery: Record<string, unknown> = { ...((query ?? {}) as Record<string, unknown>) };
+    delete filterQuery.after;
+    const filter = parse(triageFilterSchema, filterQuery);
+    const after = afterFromQuery(query);
+    const [page, counts, reviews, publication, current, frozen] = await Promise.all([
+      ctx.store.page(std._id, filter, after),
       ctx.store.counts(std._id),
       ctx.store.provinceReviews(std._id),
       ctx.store.publication(std._id),
@@ -80,8 +85,12 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     ]);
     const clauses = current ? clausesOf(current.json) : new Map();
     const frozenClauses = frozen ? clausesOf(frozen.json) : new Map();
-    const items = comments.map((c) => ({ c, id: c._id, location: current ? ctx.resolve(c.anchor, current) : undefined }));
-    return { filter, items, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
+    const items = page.items.map((c) => ({ c, id: c._id, location: current ? ctx.resolve(c.anchor, current) : undefined }));
+    // The next page keeps the filter: the link carries it with the cursor.
+    const filterParams = Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const nextQuery = page.next ? new URLSearchParams({ ...filterParams, after: page.next }).toString() : undefined;
+    const firstQuery = new URLSearchParams(filterParams).toString();
+    return { filter, items, next: page.next, nextQuery, firstQuery, firstPage: !after, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
   }
 
   const triage = async (req: Request, res: Response): Promise<void> => {
@@ -96,6 +105,8 @@ export function createStaffRoutes(ctx: RouterContext): Router {
         counts: data.counts,
         pending: data.counts.pending,
         comments: data.items.map(({ c, id, location }) => ({ id, ...c, _id: undefined, addressHash: undefined, location })),
+        // Absent on the last page; pass it back as `?after=` for the next.
+        next: data.next ?? null,
         provinceReviews: data.reviews,
         published: data.publication,
       });
@@ -186,12 +197,17 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     if (!commentPeriodClosed(std, ctx.now())) throw new AppError('STAGE_CONFLICT', { zh: '征求意见期尚未结束', en: 'The comment period has not closed' });
     const pending = await ctx.store.pendingCount(std._id);
     if (pending > 0) throw new AppError('CONFLICT', { zh: `还有 ${pending} 条意见没有处理意见`, en: `${pending} comments still lack a disposition` }, { details: { pending } });
-    const disposed = await ctx.store.list(std._id, { status: 'disposed' });
     const titles = { zh: std.titleZh, en: std.titleEn };
-    const notices = disposed.filter((c) => c.submitter.contact.trim() !== '').map((c) => outboxEntryFor(c, titles, `${ctx.publicUrl}${ctx.basePath}/consultation/receipt/${c.receipt}`));
-    const rec = await ctx.store.publish(std._id, whoOf(p, g), ctx.now(), notices);
+    const link = (c: CommentRecord): string => `${ctx.publicUrl}${ctx.basePath}/consultation/receipt/${c.receipt}`;
+    // Every disposed comment, batch by batch: a notice run never stops at a page or batch size.
+    async function* notices() {
+      for await (const batch of ctx.store.all(std._id, { status: 'disposed' })) {
+        yield batch.filter((c) => c.submitter.contact.trim() !== '').map((c) => outboxEntryFor(c, titles, link(c)));
+      }
+    }
+    const { queued, ...rec } = await ctx.store.publish(std._id, whoOf(p, g), ctx.now(), notices());
     const delivery = await sendQueuedNotices(ctx.store.comments.db, ctx.delivery);
-    done(req, res, std, { published: rec, queued: notices.length, delivery });
+    done(req, res, std, { published: rec, queued, delivery });
   };
   r.post('/standards/:standardId/comments/publish', publish);
   r.post('/api/standards/:standardId/comments/publish', publish);
@@ -200,7 +216,9 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     if (!canTriage(p, std)) throw forbidden();
-    const [comments, current] = await Promise.all([ctx.store.list(std._id, {}), ctx.getCurrentDraft(std._id)]);
+    const comments: CommentRecord[] = [];
+    for await (const batch of ctx.store.all(std._id, {})) comments.push(...batch);
+    const current = await ctx.getCurrentDraft(std._id);
     return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
@@ -217,12 +235,12 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   const outbox = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     if (!isAdmin(p)) throw forbidden();
-    const items = await ctx.store.outbox();
+    const page = await ctx.store.outbox(afterFromQuery(req.query));
     if (wantsJson(req)) {
-      res.json({ items });
+      res.json({ items: page.items, next: page.next ?? null });
       return;
     }
-    renderStaffPage(ctx, res, 'comments/outbox.njk', { items, smtp: Boolean(ctx.delivery.smtpUrl || ctx.delivery.transport) });
+    renderStaffPage(ctx, res, 'comments/outbox.njk', { items: page.items, next: page.next, smtp: Boolean(ctx.delivery.smtpUrl || ctx.delivery.transport) });
   };
   r.get('/admin/comment-outbox', outbox);
   r.get('/api/admin/comment-outbox', outbox);

@@ -18,6 +18,7 @@ import {
   type PublicationRecord,
   type Who,
 } from './model';
+import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from './paging';
 import type { TriageFilter } from './schemas';
 
 const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -55,7 +56,10 @@ export interface CommentsStore {
   insertOnce(rec: Omit<CommentRecord, '_id' | 'receipt' | 'textKey'>): Promise<{ comment: CommentRecord; created: boolean }>;
   byReceipt(receipt: string): Promise<CommentRecord | null>;
   byId(standardId: string, id: string): Promise<CommentRecord | null>;
-  list(standardId: string, filter: TriageFilter, limit?: number): Promise<CommentRecord[]>;
+  /** One page of the comments matching `filter`, oldest first; `next` leads to the rest. */
+  page(standardId: string, filter: TriageFilter, after?: Cursor, limit?: number): Promise<Page<CommentRecord>>;
+  /** Every comment matching `filter`, oldest first, read in batches of `BATCH_SIZE`: nothing is left out. */
+  all(standardId: string, filter: TriageFilter): AsyncGenerator<CommentRecord[]>;
   counts(standardId: string): Promise<CommentCounts>;
   dispose(standardId: string, id: string, d: Omit<DispositionRecord, 'at' | 'by'>, by: Who, now: Date): Promise<CommentRecord>;
   moderate(standardId: string, id: string, to: Moderation, reason: string, by: Who, now: Date): Promise<CommentRecord>;
@@ -63,11 +67,29 @@ export interface CommentsStore {
   saveProvinceReview(rec: ProvinceReviewRecord): Promise<void>;
   provinceReviews(standardId: string): Promise<ProvinceReviewRecord[]>;
   publication(standardId: string): Promise<PublicationRecord | null>;
-  publish(standardId: string, by: Who, now: Date, notices: Array<Omit<OutboxRecord, 'createdAt' | 'attempts' | 'status'> & { status: OutboxRecord['status'] }>): Promise<PublicationRecord>;
-  outbox(limit?: number): Promise<OutboxRecord[]>;
+  /** Records the publication and queues one notice per entry (an async iterable: every batch is queued). */
+  publish(standardId: string, by: Who, now: Date, notices: AsyncIterable<NoticeEntry[]> | NoticeEntry[][]): Promise<PublicationRecord & { queued: number }>;
+  /** Notices, newest first, a page at a time. */
+  outbox(after?: Cursor, limit?: number): Promise<Page<OutboxRecord>>;
   audit(standardId: string, limit?: number): Promise<CommentAuditRecord[]>;
   /** Visible comments still waiting for a disposition: the lifecycle's gate. */
   pendingCount(standardId: string): Promise<number>;
+}
+
+export type NoticeEntry = Omit<OutboxRecord, 'createdAt' | 'attempts' | 'status'> & { status: OutboxRecord['status'] };
+
+function triageQuery(standardId: string, f: TriageFilter): Filter<CommentRecord> {
+  const q: Filter<CommentRecord> = { standardId };
+  if (f.clause) q['anchor.clauseId'] = f.clause;
+  if (f.type) q.type = f.type;
+  if (f.province) q['submitter.province'] = f.province;
+  if (f.status === 'pending' || f.status === 'disposed') {
+    q.status = f.status;
+    q.moderation = 'visible';
+  }
+  if (f.status === 'hidden') q.moderation = 'hidden';
+  if (f.status === 'duplicate') q.duplicateOf = { $exists: true };
+  return q;
 }
 
 export interface CommentCounts {
@@ -131,6 +153,7 @@ export function createCommentsStore(db: Db): CommentsStore {
       await comments.createIndex({ standardId: 1, createdAt: 1 }, { name: 'by_standard' });
       await audit.createIndex({ standardId: 1, at: 1 });
       await outbox.createIndex({ status: 1, createdAt: 1 });
+      await outbox.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
     },
 
     async insertOnce(rec) {
@@ -160,18 +183,27 @@ export function createCommentsStore(db: Db): CommentsStore {
     byReceipt: (receipt) => comments.findOne({ receipt }),
     byId: (standardId, id) => (COMMENT_ID.test(id) ? comments.findOne({ _id: id, standardId }) : Promise.resolve(null)),
 
-    list(standardId, f, limit = 5000) {
-      const q: Filter<CommentRecord> = { standardId };
-      if (f.clause) q['anchor.clauseId'] = f.clause;
-      if (f.type) q.type = f.type;
-      if (f.province) q['submitter.province'] = f.province;
-      if (f.status === 'pending' || f.status === 'disposed') {
-        q.status = f.status;
-        q.moderation = 'visible';
+    async page(standardId, f, after, limit = PAGE_SIZE) {
+      // One row more than the page tells whether there is a next page without counting.
+      const rows = await comments
+        .find({ ...triageQuery(standardId, f), ...afterFilter<CommentRecord>('createdAt', after) })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit + 1)
+        .toArray();
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
+    },
+
+    async *all(standardId, f) {
+      let after: Cursor | undefined;
+      for (;;) {
+        const { items, next } = await store.page(standardId, f, after, BATCH_SIZE);
+        if (items.length) yield items;
+        if (!next) return;
+        const last = items[items.length - 1];
+        after = { at: last.createdAt, id: last._id };
       }
-      if (f.status === 'hidden') q.moderation = 'hidden';
-      if (f.status === 'duplicate') q.duplicateOf = { $exists: true };
-      return comments.find(q).sort({ createdAt: 1, _id: 1 }).limit(limit).toArray();
     },
 
     async counts(standardId) {
@@ -223,18 +255,31 @@ export function createCommentsStore(db: Db): CommentsStore {
       const count = await comments.countDocuments({ standardId, moderation: 'visible', status: 'disposed' });
       const rec: PublicationRecord = { _id: standardId, publishedAt: now, by, comments: count };
       await publications.replaceOne({ _id: standardId }, rec, { upsert: true });
-      for (const n of notices) {
-        try {
-          await outbox.insertOne({ ...n, attempts: 0, createdAt: now });
-        } catch (e) {
-          if (!isDuplicateKey(e)) throw e; // already queued by an earlier publication
+      let queued = 0;
+      for await (const batch of notices) {
+        for (const n of batch) {
+          try {
+            await outbox.insertOne({ ...n, attempts: 0, createdAt: now });
+          } catch (e) {
+            if (!isDuplicateKey(e)) throw e; // already queued by an earlier publication
+          }
+          queued += 1;
         }
       }
-      await audit.insertOne({ standardId, commentId: '', receipt: '', action: 'publish', by, at: now, before: null, after: { comments: count, notices: notices.length } });
-      return rec;
+      await audit.insertOne({ standardId, commentId: '', receipt: '', action: 'publish', by, at: now, before: null, after: { comments: count, notices: queued } });
+      return { ...rec, queued };
     },
 
-    outbox: (limit = 500) => outbox.find({}).sort({ createdAt: -1 }).limit(limit).toArray(),
+    async outbox(after, limit = PAGE_SIZE) {
+      const rows = await outbox
+        .find(afterFilter<OutboxRecord>('createdAt', after, -1))
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .toArray();
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
+    },
     audit: (standardId, limit = 1000) => audit.find({ standardId }).sort({ at: -1 }).limit(limit).toArray(),
     pendingCount: (standardId) => comments.countDocuments({ standardId, status: 'pending', moderation: 'visible' }),
   };
