@@ -32,6 +32,7 @@ import { AppError } from './infra/errors';
 import { createLogger, type Logger } from './infra/logger';
 import { connectMongo, type Mongo } from './infra/mongo';
 import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
+import { createReconciler } from './temporal/reconciler';
 
 export interface RuntimeOptions {
   config: Config;
@@ -110,7 +111,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const temporal = await connectTemporal(config);
     cleanups.push(() => temporal.close());
     const durations = opts.durations ?? durationsFromConfig(config);
-    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations });
+    // Keeps the projection true to the workflows (server/temporal/reconciler.ts): repairs what a read finds
+    // off here; where the worker runs, also a start-up pass and a schedule.
+    const reconciler = createReconciler({ client: temporal.client, db: mongo.db, logger: logger.child({ module: 'reconciler' }) });
+    cleanups.push(() => reconciler.stop());
+    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations, onProjectionMismatch: reconciler.noteMismatch });
 
     // The collaboration server needs the session layer (for authentication) and the app needs the
     // collaboration server (for links); the late binding below breaks the cycle.
@@ -171,6 +176,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         if (w.getState() === 'RUNNING') w.shutdown();
         await running.catch(() => undefined);
       });
+      reconciler.start();
     }
 
     // A new standard's draft starts as the GB/T 1.1 skeleton, so versions frozen before anyone opened the
