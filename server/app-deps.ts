@@ -3,6 +3,7 @@
 import type { Db } from 'mongodb';
 import type { Express, RequestHandler } from 'express';
 import type { Environment } from 'nunjucks';
+import type { AvailabilityMonitor } from './infra/availability';
 import type { Config } from './infra/config';
 import type { Logger } from './infra/logger';
 import type { Actor, StandardRecord } from '../workflows/domain';
@@ -48,6 +49,9 @@ export interface AppDeps {
   config: Config;
   db: Db;
   lifecycle: LifecycleApi;
+  /** Whether the store and Temporal answer: 503 at once while one is away, /readyz. Without it, /readyz
+   *  always answers ready and nothing is gated (tests of single routes). */
+  availability?: AvailabilityMonitor;
   logger: Logger;
   /** Sign-in attempts allowed per client address and window before 429 (failed attempts only). */
   signInRateLimit?: { windowMs: number; limit: number };

@@ -11,6 +11,7 @@ import { resolveSessionSecret } from './auth/session-secret';
 import { ensurePublicityEventIndexes } from './data/publicity-events';
 import { ensureUserIndexes } from './data/users';
 import { resolveLang } from './i18n';
+import { availabilityGate, healthRoutes, type AvailabilityMonitor } from './infra/availability';
 import { AppError } from './infra/errors';
 import { createApiRouter } from './http/api-routes';
 import { createCsrfProtection } from './http/csrf';
@@ -48,6 +49,9 @@ const requireJsonBody: express.RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** For an app built without a monitor: always ready. */
+const ALWAYS_AVAILABLE: AvailabilityMonitor = { down: () => [], snapshot: () => ({}), onDown: () => () => undefined, stop: async () => undefined };
+
 export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   const { config, db, logger } = deps;
   await Promise.all([ensureUserIndexes(db), ensurePublicityEventIndexes(db)]);
@@ -70,11 +74,14 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
       strictTransportSecurity: https,
     }),
   );
+  // Before logging, sessions and CSRF: a load balancer probes these every few seconds, with no cookie.
+  app.use(healthRoutes(deps.availability ?? ALWAYS_AVAILABLE));
   app.use(
     pinoHttp({
       logger,
       // Client errors are ordinary answers; server errors are logged (with their id) by the error middleware.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // A 503 while the store or Temporal is away is expected (the availability monitor logs the outage once).
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
       // Method, path and status only: no cookies, CSRF tokens or bodies in the logs.
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
@@ -86,6 +93,8 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
+  // While the store or Temporal is away: 503 at once (sessions alone would wait on the store).
+  if (deps.availability) app.use(availabilityGate(deps.availability));
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, strict: true, verify: (_req, _res, buf) => assertUtf8(buf, false) }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200, verify: (_req, _res, buf) => assertUtf8(buf, true) }));

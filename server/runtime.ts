@@ -33,6 +33,10 @@ import { createLogger, type Logger } from './infra/logger';
 import { connectMongo, type Mongo } from './infra/mongo';
 import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
 import { createReconciler } from './temporal/reconciler';
+import { createAvailabilityMonitor, mongoCheck, type AvailabilityMonitor } from './infra/availability';
+import { temporalCheck } from './temporal/connect';
+import { bundleLifecycleWorkflows } from './temporal/worker';
+import { superviseWorker, type WorkerSupervisor } from './temporal/worker-supervisor';
 
 export interface RuntimeOptions {
   config: Config;
@@ -54,7 +58,11 @@ export interface Runtime {
   collab: CollabServer;
   app: TongbiaoApp;
   httpServer: http.Server;
+  /** The lifecycle worker running now (re-created by `workerSupervisor` after Temporal was away). */
   worker?: Worker;
+  workerSupervisor?: WorkerSupervisor;
+  /** Whether the store and Temporal answer (503 gate, /readyz). */
+  availability: AvailabilityMonitor;
   stop(): Promise<void>;
 }
 
@@ -101,7 +109,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger('runtime');
   if (!config.MONGODB_URI) throw new Error('startRuntime needs MONGODB_URI (the launcher resolves it)');
-  const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB);
+  // Server selection bounded to 1.5 s: a request that reaches the store in the moment before the
+  // availability monitor notices it is gone fails (503) quickly instead of waiting the default 10 s.
+  const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB, { clientOptions: { serverSelectionTimeoutMS: 1500 } });
   const cleanups: Array<() => Promise<void>> = [() => mongo.close()];
   const stopAll = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
@@ -110,6 +120,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await ensureLifecycleIndexes(mongo.db);
     const temporal = await connectTemporal(config);
     cleanups.push(() => temporal.close());
+    const availability = createAvailabilityMonitor({ checks: [mongoCheck(config.MONGODB_URI), temporalCheck(config)], logger: logger.child({ module: 'availability' }) });
+    cleanups.push(() => availability.stop());
     const durations = opts.durations ?? durationsFromConfig(config);
     // Keeps the projection true to the workflows (server/temporal/reconciler.ts): repairs what a read finds
     // off here; where the worker runs, also a start-up pass and a schedule.
@@ -133,35 +145,42 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const versionActivities = createVersionActivities({ db: mongo.db, collab });
     const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db) });
 
-    let worker: Worker | undefined;
+    let workerSupervisor: WorkerSupervisor | undefined;
     if (opts.runWorker ?? true) {
-      worker = await createWorker({
-        connection: await temporal.nativeConnection(),
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        db: mongo.db,
-        logger: logger.child({ module: 'worker' }),
-        seams: {
-          freezeVersion: async (input) => {
-            const frozen = await versionActivities.freezeVersion(input);
-            // The stage draft (征求意见稿 / 送审稿 / 报批稿) is generated from the version just frozen. A failed
-            // generation does not hold up the lifecycle: it is logged, and staff generate it again from the
-            // documents page.
-            if (input.kind !== 'published') {
-              await releaseActivities.generateStageDraft({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) =>
-                logger.error({ err, standardId: input.standardId, kind: input.kind }, 'stage draft DOCX not generated'),
-              );
-              // Its 编制说明 goes with it when the drafting group has written one for this draft kind.
-              await releaseActivities.generateExplanatoryNote({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) => {
-                if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId: input.standardId, kind: input.kind }, 'no explanatory note written for this draft');
-                else logger.error({ err, standardId: input.standardId, kind: input.kind }, 'explanatory note DOCX not generated');
-              });
-            }
-            return frozen;
+      // Bundled once: the supervisor re-creates the worker after Temporal was away, without re-bundling.
+      const workflowBundle = await bundleLifecycleWorkflows();
+      workerSupervisor = await superviseWorker({
+        connect: () => temporal.openNativeConnection(),
+        logger: logger.child({ module: 'worker-supervisor' }),
+        create: (connection) => createWorker({
+          connection,
+          workflowBundle,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          db: mongo.db,
+          logger: logger.child({ module: 'worker' }),
+          seams: {
+            freezeVersion: async (input) => {
+              const frozen = await versionActivities.freezeVersion(input);
+              // The stage draft (征求意见稿 / 送审稿 / 报批稿) is generated from the version just frozen. A failed
+              // generation does not hold up the lifecycle: it is logged, and staff generate it again from the
+              // documents page.
+              if (input.kind !== 'published') {
+                await releaseActivities.generateStageDraft({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) =>
+                  logger.error({ err, standardId: input.standardId, kind: input.kind }, 'stage draft DOCX not generated'),
+                );
+                // Its 编制说明 goes with it when the drafting group has written one for this draft kind.
+                await releaseActivities.generateExplanatoryNote({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) => {
+                  if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId: input.standardId, kind: input.kind }, 'no explanatory note written for this draft');
+                  else logger.error({ err, standardId: input.standardId, kind: input.kind }, 'explanatory note DOCX not generated');
+                });
+              }
+              return frozen;
+            },
+            generateReleaseDocuments: releaseActivities.generateReleaseDocuments,
+            refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
           },
-          generateReleaseDocuments: releaseActivities.generateReleaseDocuments,
-          refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
-        },
+        }),
       });
       // The first DOCX generation in a process compiles the docx library; do it now rather than inside
       // the first release (twice as slow cold as warm).
@@ -169,13 +188,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         (ms) => logger.info({ ms: Math.round(ms) }, 'DOCX generator warmed up'),
         (err: unknown) => logger.error({ err }, 'DOCX generator warm-up failed'),
       );
-      const running = worker.run();
-      running.catch((err: unknown) => logger.fatal({ err }, 'lifecycle worker stopped with an error'));
-      const w = worker;
-      cleanups.push(async () => {
-        if (w.getState() === 'RUNNING') w.shutdown();
-        await running.catch(() => undefined);
-      });
+      const supervisor = workerSupervisor;
+      cleanups.push(() => supervisor.stop());
       reconciler.start();
     }
 
@@ -202,6 +216,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       config,
       db: mongo.db,
       lifecycle: lifecycleApi,
+      availability,
       logger: logger.child({ module: 'http' }),
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
       standardLinks: documentLinks,
@@ -235,7 +250,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
     const port = (httpServer.address() as AddressInfo).port;
     const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-    return { url, port, mongo, temporal, lifecycle, collab, app, httpServer, worker, stop: stopAll };
+    return {
+      url, port, mongo, temporal, lifecycle, collab, app, httpServer, workerSupervisor, availability, stop: stopAll,
+      get worker() {
+        return workerSupervisor?.current();
+      },
+    };
   } catch (e) {
     await stopAll();
     throw e;

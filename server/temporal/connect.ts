@@ -1,10 +1,12 @@
 // Connections to Temporal from configuration: the address (or the embedded dev server's default port),
 // namespace, mTLS files and the Temporal Cloud API key. The client connection serves the web server; the
-// native connection serves the worker.
+// native connection serves the worker. Also the availability probe of Temporal (server/infra/availability.ts),
+// and channel settings that let the client reconnect within a second once a restarted server is back.
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import type { AvailabilityCheck } from '../infra/availability';
 import type { Config } from '../infra/config';
 import { AppError } from '../infra/errors';
 
@@ -20,6 +22,8 @@ export interface TemporalConnection {
   connection: Connection;
   /** Opened on first use by a worker. */
   nativeConnection(): Promise<NativeConnection>;
+  /** A new native connection each call (the worker supervisor replaces one after its worker failed); the caller closes it. */
+  openNativeConnection(): Promise<NativeConnection>;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,38 @@ export function temporalAddress(c: TemporalConfig): string {
   return c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.EMBEDDED_TEMPORAL_PORT}`;
 }
 
+/**
+ * grpc-js backs off reconnecting up to two minutes by default: after the server was away for a while, the
+ * client would keep failing long after it is back. Capped at one second here.
+ */
+export const RECONNECT_CHANNEL_ARGS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 };
+
+/** The deadline of one availability probe. */
+export const PROBE_DEADLINE_MS = 1000;
+
+/**
+ * Temporal's availability probe: GetSystemInfo on a connection of its own without the SDK's retry
+ * interceptor (which retries UNAVAILABLE for seconds), so a dead server fails the probe at once and a
+ * living one answers within the deadline.
+ */
+export function temporalCheck(c: TemporalConfig): AvailabilityCheck {
+  const tls = tlsFromConfig(c);
+  const connection = Connection.lazy({
+    address: temporalAddress(c),
+    ...(tls ? { tls } : {}),
+    ...(c.TEMPORAL_API_KEY ? { apiKey: c.TEMPORAL_API_KEY } : {}),
+    interceptors: [],
+    channelArgs: RECONNECT_CHANNEL_ARGS,
+  });
+  return {
+    name: 'temporal',
+    run: async () => {
+      await connection.withDeadline(Date.now() + PROBE_DEADLINE_MS, () => connection.workflowService.getSystemInfo({}));
+    },
+    dispose: () => connection.close(),
+  };
+}
+
 /** Connects the client (and lazily the worker's native connection) to the configured Temporal. */
 export async function connectTemporal(c: TemporalConfig): Promise<TemporalConnection> {
   const address = temporalAddress(c);
@@ -55,7 +91,7 @@ export async function connectTemporal(c: TemporalConfig): Promise<TemporalConnec
   const common = { address, ...(tls ? { tls } : {}), ...(c.TEMPORAL_API_KEY ? { apiKey: c.TEMPORAL_API_KEY } : {}) };
   let connection: Connection;
   try {
-    connection = await Connection.connect(common);
+    connection = await Connection.connect({ ...common, channelArgs: RECONNECT_CHANNEL_ARGS });
   } catch (e) {
     throw new AppError('SERVER_START_FAILED', { zh: `无法连接 Temporal（${address}）`, en: `Cannot connect to Temporal at ${address}` }, { cause: e });
   }
@@ -67,6 +103,7 @@ export async function connectTemporal(c: TemporalConfig): Promise<TemporalConnec
     client,
     connection,
     nativeConnection: () => (native ??= NativeConnection.connect(common as NativeConnectionOptions)),
+    openNativeConnection: () => NativeConnection.connect(common as NativeConnectionOptions),
     close: async () => {
       await connection.close();
       if (native) await (await native).close();
