@@ -1,6 +1,6 @@
 // Builds the Express application: security headers, logging, bounded body parsing, sessions in MongoDB,
-// CSRF protection, the JSON API, the pages, and one error middleware. Only the entry point listens, so
-// tests start the app in-process on port 0.
+// CSRF protection, no-store for anything showing staff data, the JSON API, the pages, and one error
+// middleware. Only the entry point listens, so tests start the app in-process on port 0.
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -15,7 +15,8 @@ import { availabilityGate, healthRoutes, type AvailabilityMonitor } from './infr
 import { AppError } from './infra/errors';
 import { createApiRouter } from './http/api-routes';
 import { createCsrfProtection } from './http/csrf';
-import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
+import { noStoreUnlessPublic, noStoreWhenSignedIn } from './http/cache-control';
+import { createErrorMiddleware, lastResortHandler, notFoundHandler } from './http/error-middleware';
 import { createPageRouter } from './http/page-routes';
 import { loadPrincipal, requireUser } from './http/principal';
 import { createSignInRateLimit, DEFAULT_SIGN_IN_LIMIT } from './http/rate-limit';
@@ -89,6 +90,7 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
       },
     }),
   );
+  app.use(noStoreUnlessPublic);
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
@@ -100,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200, verify: (_req, _res, buf) => assertUtf8(buf, true) }));
   app.use(sessions.middleware);
   app.use(loadPrincipal(db));
+  app.use(noStoreWhenSignedIn);
   app.use(resolveLang);
   app.use(pageLocals);
   // API calls without a signed-in session have nothing to forge (they are refused with 401), and the
@@ -111,6 +114,9 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   for (const extend of deps.extensions ?? []) extend({ app, requireUser, views });
 
   app.use(notFoundHandler);
+  // Independent of everything above (a body that fails to parse skips the language and page locals),
+  // and followed by a handler that cannot fail, so Express's own error page is never reached.
   app.use(createErrorMiddleware(logger));
+  app.use(lastResortHandler);
   return { app, authenticateRequest: sessions.authenticateRequest };
 }

@@ -5,10 +5,13 @@
 import { AlignmentType, Document, DocumentGridType, Footer, Packer, PageNumber, Paragraph, TextRun } from 'docx';
 import { z } from 'zod';
 import { PROVINCE_INFO, PROVINCES, type StandardRecord } from '../../workflows/domain';
+import { normaliseNewlines, textRefinement } from '../../workflows/text-rule';
 import { STYLE, stylesOptions } from './styles';
 import { fontOf, PAGE, SIZE } from './typography';
 
-const text = z.string().trim().max(50_000);
+// The one text rule of every surface (workflows/text-rule.ts), checked before trimming.
+const ruled = () => z.string().overwrite(normaliseNewlines).superRefine(textRefinement()).trim();
+const text = ruled().max(50_000);
 const requiredText = text.min(1);
 
 export const explanatoryNoteSchema = z
@@ -26,7 +29,7 @@ export const explanatoryNoteSchema = z
     principlesAndBasis: requiredText,
     /** 主要技术内容及确定依据: one entry per chapter or topic. */
     mainTechnicalContent: z
-      .array(z.object({ topic: z.string().trim().min(1).max(200), rationale: requiredText }).strict())
+      .array(z.object({ topic: ruled().min(1).max(200), rationale: requiredText }).strict())
       .min(1)
       .max(200),
     /** 试验验证的分析、综述报告，技术经济论证，预期效益. */

@@ -1,13 +1,13 @@
 // createCommentsRouter: the public consultation (pages and JSON API), the staff triage and disposition
 // pages and API, and the notice outbox, as one Express router the app mounts. It parses its own bodies
-// (bounded), limits submissions per client address and per contact, and answers its own errors: JSON
-// `{code, message…}` under /api, a public page under /consultation, a staff page elsewhere.
+// (bounded), limits submissions per client address and per contact, and answers its errors through the
+// app's one error middleware (server/http/error-middleware.ts): JSON under /api, the error page elsewhere.
 import { randomBytes } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Db } from 'mongodb';
 import type { NoticeDelivery } from '../../activities/comments/notices';
-import { AppError, isAppError } from '../infra/errors';
+import { AppError } from '../infra/errors';
 import { createLogger } from '../infra/logger';
 import { DEFAULT_FRAGMENT, resolveAnchor, type DraftSnapshot } from './anchors';
 import { clausesOf } from './clauses';
@@ -16,9 +16,10 @@ import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
 import { LIMITS } from './schemas';
-import { renderStaffPage, createStaffRoutes } from './staff-routes';
+import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from './store';
 import { createViews } from './views';
+import { createErrorMiddleware } from '../http/error-middleware';
 import { assertUtf8 } from '../http/utf8';
 
 export interface RateLimitWindow {
@@ -167,55 +168,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: LIMITS.bodyBytes, parameterLimit: 50, verify: (_req, _res, buf) => assertUtf8(buf, true) }));
   router.use(createPublicRoutes(ctx));
   router.use(createStaffRoutes(ctx));
-  router.use(createErrorHandler(ctx));
+  // The app's one error middleware: the same pages and JSON, also when the router runs on its own.
+  router.use(createErrorMiddleware(log, { basePath: ctx.basePath }));
   return router;
-}
-
-/** Maps body-parser failures to AppErrors in the shape the rest of the app uses. */
-function fromBodyParser(err: unknown): AppError | null {
-  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', { zh: `提交内容过大（上限 ${LIMITS.bodyBytes}）`, en: `Submission too large (limit ${LIMITS.bodyBytes})` });
-  if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST', { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' });
-  if (type === 'encoding.invalid.utf8') return new AppError('BAD_REQUEST', { zh: '提交内容含无效的 UTF-8 字符', en: 'The submission contains invalid UTF-8' });
-  if (type === 'parameters.too.many') return new AppError('PAYLOAD_TOO_LARGE', { zh: '参数过多', en: 'Too many parameters' });
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError('BAD_REQUEST', { zh: '不支持的编码', en: 'Unsupported encoding' });
-  return null;
-}
-
-const HEADINGS: Record<number, { zh: string; en: string }> = {
-  400: { zh: '提交的内容有误', en: 'Please check your submission' },
-  404: { zh: '找不到页面', en: 'Not found' },
-  409: { zh: '当前不接受意见', en: 'Comments are not accepted now' },
-  413: { zh: '内容过长', en: 'Too long' },
-  429: { zh: '提交过于频繁', en: 'Too many submissions' },
-};
-
-function createErrorHandler(ctx: RouterContext): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const e = isAppError(err) ? err : fromBodyParser(err);
-    if (!e) return next(err); // unexpected: the app's error middleware logs it with an id
-    if (e.status >= 500) ctx.log.error({ err: e, url: req.originalUrl }, 'comment request failed');
-    if (req.path.startsWith('/api/') || !req.accepts('html')) {
-      res.status(e.status).json(e.toJSON());
-      return;
-    }
-    if (e.code === 'UNAUTHENTICATED' && req.method === 'GET') {
-      res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-      return;
-    }
-    if (req.path.startsWith('/consultation')) {
-      const standardId = /^\/consultation\/([^/]+)/.exec(req.path)?.[1];
-      res.status(e.status).type('html').send(
-        ctx.views.render('public/error.njk', {
-          base: ctx.basePath,
-          heading: HEADINGS[e.status] ?? { zh: '出错了', en: 'Something went wrong' },
-          message: e.messages,
-          standardId: standardId && !['status', 'receipt'].includes(standardId) ? decodeURIComponent(standardId) : undefined,
-        }),
-      );
-      return;
-    }
-    renderStaffPage(ctx, res, 'comments/error.njk', { message: e.messages, code: e.code }, e.status);
-  };
 }

@@ -1,9 +1,10 @@
 // Validation of everything that reaches the comment module from outside: the public form (urlencoded or
-// JSON), staff dispositions, moderation, province opinions and triage filters. Text fields refuse what
-// cannot be shown faithfully and harmlessly — control characters, bidirectional overrides, lone surrogates
-// and U+FFFD (what invalid UTF-8 decodes to) — and are otherwise stored exactly as typed.
+// JSON), staff dispositions, moderation, province opinions and triage filters. Text fields follow the one
+// text rule of every surface (workflows/text-rule.ts: control characters, bidirectional overrides, lone
+// surrogates, noncharacters refused, newlines as LF) and are otherwise stored exactly as typed.
 import { z } from 'zod';
 import { PROVINCES } from '../../workflows/domain';
+import { safeString } from '../http/safe-text';
 import { COMMENT_TYPES, COMMENTER_PROVINCES, DECISIONS } from './model';
 
 export const LIMITS = {
@@ -18,17 +19,10 @@ export const LIMITS = {
   bodyBytes: '64kb',
 } as const;
 
-// C0 controls except tab, LF, CR; DEL; C1 controls; bidi embeddings/overrides/isolates; BOM/U+FFFD.
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFD]/u;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function text(max: number, label: { zh: string; en: string }) {
-  return z
-    .string({ error: `${label.zh}必须是文本 / ${label.en} must be text` })
-    .transform((s) => s.replace(/\r\n?/g, '\n'))
-    .refine((s) => !LONE_SURROGATE.test(s) && !s.includes('\uFFFD'), { message: `${label.zh}含无效的 UTF-8 字符 / ${label.en} contains invalid UTF-8` })
-    .refine((s) => !FORBIDDEN.test(s), { message: `${label.zh}含控制字符或双向覆盖字符 / ${label.en} contains control or bidirectional-override characters` })
-    .refine((s) => s.length <= max, { message: `${label.zh}不能超过 ${max} 字 / ${label.en} is limited to ${max} characters` });
+  return safeString({ label, error: `${label.zh}必须是文本 / ${label.en} must be text` }).refine((s) => s.length <= max, {
+    message: `${label.zh}不能超过 ${max} 字 / ${label.en} is limited to ${max} characters`,
+  });
 }
 
 const required = (max: number, label: { zh: string; en: string }) =>

@@ -8,13 +8,14 @@ import type { AppExtensionContext } from '../app-deps';
 import { draftPermission } from '../collab-access';
 import type { CollabServer } from '../collab/types';
 import { userOf } from '../http/principal';
+import { safeText } from '../http/safe-text';
 import { AppError } from '../infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import type { Request } from 'express';
 import type { Principal } from '../data/users';
 
 const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
-const saveBody = z.strictObject({ name: z.string().trim().min(1).max(200), _csrf: z.string().optional() });
+const saveBody = z.strictObject({ name: safeText(200).min(1), _csrf: z.string().optional() });
 const compareQuery = z.object({ from: z.string().regex(VERSION_ID), to: z.union([z.literal('live'), z.string().regex(VERSION_ID)]) });
 
 function badInput(error: z.ZodError): AppError {

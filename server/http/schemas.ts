@@ -1,6 +1,7 @@
 // Zod schemas of every HTTP input: bodies, queries and path parameters. Objects are strict (unknown keys
 // are refused), strings are trimmed and length-limited, and values that end up in MongoDB filters are
 // validated as plain strings or enums, so an operator object such as {"$gt": ""} can never reach a query.
+// Free text follows the one text rule (workflows/text-rule.ts, through ./safe-text).
 // The OpenAPI document is generated from these same schemas.
 import { z } from 'zod';
 import { PROVINCES, PROVINCE_INFO, STAGES, STANDARD_KINDS, STANDARD_NUMBER_PATTERN, parseStandardNumber } from '../../workflows/domain';
@@ -18,15 +19,13 @@ import type {
 } from '../../workflows/messages';
 import { USERNAME_PATTERN } from '../data/users';
 import { proposalCommentDaysSchema } from '../temporal/action-payloads';
+import { safeText } from './safe-text';
 
 /** A required, trimmed, non-empty string of at most `max` characters. */
-export const text = (max: number) => z.string().trim().min(1).max(max);
+export const text = (max: number) => safeText(max).min(1);
 /** An optional trimmed string; an empty one counts as absent. */
 export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
+  safeText(max)
     .optional()
     .transform((s) => (s === '' ? undefined : s));
 
