@@ -66,29 +66,50 @@ function transportOf(d: NoticeDelivery): Transporter | undefined {
   return cachedTransport.t;
 }
 
+/** Notices read per round trip; a run goes on batch after batch until none is due. */
+export const SEND_BATCH = 200;
+
 /**
- * Sends queued e-mail notices. Returns how many were sent and failed; with no transport configured it sends
- * nothing and reports `configured: false`. A failed notice stays in the outbox with its error and is tried
- * again next time, up to 5 attempts.
+ * Sends every queued e-mail notice (batch by batch, so a publication of 50,000 comments is sent whole).
+ * Returns how many were sent and failed; with no transport configured it sends nothing and reports
+ * `configured: false`. A failed notice stays in the outbox with its error and is tried again on the next
+ * run (each notice at most once per run), up to 5 attempts.
  */
-export async function sendQueuedNotices(db: Db, delivery: NoticeDelivery, limit = 200): Promise<{ configured: boolean; sent: number; failed: number }> {
+export async function sendQueuedNotices(db: Db, delivery: NoticeDelivery, batch = SEND_BATCH): Promise<{ configured: boolean; sent: number; failed: number }> {
   const transport = transportOf(delivery);
   if (!transport) return { configured: false, sent: 0, failed: 0 };
   const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
-  const due = await outbox.find({ channel: 'email', status: { $in: ['queued', 'failed'] }, attempts: { $lt: 5 } }).sort({ createdAt: 1 }).limit(limit).toArray();
   let sent = 0;
   let failed = 0;
-  for (const n of due) {
-    try {
-      await transport.sendMail({ from: delivery.from ?? 'Tongbiao 统标 <no-reply@tongbiao.local>', to: n.to, subject: n.subject, text: n.text });
-      await outbox.updateOne({ _id: n._id }, { $set: { status: 'sent', sentAt: new Date() }, $inc: { attempts: 1 }, $unset: { lastError: '' } });
-      sent += 1;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      log.warn({ err: e, id: n._id }, 'outcome notice not sent');
-      await outbox.updateOne({ _id: n._id }, { $set: { status: 'failed', lastError: message.slice(0, 500) }, $inc: { attempts: 1 } });
-      failed += 1;
+  // Keyset over (createdAt, _id): a notice that failed in this run is behind the cursor and is not retried
+  // until the next run, so the loop ends.
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const due = await outbox
+      .find({
+        channel: 'email',
+        status: { $in: ['queued', 'failed'] },
+        attempts: { $lt: 5 },
+        ...(after ? { $or: [{ createdAt: { $gt: after.at } }, { createdAt: after.at, _id: { $gt: after.id } }] } : {}),
+      })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(batch)
+      .toArray();
+    for (const n of due) {
+      try {
+        await transport.sendMail({ from: delivery.from ?? 'Tongbiao 统标 <no-reply@tongbiao.local>', to: n.to, subject: n.subject, text: n.text });
+        await outbox.updateOne({ _id: n._id }, { $set: { status: 'sent', sentAt: new Date() }, $inc: { attempts: 1 }, $unset: { lastError: '' } });
+        sent += 1;
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        log.warn({ err: e, id: n._id }, 'outcome notice not sent');
+        await outbox.updateOne({ _id: n._id }, { $set: { status: 'failed', lastError: message.slice(0, 500) }, $inc: { attempts: 1 } });
+        failed += 1;
+      }
     }
+    if (due.length < batch) break;
+    const last = due[due.length - 1];
+    after = { at: last.createdAt, id: last._id };
   }
   return { configured: true, sent, failed };
 }
