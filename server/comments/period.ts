@@ -58,8 +58,8 @@ export interface StandardsReader {
   get(standardId: string): Promise<ConsultationStandard | null>;
   /** Standards that may be open now (the caller filters with `openPeriod`). */
   candidates(): Promise<ConsultationStandard[]>;
-  /** Standards whose consultation has been held (for links to published dispositions). */
-  consulted(): Promise<ConsultationStandard[]>;
+  /** Standards whose consultation has been held (for links to published dispositions), a page at a time by id. */
+  consulted(afterId?: string, limit?: number): Promise<{ items: ConsultationStandard[]; next?: string }>;
 }
 
 const PROJECTION = {
@@ -74,13 +74,17 @@ export function createStandardsReader(db: Db, collectionName = 'standards'): Sta
     candidates: () =>
       col
         .find({ $or: [{ stage: 'publicComment', step: 'open' }, { stage: 'initiation', proposalCommentDeadline: { $exists: true } }] }, { projection: PROJECTION })
-        .sort({ commentDeadline: 1 })
-        .limit(500)
+        // Every open consultation: there are few at any time, and none may be left off the public list.
+        .sort({ commentDeadline: 1, _id: 1 })
         .toArray(),
-    consulted: () =>
-      col
-        .find({ stage: { $in: ['publicComment', 'technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review'] } }, { projection: PROJECTION })
-        .limit(500)
-        .toArray(),
+    consulted: async (afterId, limit = 200) => {
+      const rows = await col
+        .find({ stage: { $in: ['publicComment', 'technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review'] }, ...(afterId ? { _id: { $gt: afterId } } : {}) }, { projection: PROJECTION })
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .toArray();
+      const items = rows.slice(0, limit);
+      return rows.length > limit ? { items, next: items[items.length - 1]._id } : { items };
+    },
   };
 }

@@ -34,16 +34,17 @@ export function createPublicRoutes(ctx: RouterContext): Router {
     return std;
   };
 
-  r.get('/consultation', async (_req, res) => {
+  r.get('/consultation', async (req, res) => {
     const now = ctx.now();
     const candidates = await ctx.standards.candidates();
     const open = candidates
       .map((s) => ({ s, p: openPeriod(s, now) }))
       .filter((x) => x.p)
       .map(({ s, p }) => ({ id: s._id, titleZh: s.titleZh, titleEn: s.titleEn, phase: p?.phase, deadline: p?.deadline, deadlineIso: p?.deadline.toISOString() }));
-    const consulted = await ctx.standards.consulted();
-    const closed = consulted.filter((s) => commentPeriodClosed(s, now)).map((s) => ({ id: s._id, titleZh: s.titleZh }));
-    page(res, 'public/index.njk', { open, closed });
+    const after = typeof req.query.after === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.after) ? req.query.after : undefined;
+    const consulted = await ctx.standards.consulted(after);
+    const closed = consulted.items.filter((s) => commentPeriodClosed(s, now)).map((s) => ({ id: s._id, titleZh: s.titleZh }));
+    page(res, 'public/index.njk', { open, closed, nextClosed: consulted.next });
   });
 
   r.get('/consultation/status', async (req, res) => {

@@ -142,13 +142,22 @@ export function documentsExtension(deps: { db: Db }) {
       await sendStoredFile(db, info.id, req, res);
     });
 
-    app.get('/published', async (_req, res) => {
-      const standards = await standardsCollection(db)
-        .find({ publishedAt: { $exists: true } }, { projection: { _id: 1, titleZh: 1, titleEn: 1, provinces: 1, releaseDate: 1, implementationDate: 1, stage: 1 } })
-        .sort({ publishedAt: -1 })
-        .limit(200)
+    app.get('/published', async (req, res) => {
+      // Newest first, a page at a time (keyset on publishedAt, then _id): every released standard is reachable.
+      const PAGE = 100;
+      const after = typeof req.query.after === 'string' ? req.query.after : '';
+      const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+      if (after && !m) throw new AppError('VALIDATION_FAILED', { zh: '分页参数无效，请从第一页重新打开', en: 'Invalid page cursor; open the first page again' });
+      const filter = m ? { publishedAt: { $exists: true }, $or: [{ publishedAt: { $lt: m[1] } }, { publishedAt: m[1], _id: { $lt: m[2] } }] } : { publishedAt: { $exists: true } };
+      const rows = await standardsCollection(db)
+        .find(filter, { projection: { _id: 1, titleZh: 1, titleEn: 1, provinces: 1, releaseDate: 1, implementationDate: 1, stage: 1, publishedAt: 1 } })
+        .sort({ publishedAt: -1, _id: -1 })
+        .limit(PAGE + 1)
         .toArray();
-      res.render('published.njk', { standards });
+      const standards = rows.slice(0, PAGE);
+      const last = standards[standards.length - 1];
+      const next = rows.length > PAGE && last?.publishedAt ? Buffer.from(`${last.publishedAt}|${last._id}`, 'utf8').toString('base64url') : undefined;
+      res.render('published.njk', { standards, next, firstPage: !after });
     });
   };
 }
