@@ -5,7 +5,8 @@
 // Environment: RECONCILE=off runs no reconciler (to show what the bug looks like); RECONCILE_GRACE_MS sets
 // its grace; KILL_AFTER_WRITE=<standardId> makes recordTransition of that standard kill the Temporal server
 // (TEMPORAL_PID) and this process right after its write, before the workflow task completes (the
-// deterministic phantom).
+// deterministic phantom); AFTER_WRITE_DELAY_MS=<ms> makes every recordTransition wait that long after its
+// write (a loaded machine), so a kill at a random moment lands between write and task completion more often.
 // Reads one JSON command per line on stdin: {"n":1,"standardId":"…","action":"…","payload":{…},"actor":{…}};
 // prints "ready", "sending <n>", "done <n> <revision>" or "failed <n> <code>", and "reconciled".
 import { readFileSync } from 'node:fs';
@@ -41,13 +42,15 @@ async function main(): Promise<void> {
   const workflowBundle = { code: readFileSync(bundleFile, 'utf8') };
   const killAfter = process.env.KILL_AFTER_WRITE;
   let worker: Worker;
-  if (killAfter) {
-    // The app's activities, with recordTransition of one standard dying right after its write.
+  const afterWriteMs = Number(process.env.AFTER_WRITE_DELAY_MS ?? 0);
+  if (killAfter || afterWriteMs > 0) {
+    // The app's activities, with recordTransition slowed down or dying right after its write.
     const activities = { ...createLifecycleActivities({ db: mongo.db, logger }), ...createUnavailableSeams(logger), ...testReleaseDocuments(mongo.db) };
     const record = activities.recordTransition;
     activities.recordTransition = async (t) => {
       await record(t);
-      if (t.standardId !== killAfter) return;
+      if (afterWriteMs > 0) await new Promise((r) => setTimeout(r, afterWriteMs));
+      if (!killAfter || t.standardId !== killAfter) return;
       if (process.env.TEMPORAL_PID) process.kill(Number(process.env.TEMPORAL_PID), 'SIGKILL');
       process.kill(process.pid, 'SIGKILL');
     };

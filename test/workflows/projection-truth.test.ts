@@ -350,9 +350,17 @@ test(`${TRIALS} kill -9 trials at random moments of random actions leave no phan
   const seed = Number(process.env.TRUTH_SEED ?? Date.now() % 100000);
   const rnd = rng(seed);
   await app?.kill();
-  app = await startApp();
+  // Each recordTransition waits 60 ms after its write, as on a loaded machine: kills at random moments
+  // then often land between the write and the completion of the workflow task.
+  const slow = { AFTER_WRITE_DELAY_MS: '60' };
+  app = await startApp(slow);
+  // Four standards at different stages: 立项, 起草, 征求意见 (its period closes by itself), 技术审查.
   const ids: string[] = [];
   for (let i = 0; i < 4; i += 1) ids.push((await service.propose(sampleProposal, actors.shEco))._id);
+  for (const id of ids.slice(1)) for (const p of ['SH', 'JS', 'ZJ'] as const) await service.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
+  for (const id of ids.slice(2)) await service.act(id, 'submitForComment', {}, actors.shEco);
+  while ((await workflowState(ids[3])).step !== 'handlingComments') await new Promise((r) => setTimeout(r, 200));
+  await service.act(ids[3], 'completeCommentHandling', {}, actors.shEco);
   const failures: string[] = [];
   const report: string[] = [];
   for (let trial = 1; trial <= TRIALS; trial += 1) {
@@ -379,7 +387,7 @@ test(`${TRIALS} kill -9 trials at random moments of random actions leave no phan
     await Promise.all([app.kill(), withServer ? temporal.kill() : undefined]);
     const before = await getStandard(h.db, id);
     if (withServer) await temporal.start();
-    app = await startApp();
+    app = await startApp(slow);
     await fromTest;
     await app.waitFor((l) => l === 'reconciled', 60_000);
     const t = await settledTruth(id, RECONCILE ? 8000 : 4000);
