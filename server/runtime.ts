@@ -33,7 +33,7 @@ import { createLogger, type Logger } from './infra/logger';
 import { connectMongo, type Mongo } from './infra/mongo';
 import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
 import { createReconciler } from './temporal/reconciler';
-import { createAvailabilityMonitor, mongoCheck, type AvailabilityMonitor } from './infra/availability';
+import { createAvailabilityMonitor, mongoCheck, unavailableOnUnreachable, type AvailabilityMonitor } from './infra/availability';
 import { temporalCheck } from './temporal/connect';
 import { bundleLifecycleWorkflows } from './temporal/worker';
 import { superviseWorker, type WorkerSupervisor } from './temporal/worker-supervisor';
@@ -120,7 +120,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await ensureLifecycleIndexes(mongo.db);
     const temporal = await connectTemporal(config);
     cleanups.push(() => temporal.close());
-    const availability = createAvailabilityMonitor({ checks: [mongoCheck(config.MONGODB_URI), temporalCheck(config)], logger: logger.child({ module: 'availability' }) });
+    const availability = createAvailabilityMonitor({ checks: [mongoCheck(config.MONGODB_URI, mongo.client), temporalCheck(config)], logger: logger.child({ module: 'availability' }) });
     cleanups.push(() => availability.stop());
     const durations = opts.durations ?? durationsFromConfig(config);
     // Keeps the projection true to the workflows (server/temporal/reconciler.ts): repairs what a read finds
@@ -221,6 +221,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
       standardLinks: documentLinks,
       extensions: [
+        // First: the core routes' errors reach it before the comments router's own error handler (which
+        // takes every error passing through it). A dependency lost mid-request is then a 503, not a 500.
+        ({ app: express }) => {
+          express.use(unavailableOnUnreachable());
+        },
         ({ app: express }) => {
           express.use(createCommentsRouter({ db: mongo.db, ...drafts, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL } }));
         },

@@ -4,9 +4,9 @@
 // and serve again by itself as soon as it answers. It lives in the app, not in the launcher: it also covers
 // a configured MONGODB_URI / TEMPORAL_ADDRESS that nothing here restarts. Also: the 503 gate middleware and
 // the /healthz and /readyz routes built on it.
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import express from 'express';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 
@@ -16,6 +16,8 @@ export type Dependency = 'store' | 'temporal';
 export interface AvailabilityCheck {
   name: Dependency;
   run(): Promise<void>;
+  /** Drops the probe's connection after a probe that never settled, so the next one starts afresh. */
+  reset?(): void;
   /** Optional push of failures noticed between probes (the driver's own heartbeat). */
   subscribe?(onFailure: (reason: string) => void): void;
   dispose?(): Promise<void>;
@@ -53,6 +55,8 @@ interface Tracked {
   state: DependencyState;
   changedAt: number;
   inflightSince?: number;
+  /** Bumped when a probe is abandoned, so its late outcome is ignored. */
+  generation: number;
 }
 
 export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMonitor {
@@ -60,7 +64,7 @@ export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMon
   const hungAfterMs = opts.hungAfterMs ?? 2000;
   const listeners = new Set<(dep: Dependency) => void>();
   const started = Date.now();
-  const tracked: Tracked[] = opts.checks.map((check) => ({ check, changedAt: started, state: { up: true, since: new Date(started).toISOString(), outages: 0 } }));
+  const tracked: Tracked[] = opts.checks.map((check) => ({ check, changedAt: started, generation: 0, state: { up: true, since: new Date(started).toISOString(), outages: 0 } }));
   let stopped = false;
 
   const setState = (t: Tracked, up: boolean, error?: string): void => {
@@ -80,24 +84,41 @@ export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMon
 
   const probe = (t: Tracked): void => {
     if (t.inflightSince !== undefined) {
-      // Still waiting on the previous probe: a server that accepts but never answers is down too.
-      if (Date.now() - t.inflightSince > hungAfterMs) setState(t, false, `no answer within ${hungAfterMs} ms`);
+      if (Date.now() - t.inflightSince <= hungAfterMs) return;
+      // A server that accepts but never answers is down too. The probe is abandoned (a driver can leave
+      // an operation pending for good) and its connection dropped; the next tick probes afresh.
+      setState(t, false, `no answer within ${hungAfterMs} ms`);
+      t.generation += 1;
+      t.inflightSince = undefined;
+      t.check.reset?.();
       return;
     }
+    const generation = t.generation;
     t.inflightSince = Date.now();
     t.check.run().then(
       () => {
+        if (stopped || generation !== t.generation) return;
         t.inflightSince = undefined;
-        if (!stopped) setState(t, true);
+        setState(t, true);
       },
       (err: unknown) => {
+        if (stopped || generation !== t.generation) return;
         t.inflightSince = undefined;
-        if (!stopped) setState(t, false, err instanceof Error ? err.message : String(err));
+        setState(t, false, err instanceof Error ? err.message : String(err));
       },
     );
   };
 
-  for (const t of tracked) t.check.subscribe?.((reason) => !stopped && setState(t, false, reason));
+  // A pushed failure marks the dependency down at once and probes it right away: a false alarm (a pool
+  // cleared for another reason) then lasts one ping.
+  for (const t of tracked) {
+    t.check.subscribe?.((reason) => {
+      if (stopped) return;
+      setState(t, false, reason);
+      // Out of the driver's event dispatch: the probe must not run inside the client's error handling.
+      setImmediate(() => !stopped && probe(t));
+    });
+  }
   const timer = setInterval(() => tracked.forEach(probe), intervalMs);
   // The monitor alone must not keep a process alive (scripts that forget to stop the runtime still exit).
   timer.unref();
@@ -121,23 +142,35 @@ export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMon
 /**
  * The store's probe: a ping on a client of its own (a small pool that the app's saturated pool cannot
  * starve, short server selection) and the driver's heartbeat every 500 ms, whose failure marks the store
- * down at once (a killed server refuses the next heartbeat).
+ * down at once (a killed server refuses the next heartbeat). With the app's own client, a network error
+ * of an app request (the driver then marks the server unknown, before the request's handler sees the
+ * error) marks it down too, so that request is answered 503 rather than 500.
  */
-export function mongoCheck(uri: string): AvailabilityCheck {
-  const client = new MongoClient(uri, {
-    serverSelectionTimeoutMS: 800,
-    connectTimeoutMS: 800,
-    socketTimeoutMS: 2000,
-    heartbeatFrequencyMS: 500,
-    maxPoolSize: 2,
-  });
+export function mongoCheck(uri: string, appClient?: MongoClient): AvailabilityCheck {
+  let onFailure: ((reason: string) => void) | undefined;
+  const open = (): MongoClient => {
+    const c = new MongoClient(uri, { serverSelectionTimeoutMS: 800, connectTimeoutMS: 800, socketTimeoutMS: 2000, heartbeatFrequencyMS: 500, maxPoolSize: 2 });
+    c.on('serverHeartbeatFailed', (ev) => onFailure?.(`heartbeat failed: ${ev.failure.message}`));
+    return c;
+  };
+  let client = open();
   return {
     name: 'store',
     run: async () => {
       await client.db('admin').command({ ping: 1 });
     },
-    subscribe: (onFailure) => {
-      client.on('serverHeartbeatFailed', (ev) => onFailure(`heartbeat failed: ${ev.failure.message}`));
+    reset: () => {
+      const old = client;
+      client = open();
+      void old.close(true).catch(() => undefined);
+    },
+    subscribe: (listener) => {
+      onFailure = listener;
+      appClient?.on('serverDescriptionChanged', (ev) => {
+        if (ev.newDescription.type === 'Unknown' && ev.previousDescription.type !== 'Unknown' && ev.newDescription.error) {
+          listener(`app connection lost: ${ev.newDescription.error.message}`);
+        }
+      });
     },
     dispose: () => client.close(),
   };
@@ -200,6 +233,39 @@ export function availabilityGate(monitor: AvailabilityMonitor): RequestHandler {
     res.once('finish', off);
     res.once('close', off);
     next();
+  };
+}
+
+const SOCKET_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ERR_SOCKET_CLOSED', 'ETIMEDOUT']);
+const GRPC_UNAVAILABLE = 14;
+
+/** Which dependency an error (or one of its causes) says is unreachable, if any. */
+export function unreachableDependency(err: unknown): Dependency | null {
+  let e: unknown = err;
+  // Not `instanceof Error`: Node's own socket errors come from another realm under Jest's sandbox.
+  for (let depth = 0; depth < 6 && typeof e === 'object' && e !== null; depth += 1) {
+    if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError) return 'store';
+    const { code, stack, cause } = e as { code?: unknown; stack?: unknown; cause?: unknown };
+    if (code === GRPC_UNAVAILABLE) return 'temporal';
+    // The driver lets some socket errors through unwrapped (a write to a socket the server closed).
+    if (typeof code === 'string' && SOCKET_ERRORS.has(code)) return /mongodb/.test(String(stack)) ? 'store' : 'temporal';
+    e = cause;
+  }
+  return null;
+}
+
+/**
+ * After the routes: a request whose own call found the store or Temporal gone before the monitor did (the
+ * server died during the request) is answered 503 like the gate's, not 500. Other errors pass on.
+ */
+export function unavailableOnUnreachable(): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const dep = res.headersSent ? null : unreachableDependency(err);
+    if (!dep) {
+      next(err);
+      return;
+    }
+    sendUnavailable(req, res, [dep]);
   };
 }
 

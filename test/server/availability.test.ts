@@ -132,17 +132,20 @@ test('FerretDB killed: 503 within 2 s for pages and the API, /readyz 503, /healt
   expect(JSON.parse(ready.body)).toMatchObject({ status: 'unavailable', down: ['store'] });
   expect((await get('/healthz')).status).toBe(200);
   // Every request meanwhile is a prompt 503 or, once FerretDB is back, a 200.
+  const odd: Answer[] = [];
   const recoveredMs = await until('the API answers 200 again', 30_000, async () => {
     const a = await get(`/api/standards/${standardId}`, shEco);
-    if (a.status !== 200) expectUnavailable(a, true);
+    if (a.status !== 200 && (a.status !== 503 || a.ms >= 2000)) odd.push(a);
     return a.status === 200;
   });
+  expect(odd).toEqual([]);
   expect((await get('/standards', shEco, 'text/html')).status).toBe(200);
   expect((await get('/readyz')).status).toBe(200);
   console.log(`FerretDB kill -9: first 503s in ${page.ms} / ${api.ms} ms; 200 again ${Date.now() - killedAt} ms after the kill (${recoveredMs} ms of polling)`);
 });
 
 test('Temporal killed: state and actions answer 503 within 2 s; then 200 again, and the worker takes a new action', async () => {
+  await until('ready before the kill', 30_000, async () => (await get('/readyz')).status === 200);
   const msa = await new ApiSession(rt.url, 'sh-msa').signIn();
   const killedAt = Date.now();
   process.kill(pidOf('temporal'), 'SIGKILL');
@@ -156,11 +159,13 @@ test('Temporal killed: state and actions answer 503 within 2 s; then 200 again, 
   expect(ready.status).toBe(503);
   expect(JSON.parse(ready.body)).toMatchObject({ down: ['temporal'] });
   expect((await get('/healthz')).status).toBe(200);
+  const odd: Answer[] = [];
   const recoveredMs = await until('the state answers 200 again', 30_000, async () => {
     const a = await get(`/api/standards/${standardId}/state`, shEco);
-    if (a.status !== 200) expectUnavailable(a, true);
+    if (a.status !== 200 && (a.status !== 503 || a.ms >= 2000)) odd.push(a);
     return a.status === 200;
   });
+  expect(odd).toEqual([]);
   const upAt = Date.now();
   // The worker polls again (recovered by itself or re-created by the supervisor): a new action goes through.
   // (Not SH's again: the request answered 503 above may still have reached the workflow once Temporal was
