@@ -32,6 +32,8 @@ export interface TongbiaoApp {
   app: Express;
   /** For the collaboration server: the session principal of a WebSocket upgrade request. */
   authenticateRequest: SessionLayer['authenticateRequest'];
+  /** Stops the app's background work (the expired-session sweep); the MongoDB client is the caller's. */
+  close(): Promise<void>;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -57,7 +59,12 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   const { config, db, logger } = deps;
   await Promise.all([ensureUserIndexes(db), ensurePublicityEventIndexes(db)]);
   const secret = await resolveSessionSecret(config);
-  const sessions = await createSessionLayer({ db, secret, secureCookie: (config.PUBLIC_URL ?? '').startsWith('https://') });
+  const sessions = await createSessionLayer({
+    db,
+    secret,
+    secureCookie: (config.PUBLIC_URL ?? '').startsWith('https://'),
+    sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_SECONDS * 1000,
+  });
   const signInLimiter = createSignInRateLimit(deps.signInRateLimit ?? DEFAULT_SIGN_IN_LIMIT);
 
   const app = express();
@@ -118,5 +125,5 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   // and followed by a handler that cannot fail, so Express's own error page is never reached.
   app.use(createErrorMiddleware(logger));
   app.use(lastResortHandler);
-  return { app, authenticateRequest: sessions.authenticateRequest };
+  return { app, authenticateRequest: sessions.authenticateRequest, close: () => sessions.close() };
 }

@@ -237,6 +237,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ],
     });
     authenticate = app.authenticateRequest;
+    cleanups.push(() => app.close());
 
     const httpServer = http.createServer(app.app);
     httpServer.on('upgrade', (req, socket, head) => {
