@@ -7,6 +7,7 @@ import path from 'node:path';
 import { launchEmbeddedServers, type EmbeddedServers } from '../scripts/embedded/launcher';
 import { ensureSystemPackages } from '../scripts/embedded/system-packages';
 import { ensureTools } from '../scripts/embedded/install-tools';
+import { ensureOoxmlValidator } from '../scripts/ooxml-validate';
 
 declare global {
    
@@ -25,6 +26,8 @@ export default async function globalSetup(): Promise<void> {
     }),
     ensureTools(toolsDir),
     ensureSystemPackages(),
+    // The OOXML schema validator (Maven, once; cached in .tools). A failure is reported by the test that needs it.
+    ensureOoxmlValidator(toolsDir).catch(() => undefined),
   ]);
   globalThis.__TONGBIAO_SERVERS__ = servers;
   process.env.TEMPORAL_ADDRESS = servers.temporalAddress;

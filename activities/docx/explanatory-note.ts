@@ -6,6 +6,7 @@ import { AlignmentType, Document, DocumentGridType, Footer, Packer, PageNumber, 
 import { z } from 'zod';
 import { PROVINCE_INFO, PROVINCES, type StandardRecord } from '../../workflows/domain';
 import { normaliseNewlines, textRefinement } from '../../workflows/text-rule';
+import { numberingOptions } from './numbering';
 import { STYLE, stylesOptions } from './styles';
 import { fontOf, PAGE, SIZE } from './typography';
 
@@ -121,6 +122,9 @@ export async function generateExplanatoryNoteDocx(input: { record: StandardRecor
   const doc = new Document({
     title: `${record.titleZh}编制说明`,
     styles: stylesOptions(),
+    // The shared styles are bound to the standard's lists (标准文件_章标题 → gbt-body …): the note defines
+    // them too, or its styles.xml would point at numbering it does not have (unfilled {gbt-…} numIds).
+    numbering: numberingOptions(),
     sections: [
       {
         properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { ...PAGE.margin } }, grid: { type: DocumentGridType.LINES, linePitch: PAGE.linePitch } },
