@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectMongo } from '../server/infra/mongo';
+import { connectMongo } from '../activities/infra/mongo';
 import { freePort, launchEmbeddedServers } from '../scripts/embedded/launcher';
 import type { ServerKind } from './collab/client';
 import { largeDocument } from './collab/fixture';

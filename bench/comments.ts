@@ -16,11 +16,11 @@ import * as Y from 'yjs';
 import { sampleStandardJSON } from '../editor/fixtures/sample-standard';
 import { jsonToYDoc } from '../editor/ydoc';
 import { launchEmbeddedServers } from '../scripts/embedded/launcher';
-import { connectMongo } from '../server/infra/mongo';
-import { listClauses } from '../server/comments/clauses';
-import type { CommentRecord } from '../server/comments/model';
+import { connectMongo } from '../activities/infra/mongo';
+import { listClauses } from '../editor/clauses';
+import type { CommentRecord } from '../activities/comments/model';
 import { createCommentsRouter } from '../server/comments/router';
-import { commentTextHash, createCommentsStore } from '../server/comments/store';
+import { commentTextHash, createCommentsStore } from '../activities/comments/store';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
 const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY ?? 4);

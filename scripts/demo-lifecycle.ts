@@ -5,7 +5,7 @@
 // any failure.
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
-import { ensureUserIndexes } from '../server/data/users';
+import { ensureUserIndexes } from '../activities/data/users';
 import { loadConfig } from '../server/infra/config';
 import { startRuntime, type Runtime } from '../server/runtime';
 import { DAY_MS, type LifecycleDurations } from '../workflows/messages';

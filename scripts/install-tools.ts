@@ -2,7 +2,7 @@
 // FerretDB into TONGBIAO_TOOLS_DIR (default .tools/) without starting anything. `npm start` and the test
 // set-up do the same on demand; this is for preparing a machine ahead of time.
 import path from 'node:path';
-import { isAppError } from '../server/infra/errors';
+import { isAppError } from '../activities/infra/errors';
 import { ensureTools } from './embedded/install-tools';
 
 const toolsDir = path.resolve(process.env.TONGBIAO_TOOLS_DIR ?? '.tools');

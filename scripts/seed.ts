@@ -1,9 +1,9 @@
 // `npm run seed`: creates (or resets) the demo accounts for every role and prints them. Uses MONGODB_URI
 // when set, else the embedded FerretDB of `npm start` when it runs, else starts it for the moment.
-import { ensureUserIndexes } from '../server/data/users';
+import { ensureUserIndexes } from '../activities/data/users';
 import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
 import { loadConfig } from '../server/infra/config';
-import { connectMongo } from '../server/infra/mongo';
+import { connectMongo } from '../activities/infra/mongo';
 import { serversInUse } from './servers-in-use';
 
 async function main(): Promise<void> {

@@ -4,10 +4,10 @@
 // the embedded database, and prints the URL. Ctrl-C stops everything cleanly.
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
-import { ensureUserIndexes } from '../server/data/users';
-import { isAppError } from '../server/infra/errors';
+import { ensureUserIndexes } from '../activities/data/users';
+import { isAppError } from '../activities/infra/errors';
 import { loadConfig } from '../server/infra/config';
-import { createLogger } from '../server/infra/logger';
+import { createLogger } from '../activities/infra/logger';
 import { startRuntime } from '../server/runtime';
 import { launchEmbeddedServers } from './embedded/launcher';
 

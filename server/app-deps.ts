@@ -5,10 +5,10 @@ import type { Express, RequestHandler } from 'express';
 import type { Environment } from 'nunjucks';
 import type { AvailabilityMonitor } from './infra/availability';
 import type { Config } from './infra/config';
-import type { Logger } from './infra/logger';
+import type { Logger } from '../activities/infra/logger';
 import type { Actor, StandardRecord } from '../workflows/domain';
 import type { Action, LifecycleState } from '../workflows/messages';
-import type { AuditEntry } from './data/audit';
+import type { AuditEntry } from '../activities/data/audit';
 import type { AnyActionPayload, ProposeBody } from './http/schemas';
 
 /** What a proposal carries into the lifecycle: the validated form (the lead province is the proposer's). */

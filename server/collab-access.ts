@@ -3,7 +3,7 @@
 // lifecycle changes stage (refreshPermissions), so a draft turns read-only for everyone the moment the
 // 征求意见稿 is frozen and editable again when it comes back to drafting.
 import type { Db } from 'mongodb';
-import { getStandard } from './data/standards';
+import { getStandard } from '../activities/data/standards';
 import { UnknownDocumentError, type Permission, type Principal as CollabPrincipal } from './collab/types';
 import { draftIsEditable, type RoleGrant, type StandardRecord } from '../workflows/domain';
 

@@ -19,10 +19,10 @@ import {
   VerticalAlign,
   WidthType,
 } from 'docx';
-import type { ClauseInfo } from '../../server/comments/clauses';
-import type { DraftSnapshot } from '../../server/comments/anchors';
-import { clausesOf } from '../../server/comments/clauses';
-import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from '../../server/comments/model';
+import type { ClauseInfo } from '../../editor/clauses';
+import type { DraftSnapshot } from '../../editor/anchors';
+import { clausesOf } from '../../editor/clauses';
+import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from './model';
 import { fontOf, SIZE } from '../docx/typography';
 import { tableRow, type TableRow as DispositionRow } from './rows';
 

@@ -3,7 +3,7 @@
 // comment module (collection `comments`, fields `standardId`, `status`, `moderation`); hidden comments
 // (spam, abuse) need no disposition.
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../../server/comments/model';
+import { COLLECTIONS } from './model';
 
 export async function pendingCommentCount(db: Db, standardId: string): Promise<number> {
   return db.collection(COLLECTIONS.comments).countDocuments({ standardId, status: 'pending', moderation: 'visible' });

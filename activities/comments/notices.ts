@@ -4,8 +4,8 @@
 // Without SMTP they stay queued and an administrator reads them on the outbox page.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from 'mongodb';
-import { createLogger } from '../../server/infra/logger';
-import { COLLECTIONS, DECISION_LABELS, type CommentRecord, type OutboxRecord } from '../../server/comments/model';
+import { createLogger } from '../infra/logger';
+import { COLLECTIONS, DECISION_LABELS, type CommentRecord, type OutboxRecord } from './model';
 
 const log = createLogger('comment-notices');
 

@@ -1,9 +1,9 @@
 // One row of the 征求意见汇总处理表 from a stored comment, shared by the DOCX, the CSV and the public
 // disposition page. The clause column names the clause as the commenter saw it and, where a later version
 // renumbered or deleted it, says so (e.g. 「5.2（现5.3）」, 「5.2（该条已删除）」).
-import type { ClauseInfo } from '../../server/comments/clauses';
-import { resolveAnchor, type DraftSnapshot } from '../../server/comments/anchors';
-import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord } from '../../server/comments/model';
+import type { ClauseInfo } from '../../editor/clauses';
+import { resolveAnchor, type DraftSnapshot } from '../../editor/anchors';
+import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord } from './model';
 
 export interface TableRow {
   no: number;

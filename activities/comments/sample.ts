@@ -5,9 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { richStandardBody, richStandardRecord } from '../docx/fixtures/rich-standard';
 import type { DocJSON, NodeJSON } from '../../editor/types';
-import { clausesOf } from '../../server/comments/clauses';
-import type { CommentRecord, CommenterProvince, CommentType, Decision } from '../../server/comments/model';
-import { commentTextHash } from '../../server/comments/store';
+import { clausesOf } from '../../editor/clauses';
+import type { CommentRecord, CommenterProvince, CommentType, Decision } from './model';
+import { commentTextHash } from './store';
 import { dispositionTableCsv, dispositionTableDocx, type DispositionTableInput } from './disposition-table';
 
 const AT = new Date('2025-03-20T08:00:00.000Z');

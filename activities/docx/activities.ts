@@ -10,9 +10,9 @@ import { PROVINCES, type Stage, type StandardRecord } from '../../workflows/doma
 import type { DocJSON } from '../../editor/types';
 import { schema } from '../../editor/schema';
 import { createVersionStore, type VersionKind } from '../versions/store';
-import { getStandard } from '../../server/data/standards';
-import { listFiles, storeGeneratedFile, type StoredFile } from '../../server/files/store';
-import { createLogger } from '../../server/infra/logger';
+import { getStandard } from '../data/standards';
+import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
+import { createLogger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
 import { generateExplanatoryNoteDocx } from './explanatory-note';

@@ -3,11 +3,11 @@
 // create the record of a revision. Dependencies come through the factory; every activity is idempotent.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
-import type { Logger } from '../../server/infra/logger';
-import { appendAudit, recordAuditOfRevision } from '../../server/data/audit';
-import { recordNotification } from '../../server/data/notifications';
-import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../../server/data/numbers';
-import { applyProjection, getStandard, standardsCollection } from '../../server/data/standards';
+import type { Logger } from '../infra/logger';
+import { appendAudit, recordAuditOfRevision } from '../data/audit';
+import { recordNotification } from '../data/notifications';
+import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../data/numbers';
+import { applyProjection, getStandard, standardsCollection } from '../data/standards';
 import { PROVINCE_INFO, PROVINCES, lifecycleWorkflowId, parseStandardNumber, type StandardRecord } from '../../workflows/domain';
 import type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
 

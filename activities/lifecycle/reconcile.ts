@@ -20,11 +20,11 @@
 // repair racing a real transition writes nothing and never rolls the projection back past a durable
 // revision; the next round looks again.
 import type { Db } from 'mongodb';
-import type { Logger } from '../../server/infra/logger';
-import { AUDIT_LOG, abandonAuditAbove, type AuditEntry } from '../../server/data/audit';
-import { removeNotificationsAbove } from '../../server/data/notifications';
-import { releaseStaleReservations } from '../../server/data/numbers';
-import { rewriteProjection, standardsCollection } from '../../server/data/standards';
+import type { Logger } from '../infra/logger';
+import { AUDIT_LOG, abandonAuditAbove, type AuditEntry } from '../data/audit';
+import { removeNotificationsAbove } from '../data/notifications';
+import { releaseStaleReservations } from '../data/numbers';
+import { rewriteProjection, standardsCollection } from '../data/standards';
 import { PROVINCES, type StandardRecord } from '../../workflows/domain';
 import type { LifecycleState } from '../../workflows/messages';
 import { PROJECTED_KEYS, projectionOf } from '../../workflows/projection';

@@ -1,7 +1,7 @@
 // Inputs of the lifecycle activities (type-only; the workflow imports these as types).
 import type { Actor, Province } from '../../workflows/domain';
-import type { LifecycleProjection } from '../../server/data/standards';
-import type { NotificationRecord } from '../../server/data/notifications';
+import type { LifecycleProjection } from '../data/standards';
+import type { NotificationRecord } from '../data/notifications';
 import type { Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
 

@@ -2,7 +2,7 @@
 // with a clear, typed, non-retryable error instead of pretending: the workflow turns that into a
 // notification and (for release documents) parks the release until documents can be generated.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Logger } from '../../server/infra/logger';
+import type { Logger } from '../infra/logger';
 import { SEAM_UNAVAILABLE, type SeamActivities } from './seams';
 
 export function createUnavailableSeams(logger: Logger): SeamActivities {

@@ -8,9 +8,8 @@ import { Binary, type Db } from 'mongodb';
 import * as Y from 'yjs';
 import type { Numbering } from '../../editor/numbering';
 import type { DocJSON } from '../../editor/types';
-import { AppError } from '../../server/infra/errors';
-import { createMongoDocumentStore, type DocumentStore } from '../../server/collab/mongo-store';
-import type { CollabServer } from '../../server/collab/types';
+import { AppError } from '../infra/errors';
+import { createMongoDocumentStore, type DocumentStore } from '../data/documents';
 import type { Actor } from '../../workflows/domain';
 import type { FreezeVersionInput, FreezeVersionResult } from '../lifecycle/seams';
 import { compareVersions, type Comparison } from './compare';
@@ -41,10 +40,18 @@ export interface VersionDetail {
   state: Uint8Array;
 }
 
+/** What versions need of the live collaboration documents (the server's collab server satisfies it). */
+export interface LiveDocuments {
+  /** The live Y.Doc; edits made to it are stored and relayed like a client's. */
+  getDoc(docName: string): Promise<Y.Doc>;
+  /** Resolves once every update applied so far to the document is durable. */
+  flush(docName: string): Promise<void>;
+}
+
 export interface VersionActivitiesDeps {
   db: Db;
   /** The collaboration server of this process; without it versions read and write the stored log directly. */
-  collab?: Pick<CollabServer, 'getDoc' | 'flush'>;
+  collab?: LiveDocuments;
   /** Maps a standard to its collaboration document. Default `standard:<id>`. */
   docNameOf?: (standardId: string) => string;
   /** Storage of the collaboration documents (default: the collab server's MongoDB collections in `db`). */

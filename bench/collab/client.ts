@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { MessageType, SyncType, encodeSaveBarrier } from '../../server/collab/wire';
+import { MessageType, SyncType, encodeSaveBarrier } from '../../editor/collab/wire';
 
 export type ServerKind = 'ours' | 'ywebsocket' | 'hocuspocus';
 export type ClientMode = 'full' | 'write' | 'drain';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Binary, type Db } from 'mongodb';
 import * as Y from 'yjs';
-import { binaryBytes, createMongoDocumentStore } from '../../server/collab/mongo-store';
+import { binaryBytes, createMongoDocumentStore } from '../../activities/data/documents';
 import type { ServerKind } from './client';
 
 const SCRIPTS: Record<ServerKind, string> = {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Database } from '@hocuspocus/extension-database';
 import { Server } from '@hocuspocus/server';
 import { Binary } from 'mongodb';
-import { connectMongo } from '../../server/infra/mongo';
-import { binaryBytes } from '../../server/collab/mongo-store';
+import { connectMongo } from '../../activities/infra/mongo';
+import { binaryBytes } from '../../activities/data/documents';
 import { startProbe } from './probe';
 
 import { HOCUS_COLLECTION } from './harness';

@@ -3,7 +3,7 @@
 // Prints one JSON line `{"ready":true,"port":N,"pid":P}` on stdout once listening.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connectMongo } from '../../server/infra/mongo';
+import { connectMongo } from '../../activities/infra/mongo';
 import { createCollabServer } from '../../server/collab/server';
 import { collabLimitsSchema } from '../../server/collab/types';
 import { startProbe } from './probe';

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Binary } from 'mongodb';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { connectMongo } from '../../server/infra/mongo';
-import { binaryBytes } from '../../server/collab/mongo-store';
+import { connectMongo } from '../../activities/infra/mongo';
+import { binaryBytes } from '../../activities/data/documents';
 import { startProbe } from './probe';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

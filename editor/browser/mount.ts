@@ -2,7 +2,7 @@
 // with y-websocket's provider, waits for the first sync (seeding a new draft's skeleton if the document is
 // empty), then builds the ProseMirror view with y-prosemirror's sync, cursor and undo plugins, the id and
 // numbering plugins, and the toolbar, outline, presence and properties panes. The save indicator follows
-// the server's `stored` acknowledgements (server/collab/client.ts); the server's `access` message switches
+// the server's `stored` acknowledgements (editor/collab/save-tracker.ts); the server's `access` message switches
 // read-only on and off.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -19,7 +19,8 @@ import { editorKeymaps } from '../keymap';
 import { insertFigure, setNodeAttrs } from '../commands';
 import { YJS_FRAGMENT, isEmptyYDoc, seedStandardUpdate } from '../ydoc';
 import { repairPlugin } from '../repair';
-import { trackSaveState, type SaveTracker } from '../../server/collab/client';
+import { trackSaveState, type SaveTracker } from '../collab/save-tracker';
+import { CloseCode } from '../collab/close-codes';
 import type { Numbering } from '../numbering';
 import type { Finding } from '../checker';
 import type { EditorConfig } from './config';
@@ -37,8 +38,8 @@ import { pickImageFile, uploadImage, UploadError } from './upload';
 /** How long after connecting a client waits before it may act as the repair leader. */
 const LEADER_SETTLE_MS = 1500;
 
-/** Close codes after which reconnecting cannot help (see server/collab/close-codes.ts). */
-const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
+/** Close codes after which reconnecting cannot help. */
+const FINAL_CLOSE_CODES = new Set<number>([CloseCode.UNAUTHORIZED, CloseCode.FORBIDDEN, CloseCode.UNKNOWN_DOCUMENT]);
 
 export type EditorStatus = 'connecting' | 'saving' | 'saved' | 'offline' | 'readonly' | 'refused';
 

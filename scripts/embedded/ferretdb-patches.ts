@@ -4,7 +4,7 @@
 // older set (or none) is rebuilt.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../server/infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 export interface SourcePatch {
   id: string;

@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AppError } from '../../server/infra/errors';
+import { AppError } from '../../activities/infra/errors';
 import { applyFerretdbPatches, FERRETDB_PATCH_SET } from './ferretdb-patches';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 
 const run = promisify(execFile);
 const log = createLogger('install-tools');

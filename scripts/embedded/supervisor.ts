@@ -8,8 +8,8 @@ import { EventEmitter } from 'node:events';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../server/infra/errors';
-import { createLogger } from '../../server/infra/logger';
+import { AppError } from '../../activities/infra/errors';
+import { createLogger } from '../../activities/infra/logger';
 
 const log = createLogger('supervisor');
 

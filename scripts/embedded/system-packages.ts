@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 
 const run = promisify(execFile);
 const log = createLogger('system-packages');

@@ -3,7 +3,7 @@
 // an expert and an administrator, all with one known password. `npm run seed` and `npm start` create them.
 import type { Db } from 'mongodb';
 import { EXECUTIVE_COMMITTEE, PROVINCE_INFO, ROLE_LABELS, type Province, type RoleGrant } from '../../workflows/domain';
-import { upsertUser } from '../data/users';
+import { upsertUser } from '../../activities/data/users';
 import { hashPassword } from './passwords';
 
 /** The password of every demo account (demo data only: change or remove these accounts in production). */

@@ -4,7 +4,7 @@
 // acknowledged delete. Reads already ignore expired sessions, so a late or failed sweep only costs space:
 // errors are logged, never thrown.
 import type { Collection } from 'mongodb';
-import { createLogger, type Logger } from '../infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 
 export const DEFAULT_SESSION_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 

@@ -8,7 +8,7 @@ import MongoStore from 'connect-mongo';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Db } from 'mongodb';
-import { findUserById, principalOf, type Principal } from '../data/users';
+import { findUserById, principalOf, type Principal } from '../../activities/data/users';
 import { DEFAULT_SESSION_SWEEP_INTERVAL_MS, startSessionSweep, type StoredSession } from './session-sweep';
 
 declare module 'express-session' {

@@ -1,8 +1,8 @@
 // Checking a username and password. Unknown users and wrong passwords get the same answer and take about
 // the same time, so sign-in does not reveal which accounts exist.
 import type { Db } from 'mongodb';
-import { findUserByUsername, principalOf, type Principal } from '../data/users';
-import { AppError } from '../infra/errors';
+import { findUserByUsername, principalOf, type Principal } from '../../activities/data/users';
+import { AppError } from '../../activities/infra/errors';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
 
 export const badCredentials = (): AppError =>

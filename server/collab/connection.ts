@@ -5,11 +5,11 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode, closeReason, type CloseCodeName } from './close-codes';
+import { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
 import type { Room, RoomPeer } from './room';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
 import type { Access, CollabLimits, ConnectionInfo, Principal } from './types';
-import { MessageType, StoredStatus, SyncType, encodeAccess, encodeStored, encodeSyncStep1, encodeSyncStep2 } from './wire';
+import { MessageType, StoredStatus, SyncType, encodeAccess, encodeStored, encodeSyncStep1, encodeSyncStep2 } from '../../editor/collab/wire';
 
 let nextConnectionId = 1;
 

@@ -1,7 +1,7 @@
 // The collaboration server's public surface.
 export { createCollabServer, DOC_NAME_PATTERN, type CollabServerOptions } from './server';
-export { CloseCode, closeReason, type CloseCodeName } from './close-codes';
-export { createMongoDocumentStore, COLLECTIONS as COLLAB_COLLECTIONS, type DocumentStore, type LoadedDocument } from './mongo-store';
+export { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
+export { createMongoDocumentStore, COLLECTIONS as COLLAB_COLLECTIONS, type DocumentStore, type LoadedDocument } from '../../activities/data/documents';
 export { createLoggingExtension } from './logging-extension';
 export {
   collabLimitsSchema,
@@ -17,4 +17,4 @@ export {
   type Permission,
   type Principal,
 } from './types';
-export * from './wire';
+export * from '../../editor/collab/wire';

@@ -1,6 +1,6 @@
 // Structured logs of the collaboration server (pino): refusals and errors at warn/error, connection
 // churn and storage timings at debug so a busy server does not log per keystroke.
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../../activities/infra/logger';
 import type { CollabExtension } from './types';
 
 export function createLoggingExtension(logger: Logger): CollabExtension {

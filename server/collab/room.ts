@@ -5,9 +5,9 @@
 import type { ObjectId } from 'mongodb';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocumentStore } from './mongo-store';
+import type { DocumentStore } from '../../activities/data/documents';
 import type { CollabLimits, EmitHook } from './types';
-import { encodeAwareness, encodeSyncUpdate } from './wire';
+import { encodeAwareness, encodeSyncUpdate } from '../../editor/collab/wire';
 
 /** What a room needs from a socket; implemented by PeerConnection. */
 export interface RoomPeer {

@@ -6,12 +6,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from 'mongodb';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../infra/logger';
-import { createLogger } from '../infra/logger';
-import { CloseCode, closeReason, type CloseCodeName } from './close-codes';
+import type { Logger } from '../../activities/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
+import { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
 import { PeerConnection } from './connection';
 import { createLoggingExtension } from './logging-extension';
-import { createMongoDocumentStore, type DocumentStore } from './mongo-store';
+import { createMongoDocumentStore, type DocumentStore } from '../../activities/data/documents';
 import { Room } from './room';
 import { createKeyedBuckets } from './token-bucket';
 import {

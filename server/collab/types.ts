@@ -5,9 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type * as Y from 'yjs';
-import type { Access } from './wire';
+import type { Access } from '../../editor/collab/wire';
 
-export type { Access } from './wire';
+export type { Access } from '../../editor/collab/wire';
 
 /** The person behind a connection, as the session knows them. */
 export interface Principal {

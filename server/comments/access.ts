@@ -2,8 +2,8 @@
 // layer (`req.user`, with role grants); this module only reads it.
 import type { Request } from 'express';
 import type { Province, RoleGrant } from '../../workflows/domain';
-import { AppError } from '../infra/errors';
-import type { CommentRecord, Who } from './model';
+import { AppError } from '../../activities/infra/errors';
+import type { CommentRecord, Who } from '../../activities/comments/model';
 import type { ConsultationStandard } from './period';
 
 export interface StaffPrincipal {

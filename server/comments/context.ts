@@ -2,12 +2,12 @@
 // limits. Built once by createCommentsRouter from its dependencies.
 import type { RequestHandler } from 'express';
 import type nunjucks from 'nunjucks';
-import type { Logger } from '../infra/logger';
-import type { DraftSnapshot, ResolvedAnchor } from './anchors';
+import type { Logger } from '../../activities/infra/logger';
+import type { DraftSnapshot, ResolvedAnchor } from '../../editor/anchors';
 import type { IntakeContext } from './intake';
-import type { CommentAnchor } from './model';
+import type { CommentAnchor } from '../../editor/anchors';
 import type { ConsultationStandard, StandardsReader } from './period';
-import type { CommentsStore } from './store';
+import type { CommentsStore } from '../../activities/comments/store';
 import type { NoticeDelivery } from '../../activities/comments/notices';
 
 export interface RouterContext {

@@ -6,7 +6,7 @@
 // comment links) carry `data-nc` so the browser script leaves them out of that count.
 import type { DocJSON, NodeJSON } from '../../editor/types';
 import { computeNumbering, type NumberLabel } from '../../editor/numbering';
-import { COMMENTABLE_TYPES, type ClauseInfo } from './clauses';
+import { COMMENTABLE_TYPES, type ClauseInfo } from '../../editor/clauses';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);

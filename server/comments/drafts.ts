@@ -5,7 +5,7 @@
 import type { Db } from 'mongodb';
 import { createVersionStore, type VersionRow } from '../../activities/versions/store';
 import type { DocJSON } from '../../editor/types';
-import type { DraftSnapshot } from './anchors';
+import type { DraftSnapshot } from '../../editor/anchors';
 
 export interface DraftSource {
   getCommentDraft(standardId: string): Promise<DraftSnapshot | null>;

@@ -2,13 +2,14 @@
 // projection (strictly before the deadline), the anchor (clause number at submission, quote offset, Yjs
 // relative position) and the idempotent insert. Returns the stored comment and whether it is new.
 import { createHash } from 'node:crypto';
-import { AppError } from '../infra/errors';
-import { clausesOf } from './clauses';
-import { locateQuote, relativePositionFor, type DraftSnapshot } from './anchors';
-import type { CommentAnchor, CommentRecord } from './model';
+import { AppError } from '../../activities/infra/errors';
+import { clausesOf } from '../../editor/clauses';
+import { locateQuote, relativePositionFor, type DraftSnapshot } from '../../editor/anchors';
+import type { CommentRecord } from '../../activities/comments/model';
+import type { CommentAnchor } from '../../editor/anchors';
 import { openPeriod, type ConsultationStandard } from './period';
 import { submissionSchema, type Submission } from './schemas';
-import { commentIdFor, commentTextHash, type CommentsStore } from './store';
+import { commentIdFor, commentTextHash, type CommentsStore } from '../../activities/comments/store';
 
 export interface IntakeContext {
   store: CommentsStore;

@@ -5,7 +5,7 @@
 // an optional `proposalCommentDeadline` (ISO instant) in the future.
 import type { Collection, Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
-import type { CommentPhase } from './model';
+import type { CommentPhase } from '../../activities/comments/model';
 
 /** The fields of the standards projection this module reads. `step` and the proposal deadline are optional. */
 export type ConsultationStandard = Pick<StandardRecord, '_id' | 'titleZh' | 'titleEn' | 'stage' | 'leadProvince' | 'kind'> &

@@ -3,12 +3,12 @@
 // published dispositions.
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { AppError, isAppError } from '../infra/errors';
-import { afterFromQuery } from './paging';
-import { clausesOf, type ClauseInfo } from './clauses';
+import { AppError, isAppError } from '../../activities/infra/errors';
+import { afterFromQuery } from '../../activities/data/paging';
+import { clausesOf, type ClauseInfo } from '../../editor/clauses';
 import { renderDraftHtml } from './draft-html';
 import { acceptComment, notFoundStandard } from './intake';
-import { DECISION_LABELS, type CommentRecord } from './model';
+import { DECISION_LABELS, type CommentRecord } from '../../activities/comments/model';
 import { commentPeriodClosed, openPeriod } from './period';
 import { tableRow } from '../../activities/comments/rows';
 import { receiptSchema } from './schemas';

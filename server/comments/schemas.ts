@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { PROVINCES } from '../../workflows/domain';
 import { safeString } from '../http/safe-text';
-import { COMMENT_TYPES, COMMENTER_PROVINCES, DECISIONS } from './model';
+import { COMMENT_TYPES, COMMENTER_PROVINCES, DECISIONS } from '../../activities/comments/model';
+import type { TriageFilter } from '../../activities/comments/store';
 
 export const LIMITS = {
   comment: 10_000,
@@ -84,7 +85,6 @@ export const triageFilterSchema = z.object({
   type: z.enum(COMMENT_TYPES).optional().or(z.literal('').transform(() => undefined)),
   province: z.enum(COMMENTER_PROVINCES).optional().or(z.literal('').transform(() => undefined)),
   status: z.enum(['pending', 'disposed', 'hidden', 'duplicate']).optional().or(z.literal('').transform(() => undefined)),
-});
-export type TriageFilter = z.output<typeof triageFilterSchema>;
+}) satisfies z.ZodType<TriageFilter, unknown>;
 
 export const receiptSchema = z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{6,20}$/);

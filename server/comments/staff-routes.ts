@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { dispositionTableCsv, dispositionTableDocx } from '../../activities/comments/disposition-table';
 import { outboxEntryFor, sendQueuedNotices } from '../../activities/comments/notices';
 import { PROVINCES, type Province } from '../../workflows/domain';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 import {
   canDispose,
   canGiveProvinceOpinion,
@@ -18,10 +18,10 @@ import {
   requirePrincipal,
   whoOf,
 } from './access';
-import { clausesOf } from './clauses';
+import { clausesOf } from '../../editor/clauses';
 import { fieldErrors, notFoundStandard } from './intake';
-import type { CommentRecord } from './model';
-import { afterFromQuery } from './paging';
+import type { CommentRecord } from '../../activities/comments/model';
+import { afterFromQuery } from '../../activities/data/paging';
 import { commentPeriodClosed, openPeriod, type ConsultationStandard } from './period';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';

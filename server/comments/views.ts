@@ -4,7 +4,7 @@
 import nunjucks from 'nunjucks';
 import { TEMPLATES_DIR } from '../http/views';
 import { PROVINCE_INFO, STAGE_LABELS } from '../../workflows/domain';
-import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS } from './model';
+import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS } from '../../activities/comments/model';
 
 const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,

@@ -11,11 +11,12 @@ import { yDocToJSON } from '../../editor/ydoc';
 import { draftDocName, type StandardRecord } from '../../workflows/domain';
 import type { AppExtensionContext, StandardLink } from '../app-deps';
 import { draftPermission } from '../collab-access';
-import { createMongoDocumentStore } from '../collab/mongo-store';
-import { getFileInfo, listFiles, sendStoredFile, storeGeneratedFile, type StoredFile } from '../files';
-import { AppError } from '../infra/errors';
-import { createLogger } from '../infra/logger';
-import { standardsCollection } from '../data/standards';
+import { createMongoDocumentStore } from '../../activities/data/documents';
+import { getFileInfo, listFiles, storeGeneratedFile, type StoredFile } from '../../activities/files/store';
+import { sendStoredFile } from '../files';
+import { AppError } from '../../activities/infra/errors';
+import { createLogger } from '../../activities/infra/logger';
+import { standardsCollection } from '../../activities/data/standards';
 import { loadStandardOr404 } from './editor-page';
 
 const log = createLogger('documents');

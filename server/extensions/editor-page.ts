@@ -4,10 +4,10 @@
 import type { Db } from 'mongodb';
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission } from '../collab-access';
-import { getStandard } from '../data/standards';
+import { getStandard } from '../../activities/data/standards';
 import { userOf } from '../http/principal';
 import { csrfTokenOf } from '../http/csrf';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 import { draftDocName, PROVINCES, type Province, type StandardRecord } from '../../workflows/domain';
 
 const ID = /^[A-Za-z0-9_-]{1,80}$/;

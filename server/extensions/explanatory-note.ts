@@ -9,7 +9,7 @@ import { EXPLANATORY_NOTES_COLLECTION, type ReleaseActivities } from '../../acti
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission, isDraftWriter } from '../collab-access';
 import { userOf } from '../http/principal';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 
 export const NOTE_KINDS = ['draftForComment', 'draftForReview', 'draftForApproval'] as const;

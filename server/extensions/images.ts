@@ -10,11 +10,11 @@ import { z } from 'zod';
 import { pixelSize, type ImageData } from '../../activities/docx/images';
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission } from '../collab-access';
-import { getStandard } from '../data/standards';
-import { sha256Of } from '../files';
+import { getStandard } from '../../activities/data/standards';
+import { sha256Of } from '../../activities/files/store';
 import { userOf } from '../http/principal';
-import { AppError } from '../infra/errors';
-import { createLogger } from '../infra/logger';
+import { AppError } from '../../activities/infra/errors';
+import { createLogger } from '../../activities/infra/logger';
 import type { StandardRecord } from '../../workflows/domain';
 import { loadStandardOr404 } from './editor-page';
 

@@ -9,10 +9,10 @@ import { draftPermission } from '../collab-access';
 import type { CollabServer } from '../collab/types';
 import { userOf } from '../http/principal';
 import { safeText } from '../http/safe-text';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import type { Request } from 'express';
-import type { Principal } from '../data/users';
+import type { Principal } from '../../activities/data/users';
 
 const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
 const saveBody = z.strictObject({ name: safeText(200).min(1), _csrf: z.string().optional() });

@@ -2,7 +2,7 @@
 // (RFC 6266 with an RFC 5987 `filename*` and an ASCII fallback), and the SHA-256 as a strong ETag.
 import type { Request, Response } from 'express';
 import type { Db } from 'mongodb';
-import { getFile } from './store';
+import { getFile } from '../../activities/files/store';
 
 /** `attachment; filename="…"; filename*=UTF-8''…` for any file name, Chinese included. */
 export function contentDisposition(filename: string, disposition: 'attachment' | 'inline' = 'attachment'): string {

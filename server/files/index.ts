@@ -1,4 +1,4 @@
-// Storage and delivery of generated files (GridFS bucket `files`).
-export * from './store';
+// Delivery of generated files over HTTP and generation jobs; the storage (GridFS bucket `files`) is
+// activities/files/store.ts.
 export { contentDisposition, contentTypeOf, sendStoredFile } from './download';
 export { createGenerationJobs, type GenerationJobs, type JobStatus, type ProgressReporter } from './jobs';

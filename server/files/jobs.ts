@@ -3,9 +3,9 @@
 // file when it is done. In memory and per process: a job lives a few minutes; the file it produces is
 // stored in GridFS like any other and outlives it.
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '../infra/logger';
-import { AppError } from '../infra/errors';
-import type { StoredFile } from './store';
+import { createLogger } from '../../activities/infra/logger';
+import { AppError } from '../../activities/infra/errors';
+import type { StoredFile } from '../../activities/files/store';
 
 const log = createLogger('generation-jobs');
 

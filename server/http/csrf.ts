@@ -4,7 +4,7 @@
 // and is guarded by requiring a JSON body (a cross-site form cannot send one without a CORS preflight).
 import { csrfSync } from 'csrf-sync';
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 const sync = csrfSync({
   getTokenFromRequest: (req) => {

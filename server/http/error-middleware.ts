@@ -12,8 +12,8 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import nunjucks from 'nunjucks';
 import { langOf, type Lang } from '../i18n/lang';
-import { AppError, isAppError, type Bilingual, type ErrorCode } from '../infra/errors';
-import type { Logger } from '../infra/logger';
+import { AppError, isAppError, type Bilingual, type ErrorCode } from '../../activities/infra/errors';
+import type { Logger } from '../../activities/infra/logger';
 import { INVALID_UTF8 } from './utf8';
 import { TEMPLATES_DIR } from './views';
 

@@ -3,7 +3,7 @@
 // line), a checkbox becomes a boolean, a China-time datetime-local becomes an ISO instant.
 import { z } from 'zod';
 import type { Action } from '../../workflows/messages';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 /** The posted fields as strings; a repeated field (an array) is refused rather than guessed at. */
 export function formFields(body: unknown): Record<string, string> {

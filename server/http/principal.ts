@@ -2,8 +2,8 @@
 // change of roles applies at once) and guards routes that need one.
 import type { Request, RequestHandler } from 'express';
 import type { Db } from 'mongodb';
-import { findUserById, principalOf, type Principal } from '../data/users';
-import { AppError } from '../infra/errors';
+import { findUserById, principalOf, type Principal } from '../../activities/data/users';
+import { AppError } from '../../activities/infra/errors';
 import { isApiRequest } from './error-middleware';
 
 declare module 'express-serve-static-core' {

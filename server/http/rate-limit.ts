@@ -2,7 +2,7 @@
 // sign-ins do not count. Over the limit the answer is 429 RATE_LIMITED through the error middleware.
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 export const DEFAULT_SIGN_IN_LIMIT = { windowMs: 15 * 60 * 1000, limit: 10 };
 

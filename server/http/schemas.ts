@@ -17,7 +17,7 @@ import type {
   ReviewResult,
   Withdrawal,
 } from '../../workflows/messages';
-import { USERNAME_PATTERN } from '../data/users';
+import { USERNAME_PATTERN } from '../../activities/data/users';
 import { proposalCommentDaysSchema } from '../temporal/action-payloads';
 import { safeText } from './safe-text';
 

@@ -1,7 +1,7 @@
 // Starting and ending a signed-in session: a new session id at sign-in (no fixation), a fresh CSRF token,
 // and the whole session destroyed at sign-out.
 import type { Request } from 'express';
-import type { Principal } from '../data/users';
+import type { Principal } from '../../activities/data/users';
 import { csrfTokenOf } from './csrf';
 
 /** Regenerates the session for `user`; returns the new CSRF token. */

@@ -7,9 +7,9 @@ import { TERMINAL_STAGES, type Actor, type Province, type RoleGrant, type Standa
 import type { Action, LifecycleState } from '../../workflows/messages';
 import { checkAction, type PermissionContext } from '../../workflows/permissions';
 import type { LifecycleApi } from '../app-deps';
-import { deletePublicityEvent, findPublicityEvent, insertPublicityEvent, type PublicityEventDoc } from '../data/publicity-events';
-import { findUserByUsername, grantDrafter, type Principal, type UserDoc } from '../data/users';
-import { AppError } from '../infra/errors';
+import { deletePublicityEvent, findPublicityEvent, insertPublicityEvent, type PublicityEventDoc } from '../../activities/data/publicity-events';
+import { findUserByUsername, grantDrafter, type Principal, type UserDoc } from '../../activities/data/users';
+import { AppError } from '../../activities/infra/errors';
 import type { AnyActionPayload, ProposeBody, PublicityEventBody } from './schemas';
 import { requireStandard } from './standards-read';
 

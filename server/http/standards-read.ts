@@ -1,10 +1,10 @@
-// Reads of standards for lists and pages, from the MongoDB projection (server/data/standards.ts owns the
+// Reads of standards for lists and pages, from the MongoDB projection (activities/data/standards.ts owns the
 // collection and its indexes). The stage and lead-province filters use those indexes; the title search
 // is a case-insensitive match on the already-filtered rows, with the user's words regex-escaped.
 import type { Db, Filter } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
-import { getStandard, LIST_PROJECTION, standardsCollection, type StandardListItem } from '../data/standards';
-import { AppError } from '../infra/errors';
+import { getStandard, LIST_PROJECTION, standardsCollection, type StandardListItem } from '../../activities/data/standards';
+import { AppError } from '../../activities/infra/errors';
 import type { ListQuery } from './schemas';
 
 export interface StandardPage {

@@ -2,7 +2,7 @@
 // offending field with its message in Chinese and English (zod's zh-CN locale, or the text rule's own
 // bilingual message), and nothing else runs.
 import { z } from 'zod';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 const zhCN = z.locales.zhCN();
 

@@ -7,8 +7,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import express from 'express';
 import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
-import { AppError } from './errors';
-import type { Logger } from './logger';
+import { AppError } from '../../activities/infra/errors';
+import type { Logger } from '../../activities/infra/logger';
 
 export type Dependency = 'store' | 'temporal';
 

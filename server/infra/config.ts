@@ -2,7 +2,7 @@
 // message naming the variable, in Chinese and English, instead of failing later in some handler.
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from './errors';
+import { AppError } from '../../activities/infra/errors';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z

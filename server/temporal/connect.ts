@@ -8,7 +8,7 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { AvailabilityCheck } from '../infra/availability';
 import type { Config } from '../infra/config';
-import { AppError } from '../infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 export type TemporalConfig = Pick<
   Config,

@@ -7,10 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
-import { appendAudit, discardAuditOfUnstartedStandard, listAudit, type AuditEntry } from '../data/audit';
-import { deleteStandard, getStandard, insertStandard } from '../data/standards';
-import { AppError, type ErrorCode } from '../infra/errors';
-import { createLogger } from '../infra/logger';
+import { appendAudit, discardAuditOfUnstartedStandard, listAudit, type AuditEntry } from '../../activities/data/audit';
+import { deleteStandard, getStandard, insertStandard } from '../../activities/data/standards';
+import { AppError, type ErrorCode } from '../../activities/infra/errors';
+import { createLogger } from '../../activities/infra/logger';
 import { PROVINCES, TERMINAL_STAGES, lifecycleWorkflowId, type Actor, type StandardRecord } from '../../workflows/domain';
 import type { lifecycleWorkflow } from '../../workflows/lifecycle';
 import {

@@ -25,8 +25,8 @@ import {
   type Mismatch,
   type RepairResult,
 } from '../../activities/lifecycle/reconcile';
-import { standardsUpdatedSince } from '../data/standards';
-import { createLogger, type Logger } from '../infra/logger';
+import { standardsUpdatedSince } from '../../activities/data/standards';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import type { StandardRecord } from '../../workflows/domain';
 import { stateQuery, type LifecycleState } from '../../workflows/messages';
 

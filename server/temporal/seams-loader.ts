@@ -8,7 +8,7 @@ import type { SeamActivities } from '../../activities/lifecycle/seams';
 import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
 import { createVersionActivities } from '../../activities/versions';
 import type { CollabServer } from '../collab/types';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../../activities/infra/logger';
 
 export interface SeamDeps {
   db: Db;

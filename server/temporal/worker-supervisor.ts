@@ -3,7 +3,7 @@
 // the server is down. This loop re-creates the worker on a fresh native connection, with exponential
 // back-off, until the server answers again, and stops for good only on stop().
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../../activities/infra/logger';
 
 export interface WorkerSupervisorOptions {
   /** A new native connection (the previous one is closed after its worker failed). */

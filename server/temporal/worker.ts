@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import type { SeamActivities } from '../../activities/lifecycle/seams';
-import { createLogger, type Logger } from '../infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import { resolveSeams } from './seams-loader';
 import type { CollabServer } from '../collab/types';
 

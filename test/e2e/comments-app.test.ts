@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../server/auth/demo-accounts';
 import { createCommentsRouter } from '../../server/comments';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 import { testConfig } from '../server/http/app-harness';
 import { sampleDraft, snapshotOf } from '../server/comments/support';
 import { actors, regulatorOf, sampleProposal, shortDurations, startHarness, waitForState, type Harness } from '../workflows/support';

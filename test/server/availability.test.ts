@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { seedDemoAccounts } from '../../server/auth/demo-accounts';
-import { ensureUserIndexes } from '../../server/data/users';
+import { ensureUserIndexes } from '../../activities/data/users';
 import { loadConfig } from '../../server/infra/config';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { freePort, launchEmbeddedServers, type EmbeddedServers } from '../../scripts/embedded/launcher';

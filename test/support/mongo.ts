@@ -2,7 +2,7 @@
 // unacknowledged (w: 0) writes, and dropping it fails the file's afterAll if any code asked for one (even
 // when that code swallowed the refusal): a w: 0 write desynchronises the connection's replies.
 import { randomBytes } from 'node:crypto';
-import { connectMongo, type Mongo } from '../../server/infra/mongo';
+import { connectMongo, type Mongo } from '../../activities/infra/mongo';
 
 export function requireEnv(name: string): string {
   const v = process.env[name];

@@ -1,12 +1,12 @@
 // Decisions of the bureaus and refusals: return then approve, reject ends the standard, numbers unique per
 // province and year, withdrawal releases reservations, release waits for documents, and what the service
 // answers to unknown ids, bad payloads and operator injection.
-import { listNotificationsOfStandard } from '../../server/data/notifications';
-import { numbersOfStandard } from '../../server/data/numbers';
-import { getStandard, listStandards } from '../../server/data/standards';
+import { listNotificationsOfStandard } from '../../activities/data/notifications';
+import { numbersOfStandard } from '../../activities/data/numbers';
+import { getStandard, listStandards } from '../../activities/data/standards';
 import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
 import { chinaToday } from '../../workflows/dates';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 import { actors, chinaTodayNow, driveToApproval, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 
 let h: Harness;

@@ -2,10 +2,10 @@
 // dev server and FerretDB. With TONGBIAO_RECORD_HISTORY=1 it also records the history the replay test uses.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { listAudit } from '../../server/data/audit';
-import { listNotificationsOfStandard } from '../../server/data/notifications';
-import { numbersOfStandard } from '../../server/data/numbers';
-import { getStandard } from '../../server/data/standards';
+import { listAudit } from '../../activities/data/audit';
+import { listNotificationsOfStandard } from '../../activities/data/notifications';
+import { numbersOfStandard } from '../../activities/data/numbers';
+import { getStandard } from '../../activities/data/standards';
 import { draftIsEditable } from '../../workflows/domain';
 import { actors, chinaTodayNow, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 

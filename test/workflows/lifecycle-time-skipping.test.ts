@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { listNotificationsOfStandard } from '../../server/data/notifications';
+import { listNotificationsOfStandard } from '../../activities/data/notifications';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import { createWorker } from '../../server/temporal/worker';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 import { chinaToday } from '../../workflows/dates';
 import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
 import { freshMongo, requireEnv } from '../support/mongo';

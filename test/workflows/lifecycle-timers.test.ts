@@ -1,8 +1,8 @@
 // Durable timers with short inputs on the real dev server: the comment period closes by itself, an
 // extension moves the deadline, reminders reach the holders of the next action, the 复审 timer opens the
 // review, and a "revise" review decision starts the revision as its own lifecycle.
-import { listNotificationsOfStandard } from '../../server/data/notifications';
-import { getStandard } from '../../server/data/standards';
+import { listNotificationsOfStandard } from '../../activities/data/notifications';
+import { getStandard } from '../../activities/data/standards';
 import { actors, chinaTodayNow, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 
 let h: Harness;

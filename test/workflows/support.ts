@@ -9,7 +9,7 @@ import { chinaToday } from '../../workflows/dates';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import { bundleLifecycleWorkflows, createWorker } from '../../server/temporal/worker';
-import { createLogger } from '../../server/infra/logger';
+import { createLogger } from '../../activities/infra/logger';
 import type { Actor, Province } from '../../workflows/domain';
 import type { LifecycleDurations, LifecycleState } from '../../workflows/messages';
 import { freshMongo, requireEnv } from '../support/mongo';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { checkText, findTextViolation, normaliseNewlines, textRefinement, textViolationMessage, type TextViolationKind } from '../../workflows/text-rule';
 import { safeText } from '../../server/http/safe-text';
 import { parseOrThrow } from '../../server/http/validate';
-import { AppError } from '../../server/infra/errors';
+import { AppError } from '../../activities/infra/errors';
 
 const REFUSED: Array<[string, string, TextViolationKind, number]> = [
   ['NUL', '\u0000', 'control', 0x0],

@@ -2,8 +2,8 @@
 //   tsx test/workflows/worker-process.ts <temporalAddress> <mongoUri> <dbName> <taskQueue>
 // Prints "ready" once polling.
 import { NativeConnection } from '@temporalio/worker';
-import { connectMongo } from '../../server/infra/mongo';
-import { createLogger } from '../../server/infra/logger';
+import { connectMongo } from '../../activities/infra/mongo';
+import { createLogger } from '../../activities/infra/logger';
 import { createWorker } from '../../server/temporal/worker';
 import { testReleaseDocuments } from './support';
 

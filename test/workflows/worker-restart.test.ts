@@ -3,7 +3,7 @@
 // has every revision exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { getStandard } from '../../server/data/standards';
+import { getStandard } from '../../activities/data/standards';
 import { actors, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
 
 let h: Harness;

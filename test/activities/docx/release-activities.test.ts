@@ -6,8 +6,8 @@ import { createReleaseActivities, EXPLANATORY_NOTES_COLLECTION } from '../../../
 import { sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
 import { createVersionStore, type VersionKind } from '../../../activities/versions/store';
-import { insertStandard } from '../../../server/data/standards';
-import { listFiles, readFileBytes } from '../../../server/files/store';
+import { insertStandard } from '../../../activities/data/standards';
+import { listFiles, readFileBytes } from '../../../activities/files/store';
 import type { StandardRecord } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
 import { paragraphs, unzipDocx } from './docx-xml';

@@ -118,7 +118,7 @@ describe('sign-in rate limit', () => {
 async function startAppHarnessForLimit(): Promise<{ app: AppHarness['app'] }> {
   const { createApp } = await import('../../../server/app');
   const { testConfig } = await import('../http/app-harness');
-  const { createLogger } = await import('../../../server/infra/logger');
+  const { createLogger } = await import('../../../activities/infra/logger');
   const t = await createApp({ config: testConfig(), db: h.db, lifecycle: h.service, logger: createLogger('rate-limit-test'), signInRateLimit: { windowMs: 60_000, limit: 3 } });
   return { app: t.app };
 }

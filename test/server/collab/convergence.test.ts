@@ -3,7 +3,7 @@
 // drop off and come back; at the end every replica is equal, and equal to a cold reload from MongoDB.
 // Also: compaction keeps the stored log short, so load time stays flat as edits accumulate.
 import * as Y from 'yjs';
-import { createMongoDocumentStore } from '../../../server/collab/mongo-store';
+import { createMongoDocumentStore } from '../../../activities/data/documents';
 import { freshMongo } from '../../support/mongo';
 import { connectClient, startCollab, until, type TestClient } from './support';
 

@@ -4,8 +4,8 @@
 import * as Y from 'yjs';
 import { startServer } from '../../../bench/collab/harness';
 import { freePort } from '../../../scripts/embedded/launcher';
-import { createMongoDocumentStore } from '../../../server/collab/mongo-store';
-import { StoredStatus } from '../../../server/collab/wire';
+import { createMongoDocumentStore } from '../../../activities/data/documents';
+import { StoredStatus } from '../../../editor/collab/wire';
 import { freshMongo, requireEnv } from '../../support/mongo';
 import { connectClient, until, type TestClient } from './support';
 

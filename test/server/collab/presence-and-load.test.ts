@@ -1,8 +1,8 @@
 // Presence (awareness) is relayed coalesced and cleaned up on leave; a consumer that stops reading is
 // closed as slow; idle documents are unloaded and come back from MongoDB.
 import * as Y from 'yjs';
-import { CloseCode } from '../../../server/collab/close-codes';
-import { MessageType } from '../../../server/collab/wire';
+import { CloseCode } from '../../../editor/collab/close-codes';
+import { MessageType } from '../../../editor/collab/wire';
 import { freshMongo } from '../../support/mongo';
 import { connectClient, openRaw, startCollab, until } from './support';
 

@@ -2,8 +2,8 @@
 // change the document, and the server keeps serving a healthy client throughout.
 import net from 'node:net';
 import * as Y from 'yjs';
-import { CloseCode } from '../../../server/collab/close-codes';
-import { encodeAwareness, encodeSyncUpdate, MessageType } from '../../../server/collab/wire';
+import { CloseCode } from '../../../editor/collab/close-codes';
+import { encodeAwareness, encodeSyncUpdate, MessageType } from '../../../editor/collab/wire';
 import { freshMongo } from '../../support/mongo';
 import { connectClient, openRaw, startCollab, until, type TestClient, type TestCollab } from './support';
 

@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { trackSaveState, type SaveTracker } from '../../../server/collab/client';
+import { trackSaveState, type SaveTracker } from '../../../editor/collab/save-tracker';
 import { createCollabServer, type CollabServerOptions } from '../../../server/collab/server';
 import { UnknownDocumentError, type CollabLimitsInput, type CollabServer, type Permission, type Principal } from '../../../server/collab/types';
 

@@ -3,9 +3,9 @@
 // visible comment, publication queues a notice for every commenter with a contact, the outbox pages reach
 // every notice, and the public disposition pages list every comment.
 import JSZip from 'jszip';
-import { BATCH_SIZE, PAGE_SIZE } from '../../../server/comments/paging';
-import { commentIdFor, commentTextHash, newReceipt } from '../../../server/comments/store';
-import type { CommentRecord } from '../../../server/comments/model';
+import { BATCH_SIZE, PAGE_SIZE } from '../../../activities/data/paging';
+import { commentIdFor, commentTextHash, newReceipt } from '../../../activities/comments/store';
+import type { CommentRecord } from '../../../activities/comments/model';
 import { freshMongo } from '../../support/mongo';
 import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, type TestServer } from './support';
 

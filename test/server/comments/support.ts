@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { chapter, clause, docJSON, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../../editor/builders';
 import type { DocJSON } from '../../../editor/types';
 import { jsonToYDoc } from '../../../editor/ydoc';
-import type { DraftSnapshot } from '../../../server/comments/anchors';
+import type { DraftSnapshot } from '../../../editor/anchors';
 import { createCommentsRouter, type CommentsDeps } from '../../../server/comments/router';
 import type { RoleGrant } from '../../../workflows/domain';
 

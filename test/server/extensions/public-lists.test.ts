@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import { createApp } from '../../../server/app';
 import { createCommentsRouter } from '../../../server/comments';
 import { documentsExtension } from '../../../server/extensions/documents';
-import { createLogger } from '../../../server/infra/logger';
+import { createLogger } from '../../../activities/infra/logger';
 import { testConfig } from '../http/app-harness';
 import { seedStandard } from '../comments/support';
 import { startHarness, type Harness } from '../../workflows/support';

@@ -1,7 +1,7 @@
 // Generation jobs: progress while running, the stored file when done, the error when failed.
 import { createGenerationJobs } from '../../../server/files/jobs';
-import type { StoredFile } from '../../../server/files/store';
-import { isAppError } from '../../../server/infra/errors';
+import type { StoredFile } from '../../../activities/files/store';
+import { isAppError } from '../../../activities/infra/errors';
 
 const file: StoredFile = {
   id: '0123456789abcdef01234567',

@@ -2,8 +2,8 @@
 // the error middleware and the layout apply to them) and extra links on a standard's page.
 import request from 'supertest';
 import { createApp } from '../../../server/app';
-import { AppError } from '../../../server/infra/errors';
-import { createLogger } from '../../../server/infra/logger';
+import { AppError } from '../../../activities/infra/errors';
+import { createLogger } from '../../../activities/infra/logger';
 import { sampleProposalBody, startAppHarness, testConfig, type AppHarness } from './app-harness';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 

@@ -11,7 +11,7 @@ import { createApp, type TongbiaoApp } from '../../../server/app';
 import type { AppDeps } from '../../../server/app-deps';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../../server/auth/demo-accounts';
 import { loadConfig } from '../../../server/infra/config';
-import { createLogger } from '../../../server/infra/logger';
+import { createLogger } from '../../../activities/infra/logger';
 import { startHarness, type Harness, type HarnessOptions } from '../../workflows/support';
 
 export interface AppHarness extends Harness {

@@ -15,8 +15,8 @@ import { createApp } from '../../../server/app';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 import { createCommentsRouter } from '../../../server/comments/router';
 import { createErrorMiddleware, FALLBACK_ERROR_HTML, lastResortHandler } from '../../../server/http/error-middleware';
-import { AppError } from '../../../server/infra/errors';
-import { createLogger } from '../../../server/infra/logger';
+import { AppError } from '../../../activities/infra/errors';
+import { createLogger } from '../../../activities/infra/logger';
 import { startAppHarness, testConfig, type AppHarness } from './app-harness';
 
 let h: AppHarness;

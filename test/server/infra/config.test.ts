@@ -1,5 +1,5 @@
 import { loadConfig } from '../../../server/infra/config';
-import { AppError } from '../../../server/infra/errors';
+import { AppError } from '../../../activities/infra/errors';
 
 describe('loadConfig', () => {
   it('gives sensible defaults for an empty environment', () => {

@@ -2,7 +2,7 @@
 // Temporal (and cannot be created while it is down), which is too slow to provoke in a test; the loop that
 // answers it is checked here, the real recovery in test/server/availability.test.ts.
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { createLogger } from '../../../server/infra/logger';
+import { createLogger } from '../../../activities/infra/logger';
 import { superviseWorker } from '../../../server/temporal/worker-supervisor';
 
 interface FakeWorker {

@@ -10,6 +10,8 @@ import {
   COLLECTIONS,
   type CommentAuditRecord,
   type CommentRecord,
+  type CommenterProvince,
+  type CommentType,
   type DispositionRecord,
   type Moderation,
   type ModerationEvent,
@@ -18,8 +20,15 @@ import {
   type PublicationRecord,
   type Who,
 } from './model';
-import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from './paging';
-import type { TriageFilter } from './schemas';
+import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from '../data/paging';
+
+/** The triage page's filter (parsed from the query string by server/comments/schemas.ts). */
+export interface TriageFilter {
+  clause?: string;
+  type?: CommentType;
+  province?: CommenterProvince;
+  status?: 'pending' | 'disposed' | 'hidden' | 'duplicate';
+}
 
 const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 

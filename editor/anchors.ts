@@ -6,10 +6,27 @@
 import * as Y from 'yjs';
 import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition } from 'y-prosemirror';
 import type { Node as PMNode } from 'prosemirror-model';
-import type { DocJSON } from '../../editor/types';
-import { schema } from '../../editor/schema';
+import type { DocJSON } from './types';
+import { schema } from './schema';
 import { COMMENTABLE_TYPES, clausesOf, type ClauseInfo } from './clauses';
-import type { CommentAnchor } from './model';
+
+/**
+ * Where a comment points. `document` = the whole text; `clause` = one numbered element; `passage` = a
+ * quoted stretch inside a clause, with the quote's character offset in the clause text and, when the frozen
+ * version has Yjs state, a base64 Yjs relative position that keeps pointing at the passage through edits.
+ */
+export interface CommentAnchor {
+  scope: 'document' | 'clause' | 'passage';
+  clauseId?: string;
+  /** The clause number at submission (5.2, 附录A, 前言 …), kept so a deleted clause can be named. */
+  clauseNumber?: string;
+  clauseTitle?: string;
+  quote?: string;
+  /** Offset of the quote in the clause's text (characters, UTF-16). */
+  quoteOffset?: number;
+  /** base64 of `Y.encodeRelativePosition` at the start of the quote, against the frozen version's Yjs state. */
+  relPos?: string;
+}
 
 /** A version of the draft as the comment module sees it. */
 export interface DraftSnapshot {

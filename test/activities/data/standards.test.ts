@@ -1,7 +1,7 @@
 // The standards projection on the real FerretDB: it only moves forward by revision, unsets cleared fields,
 // and the list queries filter by stage and lead province, newest first.
-import type { Mongo } from '../../../server/infra/mongo';
-import { applyProjection, ensureStandardsIndexes, getStandard, insertStandard, listStandards, projectedRevision, type LifecycleProjection } from '../../../server/data/standards';
+import type { Mongo } from '../../../activities/infra/mongo';
+import { applyProjection, ensureStandardsIndexes, getStandard, insertStandard, listStandards, projectedRevision, type LifecycleProjection } from '../../../activities/data/standards';
 import type { StandardRecord } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
 

@@ -1,6 +1,6 @@
 // Notifications on the real FerretDB: recorded once per id, found by the grants they address.
-import type { Mongo } from '../../../server/infra/mongo';
-import { ensureNotificationsIndexes, listNotificationsFor, listNotificationsOfStandard, recordNotification } from '../../../server/data/notifications';
+import type { Mongo } from '../../../activities/infra/mongo';
+import { ensureNotificationsIndexes, listNotificationsFor, listNotificationsOfStandard, recordNotification } from '../../../activities/data/notifications';
 import { freshMongo } from '../../support/mongo';
 
 let m: Mongo & { drop(): Promise<void> };

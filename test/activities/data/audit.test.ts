@@ -1,7 +1,7 @@
 // The audit log on the real FerretDB: one entry per (standard, revision) however often it is written,
 // read back in order.
-import type { Mongo } from '../../../server/infra/mongo';
-import { appendAudit, ensureAuditIndexes, listAudit, recordAuditOfRevision } from '../../../server/data/audit';
+import type { Mongo } from '../../../activities/infra/mongo';
+import { appendAudit, ensureAuditIndexes, listAudit, recordAuditOfRevision } from '../../../activities/data/audit';
 import { freshMongo } from '../../support/mongo';
 
 let m: Mongo & { drop(): Promise<void> };

@@ -58,7 +58,7 @@ export interface Mongo {
 /**
  * Raised in place of a reply that does not fit its command. It is a MongoNetworkError so that the driver
  * treats the connection as broken (pool cleared, read retried once); the driver marks its constructor as
- * internal, so test/server/infra/mongo-guards.test.ts pins that behaviour on every driver upgrade.
+ * internal, so test/activities/infra/mongo-guards.test.ts pins that behaviour on every driver upgrade.
  */
 export class MongoCrossedReplyError extends MongoNetworkError {
   override get name(): string {

@@ -1,6 +1,7 @@
 // The public-comment record and its vocabulary. One MongoDB document per comment in `comments`; the
 // lifecycle relies on `standardId`, `status` and `moderation` (see activities/comments/gate.ts), so those
 // three fields and their values are a contract and must not be renamed.
+import type { CommentAnchor } from '../../editor/anchors';
 import type { Province, Role } from '../../workflows/domain';
 
 export const COMMENT_TYPES = ['general', 'technical', 'editorial'] as const;
@@ -34,24 +35,6 @@ export type CommentPhase = 'publicComment' | 'initiation';
 
 export type CommentStatus = 'pending' | 'disposed';
 export type Moderation = 'visible' | 'hidden';
-
-/**
- * Where a comment points. `document` = the whole text; `clause` = one numbered element; `passage` = a
- * quoted stretch inside a clause, with the quote's character offset in the clause text and, when the frozen
- * version has Yjs state, a base64 Yjs relative position that keeps pointing at the passage through edits.
- */
-export interface CommentAnchor {
-  scope: 'document' | 'clause' | 'passage';
-  clauseId?: string;
-  /** The clause number at submission (5.2, 附录A, 前言 …), kept so a deleted clause can be named. */
-  clauseNumber?: string;
-  clauseTitle?: string;
-  quote?: string;
-  /** Offset of the quote in the clause's text (characters, UTF-16). */
-  quoteOffset?: number;
-  /** base64 of `Y.encodeRelativePosition` at the start of the quote, against the frozen version's Yjs state. */
-  relPos?: string;
-}
 
 export interface Submitter {
   name: string;

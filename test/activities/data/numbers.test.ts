@@ -1,7 +1,7 @@
 // Local-standard numbers on the real FerretDB: unique per province and year through the index, idempotent
 // for the holder, released and published per standard.
-import type { Mongo } from '../../../server/infra/mongo';
-import { ensureNumbersIndexes, markNumbersPublished, numbersOfStandard, releaseReservations, reserveNumber } from '../../../server/data/numbers';
+import type { Mongo } from '../../../activities/infra/mongo';
+import { ensureNumbersIndexes, markNumbersPublished, numbersOfStandard, releaseReservations, reserveNumber } from '../../../activities/data/numbers';
 import { freshMongo } from '../../support/mongo';
 
 let m: Mongo & { drop(): Promise<void> };

@@ -3,8 +3,8 @@
 import { hashPassword, verifyPassword } from '../../../server/auth/passwords';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, formatAccountsTable, seedDemoAccounts } from '../../../server/auth/demo-accounts';
 import { checkCredentials } from '../../../server/auth/sign-in';
-import { createUser, ensureUserIndexes, findDraftersOf, findUserByUsername, grantDrafter, principalOf, usersCollection } from '../../../server/data/users';
-import { AppError } from '../../../server/infra/errors';
+import { createUser, ensureUserIndexes, findDraftersOf, findUserByUsername, grantDrafter, principalOf, usersCollection } from '../../../activities/data/users';
+import { AppError } from '../../../activities/infra/errors';
 import { freshMongo } from '../../support/mongo';
 
 let m: Awaited<ReturnType<typeof freshMongo>>;

@@ -3,12 +3,12 @@
 // in the co-edited document.
 import * as Y from 'yjs';
 import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror';
-import { schema } from '../../../editor/schema';
-import type { DocJSON, NodeJSON } from '../../../editor/types';
-import { YJS_FRAGMENT, yDocToJSON } from '../../../editor/ydoc';
-import type { DraftSnapshot } from '../../../server/comments/anchors';
-import { freshMongo } from '../../support/mongo';
-import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
+import { schema } from '../../editor/schema';
+import type { DocJSON, NodeJSON } from '../../editor/types';
+import { YJS_FRAGMENT, yDocToJSON } from '../../editor/ydoc';
+import type { DraftSnapshot } from '../../editor/anchors';
+import { freshMongo } from '../support/mongo';
+import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from '../server/comments/support';
 
 /** Applies an edit to the co-edited document the way the editor binding does (a diff into the Y fragment). */
 function edit(ydoc: Y.Doc, change: (json: DocJSON) => DocJSON): void {

@@ -6,8 +6,8 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
-import { AppError } from '../../../server/infra/errors';
-import { connectMongo, mongoIntegrity, MongoCrossedReplyError, type Mongo } from '../../../server/infra/mongo';
+import { AppError } from '../../../activities/infra/errors';
+import { connectMongo, mongoIntegrity, MongoCrossedReplyError, type Mongo } from '../../../activities/infra/mongo';
 import { requireEnv } from '../../support/mongo';
 
 const dbName = `t_mongoguards_${randomBytes(4).toString('hex')}`;

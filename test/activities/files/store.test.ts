@@ -3,10 +3,9 @@
 import express from 'express';
 import request from 'supertest';
 import { freshMongo } from '../../support/mongo';
-import {
-  contentDisposition, contentTypeOf, DOCX_CONTENT_TYPE, getFileInfo, listFiles, readFileBytes, sendStoredFile, sha256Of, storeGeneratedFile,
-} from '../../../server/files';
-import { isAppError } from '../../../server/infra/errors';
+import { DOCX_CONTENT_TYPE, getFileInfo, listFiles, readFileBytes, sha256Of, storeGeneratedFile } from '../../../activities/files/store';
+import { contentDisposition, contentTypeOf, sendStoredFile } from '../../../server/files';
+import { isAppError } from '../../../activities/infra/errors';
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
 

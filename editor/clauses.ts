@@ -1,8 +1,8 @@
 // The commentable units of a draft (前言, 引言, chapters, clauses, term entries, annexes, 参考文献) with
 // their computed numbers (editor/numbering.ts), titles and own text, read from the ProseMirror JSON of a
 // version.
-import type { DocJSON, NodeJSON } from '../../editor/types';
-import { computeNumbering } from '../../editor/numbering';
+import type { DocJSON, NodeJSON } from './types';
+import { computeNumbering } from './numbering';
 
 /** Node types a comment can point to, outermost first. */
 export const COMMENTABLE_TYPES: ReadonlySet<string> = new Set([
