@@ -1,9 +1,11 @@
-// Lint rules. The ones that matter most keep workflows/ deterministic: no Node built-ins and no I/O
-// libraries there, and no promise left floating anywhere.
+// Lint rules. The ones that matter most keep the layers (imports only downward) and workflows/
+// deterministic (no Node built-ins, no I/O libraries), and no promise left floating anywhere.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+/** Folders no source layer may import. */
+const OUTSIDE_SOURCE = ['**/scripts/**', '**/bench/**', '**/test/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'public/build/**', 'coverage/**', 'bench/out/**', '.scratch/**'] },
@@ -17,16 +19,47 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Layers (../shared/DESIGN.md "Layers"): imports only run downward, server → activities → workflows/editor,
+  // and workflows imports nothing of editor. Tests, benchmarks and scripts are exempt.
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: OUTSIDE_SOURCE, message: 'server/ may not import scripts, benchmarks or tests.' }] }],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**', '**/server', ...OUTSIDE_SOURCE], message: 'activities/ may import workflows/ and editor/ only (the server is above it).' }] },
+      ],
+    },
+  },
+  {
+    files: ['editor/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/server', '**/activities/**', '**/activities', '**/workflows/**', '**/workflows', ...OUTSIDE_SOURCE], message: 'editor/ is the pure document model: it imports nothing of server/, activities/ or workflows/.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
           patterns: [
-            { group: ['mongodb', 'express', 'yjs', 'y-*', 'docx', 'ws', 'pino', '**/server/**', '**/scripts/**'], message: 'Workflows do no I/O: call an activity.' },
-            { group: ['**/activities/**', '!**/activities/**/*types*'], message: 'Import activities with `import type` only.', allowTypeImports: true },
+            { group: ['mongodb', 'express', 'yjs', 'y-*', 'docx', 'ws', 'pino', '**/server/**', '**/server', ...OUTSIDE_SOURCE], message: 'Workflows do no I/O: call an activity.' },
+            { group: ['**/editor/**', '**/editor'], message: 'workflows/ imports nothing of editor/.' },
+            { group: ['**/activities/**', '**/activities'], message: 'Import activities with `import type` only (their signatures).', allowTypeImports: true },
           ],
         },
       ],
