@@ -36,7 +36,7 @@ export class BenchClient {
   readonly synced: Promise<void>;
   readonly closed: Promise<number>;
   /** Ours: answers to save barriers (token); Hocuspocus: SyncStatus acks (counted as token = running count). */
-  private ackListeners: Array<(token: number) => void> = [];
+  private ackListeners: Array<(token: number, status: number) => void> = [];
   private hocusAcks = 0;
   private markSynced!: () => void;
 
@@ -85,7 +85,8 @@ export class BenchClient {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeSaveBarrier(token));
   }
 
-  onAck(listener: (token: number) => void): void {
+  /** `status` is the server's answer to the barrier (ours: 0 stored, 1 refused as read-only); Hocuspocus: always 0. */
+  onAck(listener: (token: number, status: number) => void): void {
     this.ackListeners.push(listener);
   }
 
@@ -127,13 +128,14 @@ export class BenchClient {
     }
     if (this.kind === 'ours' && type === MessageType.SAVE_BARRIER) {
       const token = decoding.readVarUint(d);
-      for (const l of this.ackListeners) l(token);
+      const status = decoding.hasContent(d) ? decoding.readVarUint(d) : 0;
+      for (const l of this.ackListeners) l(token, status);
       return;
     }
     if (this.kind === 'hocuspocus' && type === HOCUS_SYNC_STATUS) {
       if (decoding.readVarUint(d) === 1) {
         this.hocusAcks += 1;
-        for (const l of this.ackListeners) l(this.hocusAcks);
+        for (const l of this.ackListeners) l(this.hocusAcks, 0);
       }
     }
   }

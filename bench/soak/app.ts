@@ -3,7 +3,7 @@
 // process manager would, and finds the embedded servers it launched (by their command line naming the data
 // directory) so they can be killed too.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AppEnv {
@@ -13,6 +13,8 @@ export interface AppEnv {
   mongoPort: number;
   /** Extra environment (durations, sweep interval). */
   extra: Record<string, string>;
+  /** Every line the app writes to stderr is appended here (kept after the run for a post-mortem). */
+  logFile: string;
 }
 
 export interface AppProcess {
@@ -50,6 +52,7 @@ export function startApp(env: AppEnv, logLine: (line: string) => void): AppProce
       if (out.length > 100_000) out = out.slice(-10_000);
     });
     child.stderr!.on('data', (d: Buffer) => {
+      appendFileSync(env.logFile, d);
       for (const line of d.toString().split('\n')) if (/"level":(50|60)|Error|错误|失败/.test(line)) logLine(`app stderr: ${line.slice(0, 400)}`);
     });
     void exited.then((code) => reject(new Error(`app exited with ${code} before it was ready`)));

@@ -62,6 +62,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     port: await freePort(),
     temporalPort: await freePort(),
     mongoPort: await freePort(),
+    logFile: path.join(os.tmpdir(), `${path.basename(dataDir)}-app.log`),
     extra: {
       SESSION_SWEEP_INTERVAL_SECONDS: '30',
       // Seconds instead of days, so comment periods close, reminders and reviews fire during the run.
@@ -97,7 +98,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     try {
       const r = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(3000) });
       if (r.status !== 200) return false;
-      const a = await probe.request('GET', '/api/standards?limit=1');
+      const a = await probe.request('GET', '/api/standards?pageSize=1');
       if (a.status === 401) await probe.signIn();
       return a.status === 200;
     } catch {
@@ -109,7 +110,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const kills: KillRecord[] = [];
   try {
     await app.ready;
-    log(`app ready at ${base}; data in ${dataDir}`);
+    log(`app ready at ${base}; data in ${dataDir}; app log ${env.logFile}`);
     await probe.signIn();
     await traffic.setUp();
     log(`${traffic.standards.length} standards proposed; traffic starts`);

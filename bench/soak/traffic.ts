@@ -305,10 +305,11 @@ export class Traffic {
       }
       /** token → the keys written before it */
       const pending = new Map<number, string[]>();
-      socket.onAck((token) => {
+      socket.onAck((token, status) => {
         for (const [t, keys] of pending) {
           if (t > token) continue;
-          for (const k of keys) acked.add(k);
+          // Status 1: the socket was read-only (the draft is not editable yet): nothing was stored, nothing promised.
+          if (status === 0) for (const k of keys) acked.add(k);
           pending.delete(t);
         }
       });

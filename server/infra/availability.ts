@@ -229,11 +229,26 @@ export function availabilityGate(monitor: AvailabilityMonitor): RequestHandler {
       if (res.headersSent || res.writableEnded) return;
       res.setHeader('Connection', 'close');
       sendUnavailable(req, res, monitor.down());
+      retire(res);
     });
     res.once('finish', off);
     res.once('close', off);
     next();
   };
+}
+
+/**
+ * The abandoned handler of a request already answered 503 may still finish later and answer again. A late
+ * `res.render` would call `res.send` from a template callback, outside any promise Express watches, and
+ * the "headers already sent" error would end the process; so every answering method becomes a no-op.
+ */
+function retire(res: Response): void {
+  const noop = function (this: Response): Response {
+    return res;
+  };
+  for (const m of ['render', 'send', 'json', 'jsonp', 'redirect', 'sendFile', 'download', 'sendStatus', 'end', 'set', 'header', 'status', 'type', 'setHeader', 'attachment', 'cookie', 'clearCookie', 'location', 'vary', 'append', 'write', 'writeHead'] as const) {
+    Object.defineProperty(res, m, { value: noop, configurable: true, writable: true });
+  }
 }
 
 const SOCKET_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ERR_SOCKET_CLOSED', 'ETIMEDOUT']);
