@@ -21,7 +21,7 @@ export const NO_NORMATIVE_REFERENCES = '本文件没有规范性引用文件。'
 export const NO_TERMS = '本文件没有需要界定的术语和定义。';
 export const TERMS_LEAD_IN = '下列术语和定义适用于本文件。';
 
-/** Body rows of a table part before it continues as 表N（续） on the next page. */
+/** Body rows of a table part before it continues as 表N（续） on the next page, when no plan sized the parts. */
 export const ROWS_PER_TABLE_PART = 22;
 
 /** Titles of unnumbered elements with the 汉字 spacing of printed standards. */
@@ -42,6 +42,8 @@ interface Ctx {
   inIntroduction: boolean;
   /** Drawing ids counted per document, so the same input gives the same XML (docx's own counter is global). */
   drawing: number;
+  /** Body rows of each part of each table by id, sized to the pages (pagination.ts `tableParts`). */
+  tableParts: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface RenderedBody {
@@ -60,8 +62,8 @@ function label(text: string, size?: number): TextRun {
   return new TextRun({ text, font: hei, ...(size ? { size } : {}) });
 }
 
-export function createContext(numbering: Numbering, images: ImageMap): Ctx {
-  return { numbering, images, instance: 0, inAnnex: false, annexLetter: '', inIntroduction: false, drawing: 0 };
+export function createContext(numbering: Numbering, images: ImageMap, tableParts: ReadonlyMap<string, readonly number[]> = new Map()): Ctx {
+  return { numbering, images, instance: 0, inAnnex: false, annexLetter: '', inIntroduction: false, drawing: 0, tableParts };
 }
 
 /** Blocks (paragraphs, lists, notes, examples, tables, figures, formulas) of a container, in order. */
@@ -187,15 +189,25 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
   const headers = rows.slice(0, headerCount);
   const bodyRows = rows.slice(headers.length);
   const columns = columnCount(rows);
-  // Cut into parts, never inside a cell that spans rows.
-  const lastRowOf = bodyRows.map((r, i) => i + Math.max(0, ...(r.content ?? []).map((c) => (Number(c.attrs?.rowspan ?? 1) || 1) - 1)));
   const parts: NodeJSON[][] = [];
-  for (let start = 0; start < bodyRows.length || parts.length === 0; ) {
-    let end = Math.min(bodyRows.length, start + ROWS_PER_TABLE_PART);
-    while (end < bodyRows.length && lastRowOf.slice(start, end).some((last) => last >= end)) end++;
-    parts.push(bodyRows.slice(start, end));
-    start = end;
-    if (bodyRows.length === 0) break;
+  const plan = ctx.tableParts.get(id);
+  if (plan && plan.reduce((a, b) => a + b, 0) === bodyRows.length) {
+    // Sized to the pages (pagination.ts): the first part fills the rest of its page, each further one a page.
+    let start = 0;
+    for (const count of plan) {
+      parts.push(bodyRows.slice(start, start + count));
+      start += count;
+    }
+  } else {
+    // Cut into parts, never inside a cell that spans rows.
+    const lastRowOf = bodyRows.map((r, i) => i + Math.max(0, ...(r.content ?? []).map((c) => (Number(c.attrs?.rowspan ?? 1) || 1) - 1)));
+    for (let start = 0; start < bodyRows.length || parts.length === 0; ) {
+      let end = Math.min(bodyRows.length, start + ROWS_PER_TABLE_PART);
+      while (end < bodyRows.length && lastRowOf.slice(start, end).some((last) => last >= end)) end++;
+      parts.push(bodyRows.slice(start, end));
+      start = end;
+      if (bodyRows.length === 0) break;
+    }
   }
   const out: FileChild[] = [];
   parts.forEach((part, k) => {
@@ -217,6 +229,9 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
         lastRow,
         outerBorderSize: outerBorder.size,
         innerBorderSize: cellBorder.size,
+        // A part never breaks across pages (its rows kept with the next), so every page a table continues
+        // on starts with 表N（续）; a part that does not fit where it is moves whole to the next page.
+        keepTogether: true,
       }),
     );
   });

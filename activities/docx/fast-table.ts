@@ -47,6 +47,8 @@ export interface FastTableOptions {
   lastRow?: XmlComponent | null;
   outerBorderSize: number;
   innerBorderSize: number;
+  /** Keep the rows together on one page: every row but the last is kept with the next (w:keepNext). */
+  keepTogether?: boolean;
 }
 
 /** A table (w:tbl) of the document model's rows. */
@@ -71,6 +73,7 @@ export class FastTable extends FileChild {
     const covered = new Map<number, { rows: number; span: number }>();
     o.rows.forEach((row, r) => {
       const header = r < o.headerRows;
+      const keep = header || (o.keepTogether === true && (r < o.rows.length - 1 || Boolean(o.lastRow)));
       const trPr = el('w:trPr', el('w:cantSplit'), ...(header ? [el('w:tblHeader')] : []));
       const cells: X[] = [];
       const source = [...(row.content ?? [])];
@@ -88,7 +91,7 @@ export class FastTable extends FileChild {
         const span = Math.max(1, Number(c.attrs?.colspan ?? 1) || 1);
         const rowspan = Math.max(1, Number(c.attrs?.rowspan ?? 1) || 1);
         if (rowspan > 1) covered.set(col, { rows: rowspan - 1, span });
-        const paragraphs = (c.content ?? []).map((p) => el('w:p', el('w:pPr', val('w:pStyle', o.cellStyle), ...(header ? [el('w:keepNext')] : [])), ...runsOf(p.content, o.numbering)));
+        const paragraphs = (c.content ?? []).map((p) => el('w:p', el('w:pPr', val('w:pStyle', o.cellStyle), ...(keep ? [el('w:keepNext')] : [])), ...runsOf(p.content, o.numbering)));
         cells.push(this.cell(colWidth * span, span, rowspan > 1 ? 'restart' : undefined, paragraphs.length ? paragraphs : [el('w:p')]));
         col += span;
       }

@@ -17,6 +17,7 @@ import { plainText } from './inline';
 import { decodeDataUrl, type ImageData } from './images';
 import { addAnnexLevelRestarts, listReference, numberingOptions } from './numbering';
 import { STYLE, stylesOptions } from './styles';
+import { estimatePages } from './pagination';
 import { tableOfContents, tocEntries } from './toc';
 import { mm, PAGE } from './typography';
 
@@ -100,7 +101,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
   const info = editionInfo(record, opts.edition);
   const numbering = computeNumbering(body);
   const images = await resolveImages(body, opts.resolveImage);
-  const ctx = createContext(numbering, images);
+  const ctx = createContext(numbering, images, estimatePages(body, 0).tableParts);
   progress(0.05, 'cover');
 
   const cover: ISectionOptions = {

@@ -62,7 +62,11 @@ function single(text: string, format: (typeof LevelFormat)[keyof typeof LevelFor
 
 function listLevel(level: 0 | 1, marker: ListMarker): ILevelsOptions {
   const text = marker === 'dash' ? (level === 0 ? '——' : '·') : `%${level + 1})`;
-  const format = marker === 'dash' ? LevelFormat.BULLET : marker === 'letter' ? LevelFormat.LOWER_LETTER : LevelFormat.DECIMAL;
+  // 「——」 is two characters: a bullet level keeps only the first in LibreOffice (one bullet character per
+  // level), so the dash is the literal level text of an unnumbered level (numFmt none), which Word and
+  // LibreOffice both print whole. The one-character 「·」 stays a bullet.
+  const format =
+    marker === 'dash' ? (level === 0 ? LevelFormat.NONE : LevelFormat.BULLET) : marker === 'letter' ? LevelFormat.LOWER_LETTER : LevelFormat.DECIMAL;
   // Indents of the TCS template (spec §1.3): the marker after 2 汉字, wrapped lines aligned with the text.
   const indent = level === 0 ? { left: 851, hanging: 426 } : { left: 1276, hanging: 425 };
   return {

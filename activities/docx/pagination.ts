@@ -5,14 +5,14 @@
 import type { DocJSON, NodeJSON } from '../../editor/types';
 import { clauseLevel } from '../../editor/schema';
 import { decodeDataUrl, fitToPage } from './images';
-import { ROWS_PER_TABLE_PART } from './body';
 import { PAGE, TEXT_WIDTH } from './typography';
 
 const LINE = PAGE.linePitch;
 const PAGE_HEIGHT = PAGE.height - PAGE.margin.top - PAGE.margin.bottom;
 /** Height of one text line in a table cell (9 pt text, not snapped to the grid) and its cell margins. */
-const CELL_LINE = 230;
-const CELL_PAD = 60;
+// Measured on LibreOffice's layout of the fixtures: a one-line row of 表2 takes ≈ 336 twips (40 rows a page).
+const CELL_LINE = 240;
+const CELL_PAD = 100;
 /** One TOC line (exact 16 pt). */
 export const TOC_LINE = 320;
 
@@ -37,10 +37,17 @@ export function linesOf(s: string, em: number, width: number, first = 0): number
   return Math.max(1, Math.ceil(w / width));
 }
 
+/** Room left free at the foot of a page when a table part is sized, for the estimate's error. */
+const TABLE_SAFETY = 3 * LINE;
+/** A table starts on the next page when fewer body rows than this fit on the current one. */
+const MIN_FIRST_PART_ROWS = 3;
+
 class Flow {
   page = 1;
   y = 0;
   readonly pages = new Map<string, number>();
+  /** Body rows of each part of each table (by table id), as the renderer cuts them. */
+  readonly tableParts = new Map<string, number[]>();
 
   mark(id: unknown): void {
     if (typeof id === 'string' && id) this.pages.set(id, this.page);
@@ -120,19 +127,63 @@ function rowHeight(row: NodeJSON, columns: number): number {
 function table(n: NodeJSON, f: Flow): void {
   const grid = (n.content ?? []).find((c) => c.type === 'tableGrid');
   const rows = grid?.content ?? [];
-  const columns = Math.max(1, ...rows.map((r) => (r.content ?? []).length));
+  const columns = Math.max(1, ...rows.map((r) => (r.content ?? []).reduce((s, c) => s + (Number(c.attrs?.colspan ?? 1) || 1), 0)));
   const headerCount = Math.max(0, rows.findIndex((r) => !(r.content ?? []).every((c) => c.type === 'tableHeader')));
   const header = rows.slice(0, headerCount).reduce((s, r) => s + rowHeight(r, columns), 0);
   const body = rows.slice(headerCount);
-  f.heading(312 + LINE + header);
-  body.forEach((r, i) => {
-    if (i > 0 && i % ROWS_PER_TABLE_PART === 0) {
-      f.newPage();
-      f.add(312 + LINE + header);
-    }
-    f.add(rowHeight(r, columns), true);
+  const heights = body.map((r) => rowHeight(r, columns));
+  const notes = (n.content ?? []).filter((c) => c.type === 'note');
+  const notesHeight = notes.reduce((s, note) => s + (note.content ?? []).reduce((t, c) => t + linesOf(textOf(c), EM_SMALL, TEXT_WIDTH - 907) * LINE, 0), 0);
+  const title = 312 + LINE;
+  const parts = splitTable(body, heights, notesHeight, (first) => PAGE_HEIGHT - (first ? f.y : 0) - title - header - TABLE_SAFETY, () => {
+    f.newPage();
   });
-  for (const note of (n.content ?? []).filter((c) => c.type === 'note')) blocks([note], f);
+  parts.forEach((count, k) => {
+    if (k > 0) f.newPage();
+    const start = parts.slice(0, k).reduce((a, b) => a + b, 0);
+    const h = heights.slice(start, start + count).reduce((a, b) => a + b, 0);
+    f.add(title + header + h + (k === parts.length - 1 ? notesHeight : 0));
+  });
+  const id = n.attrs?.id;
+  if (typeof id === 'string' && id) f.tableParts.set(id, parts);
+}
+
+/**
+ * Cuts a table's body rows into parts: the first fills the room left on the current page, each further one
+ * a page under 表N（续）; never inside a cell spanning rows; the table notes (in the last row) with the last.
+ * `room(first)` is the height available to the rows of a part; `moveToNextPage` is called when the first
+ * part should rather start on the next page (too few rows fit).
+ */
+export function splitTable(body: readonly NodeJSON[], heights: readonly number[], notesHeight: number, room: (first: boolean) => number, moveToNextPage: () => void): number[] {
+  const lastRowOf = body.map((r, i) => i + Math.max(0, ...(r.content ?? []).map((c) => (Number(c.attrs?.rowspan ?? 1) || 1) - 1)));
+  const parts: number[] = [];
+  let first = true;
+  let start = 0;
+  while (start < body.length || parts.length === 0) {
+    const space = room(first);
+    let end = start;
+    let h = 0;
+    while (end < body.length && h + heights[end] <= space) h += heights[end++];
+    // The notes go with the last part: leave them room, or leave a row for a further part.
+    while (end === body.length && end > start + 1 && h + notesHeight > space) h -= heights[--end];
+    // Never cut inside a cell that spans rows: end before the spanning row, or after it when it is alone.
+    for (;;) {
+      const spanning = lastRowOf.findIndex((last, i) => i >= start && i < end && last >= end);
+      if (spanning < 0) break;
+      end = spanning > start ? spanning : lastRowOf[spanning] + 1;
+    }
+    if (first && end - start < Math.min(MIN_FIRST_PART_ROWS, body.length - start) && room(true) < room(false)) {
+      moveToNextPage();
+      first = false;
+      continue;
+    }
+    if (end === start) end = Math.min(body.length, start + 1);
+    parts.push(end - start);
+    start = end;
+    first = false;
+    if (body.length === 0) break;
+  }
+  return parts;
 }
 
 function clause(n: NodeJSON, f: Flow): void {
@@ -148,7 +199,7 @@ function clause(n: NodeJSON, f: Flow): void {
  * Estimated pages of the body (Arabic numbering from 1) by id of chapter, clause, annex and 参考文献, and
  * of the front matter (Roman) given how many lines the 目次 has.
  */
-export function estimatePages(body: DocJSON, tocLines: number): { body: Map<string, number>; front: Map<string, number> } {
+export function estimatePages(body: DocJSON, tocLines: number): { body: Map<string, number>; front: Map<string, number>; tableParts: Map<string, number[]> } {
   const front = new Flow();
   front.add(480 + 468 + 2 * LINE + tocLines * TOC_LINE);
   for (const top of body.content) {
@@ -210,5 +261,5 @@ export function estimatePages(body: DocJSON, tocLines: number): { body: Map<stri
         break;
     }
   }
-  return { body: f.pages, front: front.pages };
+  return { body: f.pages, front: front.pages, tableParts: new Map([...front.tableParts, ...f.tableParts]) };
 }

@@ -9,6 +9,9 @@ import { promisify } from 'node:util';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { EDITIONS, type EditionName } from '../../../activities/docx/edition';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
+import { plainText } from '../../../activities/docx/inline';
+import { computeNumbering } from '../../../editor/numbering';
+import type { NodeJSON } from '../../../editor/types';
 
 const run = promisify(execFile);
 jest.setTimeout(180_000);
@@ -93,6 +96,56 @@ describe('rendered by LibreOffice', () => {
     expect(body).toMatch(/图\s?1\s+示范区监测点位示意图/);
     expect(body).toMatch(/\(A\.1\)/);
     expect(text).toMatch(/a\)\s*具有代表性；/);
+  });
+
+  it('(16) prints the dash list marker whole: 「——」, not a single 「—」 (issue 13 item 6)', () => {
+    const text = plain.joint.join('\n');
+    for (const item of ['统一规划；', '统一标准；', '统一监测。']) expect(text).toMatch(new RegExp(`(^|\\n)\\s*——\\s*${item}`));
+    expect(text).not.toMatch(/(^|\n)\s*—(?!—)\s*统一规划/);
+  });
+
+  it('(19) heads every page a table continues on with 表N（续） and leaves no half page blank before it (issue 13 item 3)', () => {
+    const body = richStandardBody();
+    const numbering = computeNumbering(body);
+    const tables: NodeJSON[] = [];
+    const walk = (n: NodeJSON): void => {
+      if (n.type === 'table') tables.push(n);
+      for (const c of n.content ?? []) walk(c);
+    };
+    walk(body as unknown as NodeJSON);
+    const squeezed = pages.joint.map((p) => p.split('\n').map((l) => l.replace(/\s+/g, '')));
+    let continued = 0;
+    for (const t of tables) {
+      const label = numbering.byId[String(t.attrs?.id)].label;
+      const rows = (t.content ?? []).find((c) => c.type === 'tableGrid')?.content ?? [];
+      // Body rows whose cells all have text: as pdftotext -layout prints them, one line, spaces removed.
+      const keys = rows
+        .filter((r) => (r.content ?? []).every((c) => c.type === 'tableCell' && plainText(c).trim() !== ''))
+        .map((r) => (r.content ?? []).map((c) => plainText(c).replace(/\s+/g, '')).join(''))
+        .filter((k) => k.length >= 6);
+      if (keys.length === 0) continue;
+      const caption = plainText((t.content ?? []).find((c) => c.type === 'caption')).replace(/\s+/g, '');
+      const first = squeezed.findIndex((lines) => lines.includes(`${label}${caption}`));
+      expect({ label, title: first >= 0 }).toEqual({ label, title: true });
+      // The pages the table runs on: from its title while its rows continue (another table's title ends it).
+      const on = [first];
+      for (let i = first + 1; i < squeezed.length; i++) {
+        const lines = squeezed[i];
+        const otherTitle = lines.some((l) => /^表[A-Z]?\.?\d+/.test(l) && !l.startsWith(`${label}（续）`));
+        if (otherTitle || !lines.some((l) => keys.includes(l))) break;
+        on.push(i);
+      }
+      for (const i of on.slice(1)) {
+        expect({ label, page: i + 1, continued: squeezed[i].includes(`${label}（续）`) }).toEqual({ label, page: i + 1, continued: true });
+        continued++;
+      }
+      // The page before a continuation is used to its foot: the table's rows reach its lower part.
+      for (const i of on.slice(0, -1)) {
+        const lines = pages.joint[i].split('\n').filter((l) => l.trim() !== '');
+        expect({ label, page: i + 1, lines: lines.length >= 24 }).toEqual({ label, page: i + 1, lines: true });
+      }
+    }
+    expect(continued).toBeGreaterThanOrEqual(2);
   });
 
   it('numbers the front matter in Roman and the body from Arabic 1', () => {
