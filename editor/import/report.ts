@@ -1,0 +1,84 @@
+// The import report: what was recognised, element by element, and everything that was not placed in the
+// document model with its original text and the reason — the contract of "nothing lost silently". It is
+// written as report.json by the CLI and shown on the upload preview page.
+import type { TrackedChanges, WordComment } from './reader';
+
+export type ElementKind = 'foreword' | 'introduction' | 'chapter' | 'clause' | 'term' | 'annex' | 'bibliography' | 'table' | 'figure' | 'formula';
+
+export interface RecognisedElement {
+  kind: ElementKind;
+  /** The number the editor computes ('5.1', '表A.1', '附录A', '(1)'); '' for unnumbered. */
+  number: string;
+  /** The number the Word file showed (from its numbering definitions or typed), when it had one. */
+  sourceNumber?: string;
+  title: string;
+}
+
+export interface NumberMismatch {
+  kind: ElementKind;
+  /** What the Word file showed. */
+  source: string;
+  /** What the structure gives. */
+  computed: string;
+  title: string;
+}
+
+export type SkipReason = 'cover' | 'toc' | 'fixedText' | 'bodyTitle' | 'endLine' | 'pageHeader';
+export type UnplacedReason =
+  | 'noPlaceInModel'
+  | 'outsideStructure'
+  | 'notAReference'
+  | 'tableUnit'
+  | 'nestedTable'
+  | 'notAllowedHere'
+  | 'imageNotPicture';
+
+export interface SourceText {
+  /** Position of the paragraph in the Word body (paragraphs inside tables counted). */
+  index: number;
+  text: string;
+}
+
+export interface Unplaced extends SourceText {
+  reason: UnplacedReason;
+  /** zh/en explanation shown to the user. */
+  zh: string;
+  en: string;
+}
+
+export interface Skipped extends SourceText {
+  reason: SkipReason;
+}
+
+export interface Warning {
+  index?: number;
+  zh: string;
+  en: string;
+}
+
+/** Cover and 前言 data offered for the proposal or the standard's record. */
+export interface ImportMetadata {
+  titleZh?: string;
+  titleEn?: string;
+  ics?: string;
+  ccs?: string;
+  numbers: string[];
+  draftingUnits?: string[];
+  drafters?: string[];
+  proposer?: string;
+  technicalCommittee?: string;
+}
+
+export interface ImportReport {
+  elements: RecognisedElement[];
+  /** Node counts of the imported model (paragraph, list, note, table …). */
+  counts: Record<string, number>;
+  numbering: { checked: number; mismatches: NumberMismatch[] };
+  unplaced: Unplaced[];
+  skipped: Skipped[];
+  warnings: Warning[];
+  trackedChanges: TrackedChanges & { applied: 'accepted' | 'rejected' | 'none' };
+  comments: WordComment[];
+  metadata: ImportMetadata;
+  source: { paragraphs: number; tables: number; pictures: number; formulas: number };
+}
