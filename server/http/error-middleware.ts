@@ -192,6 +192,12 @@ export function createErrorMiddleware(logger: Logger, opts: ErrorMiddlewareOptio
     try {
       const where = { method: req.method, url: req.originalUrl.split('?')[0] };
       if (res.headersSent) {
+        // The 503 gate already answered this request when a dependency went away: the abandoned handler's
+        // late failure is expected and changes nothing.
+        if (res.statusCode === 503 && res.writableEnded) {
+          logger.debug({ err, ...where }, 'late error of a request already answered 503');
+          return;
+        }
         // Part of a response went out (a download, a stream): all that is left is to cut it short.
         logger.error({ err, ...where }, 'error after the response started');
         res.destroy();
