@@ -12,11 +12,36 @@ import { FONT, mm } from './typography';
 const rule = { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 } as const;
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } as const;
 const BLOCK_WIDTH = mm(170);
-/** Heights of the cover rows: the upper rule lands at 75 mm, the lower rule under the dates at about 250 mm. */
+/**
+ * Heights of the cover rows from the 10 mm top margin (spec §4.3): the upper rule at 75 mm, the dates line
+ * at 250 mm (bottom-aligned in its row) and the lower rule under it at 257 mm.
+ */
 const TOP_BLOCK_MM = 53;
 const BANNER_MM = 12;
-const TITLE_BLOCK_MM = 162;
-const DATES_MM = 9;
+const TITLE_BLOCK_MM = 171;
+const DATES_MM = 11;
+/** 汉字 per line of the 一号 title across the 170 mm block. */
+const TITLE_LINE_CHARS = 18;
+/** Where a long title may break: after the place of application, before the kind of document. */
+const BREAK_AFTER = ['示范区', '一体化', '区域', '流域', '地区', '的'];
+const BREAK_BEFORE = ['技术规范', '技术规程', '技术要求', '技术导则', '技术指南', '规范', '规程', '导则', '指南', '标准', '方法'];
+
+/**
+ * The lines of the cover title: a title longer than a line breaks where the phrase allows (after 「…示范区」,
+ * before 「技术规范」 …), never inside a term such as 地表水环境质量; the most balanced such break wins.
+ */
+export function titleLines(title: string, perLine = TITLE_LINE_CHARS): string[] {
+  const chars = [...title];
+  if (chars.length <= perLine) return [title];
+  const candidates = new Set<number>();
+  const text = chars.join('');
+  for (const w of BREAK_AFTER) for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) candidates.add([...text.slice(0, i + w.length)].length);
+  for (const w of BREAK_BEFORE) for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) candidates.add([...text.slice(0, i)].length);
+  const fits = [...candidates].filter((k) => k > 0 && k < chars.length && k <= perLine && chars.length - k <= perLine * 2);
+  if (fits.length === 0) return [title];
+  const best = fits.sort((a, b) => Math.abs(chars.length - 2 * a) - Math.abs(chars.length - 2 * b) || b - a)[0];
+  return [chars.slice(0, best).join(''), ...titleLines(chars.slice(best).join(''), perLine)];
+}
 
 /** The request printed on draft covers (checklist 43). */
 export const PATENT_REQUEST = '在提交反馈意见时，请将您知道的相关专利连同支持性文件一并附上。';
@@ -57,7 +82,11 @@ export function coverChildren(record: StandardRecord, info: EditionInfo, stage?:
   }
   const banner = [new Paragraph({ style: STYLE.coverBanner, children: [new TextRun(info.banner)] })];
   const title: Paragraph[] = [
-    new Paragraph({ style: STYLE.documentTitle, spacing: { before: mm(30) }, children: [new TextRun(record.titleZh)] }),
+    new Paragraph({
+      style: STYLE.documentTitle,
+      spacing: { before: mm(30) },
+      children: titleLines(record.titleZh).map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined })),
+    }),
     new Paragraph({ style: STYLE.coverEnglishTitle, children: [new TextRun(record.titleEn)] }),
   ];
   if (stage) {
@@ -82,7 +111,19 @@ export function coverChildren(record: StandardRecord, info: EditionInfo, stage?:
   });
   const issuer: Paragraph[] =
     info.issuerLines.length === 1
-      ? [new Paragraph({ style: STYLE.coverIssuer, spacing: { before: 200 }, children: [new TextRun(`${info.issuerLines[0]}\u3000\u3000${info.issuerVerb}`)] })]
+      ? [
+          // The bureau centered, 「发布」 at the right end of the block (no typed U+3000 gap).
+          new Paragraph({
+            style: STYLE.coverIssuer,
+            alignment: AlignmentType.LEFT,
+            spacing: { before: 200 },
+            tabStops: [
+              { type: TabStopType.CENTER, position: Math.round(BLOCK_WIDTH / 2) },
+              { type: TabStopType.RIGHT, position: BLOCK_WIDTH },
+            ],
+            children: [new TextRun({ children: [new Tab(), info.issuerLines[0], new Tab(), info.issuerVerb] })],
+          }),
+        ]
       : info.issuerLines.map(
           (line, i) =>
             new Paragraph({

@@ -106,7 +106,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
 
   const cover: ISectionOptions = {
     properties: {
-      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: mm(10), bottom: 1021, left: mm(25), right: mm(15), header: 0, footer: 0, gutter: 0 } },
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: mm(10), bottom: mm(8), left: mm(25), right: mm(15), header: 0, footer: 0, gutter: 0 } },
     },
     children: coverChildren(record, info, opts.stageLabel, opts.completedOn),
   };

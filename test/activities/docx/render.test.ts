@@ -45,6 +45,37 @@ afterAll(async () => {
   if (dir && !process.env.KEEP_RENDER) await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * Where the cover's horizontal rules and the dates line are, in mm from the page top: the page rendered in
+ * grey (pdftoppm, PGM) and scanned for rows that are dark across most of the 170 mm block; the dates from
+ * pdftotext -bbox.
+ */
+async function coverGeometry(pdf: string): Promise<{ rules: number[]; datesTop: number; pages: number }> {
+  const dpi = 100;
+  const base = pdf.replace(/\.pdf$/, '-cover');
+  await run('pdftoppm', ['-gray', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', pdf, base]);
+  const pgm = await readFile(`${base}.pgm`);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  const mmPerPx = 25.4 / dpi;
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
+    let dark = 0;
+    for (let x = 0; x < width; x++) if (pixels[y * width + x] < 128) dark++;
+    if (dark * mmPerPx > 150) rows.push(y);
+  }
+  // Adjacent dark rows are one rule.
+  const rules: number[] = [];
+  for (const y of rows) if (rules.length === 0 || y - rules[rules.length - 1] / mmPerPx > 3) rules.push(y * mmPerPx);
+  const { stdout } = await run('pdftotext', ['-bbox', '-f', '1', '-l', '1', pdf, '-']);
+  const words = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<\/word>/g)];
+  // The release date: the first word of the dates line (pdftotext splits 「2025-06-18」 from 「发布」).
+  const dates = words.find((w) => /^(\d{4}|[X×]{4})-/.test(w[3]) && Number(w[2]) > 500);
+  const { stdout: info } = await run('pdfinfo', [pdf]);
+  return { rules, datesTop: dates ? (Number(dates[2]) * 25.4) / 72 : -1, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0) };
+}
+
 /** The page number printed in a page's footer (its last non-empty line). */
 function footerOf(page: string): string {
   const lines = page.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -96,6 +127,29 @@ describe('rendered by LibreOffice', () => {
     expect(body).toMatch(/图\s?1\s+示范区监测点位示意图/);
     expect(body).toMatch(/\(A\.1\)/);
     expect(text).toMatch(/a\)\s*具有代表性；/);
+  });
+
+  it('(24–28) draws the cover rules at 75 mm and 257 mm, the dates at 250 mm, on every edition (issue 13 item 7)', async () => {
+    for (const e of EDITIONS) {
+      const geometry = await coverGeometry(path.join(dir, `${e}.pdf`));
+      expect({ e, rules: geometry.rules.map((y) => Math.abs(y - 75) <= 1.5 || Math.abs(y - 257) <= 1.5) }).toEqual({ e, rules: [true, true] });
+      expect({ e, dates: Math.abs(geometry.datesTop - 250) <= 2 }).toEqual({ e, dates: true });
+      expect(geometry.pages).toBeGreaterThan(30);
+    }
+    // The cover is one page: the 目次 starts on page 2.
+    expect(pages.joint[1]).toMatch(/目\s+次/);
+    expect(pages.SH[1]).toMatch(/目\s+次/);
+  });
+
+  it('(28) prints a province issuer without typed U+3000 and breaks the cover title between terms (issue 13 item 7)', () => {
+    expect(plain.SH[0]).toContain('上海市市场监督管理局');
+    expect(plain.SH[0]).not.toContain('\u3000\u3000发布');
+    expect(pages.SH[0]).toMatch(/上海市市场监督管理局\s+发布/);
+    for (const e of EDITIONS) {
+      const lines = pages[e][0].split('\n').map((l) => l.trim());
+      expect(lines).toContain('长三角生态绿色一体化发展示范区');
+      expect(lines).toContain('地表水环境质量监测技术规范');
+    }
   });
 
   it('(16) prints the dash list marker whole: 「——」, not a single 「—」 (issue 13 item 6)', () => {
