@@ -266,7 +266,7 @@ describe('typography', () => {
   });
 
   it('(28, 41) gives each province edition its banner, its number and its bureau; /T marks a recommended standard', () => {
-    const expected = { SH: ['上海市地方标准', 'DB31/T 310021—2025', '上海市市场监督管理局\u3000\u3000发布'], JS: ['江苏省地方标准', 'DB32/T 310021—2025', '江苏省市场监督管理局\u3000\u3000发布'], ZJ: ['浙江省地方标准', 'DB33/T 310021—2025', '浙江省市场监督管理局\u3000\u3000发布'] } as const;
+    const expected = { SH: ['上海市地方标准', 'DB31/T 310021—2025', '\t上海市市场监督管理局\t发布'], JS: ['江苏省地方标准', 'DB32/T 310021—2025', '\t江苏省市场监督管理局\t发布'], ZJ: ['浙江省地方标准', 'DB33/T 310021—2025', '\t浙江省市场监督管理局\t发布'] } as const;
     for (const [p, want] of Object.entries(expected)) {
       expect(texts(p as EditionName)).toEqual(expect.arrayContaining([...want]));
       expect(texts(p as EditionName)).not.toContain('长江三角洲区域统一标准');
