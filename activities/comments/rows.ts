@@ -1,6 +1,7 @@
 // One row of the 征求意见汇总处理表 from a stored comment, shared by the DOCX, the CSV and the public
-// disposition page. The clause column names the clause as the commenter saw it and, where a later version
-// renumbered or deleted it, says so (e.g. 「5.2（现5.3）」, 「5.2（该条已删除）」).
+// disposition page. The clause column names the clause by its number in the 征求意见稿 the commenter read
+// (the draft the table accompanies) and, where the revised text renumbered or deleted it, says so in words
+// that cannot be mistaken for the draft's own numbering (「5.2（修改后为5.3）」, 「5.2（修改后已删除）」).
 import type { ClauseInfo } from '../../editor/clauses';
 import { resolveAnchor, type DraftSnapshot } from '../../editor/anchors';
 import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord } from './model';
@@ -19,14 +20,21 @@ export interface TableRow {
   remark: string;
 }
 
+/** A quoted passage as printed: one that stops mid-phrase (no closing punctuation) is marked 「……」. */
+export function quoted(quote: string): string {
+  const q = quote.trim();
+  return /[。；，、：！？」）”…]$/.test(q) ? q : `${q}……`;
+}
+
 export function clauseColumn(c: CommentRecord, current: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>): string {
   if (c.anchor.scope === 'document' || !c.anchor.clauseId) return '全文';
   const at = c.anchor.clauseNumber ?? '';
   if (!current) return at;
   const r = resolveAnchor(c.anchor, current, clauses);
-  if (r.state === 'deleted') return `${at}（该条已删除）`;
-  if (r.renumbered && r.currentLabel) return `${at}（现${r.currentLabel}）`;
-  return r.currentLabel ?? at;
+  if (r.state === 'deleted') return `${at}（修改后已删除）`;
+  if (r.renumbered && r.currentLabel) return `${at}（修改后为${r.currentLabel}）`;
+  // Unchanged: the number the commenter saw, which is the 征求意见稿's.
+  return at || r.currentLabel || '';
 }
 
 /**
@@ -48,7 +56,7 @@ export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | 
     c.disposition?.versionId && !forPublic ? `修改见版本 ${c.disposition.versionId}` : '',
     forPublic ? '' : `回执 ${c.receipt}`,
   ].filter(Boolean).join('；');
-  const comment = c.anchor.quote ? `原文：「${c.anchor.quote}」\n${c.comment}` : c.comment;
+  const comment = c.anchor.quote ? `原文：「${quoted(c.anchor.quote)}」\n${c.comment}` : c.comment;
   return {
     no,
     receipt: c.receipt,

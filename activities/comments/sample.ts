@@ -56,7 +56,8 @@ export function sampleDispositionInput(): DispositionTableInput {
   const clauses = [...clausesOf(body).values()].filter((c) => /^clause[1-5]$/.test(c.type) && c.text.length > 10);
   const comments: CommentRecord[] = SPECS.map((s, i) => {
     const c = s.clause === undefined ? undefined : clauses[s.clause % clauses.length];
-    const quote = c && s.quote ? c.text.slice(0, Math.min(8, c.text.length)) : undefined;
+    // A whole phrase of the clause, up to and with its first punctuation mark.
+    const quote = c && s.quote ? (/^[^，。；]*[，。；]/.exec(c.text)?.[0] ?? c.text) : undefined;
     const receipt = `SMPL${i}-${String(1000 + i).slice(-4)}A`;
     return {
       _id: `c${String(i).padStart(24, '0')}`,

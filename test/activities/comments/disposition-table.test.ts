@@ -51,7 +51,10 @@ describe('征求意见汇总处理表', () => {
     const decisions = rows.map((r) => r[5]);
     expect(decisions.filter((d) => d.startsWith('不采纳'))).toHaveLength(2);
     for (const d of decisions.filter((x) => x.startsWith('不采纳'))) expect(d).toMatch(/^不采纳：.{5,}/);
-    expect(rows.map((r) => r[1])).toEqual(expect.arrayContaining(['5.4.1（现5.3.2）', '5.2（该条已删除）', '全文']));
+    // Numbers of the 征求意见稿 (5.2 and 5.4.1 exist there); the revised text's changes said in words (issue 13 item 5).
+    expect(rows.map((r) => r[1])).toEqual(expect.arrayContaining(['5.4.1（修改后为5.3.2）', '5.2（修改后已删除）', '全文']));
+    // The quoted 原文 is a whole phrase, never cut mid-phrase.
+    expect(rows[1][2]).toMatch(/^原文：「省份代码：上海为SH，」/);
     expect(rows[3][2]).toBe('<script>alert("x")</script> 质控样比例10%偏低。');
     expect(pdfText).toContain('<script>alert("x")</script>');
   });
