@@ -20,6 +20,7 @@ import { getStandard } from '../activities/data/standards';
 import { ensureLifecycleIndexes } from '../server/temporal/indexes';
 import { createLifecycleService, executeUpdateWithRetry, type LifecycleService } from '../server/temporal/lifecycle-service';
 import { bundleLifecycleWorkflows, createWorker } from '../server/temporal/worker';
+import { createWorkerActivities } from '../activities/worker';
 import { chinaToday } from '../workflows/dates';
 import type { Actor, Province } from '../workflows/domain';
 import type { Action } from '../workflows/messages';
@@ -171,18 +172,22 @@ async function main(): Promise<void> {
     // Release documents: the real DOCX generator is registered when installed, but the benchmark's standards
     // have empty drafts (nothing to typeset), so a stand-in stores one id per edition; the release step is
     // automatic and not among the measured actions.
+    const workerLogger = createLogger('bench-worker');
     const worker = await createWorker({
       connection: native,
       namespace: 'default',
       taskQueue,
-      db: mongo.db,
       workflowBundle,
-      logger: createLogger('bench-worker'),
-      seams: {
-        async generateReleaseDocuments({ standardId }) {
-          return { documentIds: ['joint', 'SH', 'JS', 'ZJ'].map((e) => `${standardId}-${e}`) };
+      logger: workerLogger,
+      activities: createWorkerActivities({
+        db: mongo.db,
+        logger: workerLogger,
+        overrides: {
+          async generateReleaseDocuments({ standardId }) {
+            return { documentIds: ['joint', 'SH', 'JS', 'ZJ'].map((e) => `${standardId}-${e}`) };
+          },
         },
-      },
+      }),
     });
     const service = createLifecycleService({
       client,

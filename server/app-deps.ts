@@ -9,7 +9,8 @@ import type { Logger } from '../activities/infra/logger';
 import type { Actor, StandardRecord } from '../workflows/domain';
 import type { Action, LifecycleState } from '../workflows/messages';
 import type { AuditEntry } from '../activities/data/audit';
-import type { AnyActionPayload, ProposeBody } from './http/schemas';
+import type { ProposeBody } from './http/schemas';
+import type { AnyActionPayload } from '../workflows/payloads';
 
 /** What a proposal carries into the lifecycle: the validated form (the lead province is the proposer's). */
 export type ProposeInput = Omit<ProposeBody, 'drafterUsernames'>;

@@ -1,12 +1,11 @@
-// The composition root: connects MongoDB and Temporal, runs the lifecycle worker with every seam filled
-// (versions, release documents, collaboration permissions), builds the web app with its extensions
+// The composition root: connects MongoDB and Temporal, runs the lifecycle worker (activities from
+// `createWorkerActivities`, with this process's collaboration server), builds the web app with its extensions
 // (co-editing, public consultation, documents) and listens. `npm start`, the demo, the benchmarks and the
 // end-to-end tests all start Tongbiao through here, so they run the same wiring.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
-import { createVersionActivities } from '../activities/versions';
-import { createVersionStore } from '../activities/versions/store';
+import { createWorkerActivities } from '../activities/worker';
 import { createReleaseActivities } from '../activities/docx/activities';
 import { warmUpGenerator } from '../activities/docx/generate';
 import type { LifecycleDurations } from '../workflows/messages';
@@ -21,7 +20,6 @@ import { createCollabServer } from './collab';
 import type { CollabServer } from './collab/types';
 import { createDraftAuthorizer } from './collab-access';
 import { createCommentsRouter } from './comments';
-import type { DraftSnapshot } from '../editor/anchors';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
 import { createImageResolver, imagesExtension } from './extensions/images';
@@ -64,24 +62,6 @@ export interface Runtime {
   /** Whether the store and Temporal answer (503 gate, /readyz). */
   availability: AvailabilityMonitor;
   stop(): Promise<void>;
-}
-
-/** The draft as frozen for comment (with its Yjs state, for passage anchors), from the versions store. */
-function createDraftReaders(mongo: Mongo) {
-  const versions = createVersionStore(mongo.db);
-  const toSnapshot = (row: Awaited<ReturnType<typeof versions.latest>>): DraftSnapshot | null =>
-    row?.json
-      ? {
-          versionId: row._id,
-          label: { zh: row.name, en: row.name },
-          json: JSON.parse(row.json) as DraftSnapshot['json'],
-          yState: new Uint8Array(row.state.buffer),
-        }
-      : null;
-  return {
-    getCommentDraft: async (standardId: string) => toSnapshot(await versions.latest(standardId, 'draftForComment')),
-    getCurrentDraft: async (standardId: string) => toSnapshot(await versions.latest(standardId)),
-  };
 }
 
 /** Submissions that freeze a draft for others to read: refused while the draft breaks a blocking rule. */
@@ -142,8 +122,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     cleanups.push(() => collab.close());
 
-    const versionActivities = createVersionActivities({ db: mongo.db, collab });
     const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db) });
+    const workerActivities = createWorkerActivities({ db: mongo.db, logger: logger.child({ module: 'activities' }), collab, release: releaseActivities });
 
     let workerSupervisor: WorkerSupervisor | undefined;
     if (opts.runWorker ?? true) {
@@ -157,29 +137,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           workflowBundle,
           namespace: config.TEMPORAL_NAMESPACE,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
-          db: mongo.db,
+          activities: workerActivities,
           logger: logger.child({ module: 'worker' }),
-          seams: {
-            freezeVersion: async (input) => {
-              const frozen = await versionActivities.freezeVersion(input);
-              // The stage draft (征求意见稿 / 送审稿 / 报批稿) is generated from the version just frozen. A failed
-              // generation does not hold up the lifecycle: it is logged, and staff generate it again from the
-              // documents page.
-              if (input.kind !== 'published') {
-                await releaseActivities.generateStageDraft({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) =>
-                  logger.error({ err, standardId: input.standardId, kind: input.kind }, 'stage draft DOCX not generated'),
-                );
-                // Its 编制说明 goes with it when the drafting group has written one for this draft kind.
-                await releaseActivities.generateExplanatoryNote({ standardId: input.standardId, kind: input.kind }).catch((err: unknown) => {
-                  if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId: input.standardId, kind: input.kind }, 'no explanatory note written for this draft');
-                  else logger.error({ err, standardId: input.standardId, kind: input.kind }, 'explanatory note DOCX not generated');
-                });
-              }
-              return frozen;
-            },
-            generateReleaseDocuments: releaseActivities.generateReleaseDocuments,
-            refreshCollabPermissions: async ({ standardId }) => collab.refreshPermissions(draftDocName(standardId)),
-          },
         }),
       });
       // The first DOCX generation in a process compiles the docx library; do it now rather than inside
@@ -211,7 +170,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return record;
       },
     };
-    const drafts = createDraftReaders(mongo);
     const app = await createApp({
       config,
       db: mongo.db,
@@ -227,7 +185,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           express.use(unavailableOnUnreachable());
         },
         ({ app: express }) => {
-          express.use(createCommentsRouter({ db: mongo.db, ...drafts, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL } }));
+          express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL } }));
         },
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db }),

@@ -1,6 +1,6 @@
 // The one rule for free text, on every surface (lifecycle API and forms, comments, versions, 编制说明):
 // what a person may type into a field so that it is shown faithfully and harmlessly wherever it appears
-// (pages, DOCX, the audit trail). Pure and import-free; the zod helper in server/http/safe-text.ts and the
+// (pages, DOCX, the audit trail). Pure and import-free; the zod helper in workflows/safe-text.ts and the
 // schemas in activities/ apply it through `textRefinement`.
 //
 // Newlines: a textarea submits CRLF, and old clients a lone CR; both become LF before anything else, so a

@@ -1,5 +1,5 @@
 // The public-comment record and its vocabulary. One MongoDB document per comment in `comments`; the
-// lifecycle relies on `standardId`, `status` and `moderation` (see activities/comments/gate.ts), so those
+// lifecycle relies on `standardId`, `status` and `moderation` (see `pendingCommentCount` in ./store.ts), so those
 // three fields and their values are a contract and must not be renamed.
 import type { CommentAnchor } from '../../editor/anchors';
 import type { Province, Role } from '../../workflows/domain';

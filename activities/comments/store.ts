@@ -121,6 +121,14 @@ function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): 
   return out;
 }
 
+/**
+ * Comments of a standard that are visible and still pending a disposition: the lifecycle may leave comment
+ * handling only when there are none (hidden comments, spam or abuse, need no disposition).
+ */
+export function pendingCommentCount(db: Db, standardId: string): Promise<number> {
+  return db.collection<CommentRecord>(COLLECTIONS.comments).countDocuments({ standardId, status: 'pending', moderation: 'visible' });
+}
+
 export function createCommentsStore(db: Db): CommentsStore {
   const comments = db.collection<CommentRecord>(COLLECTIONS.comments);
   const audit = db.collection<CommentAuditRecord>(COLLECTIONS.audit);
@@ -290,7 +298,7 @@ export function createCommentsStore(db: Db): CommentsStore {
       return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
     },
     audit: (standardId, limit = 1000) => audit.find({ standardId }).sort({ at: -1 }).limit(limit).toArray(),
-    pendingCount: (standardId) => comments.countDocuments({ standardId, status: 'pending', moderation: 'visible' }),
+    pendingCount: (standardId) => pendingCommentCount(db, standardId),
   };
   return store;
 }

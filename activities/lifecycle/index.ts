@@ -8,13 +8,11 @@ import { appendAudit, recordAuditOfRevision } from '../data/audit';
 import { recordNotification } from '../data/notifications';
 import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../data/numbers';
 import { applyProjection, getStandard, standardsCollection } from '../data/standards';
+import { pendingCommentCount } from '../comments/store';
 import { PROVINCE_INFO, PROVINCES, lifecycleWorkflowId, parseStandardNumber, type StandardRecord } from '../../workflows/domain';
 import type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
 
 export type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
-
-/** The public-comments helper owns `comments`; this is the contract: pending + visible = lacks a disposition. */
-export const COMMENTS = 'comments';
 
 export interface LifecycleActivityDeps {
   db: Db;
@@ -76,7 +74,7 @@ export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps)
 
     /** Comments on the standard that are visible and still pending a disposition. */
     async countUndisposedComments({ standardId }: { standardId: string }): Promise<number> {
-      return db.collection(COMMENTS).countDocuments({ standardId, status: 'pending', moderation: 'visible' });
+      return pendingCommentCount(db, standardId);
     },
 
     async notify(n: NotifyInput): Promise<void> {

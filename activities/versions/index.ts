@@ -22,7 +22,6 @@ export { compareVersions, clauseTexts, type ClauseChange, type Comparison } from
 export { VERSION_KINDS, type VersionKind, type VersionMeta } from './store';
 
 export { docNameForStandard } from './doc-name';
-export { createCollabActivities } from './collab-activities';
 
 export const VERSION_KIND_NAMES: Record<VersionKind, { zh: string; en: string }> = {
   workingDraft: { zh: '工作组讨论稿', en: 'Working draft' },

@@ -4,7 +4,7 @@
 // surrogates, noncharacters refused, newlines as LF) and are otherwise stored exactly as typed.
 import { z } from 'zod';
 import { PROVINCES } from '../../workflows/domain';
-import { safeString } from '../http/safe-text';
+import { safeString } from '../../workflows/safe-text';
 import { COMMENT_TYPES, COMMENTER_PROVINCES, DECISIONS } from '../../activities/comments/model';
 import type { TriageFilter } from '../../activities/comments/store';
 

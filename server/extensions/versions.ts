@@ -8,7 +8,7 @@ import type { AppExtensionContext } from '../app-deps';
 import { draftPermission } from '../collab-access';
 import type { CollabServer } from '../collab/types';
 import { userOf } from '../http/principal';
-import { safeText } from '../http/safe-text';
+import { safeText } from '../../workflows/safe-text';
 import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import type { Request } from 'express';

@@ -12,17 +12,8 @@ import { findDraftersOf, type Principal } from '../../activities/data/users';
 import { csrfTokenOf } from './csrf';
 import { buildOpenApiDocument } from './openapi';
 import { requireUser, userOf } from './principal';
-import {
-  actionParamsSchema,
-  actionSchemas,
-  draftersBodySchema,
-  listQuerySchema,
-  proposeSchema,
-  publicityEventBodySchema,
-  signInSchema,
-  standardParamsSchema,
-  type AnyActionPayload,
-} from './schemas';
+import { actionParamsSchema, draftersBodySchema, listQuerySchema, proposeSchema, publicityEventBodySchema, signInSchema, standardParamsSchema } from './schemas';
+import { actionSchemas, type AnyActionPayload } from '../../workflows/payloads';
 import { endSession, startSession } from './sign-in-session';
 import { addDrafters, contextOfState, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
 import { listStandardPage, requireStandard } from './standards-read';

@@ -4,14 +4,8 @@
 import { z } from 'zod';
 import { ACTIONS } from '../../workflows/messages';
 import { ACTION_LABELS } from '../i18n/messages';
-import {
-  actionSchemas,
-  draftersBodySchema,
-  listQuerySchema,
-  proposeSchema,
-  publicityEventBodySchema,
-  signInSchema,
-} from './schemas';
+import { draftersBodySchema, listQuerySchema, proposeSchema, publicityEventBodySchema, signInSchema } from './schemas';
+import { actionSchemas } from '../../workflows/payloads';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -10,7 +10,8 @@ import type { LifecycleApi } from '../app-deps';
 import { deletePublicityEvent, findPublicityEvent, insertPublicityEvent, type PublicityEventDoc } from '../../activities/data/publicity-events';
 import { findUserByUsername, grantDrafter, type Principal, type UserDoc } from '../../activities/data/users';
 import { AppError } from '../../activities/infra/errors';
-import type { AnyActionPayload, ProposeBody, PublicityEventBody } from './schemas';
+import type { ProposeBody, PublicityEventBody } from './schemas';
+import type { AnyActionPayload } from '../../workflows/payloads';
 import { requireStandard } from './standards-read';
 
 export interface OperationDeps {

@@ -2,6 +2,5 @@
 export { connectTemporal, type TemporalConnection, type TemporalConfig } from './connect';
 export { createWorker, bundleLifecycleWorkflows, type CreateWorkerOptions } from './worker';
 export { createLifecycleService, appErrorFromTemporal, type LifecycleService, type LifecycleServiceOptions } from './lifecycle-service';
-export { actionPayloadSchemas, proposalSchema, type ProposalInput } from './action-payloads';
 export { durationsFromConfig } from './durations';
 export { ensureLifecycleIndexes } from './indexes';

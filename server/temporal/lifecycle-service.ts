@@ -37,7 +37,7 @@ import {
 } from '../../workflows/messages';
 import { checkAction, grantOfActor } from '../../workflows/permissions';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { actionPayloadSchemas, proposalSchema, type ProposalInput } from './action-payloads';
+import { actionSchemas, proposalSchema, type ProposalInput } from '../../workflows/payloads';
 
 const log = createLogger('lifecycle-service');
 
@@ -234,7 +234,7 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       if (!(ACTIONS as readonly string[]).includes(action)) {
         throw new AppError('NOT_FOUND', { zh: `未知操作 ${String(action)}`, en: `Unknown action ${String(action)}` });
       }
-      const parsed = actionPayloadSchemas[action].safeParse(payload ?? {});
+      const parsed = actionSchemas[action].safeParse(payload ?? {});
       if (!parsed.success) {
         throw new AppError('VALIDATION_FAILED', { zh: '请求内容不完整或格式不正确', en: 'The request is incomplete or malformed' }, { details: parsed.error.issues });
       }

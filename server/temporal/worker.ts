@@ -1,13 +1,9 @@
-// The Temporal worker of the lifecycle: the workflows of workflows/index.ts and the activities composed
-// from their factories (the lifecycle's own plus the seams other modules fill).
+// The Temporal worker of the lifecycle: the workflows of workflows/index.ts and the activities built by
+// `createWorkerActivities` (activities/worker.ts), the same for `npm start`, the tests and the benchmarks.
 import path from 'node:path';
-import type { Db } from 'mongodb';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import { createLifecycleActivities } from '../../activities/lifecycle';
-import type { SeamActivities } from '../../activities/lifecycle/seams';
-import { createLogger, type Logger } from '../../activities/infra/logger';
-import { resolveSeams } from './seams-loader';
-import type { CollabServer } from '../collab/types';
+import type { WorkerActivities } from '../../activities/worker';
+import type { Logger } from '../../activities/infra/logger';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -15,12 +11,9 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  db: Db;
-  logger?: Logger;
-  /** Real implementations of seams (version freezing, release documents, collaboration). */
-  seams?: Partial<SeamActivities>;
-  /** Handed to the versions module when it is installed. */
-  collab?: Pick<CollabServer, 'getDoc' | 'flush'>;
+  /** From `createWorkerActivities(deps)`. */
+  activities: WorkerActivities;
+  logger: Logger;
   /** A pre-built bundle (tests and the benchmark build it once for several workers). */
   workflowBundle?: WorkflowBundle;
   /** Sizing; defaults suit one machine. */
@@ -47,15 +40,13 @@ export async function bundleLifecycleWorkflows(): Promise<WorkflowBundle> {
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const logger = opts.logger ?? createLogger('worker');
-  const seams = resolveSeams({ db: opts.db, logger, collab: opts.collab, provided: opts.seams });
-  logger.info({ taskQueue: opts.taskQueue, installedSeams: seams.installed }, 'creating lifecycle worker');
+  opts.logger.info({ taskQueue: opts.taskQueue }, 'creating lifecycle worker');
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: { ...createLifecycleActivities({ db: opts.db, logger }), ...seams.activities },
+    activities: opts.activities,
     ...(opts.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions } : {}),
     ...(opts.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions } : {}),
     ...(opts.maxConcurrentLocalActivityExecutions ? { maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions } : {}),

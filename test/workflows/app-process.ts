@@ -13,8 +13,6 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createLifecycleActivities } from '../../activities/lifecycle';
-import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
 import { connectMongo } from '../../activities/infra/mongo';
 import { createLogger } from '../../activities/infra/logger';
 import { createLifecycleService } from '../../server/temporal/lifecycle-service';
@@ -22,7 +20,7 @@ import { createReconciler } from '../../server/temporal/reconciler';
 import { createWorker } from '../../server/temporal/worker';
 import type { Actor } from '../../workflows/domain';
 import type { Action } from '../../workflows/messages';
-import { shortDurations, testReleaseDocuments } from './support';
+import { shortDurations, testWorkerActivities } from './support';
 
 interface Command {
   n: number;
@@ -45,7 +43,7 @@ async function main(): Promise<void> {
   const afterWriteMs = Number(process.env.AFTER_WRITE_DELAY_MS ?? 0);
   if (killAfter || afterWriteMs > 0) {
     // The app's activities, with recordTransition slowed down or dying right after its write.
-    const activities = { ...createLifecycleActivities({ db: mongo.db, logger }), ...createUnavailableSeams(logger), ...testReleaseDocuments(mongo.db) };
+    const activities = testWorkerActivities(mongo.db, logger);
     const record = activities.recordTransition;
     activities.recordTransition = async (t) => {
       await record(t);
@@ -54,9 +52,9 @@ async function main(): Promise<void> {
       if (process.env.TEMPORAL_PID) process.kill(Number(process.env.TEMPORAL_PID), 'SIGKILL');
       process.kill(process.pid, 'SIGKILL');
     };
-    worker = await Worker.create({ connection: native, namespace: 'default', taskQueue, workflowBundle, activities });
+    worker = await createWorker({ connection: native, namespace: 'default', taskQueue, workflowBundle, activities, logger });
   } else {
-    worker = await createWorker({ connection: native, namespace: 'default', taskQueue, db: mongo.db, seams: testReleaseDocuments(mongo.db), workflowBundle, logger });
+    worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger), workflowBundle, logger });
   }
   const running = worker.run();
   const reconciler =

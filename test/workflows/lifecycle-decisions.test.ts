@@ -4,10 +4,8 @@
 import { listNotificationsOfStandard } from '../../activities/data/notifications';
 import { numbersOfStandard } from '../../activities/data/numbers';
 import { getStandard, listStandards } from '../../activities/data/standards';
-import { createUnavailableSeams } from '../../activities/lifecycle/unavailable-seams';
 import { chinaToday } from '../../workflows/dates';
-import { createLogger } from '../../activities/infra/logger';
-import { actors, chinaTodayNow, driveToApproval, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
+import { actors, chinaTodayNow, driveToApproval, numberFor, regulatorOf, sampleProposal, startHarness, unavailableReleaseDocuments, waitForState, type Harness } from './support';
 
 let h: Harness;
 beforeAll(async () => {
@@ -68,7 +66,7 @@ test('two standards cannot get the same number in one province and year: the sec
   await expect(h.service.act(b, 'decideApproval', { province: 'ZJ', decision: 'approve', number: `DB33 12345—${chinaTodayNow().slice(0, 4)}` }, actors.zjReg)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   await expect(h.service.act(b, 'decideApproval', { province: 'ZJ', decision: 'approve' }, actors.zjReg)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   // A bureau decides only for its own province.
-  await expect(h.service.act(b, 'decideApproval', { province: 'ZJ', decision: 'approve', number: numberFor('ZJ', 1) }, actors.shReg)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  await expect(h.service.act(b, 'decideApproval', { province: 'ZJ', decision: 'approve', number: numberFor('ZJ', 1001) }, actors.shReg)).rejects.toMatchObject({ code: 'FORBIDDEN' });
 });
 
 test('two bureaus racing for one number: exactly one wins', async () => {
@@ -146,10 +144,7 @@ test('the service answers unknown ids, unknown actions, bad payloads and operato
 test('without a DOCX generator the release does not complete: it parks with a notification and retries', async () => {
   const parked = await startHarness('parked', {
     durations: { commentPeriodMs: 300, reminderIntervalMs: 700, filingReminderMs: 60_000, reviewIntervalMs: 60_000 },
-    seams: () => {
-      const { generateReleaseDocuments } = createUnavailableSeams(createLogger('test'));
-      return { generateReleaseDocuments };
-    },
+    seams: () => unavailableReleaseDocuments(),
   });
   try {
     const id = await driveToApproval(parked);

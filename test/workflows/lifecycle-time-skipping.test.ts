@@ -12,7 +12,7 @@ import { createLogger } from '../../activities/infra/logger';
 import { chinaToday } from '../../workflows/dates';
 import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
 import { freshMongo, requireEnv } from '../support/mongo';
-import { actors, numberFor, regulatorOf, sampleProposal, sharedBundle, testReleaseDocuments } from './support';
+import { actors, numberFor, regulatorOf, sampleProposal, sharedBundle, testWorkerActivities } from './support';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -31,7 +31,7 @@ beforeAll(async () => {
   mongo = await freshMongo('timeskip');
   await ensureLifecycleIndexes(mongo.db);
   const taskQueue = `test-timeskip-${randomBytes(4).toString('hex')}`;
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: mongo.db, seams: testReleaseDocuments(mongo.db), workflowBundle: await sharedBundle(), logger: createLogger('test-timeskip') });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities: testWorkerActivities(mongo.db, createLogger('test-timeskip')), workflowBundle: await sharedBundle(), logger: createLogger('test-timeskip') });
   running = worker.run();
   // The test server has no Tongbiao search attributes registered.
   service = createLifecycleService({ client: env.client, db: mongo.db, taskQueue, durations: DEFAULT_DURATIONS, searchAttributes: false });

@@ -82,7 +82,7 @@ async function toInForce(): Promise<string> {
   await h.service.act(id, 'submitForApproval', {}, actors.shEco);
   const today = chinaTodayNow();
   await h.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: today }, actors.exec);
-  for (const p of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideApproval', { province: p, decision: 'approve', number: numberFor(p, Number(id.replace(/\D/g, '').slice(0, 6) || '1') + 7) }, regulatorOf[p]);
+  for (const p of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideApproval', { province: p, decision: 'approve', number: numberFor(p, Number(id.replace(/\D/g, '').slice(0, 6) || '1') + 100_007) }, regulatorOf[p]);
   await waitForState(h, id, (s) => s.stage === 'inForce');
   return id;
 }

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
-import type { SeamActivities } from '../../activities/lifecycle/seams';
+import { ApplicationFailure } from '@temporalio/activity';
+import { SEAM_UNAVAILABLE, type SeamActivities } from '../../activities/lifecycle/seams';
+import type { Logger } from '../../activities/infra/logger';
+import { createWorkerActivities, type WorkerActivities } from '../../activities/worker';
 import { chinaToday } from '../../workflows/dates';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
@@ -73,6 +76,23 @@ export function testReleaseDocuments(db: Db): Pick<SeamActivities, 'generateRele
   };
 }
 
+/** A release without a DOCX generator: fails as the workflow expects of a missing capability (it parks). */
+export function unavailableReleaseDocuments(): Pick<SeamActivities, 'generateReleaseDocuments'> {
+  return {
+    async generateReleaseDocuments(input) {
+      throw ApplicationFailure.nonRetryable(`No release documents exist for ${input.standardId}`, SEAM_UNAVAILABLE.releaseDocuments, {
+        zh: '尚无发布文本：DOCX 生成模块尚未安装，发布暂停',
+        en: 'No release documents exist yet: the DOCX generator is not installed; release is on hold',
+      });
+    },
+  };
+}
+
+/** The production activities (`createWorkerActivities`) with the release documents stood in for (test drafts are empty). */
+export function testWorkerActivities(db: Db, logger: Logger, overrides: Partial<WorkerActivities> = testReleaseDocuments(db)): WorkerActivities {
+  return createWorkerActivities({ db, logger, overrides });
+}
+
 export interface Harness {
   db: Db;
   client: Client;
@@ -112,7 +132,8 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     service: createLifecycleService({ client, db: mongo.db, taskQueue, durations: opts.durations ?? shortDurations }),
     worker: undefined as unknown as Worker,
     async startWorker() {
-      h.worker = await createWorker({ connection: native, namespace: 'default', taskQueue, db: mongo.db, seams, workflowBundle, logger: createLogger(`test-worker-${name}`) });
+      const logger = createLogger(`test-worker-${name}`);
+      h.worker = await createWorker({ connection: native, namespace: 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger, seams), workflowBundle, logger });
       running = h.worker.run();
       return h.worker;
     },

@@ -2,7 +2,7 @@
 // normalised, and the zod helper built on it answering both languages.
 import { z } from 'zod';
 import { checkText, findTextViolation, normaliseNewlines, textRefinement, textViolationMessage, type TextViolationKind } from '../../workflows/text-rule';
-import { safeText } from '../../server/http/safe-text';
+import { safeText } from '../../workflows/safe-text';
 import { parseOrThrow } from '../../server/http/validate';
 import { AppError } from '../../activities/infra/errors';
 

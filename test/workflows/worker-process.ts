@@ -5,13 +5,14 @@ import { NativeConnection } from '@temporalio/worker';
 import { connectMongo } from '../../activities/infra/mongo';
 import { createLogger } from '../../activities/infra/logger';
 import { createWorker } from '../../server/temporal/worker';
-import { testReleaseDocuments } from './support';
+import { testWorkerActivities } from './support';
 
 async function main(): Promise<void> {
   const [address, mongoUri, dbName, taskQueue] = process.argv.slice(2);
   const mongo = await connectMongo(mongoUri, dbName);
   const connection = await NativeConnection.connect({ address });
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, db: mongo.db, seams: testReleaseDocuments(mongo.db), logger: createLogger('worker-process') });
+  const logger = createLogger('worker-process');
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger), logger });
   const running = worker.run();
   process.stdout.write('ready\n');
   await running;

@@ -8,6 +8,8 @@ import { jsonToYDoc, yDocToJSON } from '../../../editor/ydoc';
 import type { FreezeVersionInput, FreezeVersionResult } from '../../../activities/lifecycle/seams';
 import type { Actor } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
+import { createLogger } from '../../../activities/infra/logger';
+import { createWorkerActivities } from '../../../activities/worker';
 import { connectClient, startCollab, until, type TestCollab } from '../../server/collab/support';
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
@@ -118,11 +120,10 @@ test('without a collaboration server in the process, versions read and restore t
 });
 
 test('the lifecycle collaboration seam turns the editors of a standard read-only', async () => {
-  const { createCollabActivities } = await import('../../../activities/versions');
   const client = connectClient(srv.url, docNameForStandard('std-seam'), 'sh-drafter');
   await until(() => client.tracker.state.access === 'edit', 5000, 'editable');
   srv.permissions.set(`sh-drafter@${docNameForStandard('std-seam')}`, 'read');
-  await createCollabActivities({ collab: srv.collab }).refreshCollabPermissions({ standardId: 'std-seam' });
+  await createWorkerActivities({ db: mongo.db, logger: createLogger('test'), collab: srv.collab }).refreshCollabPermissions({ standardId: 'std-seam' });
   await until(() => client.tracker.state.access === 'read', 5000, 'read-only');
   client.destroy();
 });

@@ -3,7 +3,8 @@
 // 征求意见汇总处理表 as DOCX and CSV.
 import JSZip from 'jszip';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { pendingCommentCount } from '../../../activities/comments/gate';
+import { createLogger } from '../../../activities/infra/logger';
+import { createLifecycleActivities } from '../../../activities/lifecycle';
 import { freshMongo } from '../../support/mongo';
 import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
 
@@ -74,7 +75,7 @@ describe('triage and disposition of public comments', () => {
     expect(res.status).toBe(200);
     const stored = await mongo.db.collection('comments').findOne({ _id: ids.spam } as Record<string, unknown>);
     expect(stored).toMatchObject({ moderation: 'hidden', moderationLog: [{ to: 'hidden', reason: '广告', by: { userId: 'u-drafter' } }] });
-    expect(await pendingCommentCount(mongo.db, SID)).toBe(3);
+    expect(await createLifecycleActivities({ db: mongo.db, logger: createLogger('test') }).countUndisposedComments({ standardId: SID })).toBe(3);
     const status = await fetch(`${server.url}/consultation/receipt/${receipts.spam}`).then((r) => r.text());
     expect(status).toContain('未公开显示');
   });
@@ -95,7 +96,7 @@ describe('triage and disposition of public comments', () => {
     expect(JSON.stringify(noReason.body)).toContain('reason');
     expect((await postJson(url('js'), { decision: 'accepted' }, jsEco)).status).toBe(403);
     expect((await postJson(url('js'), { decision: 'partiallyAccepted', reason: '改为每月两次，枯水期除外', versionId: 'v-review-1' }, drafter)).status).toBe(200);
-    expect(await pendingCommentCount(mongo.db, SID)).toBe(2);
+    expect(await createLifecycleActivities({ db: mongo.db, logger: createLogger('test') }).countUndisposedComments({ standardId: SID })).toBe(2);
     expect((await postJson(url('js'), { decision: 'accepted' }, drafter)).status).toBe(200);
     const audit = await mongo.db.collection('comment_audit').find({ commentId: ids.js, action: 'dispose' }).sort({ at: 1, _id: 1 }).toArray();
     expect(audit).toHaveLength(2);
@@ -110,7 +111,7 @@ describe('triage and disposition of public comments', () => {
     expect(early.body.details).toEqual({ pending: 2 });
     await postJson(`${server.url}/api/standards/${SID}/comments/${ids.sh}/disposition`, { decision: 'rejected', reason: '<b>现行频次</b>已满足要求' }, drafter);
     await postJson(`${server.url}/api/standards/${SID}/comments/${ids.other}/disposition`, { decision: 'accepted', remark: '已在5.1中修改' }, drafter);
-    expect(await pendingCommentCount(mongo.db, SID)).toBe(0);
+    expect(await createLifecycleActivities({ db: mongo.db, logger: createLogger('test') }).countUndisposedComments({ standardId: SID })).toBe(0);
     const res = await publish();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ queued: 2, delivery: { configured: true, sent: 1, failed: 0 } });

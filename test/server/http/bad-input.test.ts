@@ -2,7 +2,8 @@
 // fields, unknown and malformed ids, and MongoDB operators ({"$gt": ""} and friends) in every string field.
 // Each must be a 4xx with a clear bilingual message, and nothing may be stored.
 import { z } from 'zod';
-import { actionSchemas, draftersBodySchema, proposeSchema, publicityEventBodySchema, signInSchema } from '../../../server/http/schemas';
+import { draftersBodySchema, proposeSchema, publicityEventBodySchema, signInSchema } from '../../../server/http/schemas';
+import { actionSchemas } from '../../../workflows/payloads';
 import { ACTIONS } from '../../../workflows/messages';
 import { sampleProposalBody, startAppHarness, type AppHarness, type SignedIn } from './app-harness';
 

@@ -1,6 +1,7 @@
 // HTML form posts become the same values the JSON API takes, so both pass one schema.
 import { actionPayloadFromForm, chinaLocalToIso, formFields, lines, proposalFromForm } from '../../../server/http/forms';
-import { actionSchemas, proposeSchema } from '../../../server/http/schemas';
+import { proposeSchema } from '../../../server/http/schemas';
+import { actionSchemas } from '../../../workflows/payloads';
 import { safeNext } from '../../../server/http/page-routes';
 
 describe('form posts', () => {

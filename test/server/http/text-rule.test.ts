@@ -4,7 +4,8 @@
 // U+FFFD) with a 400 naming the field in Chinese and English, and store nothing; tab, newline and CJK
 // text are stored exactly as sent (CRLF as LF).
 import { z } from 'zod';
-import { actionSchemas, proposeSchema, publicityEventBodySchema } from '../../../server/http/schemas';
+import { proposeSchema, publicityEventBodySchema } from '../../../server/http/schemas';
+import { actionSchemas } from '../../../workflows/payloads';
 import { ACTIONS } from '../../../workflows/messages';
 import { sampleProposalBody, startAppHarness, type AppHarness, type SignedIn } from './app-harness';
 

@@ -3,7 +3,7 @@
 // refused (before trimming, so a leading control character is refused rather than silently dropped).
 // Every free-text field of every HTTP schema is built from these.
 import { z } from 'zod';
-import { normaliseNewlines, textRefinement, type BilingualText } from '../../workflows/text-rule';
+import { normaliseNewlines, textRefinement, type BilingualText } from './text-rule';
 
 export interface SafeStringOptions {
   /** Names the field in the refusal ("意见内容含控制字符 … / Comment contains …"). */
