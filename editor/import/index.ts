@@ -2,7 +2,7 @@
 // valid against editor/schema.ts) and the import report. No I/O: activities/import unzips the file and
 // hands the parts and a media reader in, so the same code serves the upload, the CLI and the tests.
 import { schema } from '../schema';
-import { computeNumbering } from '../numbering';
+import { computeNumbering, FIXED_TITLES } from '../numbering';
 import { newId } from '../ids';
 import type { DocJSON, NodeJSON } from '../types';
 import { ImportError } from './errors';
@@ -73,6 +73,7 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     if (n.type === 'table' || n.type === 'figure') return plain(n.content?.find((c) => c.type === 'caption'));
     if (n.type === 'formula') return plain(n.content?.find((c) => c.type === 'formulaText'));
     if (n.type === 'bibliographyEntry') return plain(n);
+    if (n.type === 'scope' || n.type === 'normativeReferences' || n.type === 'termsAndDefinitions' || n.type === 'foreword' || n.type === 'introduction') return FIXED_TITLES[n.type];
     const h = n.content?.find((c) => c.type === 'heading');
     return h ? plain(h) : plain(n).slice(0, 24);
   };

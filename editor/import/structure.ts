@@ -350,6 +350,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
   let stack: NodeJSON[] = [];
   let inAnnex = false;
   let annexPending: { node: NodeJSON; kind: boolean; title: boolean } | null = null;
+  const annexesWithoutKind = new Map<NodeJSON, number>();
   let lastList: NodeJSON | null = null;
   let lastListKind: ListKind | null = null;
   let lastListNumId: string | null = null;
@@ -497,6 +498,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
     const enText = plain(en);
     const semi = enText.lastIndexOf(';');
     if (semi > 0) {
+      strippedLabels.push(';');
       abbr = sliceRuns(en, semi + 1);
       en = sliceRuns(en, 0, semi);
     }
@@ -528,6 +530,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
     // Heading N styles inside an annex announced by a Heading 1 (附录A): A.1 is Heading 2 → clause level 1.
     if (role.level === 0 && section === 'body' && inAnnex && role.byStyle && !role.annex && c.sourceNumber && /^[A-Z]\./.test(c.sourceNumber)) level = c.sourceNumber.split('.').length - 1;
     const titleText = compact(plain(body));
+    if (level === 0 && ['范围', '规范性引用文件', '术语和定义', '术语与定义'].includes(titleText)) strippedLabels.push(plain(body));
     if (level === 0) {
       hasStructure = true;
       if (section === 'cover' || section === 'toc' || section === 'foreword' || section === 'introduction' || section === 'bibliography') section = 'body';
@@ -601,11 +604,13 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
       }
       if (restText) titleParts.push(restText);
     }
-    if (c.sourceNumber || /附录/.test(p.text)) strippedLabels.push(`附录${c.sourceNumber ?? ''}${kind ? '（规范性）' : ''}`);
+    if (c.sourceNumber || /附录/.test(p.text)) strippedLabels.push(`附录${c.sourceNumber ?? ''}${kind === 'normative' ? '（规范性）' : kind === 'informative' ? '（资料性）' : ''}`);
     // Only the qualifier line of an annex whose 附录X was on its own paragraph.
     if (!/附录/.test(compact(p.text)) && annexPending && kind) {
+      strippedLabels.push(p.text);
       annexPending.node.attrs = { ...annexPending.node.attrs, kind };
       annexPending.kind = true;
+      annexesWithoutKind.delete(annexPending.node);
       return;
     }
     const annex = node('annex', [node('heading', titleParts.length ? [{ type: 'text', text: titleParts.join(' ') }] : [])], { kind: kind ?? 'informative' });
@@ -614,7 +619,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
     inAnnex = true;
     if (c.sourceNumber) sourceNumbers.set(annex, { kind: 'annex', number: c.sourceNumber });
     annexPending = { node: annex, kind: kind !== null, title: titleParts.length > 0 };
-    if (!kind) warn(p.index, '附录未注明（规范性）或（资料性），暂按资料性处理。', 'Annex without （规范性）/（资料性）; taken as informative.');
+    if (!kind) annexesWithoutKind.set(annex, p.index);
   };
 
   const listItem = (p: SourceParagraph, c: Classified, level: 1 | 2): void => {
@@ -712,7 +717,10 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
       const newRows = grid.content ?? [];
       const prevHeaders = (prevGrid?.content ?? []).slice(0, headerRows).map(textOfNode);
       let drop = 0;
-      while (drop < headerRows && drop < newRows.length && textOfNode(newRows[drop]) === prevHeaders[drop]) drop++;
+      while (drop < headerRows && drop < newRows.length && textOfNode(newRows[drop]) === prevHeaders[drop]) {
+        strippedLabels.push(prevHeaders[drop]);
+        drop++;
+      }
       prevGrid?.content?.push(...newRows.slice(drop));
       const prevNotes = lastTable.content ?? [];
       prevNotes.push(...notes);
@@ -754,6 +762,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
       return;
     }
     if (role.t === 'front') {
+      if (role.which !== 'toc') strippedLabels.push(p.text);
       if (role.which === 'toc') {
         finishTerm();
         section = 'toc';
@@ -783,7 +792,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
       return;
     }
     if (role.t === 'bodyTitle') {
-      metadata.titleZh ??= p.text.trim();
+      metadata.titleZh ??= p.text.replace(/\n/g, '').trim();
       skip(p, 'bodyTitle');
       return;
     }
@@ -1005,6 +1014,7 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
     lose(pc.index, plain(pc.runs), 'noPlaceInModel');
   }
 
+  for (const index of annexesWithoutKind.values()) warn(index, '附录未注明（规范性）或（资料性），暂按资料性处理。', 'Annex without （规范性）/（资料性）; taken as informative.');
   // Assemble in schema order, filling required elements.
   const content: NodeJSON[] = [];
   const fw: NodeJSON = foreword ?? node('foreword');
@@ -1057,7 +1067,8 @@ function tableText(t: SourceTable): string {
 }
 
 function coverLine(p: SourceParagraph, m: ImportMetadata): void {
-  const t = p.text.trim();
+  // A long title is broken over lines on the cover: Chinese lines join without a space.
+  const t = (/[\u4e00-\u9fff]/.test(p.text) ? p.text.replace(/\n/g, '') : p.text.replace(/\n/g, ' ')).trim();
   const name = p.styleNames[0] ?? '';
   let x: RegExpExecArray | null;
   if ((x = /^ICS[\s\u3000]*(\S.*)$/.exec(t))) m.ics ??= x[1].trim();

@@ -3,6 +3,8 @@
 // two models can be compared for "same numbers, titles, terms, tables and text" whatever their ids.
 import { computeNumbering, referenceDesignation, xrefText, type Numbering } from '../../../editor/numbering';
 import type { DocJSON, NodeJSON } from '../../../editor/types';
+import type { ImportResult } from '../../../editor/import';
+import type { SourceBlock } from '../../../editor/import/reader';
 
 const TEXTBLOCKS = new Set(['paragraph', 'heading', 'caption', 'term', 'termEnglish', 'termAbbreviation', 'definition', 'termSource', 'formulaText', 'formulaSymbol', 'referenceEntry', 'bibliographyEntry']);
 
@@ -60,3 +62,20 @@ export function missingChars(need: Map<string, number>, have: Map<string, number
   for (const [ch, n] of need) if ((have.get(ch) ?? 0) < n) out += ch.repeat(n - (have.get(ch) ?? 0));
   return out;
 }
+
+function modelText(n: NodeJSON): string {
+  if (n.type === 'text') return n.text ?? '';
+  const own = n.type === 'referenceEntry' ? `${String(n.attrs?.code ?? '')}${String(n.attrs?.number ?? '')}${String(n.attrs?.year ?? '')}` : n.type === 'formulaSymbol' ? String(n.attrs?.symbol ?? '') : n.type === 'figure' ? String(n.attrs?.alt ?? '') : '';
+  return own + (n.content ?? []).map(modelText).join('');
+}
+
+function sourceText(blocks: readonly SourceBlock[]): string {
+  return blocks.map((b) => (b.kind === 'p' ? b.text : b.rows.map((r) => r.cells.map((c) => sourceText(c.blocks)).join('')).join(''))).join('');
+}
+
+/** Every character of the body is in the model, the report (not placed, skipped) or a label the structure recomputes. */
+export function expectNothingLost(r: ImportResult): void {
+  const have = [modelText(r.doc), ...r.report.unplaced.map((u) => u.text), ...r.report.skipped.map((s) => s.text), ...r.strippedLabels].join('');
+  expect(missingChars(charCounts(sourceText(r.blocks)), charCounts(have))).toBe('');
+}
+
