@@ -229,7 +229,9 @@ export function createErrorMiddleware(logger: Logger, opts: ErrorMiddlewareOptio
         res.json(e.toJSON());
         return;
       }
-      if (e.code === 'UNAUTHENTICATED' && req.method === 'GET') {
+      // A browser navigating to a page (it asks for text/html by name) is sent to sign in and back; other
+      // clients (a download tool, a script asking for */*) get the 401 itself.
+      if (e.code === 'UNAUTHENTICATED' && req.method === 'GET' && (req.get('accept') ?? '').includes('text/html')) {
         res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
         return;
       }
