@@ -21,6 +21,7 @@ import { createPageRouter } from './http/page-routes';
 import { loadPrincipal, requireUser } from './http/principal';
 import { createSignInRateLimit, DEFAULT_SIGN_IN_LIMIT } from './http/rate-limit';
 import { createViews, pageLocals } from './http/views';
+import { notificationLocals } from './http/notifications-view';
 import { assertUtf8 } from './http/utf8';
 
 /** Largest accepted JSON or form body. Drafts travel over the collaboration socket, not here. */
@@ -40,6 +41,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Figure uploads (server/extensions/images.ts): the one API write whose body is multipart. */
 const MULTIPART_ROUTE = /^\/standards\/[^/]+\/images$/;
+
+/** The Word import upload (server/extensions/import.ts): a multipart page form that checks its CSRF token after parsing. */
+const IMPORT_FORM_ROUTE = /^\/standards\/[A-Za-z0-9_-]{1,80}\/import$/;
 
 /** API writes with a body must be JSON: anything else is refused before parsing (415). */
 const requireJsonBody: express.RequestHandler = (req, _res, next) => {
@@ -112,9 +116,16 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.use(noStoreWhenSignedIn);
   app.use(resolveLang);
   app.use(pageLocals);
+  app.use(notificationLocals(db));
   // API calls without a signed-in session have nothing to forge (they are refused with 401), and the
   // sign-in call is JSON-only, which a cross-site form cannot send; forms are always checked.
-  app.use(createCsrfProtection({ exempt: (req) => req.path.startsWith('/api/') && (!req.user || (req.method === 'POST' && req.path === '/api/session')) }));
+  // The Word import form is multipart, whose body is parsed only by its route: that route checks the token
+  // itself after parsing (server/extensions/import.ts).
+  app.use(createCsrfProtection({
+    exempt: (req) =>
+      (req.path.startsWith('/api/') && (!req.user || (req.method === 'POST' && req.path === '/api/session'))) ||
+      (req.method === 'POST' && IMPORT_FORM_ROUTE.test(req.path) && typeof req.is('multipart/form-data') === 'string'),
+  }));
 
   app.use('/api', createApiRouter({ db, lifecycle: deps.lifecycle, signInLimiter }));
   app.use(createPageRouter({ db, lifecycle: deps.lifecycle, signInLimiter, standardLinks: deps.standardLinks }));

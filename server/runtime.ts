@@ -24,6 +24,7 @@ import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
+import { importExtension } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import type { Config } from './infra/config';
 import { AppError } from '../activities/infra/errors';
@@ -190,6 +191,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db }),
         versionsExtension({ db: mongo.db, collab }),
+        importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
         imagesExtension({ db: mongo.db }),
       ],

@@ -1,0 +1,273 @@
+// Word import on the draft page (issue 14): a drafter who may edit the draft uploads a .docx / .doc / .wps,
+// sees what the importer recognised (the preview), chooses what to do with tracked changes, and confirms.
+// The confirmation saves the current draft as a named version, replaces the live draft through the
+// collaboration server with new edits (the restore path of versions, so open editors receive it), and
+// lands on the compare page between the saved version and the new state.
+//
+// Refusals of the importer (not Word, encrypted, macros, too large, unsafe XML, not a standard …) are
+// answered with their 4xx on the draft page itself, with the zh/en message and nothing stored; a file
+// that is not a standard can be uploaded again with an explicit confirmation to import it anyway.
+// The upload form is multipart: the app leaves its CSRF check to this route, after the body is parsed.
+import type { NextFunction, Request, Response } from 'express';
+import { GridFSBucket, type Db } from 'mongodb';
+import multer from 'multer';
+import { z } from 'zod';
+import { importWordFile, LIMITS, toAppError } from '../../activities/import';
+import { dropUpload, keepUpload, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
+import { createVersionActivities } from '../../activities/versions';
+import { applyContentAsNewEdits } from '../../activities/versions/restore';
+import { sha256Of } from '../../activities/files/store';
+import { pixelSize } from '../../activities/docx/images';
+import { AppError } from '../../activities/infra/errors';
+import { createLogger } from '../../activities/infra/logger';
+import type { Principal } from '../../activities/data/users';
+import type { ImportReport } from '../../editor/import';
+import type { DocJSON, NodeJSON } from '../../editor/types';
+import { draftDocName, PROVINCES, type Province, type StandardRecord } from '../../workflows/domain';
+import type { AppExtensionContext } from '../app-deps';
+import { draftPermission } from '../../workflows/draft-access';
+import type { CollabServer } from '../collab/types';
+import { createCsrfProtection, csrfTokenOf } from '../http/csrf';
+import { userOf } from '../http/principal';
+import { loadStandardOr404 } from './editor-page';
+import { IMAGES_BUCKET, sniffImageType } from './images';
+
+const log = createLogger('import');
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: LIMITS.maxFileBytes, files: 1, fields: 5, fieldSize: 1024 } });
+const csrfAfterParsing = createCsrfProtection();
+
+const confirmBody = z.object({ changes: z.enum(['accept', 'reject']).optional(), _csrf: z.string().optional() });
+
+type Standard = StandardRecord & { step?: string };
+
+function actorOf(user: Principal) {
+  const g = user.grants[0];
+  return { userId: user.userId, displayName: user.displayName, ...(g ? { role: g.role } : {}), ...(g?.province ? { province: g.province } : {}) };
+}
+
+const wantsJson = (req: Request): boolean => req.accepts(['html', 'json']) === 'json';
+
+/** Loads the standard and checks the user may edit its draft (403 not a writer, 409 draft read-only). */
+async function editAccess(db: Db, req: Request): Promise<{ user: Principal; standard: Standard }> {
+  const user = userOf(req);
+  const standard = await loadStandardOr404(db, String(req.params.id));
+  const permission = draftPermission(user.grants, standard);
+  if (permission !== 'edit') {
+    throw new AppError(permission === 'none' ? 'FORBIDDEN' : 'STAGE_CONFLICT', {
+      zh: permission === 'none' ? '您无权向此草案导入 Word 文件' : '当前阶段草案为只读，不能导入 Word 文件',
+      en: permission === 'none' ? 'You may not import a Word file into this draft' : 'The draft is read-only in this stage: no Word file can be imported',
+    });
+  }
+  return { user, standard };
+}
+
+/** The editor page's locals (server/extensions/editor-page.ts), for answering a refusal on the draft page. */
+function draftPageLocals(req: Request, standard: Standard) {
+  const user = userOf(req);
+  const province = user.grants.map((g) => g.province).find((p): p is Province => p !== undefined && PROVINCES.includes(p));
+  return { standard, access: draftPermission(user.grants, standard), docName: draftDocName(standard._id), userProvince: province ?? '', csrf: csrfTokenOf(req) };
+}
+
+/** An importer refusal (or another 4xx) answered on the draft page; other errors go to the error middleware. */
+function refuseOnDraftPage(req: Request, res: Response, standard: Standard, e: unknown): void {
+  const err = toAppError(e);
+  if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
+  const details = err.details as { importError?: string } | undefined;
+  res.status(err.status).render('editor.njk', {
+    ...draftPageLocals(req, standard),
+    importError: { zh: err.messages.zh, en: err.messages.en, code: details?.importError ?? err.code },
+  });
+}
+
+/** multer's parser, its limit errors turned into the importer's refusals. */
+function parseUpload(req: Request, res: Response, next: NextFunction): void {
+  upload.single('file')(req, res, (err: unknown) => {
+    if (!err) return next();
+    if (err instanceof multer.MulterError) {
+      const mb = LIMITS.maxFileBytes / 1024 / 1024;
+      return next(
+        err.code === 'LIMIT_FILE_SIZE'
+          ? new AppError('PAYLOAD_TOO_LARGE', { zh: `文件超过 ${mb} MB`, en: `The file is larger than ${mb} MB` }, { details: { importError: 'TOO_LARGE' } })
+          : new AppError('BAD_REQUEST', { zh: `上传请求无效（${err.code}）`, en: `Invalid upload request (${err.code})` }),
+      );
+    }
+    next(err);
+  });
+}
+
+/** Outline rows of the preview: recognised elements with their level (chapters 1, clauses by their number). */
+function outlineOf(report: ImportReport) {
+  return report.elements.map((e) => {
+    const depth = e.kind === 'clause' ? Math.max(2, e.number.split('.').length) : ['chapter', 'annex', 'foreword', 'introduction', 'bibliography'].includes(e.kind) ? 1 : 0;
+    return { ...e, depth };
+  });
+}
+
+function countsOf(report: ImportReport): Record<string, number> {
+  const c: Record<string, number> = { chapter: 0, clause: 0, term: 0, table: 0, figure: 0, formula: 0, annex: 0 };
+  for (const e of report.elements) if (e.kind in c) c[e.kind]++;
+  return c;
+}
+
+/** Figures imported as data: URLs are stored like uploaded figures (GridFS `images`) and linked by URL. */
+async function storeFigures(db: Db, doc: DocJSON, standardId: string, username: string): Promise<DocJSON> {
+  const bucket = new GridFSBucket(db, { bucketName: IMAGES_BUCKET });
+  const contentTypes = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif' } as const;
+  const visit = async (n: NodeJSON): Promise<NodeJSON> => {
+    let attrs = n.attrs;
+    const src = n.type === 'figure' && typeof attrs?.src === 'string' ? attrs.src : '';
+    const m = /^data:image\/[a-z]+;base64,(.*)$/s.exec(src);
+    if (m) {
+      const data = Buffer.from(m[1], 'base64');
+      const type = sniffImageType(data);
+      let url = '';
+      if (type && pixelSize(data, type)) {
+        const stream = bucket.openUploadStream(`figure.${type}`, { metadata: { standardId, sha256: sha256Of(data), contentType: contentTypes[type], uploadedBy: username } });
+        await new Promise<void>((resolve, reject) => {
+          stream.once('finish', () => resolve());
+          stream.once('error', reject);
+          stream.end(data);
+        });
+        url = `/images/${stream.id.toString()}`;
+      }
+      attrs = { ...attrs, src: url };
+    }
+    const content = n.content ? await Promise.all(n.content.map(visit)) : undefined;
+    return { ...n, ...(attrs ? { attrs } : {}), ...(content ? { content } : {}) };
+  };
+  return (await visit(doc as NodeJSON)) as DocJSON;
+}
+
+export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'> }) {
+  const { db } = deps;
+  const versions = createVersionActivities({ db, collab: deps.collab });
+
+  async function pendingOr404(req: Request, standard: Standard, user: Principal): Promise<PendingUpload> {
+    const id = String(req.params.uploadId);
+    const pending = UPLOAD_ID.test(id) ? await readUpload(db, id, { standardId: standard._id, userId: user.userId }) : null;
+    if (!pending) {
+      throw new AppError('NOT_FOUND', {
+        zh: '没有待导入的文件（可能已超过一小时或已导入），请重新上传',
+        en: 'No pending import (it may be over an hour old or already imported); upload the file again',
+      });
+    }
+    return pending;
+  }
+
+  async function renderPreview(req: Request, res: Response, standard: Standard, pending: PendingUpload, status = 200, error?: { zh: string; en: string }): Promise<void> {
+    // The preview shows the document with tracked changes accepted; the confirmation applies the choice.
+    const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard });
+    const report = result.report;
+    if (wantsJson(req) && status === 200) {
+      res.json({ uploadId: pending.id, format: result.format, report });
+      return;
+    }
+    res.status(status).render('import-preview.njk', {
+      standard,
+      uploadId: pending.id,
+      filename: pending.meta.filename,
+      format: result.format,
+      report,
+      outline: outlineOf(report),
+      counts: countsOf(report),
+      authors: Object.entries(report.trackedChanges.byAuthor),
+      csrf: csrfTokenOf(req),
+      error,
+    });
+  }
+
+  return ({ app, requireUser }: AppExtensionContext): void => {
+    app.post(
+      '/standards/:id/import',
+      requireUser,
+      async (req, _res, next) => {
+        // Access is checked before the body is read: a refused user's upload is never buffered.
+        await editAccess(db, req);
+        next();
+      },
+      (req, res, next) => {
+        // A parse failure (too large …) is answered on the draft page like the importer's refusals.
+        parseUpload(req, res, (err?: unknown) => {
+          if (!err) return next();
+          loadStandardOr404(db, String(req.params.id)).then((standard) => {
+            try {
+              refuseOnDraftPage(req, res, standard, err);
+            } catch (e) {
+              next(e);
+            }
+          }, next);
+        });
+      },
+      csrfAfterParsing,
+      async (req, res) => {
+        const { user, standard } = await editAccess(db, req);
+        const file = req.file;
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const allowNonStandard = body.allowNonStandard === '1' || body.allowNonStandard === 'true';
+        try {
+          if (!file || file.size === 0) throw new AppError('BAD_REQUEST', { zh: '请选择要导入的 Word 文件', en: 'Choose a Word file to import' });
+          // Refused files throw here, before anything is stored.
+          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard });
+        } catch (e) {
+          refuseOnDraftPage(req, res, standard, e);
+          return;
+        }
+        const filename = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 120);
+        const id = await keepUpload(db, file.buffer, { standardId: standard._id, userId: user.userId, filename, allowNonStandard });
+        log.info({ standardId: standard._id, uploadId: id, bytes: file.size }, 'Word file kept for import preview');
+        const url = `/standards/${standard._id}/import/${id}`;
+        if (wantsJson(req)) res.status(201).location(url).json({ uploadId: id, preview: url });
+        else res.redirect(303, url);
+      },
+    );
+
+    app.get('/standards/:id/import/:uploadId', requireUser, async (req, res) => {
+      const { user, standard } = await editAccess(db, req);
+      const pending = await pendingOr404(req, standard, user);
+      await renderPreview(req, res, standard, pending);
+    });
+
+    app.post('/standards/:id/import/:uploadId/cancel', requireUser, async (req, res) => {
+      const { user, standard } = await editAccess(db, req);
+      const pending = await pendingOr404(req, standard, user);
+      await dropUpload(db, pending.id);
+      res.redirect(303, `/standards/${standard._id}/draft`);
+    });
+
+    app.post('/standards/:id/import/:uploadId/confirm', requireUser, async (req, res) => {
+      const { user, standard } = await editAccess(db, req);
+      const pending = await pendingOr404(req, standard, user);
+      const body = confirmBody.safeParse(req.body ?? {});
+      const choice = body.success ? body.data.changes : undefined;
+      let doc: DocJSON;
+      try {
+        // Without a choice the importer refuses a document with tracked changes (422): shown on the preview.
+        const result = await importWordFile(pending.data, { changes: choice ?? 'refuse', allowNonStandard: pending.meta.allowNonStandard });
+        doc = result.doc;
+      } catch (e) {
+        const err = toAppError(e);
+        if (err instanceof AppError && err.status < 500 && !wantsJson(req)) {
+          await renderPreview(req, res, standard, pending, err.status, err.messages);
+          return;
+        }
+        throw err;
+      }
+      doc = await storeFigures(db, doc, standard._id, user.username);
+      const backup = await versions.saveNamedVersion({
+        standardId: standard._id,
+        name: `导入 Word 文件「${pending.meta.filename.slice(0, 100)}」前的自动保存`,
+        actor: actorOf(user),
+      });
+      const docName = draftDocName(standard._id);
+      const live = await deps.collab.getDoc(docName);
+      applyContentAsNewEdits(live, doc);
+      await deps.collab.flush(docName);
+      await dropUpload(db, pending.id);
+      log.info({ standardId: standard._id, uploadId: pending.id, backupVersionId: backup._id }, 'Word file imported into the draft');
+      const compare = `/standards/${standard._id}/versions/compare?from=${encodeURIComponent(backup._id)}&to=live`;
+      if (wantsJson(req)) res.json({ backupVersionId: backup._id, compare });
+      else res.redirect(303, compare);
+    });
+  };
+}
