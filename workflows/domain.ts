@@ -215,9 +215,16 @@ export function lifecycleWorkflowId(standardId: string): string {
   return `standard-${standardId}`;
 }
 
+const DRAFT_DOC_PREFIX = 'standard:';
+
 /** The co-edited document name of a standard's draft. */
 export function draftDocName(standardId: string): string {
-  return `standard:${standardId}`;
+  return `${DRAFT_DOC_PREFIX}${standardId}`;
+}
+
+/** `standard:<id>` → `<id>`, or null for any other document name. */
+export function standardIdOfDoc(docName: string): string | null {
+  return docName.startsWith(DRAFT_DOC_PREFIX) ? docName.slice(DRAFT_DOC_PREFIX.length) : null;
 }
 
 /** `DB31/T 310003—2021`: code, optional /T, space, sequence, em dash U+2014, year. */

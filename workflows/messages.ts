@@ -202,3 +202,21 @@ export const ACTIONS = [
   'withdraw',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/** The Update each action is sent as: the one map of action → Update definition (the service sends through it). */
+export const ACTION_UPDATES = {
+  decideInitiation: decideInitiationUpdate,
+  resubmit: resubmitUpdate,
+  submitForComment: submitForCommentUpdate,
+  extendCommentPeriod: extendCommentPeriodUpdate,
+  completeCommentHandling: completeCommentHandlingUpdate,
+  recordReviewResult: recordReviewResultUpdate,
+  submitForApproval: submitForApprovalUpdate,
+  decideApproval: decideApprovalUpdate,
+  setReleaseDates: setReleaseDatesUpdate,
+  recordPublicityEvent: recordPublicityEventUpdate,
+  completePublicity: completePublicityUpdate,
+  startReview: startReviewUpdate,
+  decideReview: decideReviewUpdate,
+  withdraw: withdrawUpdate,
+} as const satisfies Record<Action, { name: string }>;

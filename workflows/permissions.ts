@@ -1,6 +1,8 @@
 // Who may take which lifecycle action in which stage. One pure table used by the workflow's Update
 // validators (the authority) and by the server (to refuse early and to show only the actions a user may
 // take now). Role refusals and stage refusals are told apart: the first is 403, the second 409.
+// Its siblings answer the other two questions from the same grant predicates: comment-permissions.ts (who
+// triages, disposes, moderates, gives a province's opinion) and draft-access.ts (who edits or reads a draft).
 import type { Action, StageStep } from './messages';
 import { TERMINAL_STAGES, type Actor, type Province, type ProvincePosition, type RoleGrant, type Stage } from './domain';
 
@@ -23,9 +25,15 @@ interface Rule {
   whoText: { zh: string; en: string };
 }
 
-const isLeadEco = (g: RoleGrant, ctx: PermissionContext): boolean => g.role === 'ecoEnvDepartment' && g.province === ctx.leadProvince;
-const isDrafterOf = (g: RoleGrant, ctx: PermissionContext): boolean => g.role === 'drafter' && (g.standardIds ?? []).includes(ctx.standardId);
-const isExpertFor = (g: RoleGrant, ctx: PermissionContext): boolean =>
+/** The standard a grant is weighed against: which standard, and which province leads it. */
+export type StandardRef = Pick<PermissionContext, 'standardId' | 'leadProvince'>;
+
+/** The lead province's eco-environment department. */
+export const isLeadEco = (g: RoleGrant, ctx: StandardRef): boolean => g.role === 'ecoEnvDepartment' && g.province === ctx.leadProvince;
+/** A member of this standard's drafting group. */
+export const isDrafterOf = (g: RoleGrant, ctx: StandardRef): boolean => g.role === 'drafter' && (g.standardIds ?? []).includes(ctx.standardId);
+/** An expert for this standard (an expert grant without standards reviews any). */
+export const isExpertFor = (g: RoleGrant, ctx: StandardRef): boolean =>
   g.role === 'expert' && (g.standardIds === undefined || g.standardIds.includes(ctx.standardId));
 const isRegulatorOf = (g: RoleGrant, province?: Province): boolean => g.role === 'marketRegulator' && province !== undefined && g.province === province;
 

@@ -1,10 +1,9 @@
-// Who on the staff side may do what with comments. The signed-in principal comes from the app's session
-// layer (`req.user`, with role grants); this module only reads it.
+// The signed-in principal of the comment pages, as the app's session layer puts it on the request (`req.user`,
+// with role grants), and the audit identity of a grant. Who may do what is workflows/comment-permissions.ts.
 import type { Request } from 'express';
-import type { Province, RoleGrant } from '../../workflows/domain';
+import type { RoleGrant } from '../../workflows/domain';
 import { AppError } from '../../activities/infra/errors';
-import type { CommentRecord, Who } from '../../activities/comments/model';
-import type { ConsultationStandard } from './period';
+import type { Who } from '../../activities/comments/model';
 
 export interface StaffPrincipal {
   userId: string;
@@ -28,38 +27,6 @@ export function requirePrincipal(req: Request): StaffPrincipal {
   const p = principalOf(req);
   if (!p) throw new AppError('UNAUTHENTICATED', { zh: '请先登录', en: 'Please sign in' });
   return p;
-}
-
-const drafterOf = (g: RoleGrant, id: string): boolean => g.role === 'drafter' && (g.standardIds ?? []).includes(id);
-const leadEco = (g: RoleGrant, std: ConsultationStandard): boolean => g.role === 'ecoEnvDepartment' && g.province === std.leadProvince;
-
-/** Sees the triage page: the drafting group, any eco-environment department, the executive committee, admins. */
-export function canTriage(p: StaffPrincipal, std: ConsultationStandard): RoleGrant | undefined {
-  return p.grants.find((g) => drafterOf(g, std._id) || g.role === 'ecoEnvDepartment' || g.role === 'executiveCommittee' || g.role === 'admin');
-}
-
-/** Records dispositions and publishes them: the drafting group or the lead eco-environment department. */
-export function canDispose(p: StaffPrincipal, std: ConsultationStandard): RoleGrant | undefined {
-  return p.grants.find((g) => drafterOf(g, std._id) || leadEco(g, std));
-}
-
-/** Hides or shows comments: the drafting group, the lead department, the executive committee, admins. */
-export function canModerate(p: StaffPrincipal, std: ConsultationStandard): RoleGrant | undefined {
-  return p.grants.find((g) => drafterOf(g, std._id) || leadEco(g, std) || g.role === 'executiveCommittee' || g.role === 'admin');
-}
-
-/** The province a principal consolidates for: its eco-environment department grant. */
-export function consolidatingProvinces(p: StaffPrincipal): Province[] {
-  return p.grants.filter((g) => g.role === 'ecoEnvDepartment' && g.province).map((g) => g.province as Province);
-}
-
-/** A province's department reviews comments from its province; the lead department also takes those from elsewhere. */
-export function canGiveProvinceOpinion(p: StaffPrincipal, std: ConsultationStandard, c: CommentRecord): RoleGrant | undefined {
-  return p.grants.find((g) => g.role === 'ecoEnvDepartment' && (g.province === c.submitter.province || (c.submitter.province === 'other' && g.province === std.leadProvince)));
-}
-
-export function isAdmin(p: StaffPrincipal): boolean {
-  return p.grants.some((g) => g.role === 'admin');
 }
 
 export function forbidden(): AppError {

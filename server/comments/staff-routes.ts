@@ -5,19 +5,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { dispositionTableCsv, dispositionTableDocx } from '../../activities/comments/disposition-table';
 import { outboxEntryFor, sendQueuedNotices } from '../../activities/comments/notices';
-import { PROVINCES, type Province } from '../../workflows/domain';
+import { PROVINCES, type Province, type RoleGrant } from '../../workflows/domain';
 import { AppError } from '../../activities/infra/errors';
-import {
-  canDispose,
-  canGiveProvinceOpinion,
-  canModerate,
-  canTriage,
-  consolidatingProvinces,
-  forbidden,
-  isAdmin,
-  requirePrincipal,
-  whoOf,
-} from './access';
+import { forbidden, requirePrincipal, whoOf, type StaffPrincipal } from './access';
+import { commentGrant, consolidatingProvinces, mayReadNoticeOutbox, type CommentAction } from '../../workflows/comment-permissions';
 import { clausesOf } from '../../editor/clauses';
 import { fieldErrors, notFoundStandard } from './intake';
 import type { CommentRecord } from '../../activities/comments/model';
@@ -50,6 +41,14 @@ export function renderStaffPage(ctx: RouterContext, res: Response, name: string,
 
 export function createStaffRoutes(ctx: RouterContext): Router {
   const r = express.Router();
+  /** The grant through which the principal may take the comment action, or 403. */
+  const grantFor = (p: StaffPrincipal, action: CommentAction, std: ConsultationStandard, province?: Province | 'other'): RoleGrant => {
+    const g = commentGrant(action, p.grants, { standardId: std._id, leadProvince: std.leadProvince }, province);
+    if (!g) throw forbidden();
+    return g;
+  };
+  const may = (p: StaffPrincipal, action: CommentAction, std: ConsultationStandard, province?: Province | 'other'): boolean =>
+    commentGrant(action, p.grants, { standardId: std._id, leadProvince: std.leadProvince }, province) !== undefined;
   const standardOr404 = async (id: string): Promise<ConsultationStandard> => {
     const std = await ctx.getStandard(id);
     if (!std) throw notFoundStandard();
@@ -96,7 +95,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   const triage = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
-    if (!canTriage(p, std)) throw forbidden();
+    grantFor(p, 'triage', std);
     const data = await triageData(std, req.query);
     const now = ctx.now();
     if (wantsJson(req)) {
@@ -117,10 +116,10 @@ export function createStaffRoutes(ctx: RouterContext): Router {
         ...data,
         open: openPeriod(std, now),
         closed: commentPeriodClosed(std, now),
-        mayDispose: Boolean(canDispose(p, std)),
-        mayModerate: Boolean(canModerate(p, std)),
-        myProvinces: consolidatingProvinces(p),
-        mayOpinion: (c: CommentRecord) => Boolean(canGiveProvinceOpinion(p, std, c)),
+        mayDispose: may(p, 'dispose', std),
+        mayModerate: may(p, 'moderate', std),
+        myProvinces: consolidatingProvinces(p.grants),
+        mayOpinion: (c: CommentRecord) => may(p, 'provinceOpinion', std, c.submitter.province),
         PROVINCES,
     });
   };
@@ -130,15 +129,14 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   r.get('/api/standards/:standardId/comments/pending', async (req, res) => {
     const p = requirePrincipal(req);
     const std = await standardOr404(req.params.standardId);
-    if (!canTriage(p, std)) throw forbidden();
+    grantFor(p, 'triage', std);
     res.json({ standardId: std._id, pending: await ctx.store.pendingCount(std._id) });
   });
 
   const dispose = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
-    const g = canDispose(p, std);
-    if (!g) throw forbidden();
+    const g = grantFor(p, 'dispose', std);
     if (!commentPeriodClosed(std, ctx.now()) || !['publicComment', 'initiation'].includes(std.stage)) {
       throw new AppError('STAGE_CONFLICT', { zh: '只能在征求意见期结束后、意见处理阶段记录处理意见', en: 'Dispositions are recorded after the comment period, while comments are being handled' });
     }
@@ -153,8 +151,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   const moderate = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
-    const g = canModerate(p, std);
-    if (!g) throw forbidden();
+    const g = grantFor(p, 'moderate', std);
     const c = await commentOr404(std, String(req.params.commentId));
     const m = parse(moderationSchema, req.body);
     const updated = await ctx.store.moderate(std._id, c._id, m.to, m.reason, whoOf(p, g), ctx.now());
@@ -167,8 +164,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     const c = await commentOr404(std, String(req.params.commentId));
-    const g = canGiveProvinceOpinion(p, std, c);
-    if (!g) throw forbidden();
+    const g = grantFor(p, 'provinceOpinion', std, c.submitter.province);
     const o = parse(provinceOpinionSchema, req.body);
     const updated = await ctx.store.setProvinceOpinion(std._id, c._id, o.opinion, whoOf(p, g), ctx.now());
     done(req, res, std, { id: updated._id, provinceOpinion: updated.provinceOpinion }, `c-${updated._id}`);
@@ -180,8 +176,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     const o = parse(provinceReviewSchema, req.body);
-    const g = p.grants.find((x) => x.role === 'ecoEnvDepartment' && x.province === o.province);
-    if (!g) throw forbidden();
+    const g = grantFor(p, 'provinceReview', std, o.province as Province);
     const rec = { _id: `${std._id}:${o.province}`, standardId: std._id, province: o.province as Province, opinion: o.opinion, by: whoOf(p, g), at: ctx.now() };
     await ctx.store.saveProvinceReview(rec);
     done(req, res, std, rec, 'province-reviews');
@@ -192,8 +187,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   const publish = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
-    const g = canDispose(p, std);
-    if (!g) throw forbidden();
+    const g = grantFor(p, 'dispose', std);
     if (!commentPeriodClosed(std, ctx.now())) throw new AppError('STAGE_CONFLICT', { zh: '征求意见期尚未结束', en: 'The comment period has not closed' });
     const pending = await ctx.store.pendingCount(std._id);
     if (pending > 0) throw new AppError('CONFLICT', { zh: `还有 ${pending} 条意见没有处理意见`, en: `${pending} comments still lack a disposition` }, { details: { pending } });
@@ -215,7 +209,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   const tableInput = async (req: Request) => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
-    if (!canTriage(p, std)) throw forbidden();
+    grantFor(p, 'triage', std);
     const comments: CommentRecord[] = [];
     for await (const batch of ctx.store.all(std._id, {})) comments.push(...batch);
     const current = await ctx.getCurrentDraft(std._id);
@@ -234,7 +228,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
 
   const outbox = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
-    if (!isAdmin(p)) throw forbidden();
+    if (!mayReadNoticeOutbox(p.grants)) throw forbidden();
     const page = await ctx.store.outbox(afterFromQuery(req.query));
     if (wantsJson(req)) {
       res.json({ items: page.items, next: page.next ?? null });

@@ -10,16 +10,14 @@ import { generateStandardDocx } from '../../activities/docx/generate';
 import { yDocToJSON } from '../../editor/ydoc';
 import { draftDocName, type StandardRecord } from '../../workflows/domain';
 import type { AppExtensionContext, StandardLink } from '../app-deps';
-import { draftPermission } from '../collab-access';
+import { draftPermission } from '../../workflows/draft-access';
 import { createMongoDocumentStore } from '../../activities/data/documents';
 import { getFileInfo, listFiles, storeGeneratedFile, type StoredFile } from '../../activities/files/store';
 import { sendStoredFile } from '../files';
 import { AppError } from '../../activities/infra/errors';
-import { createLogger } from '../../activities/infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import { standardsCollection } from '../../activities/data/standards';
 import { loadStandardOr404 } from './editor-page';
-
-const log = createLogger('documents');
 
 /** Links on a standard's page. */
 export function documentLinks(standard: StandardRecord): StandardLink[] {
@@ -50,8 +48,9 @@ interface DraftJob {
 
 const JOB_ID = /^[0-9a-f-]{36}$/;
 
-export function documentsExtension(deps: { db: Db }) {
+export function documentsExtension(deps: { db: Db; logger?: Logger }) {
   const { db } = deps;
+  const log = deps.logger ?? createLogger('documents');
   const docStore = createMongoDocumentStore(db);
   // Jobs live in this process only: a job lost in a restart is simply started again by the user, and
   // the files it produced are in GridFS either way.

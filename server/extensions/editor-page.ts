@@ -3,7 +3,7 @@
 // server applies, so the page and the socket never disagree.
 import type { Db } from 'mongodb';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission } from '../collab-access';
+import { draftPermission } from '../../workflows/draft-access';
 import { getStandard } from '../../activities/data/standards';
 import { userOf } from '../http/principal';
 import { csrfTokenOf } from '../http/csrf';

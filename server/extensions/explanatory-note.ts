@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EXPLANATORY_NOTE_SECTIONS, explanatoryNoteSchema, type ExplanatoryNote } from '../../activities/docx/explanatory-note';
 import { EXPLANATORY_NOTES_COLLECTION, type ReleaseActivities } from '../../activities/docx';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission, isDraftWriter } from '../collab-access';
+import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
 import { userOf } from '../http/principal';
 import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';

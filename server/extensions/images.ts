@@ -9,16 +9,14 @@ import multer from 'multer';
 import { z } from 'zod';
 import { pixelSize, type ImageData } from '../../activities/docx/images';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission } from '../collab-access';
+import { draftPermission } from '../../workflows/draft-access';
 import { getStandard } from '../../activities/data/standards';
 import { sha256Of } from '../../activities/files/store';
 import { userOf } from '../http/principal';
 import { AppError } from '../../activities/infra/errors';
-import { createLogger } from '../../activities/infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import type { StandardRecord } from '../../workflows/domain';
 import { loadStandardOr404 } from './editor-page';
-
-const log = createLogger('images');
 
 export const IMAGES_BUCKET = 'images';
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -83,7 +81,8 @@ async function findImage(db: Db, id: string) {
   return meta.success ? { id: file._id, length: file.length, meta: meta.data } : null;
 }
 
-export function imagesExtension(deps: { db: Db }) {
+export function imagesExtension(deps: { db: Db; logger?: Logger }) {
+  const log = deps.logger ?? createLogger('images');
   const { db } = deps;
   return ({ app, requireUser }: AppExtensionContext): void => {
     app.post('/api/standards/:id/images', requireUser, async (req, res, next) => {
@@ -144,7 +143,7 @@ export function imagesExtension(deps: { db: Db }) {
  * data with its pixel size; null for any other source or an image that is missing or unreadable, which
  * the generator prints as a framed placeholder.
  */
-export function createImageResolver(db: Db): (src: string) => Promise<ImageData | null> {
+export function createImageResolver(db: Db, log: Logger = createLogger('images')): (src: string) => Promise<ImageData | null> {
   return async (src) => {
     const m = IMAGE_SRC.exec(src.trim());
     if (!m) return null;

@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { createVersionActivities, VERSION_KIND_NAMES } from '../../activities/versions';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission } from '../collab-access';
+import { draftPermission } from '../../workflows/draft-access';
 import type { CollabServer } from '../collab/types';
 import { userOf } from '../http/principal';
 import { safeText } from '../../workflows/safe-text';

@@ -10,25 +10,12 @@ import type { Db } from 'mongodb';
 import { appendAudit, discardAuditOfUnstartedStandard, listAudit, type AuditEntry } from '../../activities/data/audit';
 import { deleteStandard, getStandard, insertStandard } from '../../activities/data/standards';
 import { AppError, type ErrorCode } from '../../activities/infra/errors';
-import { createLogger } from '../../activities/infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import { PROVINCES, TERMINAL_STAGES, lifecycleWorkflowId, type Actor, type StandardRecord } from '../../workflows/domain';
 import type { lifecycleWorkflow } from '../../workflows/lifecycle';
 import {
-  completeCommentHandlingUpdate,
-  completePublicityUpdate,
-  decideApprovalUpdate,
-  decideInitiationUpdate,
-  decideReviewUpdate,
-  extendCommentPeriodUpdate,
-  recordPublicityEventUpdate,
-  recordReviewResultUpdate,
-  resubmitUpdate,
-  setReleaseDatesUpdate,
-  startReviewUpdate,
+  ACTION_UPDATES,
   stateQuery,
-  submitForApprovalUpdate,
-  submitForCommentUpdate,
-  withdrawUpdate,
   ACTIONS,
   type Action,
   type LifecycleDurations,
@@ -38,25 +25,6 @@ import {
 import { checkAction, grantOfActor } from '../../workflows/permissions';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { actionSchemas, proposalSchema, type ProposalInput } from '../../workflows/payloads';
-
-const log = createLogger('lifecycle-service');
-
-const UPDATES = {
-  decideInitiation: decideInitiationUpdate,
-  resubmit: resubmitUpdate,
-  submitForComment: submitForCommentUpdate,
-  extendCommentPeriod: extendCommentPeriodUpdate,
-  completeCommentHandling: completeCommentHandlingUpdate,
-  recordReviewResult: recordReviewResultUpdate,
-  submitForApproval: submitForApprovalUpdate,
-  decideApproval: decideApprovalUpdate,
-  setReleaseDates: setReleaseDatesUpdate,
-  recordPublicityEvent: recordPublicityEventUpdate,
-  completePublicity: completePublicityUpdate,
-  startReview: startReviewUpdate,
-  decideReview: decideReviewUpdate,
-  withdraw: withdrawUpdate,
-} as const;
 
 /** How long a state query may wait for a worker before the projection answers instead. */
 export const STATE_QUERY_DEADLINE_MS = 3000;
@@ -72,6 +40,8 @@ export interface LifecycleServiceOptions {
   onProjectionMismatch?: (standardId: string) => void;
   /** Workflow task timeout of new lifecycles (Temporal's default, 10 s, when unset); kill tests shorten it. */
   workflowTaskTimeout?: string;
+  /** Default: a child of the fallback root logger. */
+  logger?: Logger;
 }
 
 export interface LifecycleService {
@@ -168,6 +138,7 @@ function stateFromRecord(r: StandardRecord): LifecycleState {
 }
 
 export function createLifecycleService(opts: LifecycleServiceOptions): LifecycleService {
+  const log = opts.logger ?? createLogger('lifecycle-service');
   const { client, db, taskQueue, durations } = opts;
   const useSearchAttributes = opts.searchAttributes !== false;
 
@@ -246,7 +217,7 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       // One id for all attempts: Temporal runs an Update id once, so a retry never acts twice.
       const updateId = randomUUID();
       // Every Update takes one object: the validated payload plus the actor.
-      const update = UPDATES[action] as unknown as UpdateDefinition<LifecycleState, [Record<string, unknown>]>;
+      const update = ACTION_UPDATES[action] as unknown as UpdateDefinition<LifecycleState, [Record<string, unknown>]>;
       try {
         return await executeUpdateWithRetry(() => handle.executeUpdate(update, { updateId, args: [{ ...(parsed.data as Record<string, unknown>), actor }] }));
       } catch (e) {

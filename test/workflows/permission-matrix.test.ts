@@ -172,3 +172,11 @@ describe('the running workflow answers the same matrix', () => {
     expect(n).toBeGreaterThan(700);
   }, 180_000);
 });
+
+describe('the action → Update map', () => {
+  it('has one Update per action, named after it', async () => {
+    const { ACTION_UPDATES } = await import('../../workflows/messages');
+    expect(Object.keys(ACTION_UPDATES).sort()).toEqual([...ACTIONS].sort());
+    for (const a of ACTIONS) expect(ACTION_UPDATES[a].name).toBe(a);
+  });
+});
