@@ -230,6 +230,24 @@ export function standardIdOfDoc(docName: string): string | null {
 /** `DB31/T 310003—2021`: code, optional /T, space, sequence, em dash U+2014, year. */
 export const STANDARD_NUMBER_PATTERN = /^(DB3[123])(\/T)? (\d{4,8})—(\d{4})$/;
 
+/** Dashes people type between sequence and year: hyphen-minus, hyphens, figure/en/horizontal-bar dashes, minus, full-width and small hyphen-minus. */
+const TYPED_DASHES = /\s*[-\u2010\u2011\u2012\u2013\u2015\u2212\uFF0D\uFE63\uFE58\u2014]\s*/g;
+
+/**
+ * A number as people type it, written the one way: `db31/t310099-2026`, `DB31/T 310099–2026`,
+ * `DB31/T 310099－2026` → `DB31/T 310099—2026` (U+2014, one space after the code). Anything it cannot
+ * read is returned trimmed, unchanged otherwise, for the pattern to refuse.
+ */
+export function normalizeStandardNumber(input: string): string {
+  const s = input
+    .normalize('NFKC')
+    .trim()
+    .replace(TYPED_DASHES, '—');
+  const m = /^(DB\s*\d{2})\s*(\/\s*T)?\s*(\d+)—(\d{4})$/i.exec(s);
+  if (!m) return s;
+  return `${m[1].replace(/\s+/g, '').toUpperCase()}${m[2] ? '/T' : ''} ${m[3]}—${m[4]}`;
+}
+
 export function parseStandardNumber(n: string): { dbCode: string; recommended: boolean; sequence: string; year: number } | null {
   const m = STANDARD_NUMBER_PATTERN.exec(n);
   if (!m) return null;

@@ -6,7 +6,7 @@
 // Pure: not imported by the workflow code (the workflow's own validators stay as they are, so the bundle
 // and its histories do not change), but free of I/O so any layer may use it.
 import { z } from 'zod';
-import { PROVINCES, PROVINCE_INFO, STANDARD_KINDS, STANDARD_NUMBER_PATTERN, parseStandardNumber } from './domain';
+import { PROVINCES, PROVINCE_INFO, STANDARD_KINDS, STANDARD_NUMBER_PATTERN, normalizeStandardNumber, parseStandardNumber } from './domain';
 import type {
   Action,
   ActorWithReason,
@@ -32,8 +32,23 @@ export const optionalText = (max: number) =>
 export const provinceSchema = z.enum(PROVINCES);
 /** Ids of standards and events: what the server generates, nothing that could be an operator. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, _ and -');
-/** The one check of a number's format (the province's code is checked against the province below). */
-export const standardNumberSchema = z.string().trim().regex(STANDARD_NUMBER_PATTERN, 'a number such as DB31/T 310003—2021');
+/**
+ * A refusal message in both languages: zod keeps the English, `params.i18n` carries both for the HTTP
+ * layer (server/http/validate.ts), as the text rule's `params.textRule` does.
+ */
+export function bilingual(zh: string, en: string, path?: string[]): { message: string; params: { i18n: { zh: string; en: string } }; path?: string[] } {
+  return { message: en, params: { i18n: { zh, en } }, ...(path ? { path } : {}) };
+}
+
+/**
+ * The one check of a number's format (the province's code is checked against the province below). The
+ * number is first written the one way (normalizeStandardNumber: hyphens, dashes and a missing space as
+ * people type them become `DB31/T 310099—2026`).
+ */
+export const standardNumberSchema = z
+  .string()
+  .overwrite(normalizeStandardNumber)
+  .regex(STANDARD_NUMBER_PATTERN, 'a number such as DB31/T 310003—2021');
 const isoDate = z.iso.date();
 const reason = optionalText(2000);
 const requiredReason = text(2000);
@@ -66,13 +81,13 @@ export const proposalSchema = z.strictObject({
 });
 export type ProposalInput = z.input<typeof proposalSchema>;
 
-const needsReason = (msg: string) => ({ message: msg, path: ['reason'] });
+const needsReason = (zh: string, en: string) => bilingual(zh, en, ['reason']);
 
 /** Action payloads: the Update payloads of workflows/messages.ts minus `actor`. */
 export const actionSchemas = {
   decideInitiation: z
     .strictObject({ province: provinceSchema, decision: z.enum(['approve', 'return', 'reject']), reason })
-    .refine((p) => p.decision === 'approve' || Boolean(p.reason), needsReason('a reason is required to return or reject')),
+    .refine((p) => p.decision === 'approve' || Boolean(p.reason), needsReason('退回或不予立项须填写理由', 'a reason is required to return or reject')),
   resubmit: z.strictObject({ reason }),
   submitForComment: z.strictObject({ reason }),
   extendCommentPeriod: z.strictObject({ newDeadline: z.iso.datetime({ offset: true }), reason: requiredReason }),
@@ -80,19 +95,30 @@ export const actionSchemas = {
   // The workflow refuses any outcome but `pass` without a reason; refused here already.
   recordReviewResult: z
     .strictObject({ outcome: z.enum(['pass', 'passWithChanges', 'backToDrafting']), reason })
-    .refine((p) => p.outcome === 'pass' || Boolean(p.reason), needsReason('a reason is required unless the draft passes as it is')),
+    .refine((p) => p.outcome === 'pass' || Boolean(p.reason), needsReason('除“通过”外须填写理由', 'a reason is required unless the draft passes as it is')),
   submitForApproval: z.strictObject({ reason }),
   decideApproval: z
     .strictObject({ province: provinceSchema, decision: z.enum(['approve', 'return']), number: standardNumberSchema.optional(), reason })
-    .refine((p) => p.decision !== 'approve' || p.number !== undefined, { message: 'approving needs the province number', path: ['number'] })
-    .refine((p) => p.number === undefined || parseStandardNumber(p.number)?.dbCode === PROVINCE_INFO[p.province].dbCode, {
-      message: "the number must use the province's code (DB31 Shanghai, DB32 Jiangsu, DB33 Zhejiang)",
-      path: ['number'],
+    .refine((p) => p.decision !== 'approve' || p.number !== undefined, bilingual('批准须填写本省（市）的地方标准编号', 'approving needs the province number', ['number']))
+    .superRefine((p, ctx) => {
+      if (p.number === undefined) return;
+      const info = PROVINCE_INFO[p.province];
+      const got = parseStandardNumber(p.number)?.dbCode;
+      if (got === undefined || got === info.dbCode) return;
+      ctx.addIssue({
+        code: 'custom',
+        input: p.number,
+        ...bilingual(
+          `${info.nameZh}的标准编号应以 ${info.dbCode} 开头（如 ${info.dbCode}/T ${info.dbCode.slice(2)}0003—2026），而不是 ${got}`,
+          `${info.nameEn}'s number must start with ${info.dbCode} (e.g. ${info.dbCode}/T ${info.dbCode.slice(2)}0003—2026), not ${got}`,
+          ['number'],
+        ),
+      });
     })
-    .refine((p) => p.decision === 'approve' || Boolean(p.reason), needsReason('a reason is required to return')),
+    .refine((p) => p.decision === 'approve' || Boolean(p.reason), needsReason('退回须填写理由', 'a reason is required to return')),
   setReleaseDates: z
     .strictObject({ releaseDate: isoDate, implementationDate: isoDate })
-    .refine((p) => p.implementationDate >= p.releaseDate, { message: 'the implementation date cannot be before the release date', path: ['implementationDate'] }),
+    .refine((p) => p.implementationDate >= p.releaseDate, bilingual('实施日期不能早于发布日期', 'the implementation date cannot be before the release date', ['implementationDate'])),
   recordPublicityEvent: z.strictObject({ eventId: idSchema }),
   completePublicity: z.strictObject({ reason }),
   startReview: z.strictObject({ reason }),

@@ -16,6 +16,7 @@ import { AppError, isAppError, type Bilingual, type ErrorCode } from '../../acti
 import type { Logger } from '../../activities/infra/logger';
 import { INVALID_UTF8 } from './utf8';
 import { TEMPLATES_DIR } from './views';
+import { pageErrorJson } from './validate';
 
 interface HttpErrorLike {
   status?: unknown;
@@ -181,7 +182,7 @@ export function createErrorMiddleware(logger: Logger, opts: ErrorMiddlewareOptio
 
   const renderPage = (req: Request, lang: Lang, e: AppError): string => {
     try {
-      return env.render('error.njk', { lang, status: e.status, error: e.toJSON(), heading: HEADINGS[e.status], links: linksFor(req, basePath) });
+      return env.render('error.njk', { lang, status: e.status, error: pageErrorJson(e), heading: HEADINGS[e.status], links: linksFor(req, basePath) });
     } catch (renderError) {
       logger.error({ err: renderError }, 'error page not rendered');
       return FALLBACK_ERROR_HTML;

@@ -20,7 +20,7 @@ import { actionSchemas, type AnyActionPayload } from '../../workflows/payloads';
 import { endSession, startSession } from './sign-in-session';
 import { addDrafters, contextOfState, mayManageDrafters, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
 import { listStandardPage, requireStandard } from './standards-read';
-import { parseOrThrow } from './validate';
+import { pageErrorJson, pageMessagesOf, parseOrThrow } from './validate';
 
 export interface PageDeps {
   db: Db;
@@ -121,7 +121,7 @@ export function createPageRouter(deps: PageDeps): Router {
       values,
       kinds: STANDARD_KINDS,
       thisYear: new Date().getFullYear(),
-      error: error?.toJSON(),
+      error: error ? pageErrorJson(error) : undefined,
       errors: error ? fieldErrors(error, req.lang ?? 'zh') : {},
     });
   };
@@ -179,7 +179,7 @@ export function createPageRouter(deps: PageDeps): Router {
       flash(req, 'ok', await run());
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.status === 401) throw e;
-      flash(req, 'error', e.messages);
+      flash(req, 'error', pageMessagesOf(e));
     }
     await redirectAfterSave(req, res, `/standards/${encodeURIComponent(id)}`);
   };

@@ -26,16 +26,19 @@ export const proposeSchema = proposalSchema.extend({
 });
 export type ProposeBody = z.output<typeof proposeSchema>;
 
+/** An empty query value (`?stage=` from a form's 全部 option) means the parameter was not given. */
+const blankAsAbsent = <T extends z.ZodType>(s: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), s);
+
 export const listQuerySchema = z.strictObject({
-  stage: stageSchema.optional(),
+  stage: blankAsAbsent(stageSchema.optional()),
   /** Lead province. */
-  province: provinceSchema.optional(),
+  province: blankAsAbsent(provinceSchema.optional()),
   /** Words of the title, zh or en. */
   q: optionalText(100),
-  page: z.coerce.number().int().min(1).max(10000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  page: blankAsAbsent(z.coerce.number().int().min(1).max(10000).default(1)),
+  pageSize: blankAsAbsent(z.coerce.number().int().min(1).max(100).default(20)),
   /** Page language switch; ignored by the API. */
-  lang: z.enum(['zh', 'en']).optional(),
+  lang: blankAsAbsent(z.enum(['zh', 'en']).optional()),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
