@@ -25,7 +25,7 @@ import type { ImportReport } from '../../editor/import';
 import type { DocJSON, NodeJSON } from '../../editor/types';
 import { draftDocName, PROVINCES, type Province, type StandardRecord } from '../../workflows/domain';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission } from '../../workflows/draft-access';
+import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
 import type { CollabServer } from '../collab/types';
 import { createCsrfProtection, csrfTokenOf } from '../http/csrf';
 import { userOf } from '../http/principal';
@@ -52,12 +52,13 @@ const wantsJson = (req: Request): boolean => req.accepts(['html', 'json']) === '
 async function editAccess(db: Db, req: Request): Promise<{ user: Principal; standard: Standard }> {
   const user = userOf(req);
   const standard = await loadStandardOr404(db, String(req.params.id));
-  const permission = draftPermission(user.grants, standard);
-  if (permission !== 'edit') {
-    throw new AppError(permission === 'none' ? 'FORBIDDEN' : 'STAGE_CONFLICT', {
-      zh: permission === 'none' ? '您无权向此草案导入 Word 文件' : '当前阶段草案为只读，不能导入 Word 文件',
-      en: permission === 'none' ? 'You may not import a Word file into this draft' : 'The draft is read-only in this stage: no Word file can be imported',
-    });
+  // Readers of the draft (staff) are not its writers: 403, like anyone else who is not; a writer is refused
+  // only while the stage keeps the draft read-only (409).
+  if (!isDraftWriter(user.grants, standard)) {
+    throw new AppError('FORBIDDEN', { zh: '您无权向此草案导入 Word 文件', en: 'You may not import a Word file into this draft' });
+  }
+  if (draftPermission(user.grants, standard) !== 'edit') {
+    throw new AppError('STAGE_CONFLICT', { zh: '当前阶段草案为只读，不能导入 Word 文件', en: 'The draft is read-only in this stage: no Word file can be imported' });
   }
   return { user, standard };
 }
