@@ -26,6 +26,7 @@ import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
+import { watchExtension } from './extensions/watch';
 import type { Config } from './infra/config';
 import { AppError } from '../activities/infra/errors';
 import { createLogger, type Logger } from '../activities/infra/logger';
@@ -194,6 +195,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
         imagesExtension({ db: mongo.db }),
+        watchExtension({ db: mongo.db }),
       ],
     });
     authenticate = app.authenticateRequest;

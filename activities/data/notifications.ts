@@ -5,14 +5,45 @@
 // carries the lifecycle revision it was sent at, so the reconciler can remove what a revision the workflow
 // never durably made sent (removeNotificationsAbove).
 import type { Db } from 'mongodb';
-import type { RoleGrant } from '../../workflows/domain';
+import type { Province, RoleGrant, Stage } from '../../workflows/domain';
+import type { StageStep } from '../../workflows/messages';
 import type { NotificationRecipient } from '../../workflows/holders';
 
 export type { NotificationRecipient } from '../../workflows/holders';
 
 export const NOTIFICATIONS = 'notifications';
 
-export type NotificationKind = 'reminder' | 'filingReminder' | 'releaseBlocked' | 'versionNotFrozen';
+/**
+ * `reminder`, `filingReminder`, `releaseBlocked`, `versionNotFrozen`: sent by the workflow. `actionDue` (it is
+ * now the recipients' turn to take `action`) and `news` (something happened that concerns them: `event`) are
+ * derived from each recorded transition by recordTransition (activities/lifecycle/transition-notices.ts).
+ */
+export type NotificationKind = 'reminder' | 'filingReminder' | 'releaseBlocked' | 'versionNotFrozen' | 'actionDue' | 'news';
+
+/** What happened, for `news` and `actionDue` notifications (rendered in words at display time). */
+export type NotificationEvent =
+  | 'proposalReturned'
+  | 'proposalRejected'
+  | 'proposalApproved'
+  | 'proposalResubmitted'
+  | 'provinceApproved'
+  | 'draftOpened'
+  | 'draftLocked'
+  | 'commentPeriodClosed'
+  | 'commentPeriodExtended'
+  | 'reviewStarted'
+  | 'reviewPassed'
+  | 'sentBackToDrafting'
+  | 'approvalStarted'
+  | 'approvalReturned'
+  | 'releaseScheduled'
+  | 'published'
+  | 'publicityDone'
+  | 'inForce'
+  | 'reviewDue'
+  | 'withdrawn'
+  | 'abolished'
+  | 'stageChanged';
 
 export interface NotificationRecord {
   /** Deterministic: `<standardId>:<revision>:<kind>:<n>`. */
@@ -22,21 +53,49 @@ export interface NotificationRecord {
   /** The lifecycle action the recipients hold, when the notification asks for one. */
   action?: string;
   recipients: NotificationRecipient[];
-  messageZh: string;
-  messageEn: string;
+  /** Individual users it is addressed to besides the roles (the proposer, the standard's watchers). */
+  userIds?: string[];
+  /** Stored by the workflow's own notifications; the page renders words from the structured fields instead. */
+  messageZh?: string;
+  messageEn?: string;
   at: string;
+  /** Structured fields of derived notifications (see NotificationKind). */
+  event?: NotificationEvent;
+  stage?: Stage;
+  step?: StageStep;
+  /** The bureau whose decision this is about (a return, a rejection, a decision due). */
+  province?: Province;
+  reason?: string;
+  actorName?: string;
 }
 
 export async function ensureNotificationsIndexes(db: Db): Promise<void> {
   const c = db.collection<NotificationRecord>(NOTIFICATIONS);
   await c.createIndex({ standardId: 1, at: -1 }, { name: 'standardId_at' });
   await c.createIndex({ 'recipients.role': 1, at: -1 }, { name: 'recipientRole_at' });
+  await c.createIndex({ userIds: 1, at: -1 }, { name: 'userIds_at' });
 }
 
 /** Records the notification once; a retry with the same id is a no-op. Returns whether it was new. */
 export async function recordNotification(db: Db, n: NotificationRecord): Promise<boolean> {
   const res = await db.collection<NotificationRecord>(NOTIFICATIONS).updateOne({ _id: n._id }, { $setOnInsert: n }, { upsert: true });
   return res.upsertedCount === 1;
+}
+
+/**
+ * Records a notification derived from a transition: a later attempt of the same revision (a higher
+ * `attemptMark`, see TransitionInput) replaces what an abandoned attempt wrote; a retry is a no-op.
+ */
+export async function recordNotificationOfAttempt(db: Db, n: NotificationRecord, attemptMark: number): Promise<void> {
+  const { _id, ...rest } = n;
+  try {
+    await db
+      .collection<NotificationRecord & { attemptMark?: number }>(NOTIFICATIONS)
+      .replaceOne({ _id, $or: [{ attemptMark: { $lt: attemptMark } }, { attemptMark: { $exists: false } }] }, { ...rest, attemptMark }, { upsert: true });
+  } catch (e) {
+    // Already written by this attempt or a later one.
+    if ((e as { code?: unknown }).code !== 11000) throw e;
+  }
 }
 
 export async function listNotificationsOfStandard(db: Db, standardId: string): Promise<NotificationRecord[]> {
@@ -85,4 +144,99 @@ export async function removeNotificationsAbove(db: Db, standardId: string, workf
     if ((await c.deleteOne({ _id: d._id, at: d.at })).deletedCount === 1) removed.push(d._id);
   }
   return removed;
+}
+
+/** Who reads notifications: a user with their grants. */
+export interface NotificationReader {
+  userId: string;
+  grants: readonly RoleGrant[];
+}
+
+/** Whether the notification is addressed to the reader (by user id, or by a role their grants cover). */
+export function isAddressedTo(n: Pick<NotificationRecord, 'recipients' | 'userIds'>, who: NotificationReader): boolean {
+  if (n.userIds?.includes(who.userId)) return true;
+  return n.recipients.some((r) => who.grants.some((g) => reaches(r, g)));
+}
+
+function readerFilter(who: NotificationReader): Record<string, unknown> {
+  const roles = [...new Set(who.grants.map((g) => g.role))];
+  return { $or: [{ 'recipients.role': { $in: roles } }, { userIds: who.userId }] };
+}
+
+/** A position in the newest-first list: the `at` and `_id` of the last item seen. */
+export interface NotificationCursor {
+  at: string;
+  id: string;
+}
+
+/**
+ * One page of the reader's notifications, newest first, after `before` (keyset on (at, _id), descending).
+ * Scope (province, standard) is checked here, so reads go on batch after batch until the page is full.
+ */
+export async function listNotificationsPage(
+  db: Db,
+  who: NotificationReader,
+  opts: { before?: NotificationCursor; limit?: number } = {},
+): Promise<{ items: NotificationRecord[]; next?: NotificationCursor }> {
+  const limit = opts.limit ?? 20;
+  const c = db.collection<NotificationRecord>(NOTIFICATIONS);
+  const items: NotificationRecord[] = [];
+  let cursor = opts.before;
+  for (let round = 0; round < 20 && items.length < limit; round += 1) {
+    const batch = await c
+      .find({
+        ...readerFilter(who),
+        ...(cursor ? { $and: [{ $or: [{ at: { $lt: cursor.at } }, { at: cursor.at, _id: { $lt: cursor.id } }] }] } : {}),
+      })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit * 2)
+      .toArray();
+    for (const d of batch) {
+      if (items.length < limit && isAddressedTo(d, who)) items.push(d);
+    }
+    if (batch.length < limit * 2) return { items };
+    const last = batch[batch.length - 1];
+    cursor = { at: last.at, id: last._id };
+  }
+  const last = items[items.length - 1];
+  return { items, ...(last ? { next: { at: last.at, id: last._id } } : {}) };
+}
+
+export const NOTIFICATION_READS = 'notification_reads';
+
+interface ReadMarker {
+  /** The user id. */
+  _id: string;
+  /** Notifications at or before this instant are read. */
+  lastReadAt: string;
+}
+
+export async function lastReadAt(db: Db, userId: string): Promise<string | undefined> {
+  return (await db.collection<ReadMarker>(NOTIFICATION_READS).findOne({ _id: userId }))?.lastReadAt;
+}
+
+/** Moves the user's read marker forward to `at` (never back). */
+export async function markNotificationsRead(db: Db, userId: string, at: string): Promise<void> {
+  try {
+    await db
+      .collection<ReadMarker>(NOTIFICATION_READS)
+      .updateOne({ _id: userId, $or: [{ lastReadAt: { $lt: at } }, { lastReadAt: { $exists: false } }] }, { $set: { lastReadAt: at } }, { upsert: true });
+  } catch (e) {
+    // The marker exists and is already later: the upsert collided with it.
+    if ((e as { code?: unknown }).code !== 11000) throw e;
+  }
+}
+
+/** How many of the reader's notifications are newer than their read marker (counted up to `cap`). */
+export async function unreadNotificationCount(db: Db, who: NotificationReader, cap = 99): Promise<number> {
+  const since = await lastReadAt(db, who.userId);
+  const docs = await db
+    .collection<NotificationRecord>(NOTIFICATIONS)
+    .find({ ...readerFilter(who), ...(since ? { at: { $gt: since } } : {}) }, { projection: { recipients: 1, userIds: 1 } })
+    .sort({ at: -1 })
+    .limit(cap * 4)
+    .toArray();
+  let n = 0;
+  for (const d of docs) if (isAddressedTo(d, who) && ++n >= cap) break;
+  return n;
 }

@@ -5,7 +5,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import type { Logger } from '../infra/logger';
 import { appendAudit, recordAuditOfRevision } from '../data/audit';
-import { recordNotification } from '../data/notifications';
+import { recordNotification, recordNotificationOfAttempt } from '../data/notifications';
+import { watchersOf } from '../data/watchers';
+import { noticesOfTransition } from './transition-notices';
 import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../data/numbers';
 import { applyProjection, getStandard, standardsCollection } from '../data/standards';
 import { pendingCommentCount } from '../comments/store';
@@ -13,6 +15,17 @@ import { PROVINCE_INFO, PROVINCES, lifecycleWorkflowId, parseStandardNumber, typ
 import type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
 
 export type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
+
+/**
+ * Tells the people who must act next and those the transition concerns (transition-notices.ts). Written
+ * after the projection, each keyed by `<standardId>:<revision>:…` and by the attempt, like the projection.
+ */
+async function recordTransitionNotices(db: Db, t: TransitionInput): Promise<void> {
+  const [standard, watchers] = await Promise.all([getStandard(db, t.standardId), watchersOf(db, t.standardId)]);
+  if (!standard) return;
+  const notices = noticesOfTransition(t, standard, watchers);
+  await Promise.all(notices.map((n) => recordNotificationOfAttempt(db, n, t.attemptMark)));
+}
 
 export interface LifecycleActivityDeps {
   db: Db;
@@ -39,6 +52,7 @@ export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps)
         }),
         applyProjection(db, t.standardId, { ...t.projection, attemptMark: t.attemptMark }),
       ]);
+      await recordTransitionNotices(db, t);
     },
 
     /** Reserves a province's number; a number another standard holds fails with DUPLICATE_NUMBER. */

@@ -8,7 +8,7 @@ import type { Action } from '../../workflows/messages';
 import { availableActions } from '../../workflows/permissions';
 import type { LifecycleApi, StandardLink } from '../app-deps';
 import { checkCredentials } from '../auth/sign-in';
-import { listNotificationsFor } from '../../activities/data/notifications';
+import { notificationsPageModel } from './notifications-view';
 import { ACTION_LABELS } from '../i18n';
 import { listPublicityEvents } from '../../activities/data/publicity-events';
 import { findDraftersOf, findUserById } from '../../activities/data/users';
@@ -93,7 +93,7 @@ export function createPageRouter(deps: PageDeps): Router {
   });
 
   r.get('/notifications', requireUser, async (req, res) => {
-    res.render('notifications.njk', { items: await listNotificationsFor(db, userOf(req).grants) });
+    res.render('notifications.njk', await notificationsPageModel(db, req, userOf(req)));
   });
 
   r.get('/standards', requireUser, async (req, res) => {

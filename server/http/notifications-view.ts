@@ -1,0 +1,127 @@
+// The notifications a signed-in user reads: the list page (newest first, keyset pages, rendered in the
+// page's language from the stored fields), the read marker it moves, and the unread count the header shows.
+import type { Request, RequestHandler } from 'express';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import {
+  lastReadAt,
+  listNotificationsPage,
+  markNotificationsRead,
+  unreadNotificationCount,
+  type NotificationCursor,
+  type NotificationRecord,
+} from '../../activities/data/notifications';
+import { standardsCollection } from '../../activities/data/standards';
+import { isWatching } from '../../activities/data/watchers';
+import { renderNotification, type Lang, type NotificationText } from '../../activities/lifecycle/notification-text';
+import { recipientMayAct } from '../../activities/lifecycle/transition-notices';
+import type { Principal } from '../../activities/data/users';
+import type { Action } from '../../workflows/messages';
+import type { StandardRecord } from '../../workflows/domain';
+
+export const NOTIFICATIONS_PAGE_SIZE = 20;
+
+export interface NotificationItem extends NotificationText {
+  id: string;
+  at: string;
+  unread: boolean;
+}
+
+const cursorSchema = z.object({ before: z.string().max(200).optional() });
+
+function encodeCursor(c: NotificationCursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(s: string | undefined): NotificationCursor | undefined {
+  if (!s) return undefined;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { at: v[0], id: v[1] };
+  } catch {
+    // a mangled cursor shows the first page
+  }
+  return undefined;
+}
+
+/**
+ * A reminder of the workflow names the action its holders were asked for when it was sent; one whose
+ * recipients' role can never take it (the permission table says so today) is not shown.
+ */
+function showable(n: NotificationRecord, user: Principal, standard: StandardRecord | undefined): boolean {
+  if (n.kind !== 'reminder' || !n.action || !standard) return true;
+  const state = { standardId: standard._id, stage: standard.stage, step: standard.step ?? 'ended', provinces: standard.provinces };
+  return n.recipients.some(
+    (r) => user.grants.some((g) => g.role === r.role && (!r.province || r.province === g.province)) && recipientMayAct(r, n.action as Action, { ...state, stage: stageOfAction(n.action as Action) ?? state.stage, step: stepOfAction(n.action as Action) ?? state.step }, standard.leadProvince),
+  );
+}
+
+/** The stage/step in which the action is taken (to ask whether a role may ever take it there). */
+const ACTION_STEP: Partial<Record<Action, [StandardRecord['stage'], NonNullable<StandardRecord['step']>]>> = {
+  decideInitiation: ['initiation', 'awaitingDecisions'],
+  resubmit: ['initiation', 'returned'],
+  submitForComment: ['drafting', 'editing'],
+  completeCommentHandling: ['publicComment', 'handlingComments'],
+  recordReviewResult: ['technicalReview', 'underReview'],
+  submitForApproval: ['technicalReview', 'revising'],
+  decideApproval: ['approval', 'awaitingDecisions'],
+  setReleaseDates: ['approval', 'awaitingDecisions'],
+  completePublicity: ['publicity', 'running'],
+  decideReview: ['review', 'deciding'],
+};
+const stageOfAction = (a: Action): StandardRecord['stage'] | undefined => ACTION_STEP[a]?.[0];
+const stepOfAction = (a: Action): NonNullable<StandardRecord['step']> | undefined => ACTION_STEP[a]?.[1];
+
+/** `<standardId>:<revision>` of a notification id. */
+const revisionPrefix = (id: string): string => id.split(':').slice(0, 2).join(':');
+
+/** Everything the notifications page renders; moves the user's read marker to the newest shown. */
+export async function notificationsPageModel(db: Db, req: Request, user: Principal): Promise<{ items: NotificationItem[]; nextUrl?: string; firstUrl?: string }> {
+  const q = cursorSchema.safeParse(req.query);
+  const before = decodeCursor(q.success ? q.data.before : undefined);
+  const lang: Lang = req.lang === 'en' ? 'en' : 'zh';
+  const [page, readUpTo] = await Promise.all([listNotificationsPage(db, user, { before, limit: NOTIFICATIONS_PAGE_SIZE }), lastReadAt(db, user.userId)]);
+  const ids = [...new Set(page.items.map((n) => n.standardId))];
+  const standards = ids.length ? await standardsCollection(db).find({ _id: { $in: ids } }).toArray() : [];
+  const byId = new Map(standards.map((s) => [s._id, s]));
+  // A reader told to act on a transition is not also told its news (same headline): one entry per transition.
+  const turns = new Set(page.items.filter((n) => n.kind === 'actionDue').map((n) => revisionPrefix(n._id)));
+  const items = page.items
+    .filter((n) => showable(n, user, byId.get(n.standardId)) && !(n.kind === 'news' && turns.has(revisionPrefix(n._id))))
+    .map((n): NotificationItem => {
+      const s = byId.get(n.standardId);
+      return { id: n._id, at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };
+    });
+  const newest = page.items[0];
+  if (newest && (readUpTo === undefined || newest.at > readUpTo)) await markNotificationsRead(db, user.userId, newest.at);
+  const langQuery = lang === 'en' ? '&lang=en' : '';
+  return {
+    items,
+    ...(page.next ? { nextUrl: `/notifications?before=${encodeCursor(page.next)}${langQuery}` } : {}),
+    ...(before ? { firstUrl: `/notifications${lang === 'en' ? '?lang=en' : ''}` } : {}),
+  };
+}
+
+const STANDARD_PAGE = /^\/standards\/([^/]+)$/;
+
+/**
+ * Page locals of a signed-in user's HTML GET: `unreadCount` for the header, and on a standard's page
+ * `watching` (whether they follow it). Nothing for the API, assets or anonymous visitors.
+ */
+export function notificationLocals(db: Db): RequestHandler {
+  return (req, res, next) => {
+    const user = req.user as Principal | undefined;
+    if (!user || req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/static/')) {
+      next();
+      return;
+    }
+    const m = STANDARD_PAGE.exec(req.path);
+    Promise.all([unreadNotificationCount(db, user), m ? isWatching(db, decodeURIComponent(m[1]), user.userId) : Promise.resolve(undefined)])
+      .then(([count, watching]) => {
+        res.locals.unreadCount = count;
+        if (watching !== undefined) res.locals.watching = watching;
+        next();
+      })
+      .catch(next);
+  };
+}
