@@ -3,6 +3,7 @@
 // Markdown, to DOCX in the same run. Each tool runs in its own process under /usr/bin/time so peak
 // memory is each one's own; the generator also reports its in-process time (after module loading).
 // Goals: ≤ 3 s for the generation, and faster than pandoc.
+import { standard300Body } from './standard-300';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -117,19 +118,11 @@ function parseTime(stderr: string): { seconds: number; maxRssKb: number } {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
-  const { docJSON, foreword, scope, normativeReferences, termsAndDefinitions, p, ref, termEntry } = await import('../editor/builders');
-  const { syntheticChapters } = await import('../activities/docx/fixtures/synthetic');
   const { estimatePages } = await import('../activities/docx/pagination');
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
 
-  const body = docJSON(
-    foreword(p('本文件是示范区统一标准体系的组成部分。')),
-    scope(p('本文件规定了示范区地表水环境质量监测的技术要求。'), p('本文件适用于示范区地表水环境质量监测。')),
-    normativeReferences(ref('GB', '3838', '2002', '地表水环境质量标准')),
-    termsAndDefinitions(p('下列术语和定义适用于本文件。'), termEntry({ term: '监测点位', english: 'monitoring site', definition: '用于采集水样的具体位置' })),
-    ...syntheticChapters({ chapters: 30, clausesPerChapter: 10, charsPerClause: 150, tables: 60, figures: 20, tableRows: 90, figureSize: { width: 600, height: 560 } }, 'bench'),
-  );
+  const body = await standard300Body();
   const chars = textOf(body).length;
   const clauses = JSON.stringify(body).match(/"type":"clause1"/g)?.length ?? 0;
   const tables = JSON.stringify(body).match(/"type":"table"/g)?.length ?? 0;

@@ -3,6 +3,7 @@
 // model, beside mammoth converting the same file to HTML. Each side runs in its own process (a cold
 // import, then warm runs as a server does them) under /usr/bin/time so peak memory is each one's own.
 // Goals: ≤ 5 s and ≤ 2× mammoth's HTML conversion time.
+import { standard300Body } from './standard-300';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -58,18 +59,10 @@ async function measure(kind: 'import' | 'mammoth', file: string): Promise<ChildR
 async function main(): Promise<void> {
   if (process.argv[2] === '--import') return childImport(process.argv[3]);
   if (process.argv[2] === '--mammoth') return childMammoth(process.argv[3]);
-  const { docJSON, foreword, scope, normativeReferences, termsAndDefinitions, p, ref, termEntry } = await import('../editor/builders');
-  const { syntheticChapters } = await import('../activities/docx/fixtures/synthetic');
   const { generateStandardDocx } = await import('../activities/docx/generate');
   const { richStandardRecord } = await import('../activities/docx/fixtures/rich-standard');
   await mkdir(OUT, { recursive: true });
-  const body = docJSON(
-    foreword(p('本文件是示范区统一标准体系的组成部分。')),
-    scope(p('本文件规定了示范区地表水环境质量监测的技术要求。'), p('本文件适用于示范区地表水环境质量监测。')),
-    normativeReferences(ref('GB', '3838', '2002', '地表水环境质量标准')),
-    termsAndDefinitions(p('下列术语和定义适用于本文件。'), termEntry({ term: '监测点位', english: 'monitoring site', definition: '用于采集水样的具体位置' })),
-    ...syntheticChapters({ chapters: 30, clausesPerChapter: 10, charsPerClause: 150, tables: 60, figures: 20, tableRows: 90, figureSize: { width: 600, height: 560 } }, 'bench'),
-  );
+  const body = await standard300Body();
   const file = path.join(OUT, 'standard-300-pages.docx');
   const data = await generateStandardDocx({ record: richStandardRecord(), body, edition: 'joint' });
   await writeFile(file, data);
