@@ -30,7 +30,7 @@ export interface WorkerActivityDeps {
 export function createWorkerActivities(deps: WorkerActivityDeps): WorkerActivities {
   const { db, logger, collab } = deps;
   const versions = createVersionActivities({ db, ...(collab ? { collab } : {}) });
-  const release = deps.release ?? createReleaseActivities({ db });
+  const release = deps.release ?? createReleaseActivities({ db, logger });
   let warnedCollab = false;
 
   /**

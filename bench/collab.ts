@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const runTag = Date.now().toString(36);
   for (const kind of KINDS) {
     const dbName = `bench_collab_${kind}_${runTag}`;
-    const mongo = await connectMongo(mongoUri, dbName);
+    const mongo = await connectMongo(mongoUri, dbName, { onUnacknowledgedWrite: 'throw' });
     const port = await freePort();
     // Ours keeps documents loaded for the whole scenario, as the others do while clients are connected.
     const limits: Record<string, number> = kind === 'ours' ? { idleUnloadMs: 120_000 } : {};

@@ -93,8 +93,8 @@ async function main(): Promise<void> {
     mongoUri: process.env.MONGODB_URI || undefined,
   });
   const run = randomBytes(3).toString('hex');
-  const httpDb = await connectMongo(servers.mongoUri, `bench_comments_http_${run}`);
-  const rawDb = await connectMongo(servers.mongoUri, `bench_comments_raw_${run}`);
+  const httpDb = await connectMongo(servers.mongoUri, `bench_comments_http_${run}`, { onUnacknowledgedWrite: 'throw' });
+  const rawDb = await connectMongo(servers.mongoUri, `bench_comments_raw_${run}`, { onUnacknowledgedWrite: 'throw' });
   try {
     const json = sampleStandardJSON();
     const clauses = [...listClauses(json).values()].filter((c) => c.text.length > 20);
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
 
 /** The bench's server process: the comments router on a minimal Express app, as the app mounts it. */
 async function serve(): Promise<void> {
-  const m = await connectMongo(String(process.env.BENCH_MONGODB_URI), String(process.env.BENCH_DB));
+  const m = await connectMongo(String(process.env.BENCH_MONGODB_URI), String(process.env.BENCH_DB), { onUnacknowledgedWrite: 'throw' });
   const json = sampleStandardJSON();
   const draft = { versionId: 'bench', json, yState: Y.encodeStateAsUpdate(jsonToYDoc(json)) };
   const app = express();

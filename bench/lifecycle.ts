@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
     mongoUri: process.env.MONGODB_URI || undefined,
   });
-  const mongo = await connectMongo(servers.mongoUri, `bench_lifecycle_${randomBytes(3).toString('hex')}`);
+  const mongo = await connectMongo(servers.mongoUri, `bench_lifecycle_${randomBytes(3).toString('hex')}`, { onUnacknowledgedWrite: 'throw' });
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const native = await NativeConnection.connect({ address: servers.temporalAddress });

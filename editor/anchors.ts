@@ -9,6 +9,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import type { DocJSON } from './types';
 import { schema } from './schema';
 import { COMMENTABLE_TYPES, clausesOf, type ClauseInfo } from './clauses';
+import { YJS_FRAGMENT } from './ydoc';
 
 /**
  * Where a comment points. `document` = the whole text; `clause` = one numbered element; `passage` = a
@@ -37,9 +38,6 @@ export interface DraftSnapshot {
   /** Full Yjs state (Y.encodeStateAsUpdate) of the draft at this version, when available. */
   yState?: Uint8Array;
 }
-
-/** Name of the Y.XmlFragment the collaboration server binds ProseMirror to. */
-export const DEFAULT_FRAGMENT = 'prosemirror';
 
 /**
  * Finds the quote inside the clause's own text. The offset from the browser is trusted only when the text
@@ -113,7 +111,7 @@ function positionOfOffset(doc: PMNode, clauseId: string, offset: number): number
 }
 
 /** base64 Yjs relative position at `offset` in the clause, against the frozen version's state; undefined when not computable. */
-export function relativePositionFor(yState: Uint8Array, clauseId: string, offset: number, fragment = DEFAULT_FRAGMENT): string | undefined {
+export function relativePositionFor(yState: Uint8Array, clauseId: string, offset: number, fragment = YJS_FRAGMENT): string | undefined {
   const { type, doc, mapping } = loadFragment(yState, fragment);
   const pos = positionOfOffset(doc, clauseId, offset);
   if (pos === null) return undefined;
@@ -157,7 +155,7 @@ function resolveRelPos(relPos: string, yState: Uint8Array, quote: string | undef
 }
 
 /** Resolves an anchor against a version (`clauses` = `clausesOf(version.json)`, passed in to reuse). */
-export function resolveAnchor(anchor: CommentAnchor, version: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>, fragment = DEFAULT_FRAGMENT): ResolvedAnchor {
+export function resolveAnchor(anchor: CommentAnchor, version: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>, fragment = YJS_FRAGMENT): ResolvedAnchor {
   if (anchor.scope === 'document' || !anchor.clauseId) return { state: 'document', renumbered: false };
   if (!version) return { state: 'present', numberAtSubmission: anchor.clauseNumber, currentLabel: anchor.clauseNumber, renumbered: false };
   const list = clauses ?? clausesOf(version.json);

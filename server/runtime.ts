@@ -29,8 +29,8 @@ import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { watchExtension } from './extensions/watch';
 import type { Config } from './infra/config';
 import { AppError } from '../activities/infra/errors';
-import { createLogger, type Logger } from '../activities/infra/logger';
-import { connectMongo, type Mongo } from '../activities/infra/mongo';
+import { createRootLogger, type Logger } from '../activities/infra/logger';
+import { connectMongo, type Mongo, type UnacknowledgedWritePolicy } from '../activities/infra/mongo';
 import { connectTemporal, createLifecycleService, createWorker, durationsFromConfig, ensureLifecycleIndexes, type LifecycleService, type TemporalConnection } from './temporal';
 import { createReconciler } from './temporal/reconciler';
 import { createAvailabilityMonitor, mongoCheck, unavailableOnUnreachable, type AvailabilityMonitor } from './infra/availability';
@@ -46,7 +46,10 @@ export interface RuntimeOptions {
   runWorker?: boolean;
   /** Sign-in attempts per window before 429; tests raise it. */
   signInRateLimit?: { windowMs: number; limit: number };
+  /** The root logger; default one at the configured LOG_LEVEL. Every part gets a child of it. */
   logger?: Logger;
+  /** What an unacknowledged (w: 0) write does: 'log' in production (default), 'throw' under tests. */
+  onUnacknowledgedWrite?: UnacknowledgedWritePolicy;
 }
 
 export interface Runtime {
@@ -89,11 +92,15 @@ export function sameOrigin(req: http.IncomingMessage): boolean {
 
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config } = opts;
-  const logger = opts.logger ?? createLogger('runtime');
+  const logger = opts.logger ?? createRootLogger(config.LOG_LEVEL);
   if (!config.MONGODB_URI) throw new Error('startRuntime needs MONGODB_URI (the launcher resolves it)');
   // Server selection bounded to 1.5 s: a request that reaches the store in the moment before the
   // availability monitor notices it is gone fails (503) quickly instead of waiting the default 10 s.
-  const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB, { clientOptions: { serverSelectionTimeoutMS: 1500 } });
+  const mongo = await connectMongo(config.MONGODB_URI, config.MONGODB_DB, {
+    clientOptions: { serverSelectionTimeoutMS: 1500 },
+    logger: logger.child({ module: 'mongo' }),
+    ...(opts.onUnacknowledgedWrite ? { onUnacknowledgedWrite: opts.onUnacknowledgedWrite } : {}),
+  });
   const cleanups: Array<() => Promise<void>> = [() => mongo.close()];
   const stopAll = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
@@ -109,7 +116,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // off here; where the worker runs, also a start-up pass and a schedule.
     const reconciler = createReconciler({ client: temporal.client, db: mongo.db, logger: logger.child({ module: 'reconciler' }) });
     cleanups.push(() => reconciler.stop());
-    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations, onProjectionMismatch: reconciler.noteMismatch });
+    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations, onProjectionMismatch: reconciler.noteMismatch, logger: logger.child({ module: 'lifecycle-service' }) });
 
     // The collaboration server needs the session layer (for authentication) and the app needs the
     // collaboration server (for links); the late binding below breaks the cycle.
@@ -124,7 +131,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     cleanups.push(() => collab.close());
 
-    const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db) });
+    const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db, logger.child({ module: 'images' })), logger: logger.child({ module: 'docx-activities' }) });
     const workerActivities = createWorkerActivities({ db: mongo.db, logger: logger.child({ module: 'activities' }), collab, release: releaseActivities });
 
     let workerSupervisor: WorkerSupervisor | undefined;
@@ -187,14 +194,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           express.use(unavailableOnUnreachable());
         },
         ({ app: express }) => {
-          express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL } }));
+          express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL }, logger: logger.child({ module: 'comments' }) }));
         },
         editorPageExtension({ db: mongo.db }),
-        documentsExtension({ db: mongo.db }),
+        documentsExtension({ db: mongo.db, logger: logger.child({ module: 'documents' }) }),
         versionsExtension({ db: mongo.db, collab }),
         importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
-        imagesExtension({ db: mongo.db }),
+        imagesExtension({ db: mongo.db, logger: logger.child({ module: 'images' }) }),
         watchExtension({ db: mongo.db }),
       ],
     });

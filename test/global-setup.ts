@@ -36,4 +36,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.TONGBIAO_TOOLS_DIR = toolsDir;
   process.env.TEMPORAL_TEST_SERVER_PATH = tools.temporalTestServer;
   process.env.FERRETDB_PATH = tools.ferretdb;
+  // Quiet test output: loggers not handed one by a composition root fall back to LOG_LEVEL (default info).
+  process.env.LOG_LEVEL ??= 'warn';
 }

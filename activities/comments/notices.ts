@@ -4,16 +4,16 @@
 // Without SMTP they stay queued and an administrator reads them on the outbox page.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from 'mongodb';
-import { createLogger } from '../infra/logger';
+import { createLogger, type Logger } from '../infra/logger';
 import { COLLECTIONS, DECISION_LABELS, type CommentRecord, type OutboxRecord } from './model';
-
-const log = createLogger('comment-notices');
 
 /** How notices leave: an SMTP URL, a ready nodemailer transport (tests), or none (outbox only). */
 export interface NoticeDelivery {
   smtpUrl?: string;
   transport?: Transporter;
   from?: string;
+  /** Default: a child of the fallback root logger. */
+  logger?: Logger;
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:"]{2,63}$/;
@@ -78,6 +78,7 @@ export const SEND_BATCH = 200;
 export async function sendQueuedNotices(db: Db, delivery: NoticeDelivery, batch = SEND_BATCH): Promise<{ configured: boolean; sent: number; failed: number }> {
   const transport = transportOf(delivery);
   if (!transport) return { configured: false, sent: 0, failed: 0 };
+  const log = delivery.logger ?? createLogger('comment-notices');
   const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
   let sent = 0;
   let failed = 0;

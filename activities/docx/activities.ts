@@ -12,17 +12,15 @@ import { schema } from '../../editor/schema';
 import { createVersionStore, type VersionKind } from '../versions/store';
 import { getStandard } from '../data/standards';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
-import { createLogger } from '../infra/logger';
+import { createLogger, type Logger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
 import { generateExplanatoryNoteDocx } from './explanatory-note';
 import { generateStandardDocx, type GenerateOptions } from './generate';
-
-const log = createLogger('docx-activities');
+import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
 /** Where each draft kind is produced in the lifecycle. */
 export const DRAFT_STAGE_OF: Record<DraftStage, Stage> = { draftForComment: 'publicComment', draftForReview: 'technicalReview', draftForApproval: 'approval' };
-const DRAFT_NAME: Record<DraftStage, string> = { draftForComment: '征求意见稿', draftForReview: '送审稿', draftForApproval: '报批稿' };
 
 /** The structured 编制说明 forms, one per standard and draft kind (written by the drafting UI). */
 export const EXPLANATORY_NOTES_COLLECTION = 'explanatoryNotes';
@@ -37,6 +35,8 @@ export interface ReleaseActivitiesDeps {
   /** Reads the body of the latest version of a kind. Default: the named versions store (activities/versions). */
   loadBody?: (standardId: string, kind: VersionKind) => Promise<LoadedBody | null>;
   resolveImage?: GenerateOptions['resolveImage'];
+  /** Default: a child of the fallback root logger. */
+  logger?: Logger;
 }
 
 function failure(type: string, zh: string, en: string): ApplicationFailure {
@@ -69,6 +69,7 @@ export function editionFileName(record: StandardRecord, edition: EditionName): s
 
 export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   const { db } = deps;
+  const log = deps.logger ?? createLogger('docx-activities');
   const loadBody = deps.loadBody ?? defaultLoadBody(db);
 
   async function recordOf(standardId: string): Promise<StandardRecord> {
@@ -149,7 +150,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       onProgress: (fraction, phase) => heartbeat({ fraction, phase }),
     });
     const stored: StoredFile = await storeGeneratedFile(db, {
-      filename: `${record.titleZh}（${DRAFT_NAME[input.kind]}）.docx`,
+      filename: `${record.titleZh}（${VERSION_KIND_NAMES[input.kind].zh}）.docx`,
       data,
       metadata: { standardId: input.standardId, kind: 'draft', stage: DRAFT_STAGE_OF[input.kind], province: 'joint', sourceVersionId: versionId, draftKind: input.kind },
     });
@@ -160,7 +161,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   async function generateExplanatoryNote(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string }> {
     const record = await recordOf(input.standardId);
     const form = await db.collection<{ standardId: string; kind: DraftStage; note: unknown }>(EXPLANATORY_NOTES_COLLECTION).findOne({ standardId: input.standardId, kind: input.kind });
-    if (!form) throw failure('EXPLANATORY_NOTE_MISSING', `尚未填写${DRAFT_NAME[input.kind]}的编制说明`, `The explanatory note of the ${input.kind} is not written yet`);
+    if (!form) throw failure('EXPLANATORY_NOTE_MISSING', `尚未填写${VERSION_KIND_NAMES[input.kind].zh}的编制说明`, `The explanatory note of the ${input.kind} is not written yet`);
     let data: Buffer;
     try {
       data = await generateExplanatoryNoteDocx({ record, note: form.note, stage: input.kind });
@@ -168,7 +169,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       throw failure('EXPLANATORY_NOTE_INCOMPLETE', `编制说明不完整：${(e as Error).message}`, `The explanatory note is incomplete: ${(e as Error).message}`);
     }
     const stored = await storeGeneratedFile(db, {
-      filename: `${record.titleZh}（${DRAFT_NAME[input.kind]}）编制说明.docx`,
+      filename: `${record.titleZh}（${VERSION_KIND_NAMES[input.kind].zh}）编制说明.docx`,
       data,
       metadata: { standardId: input.standardId, kind: 'explanatoryNote', stage: DRAFT_STAGE_OF[input.kind], province: 'joint', draftKind: input.kind },
     });

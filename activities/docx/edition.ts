@@ -2,18 +2,18 @@
 // number or numbers, the issuing bodies and the header line. Everything else, the body above all, is the
 // same for all four. Pure data from the standard record.
 import { EXECUTIVE_COMMITTEE, PROVINCES, PROVINCE_INFO, type Province, type StandardRecord } from '../../workflows/domain';
+import { VERSION_KIND_NAMES, type DraftStage } from '../../workflows/version-kinds';
 
 export type EditionName = 'joint' | Province;
 export const EDITIONS: readonly EditionName[] = ['joint', ...PROVINCES];
 
-export type DraftStage = 'draftForComment' | 'draftForReview' | 'draftForApproval';
-export const DRAFT_STAGES: readonly DraftStage[] = ['draftForComment', 'draftForReview', 'draftForApproval'];
+export { DRAFT_STAGES, type DraftStage } from '../../workflows/version-kinds';
 
 /** Cover labels of the drafts (checklist 43). */
 export const STAGE_LABEL_ZH: Record<DraftStage, string> = {
-  draftForComment: '（征求意见稿）',
-  draftForReview: '（送审稿）',
-  draftForApproval: '（报批稿）',
+  draftForComment: `（${VERSION_KIND_NAMES.draftForComment.zh}）`,
+  draftForReview: `（${VERSION_KIND_NAMES.draftForReview.zh}）`,
+  draftForApproval: `（${VERSION_KIND_NAMES.draftForApproval.zh}）`,
 };
 
 export const JOINT_BANNER = '长江三角洲区域统一标准';

@@ -6,6 +6,7 @@ import { AlignmentType, Document, DocumentGridType, Footer, Packer, PageNumber, 
 import { z } from 'zod';
 import { PROVINCE_INFO, PROVINCES, type StandardRecord } from '../../workflows/domain';
 import { normaliseNewlines, textRefinement } from '../../workflows/text-rule';
+import { VERSION_KIND_NAMES, type DraftStage } from '../../workflows/version-kinds';
 import { numberingOptions } from './numbering';
 import { STYLE, stylesOptions } from './styles';
 import { fontOf, PAGE, SIZE } from './typography';
@@ -59,8 +60,7 @@ export const EXPLANATORY_NOTE_SECTIONS = [
   '八、其他应予说明的事项',
 ] as const;
 
-const STAGE_NAMES = { draftForComment: '征求意见稿', draftForReview: '送审稿', draftForApproval: '报批稿' } as const;
-export type NoteStage = keyof typeof STAGE_NAMES;
+export type NoteStage = DraftStage;
 
 function paragraphs(s: string): Paragraph[] {
   return s
@@ -91,7 +91,7 @@ export async function generateExplanatoryNoteDocx(input: { record: StandardRecor
     note.workOverview.draftersAndRoles ?? `本文件起草单位：${record.draftingUnits.join('、')}。主要起草人：${record.drafters.join('、')}。`;
   const children: Paragraph[] = [
     new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 480 }, children: [new TextRun({ text: `《${record.titleZh}》`, font: fontOf('hei'), size: SIZE.小二 })] }),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: `（${STAGE_NAMES[input.stage]}）编制说明`, font: fontOf('hei'), size: SIZE.三号 })] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: `（${VERSION_KIND_NAMES[input.stage].zh}）编制说明`, font: fontOf('hei'), size: SIZE.三号 })] }),
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 360 },

@@ -7,7 +7,7 @@
 // on it the previous command's reply (FerretDB 1.24 as released answered unacknowledged writes and caused
 // exactly that: requests got other requests' sessions). Hence:
 // - no command may ask for an unacknowledged write (`writeConcern.w === 0`): it is logged at error level and
-//   counted, and refused outright (before it is sent) where the policy is 'throw', as under Jest;
+//   counted, and refused outright (before it is sent) where the policy is 'throw', as the tests and benchmarks ask;
 // - a reply that does not fit its command (a find answered without a cursor, or with another collection's
 //   cursor; a write answered without its count; or the driver's own MongoUnexpectedServerResponseError) is
 //   logged, counted and turned into a network error of the driver's own class. The driver then does what it
@@ -40,7 +40,7 @@ export interface MongoIntegrity {
 }
 
 export interface MongoOptions {
-  /** Default: 'throw' under Jest (JEST_WORKER_ID or NODE_ENV=test), 'log' otherwise. */
+  /** Default 'log' (production: count and log, never refuse a user's request); tests and benchmarks pass 'throw'. */
   onUnacknowledgedWrite?: UnacknowledgedWritePolicy;
   /** Overrides of the client options (tests: a pool of one connection, a proxy's address). */
   clientOptions?: MongoClientOptions;
@@ -73,10 +73,6 @@ export function mongoIntegrity(): MongoIntegrity {
   return { ...processIntegrity };
 }
 
-function defaultPolicy(): UnacknowledgedWritePolicy {
-  return process.env.JEST_WORKER_ID || process.env.NODE_ENV === 'test' ? 'throw' : 'log';
-}
-
 export async function connectMongo(uri: string, dbName: string, opts: MongoOptions = {}): Promise<Mongo> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 10_000,
@@ -86,7 +82,7 @@ export async function connectMongo(uri: string, dbName: string, opts: MongoOptio
     monitorCommands: true,
   });
   const integrity: MongoIntegrity = { unacknowledgedWrites: 0, crossedReplies: 0 };
-  guardWire(client, { policy: opts.onUnacknowledgedWrite ?? defaultPolicy(), integrity, logger: opts.logger ?? createLogger('mongo') });
+  guardWire(client, { policy: opts.onUnacknowledgedWrite ?? 'log', integrity, logger: opts.logger ?? createLogger('mongo') });
   await client.connect();
   const db = client.db(dbName);
   return { client, db, integrity, close: () => client.close() };

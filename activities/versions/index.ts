@@ -16,20 +16,15 @@ import { compareVersions, type Comparison } from './compare';
 import { docNameForStandard } from './doc-name';
 import { applyContentAsNewEdits } from './restore';
 import { snapshotOf, snapshotOfState, type DocumentSnapshot } from './snapshot';
-import { createVersionStore, VERSION_KINDS, type VersionKind, type VersionMeta, type VersionRow } from './store';
+import { createVersionStore, type VersionMeta, type VersionRow } from './store';
+import { VERSION_KINDS, VERSION_KIND_NAMES, type VersionKind } from '../../workflows/version-kinds';
 
 export { compareVersions, clauseTexts, type ClauseChange, type Comparison } from './compare';
-export { VERSION_KINDS, type VersionKind, type VersionMeta } from './store';
+export { type VersionMeta } from './store';
+export { VERSION_KINDS, VERSION_KIND_NAMES, type VersionKind } from '../../workflows/version-kinds';
 
 export { docNameForStandard } from './doc-name';
 
-export const VERSION_KIND_NAMES: Record<VersionKind, { zh: string; en: string }> = {
-  workingDraft: { zh: '工作组讨论稿', en: 'Working draft' },
-  draftForComment: { zh: '征求意见稿', en: 'Draft for comment' },
-  draftForReview: { zh: '送审稿', en: 'Draft for review' },
-  draftForApproval: { zh: '报批稿', en: 'Draft for approval' },
-  published: { zh: '发布稿', en: 'Published' },
-};
 
 export interface VersionDetail {
   meta: VersionMeta;

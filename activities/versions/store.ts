@@ -4,8 +4,9 @@
 import { Binary, type Collection, type Db } from 'mongodb';
 import type { Actor } from '../../workflows/domain';
 
-export const VERSION_KINDS = ['workingDraft', 'draftForComment', 'draftForReview', 'draftForApproval', 'published'] as const;
-export type VersionKind = (typeof VERSION_KINDS)[number];
+import type { VersionKind } from '../../workflows/version-kinds';
+
+export { VERSION_KINDS, type VersionKind } from '../../workflows/version-kinds';
 
 export interface VersionRow {
   /** Version id: a random hex id, or `<standardId>~<request key>` for idempotent lifecycle freezes. */

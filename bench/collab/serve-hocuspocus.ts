@@ -11,7 +11,7 @@ import { startProbe } from './probe';
 import { HOCUS_COLLECTION } from './harness';
 
 async function main(): Promise<void> {
-  const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_hocus');
+  const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_hocus', { onUnacknowledgedWrite: 'throw' });
   const col = mongo.db.collection<{ _id: string; data: Binary }>(HOCUS_COLLECTION);
   const server = new Server({
     port: Number(process.env.PORT ?? 0),

@@ -11,7 +11,7 @@ import { startProbe } from './probe';
 async function main(): Promise<void> {
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('MONGODB_URI is required');
-  const mongo = await connectMongo(uri, process.env.COLLAB_DB ?? 'collab_bench');
+  const mongo = await connectMongo(uri, process.env.COLLAB_DB ?? 'collab_bench', { onUnacknowledgedWrite: 'throw' });
   const limits = collabLimitsSchema.partial().parse(JSON.parse(process.env.COLLAB_LIMITS ?? '{}'));
   const collab = createCollabServer({
     db: mongo.db,

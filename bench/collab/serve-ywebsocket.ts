@@ -21,7 +21,7 @@ const utils = require('y-websocket/bin/utils') as {
 import { YWS_COLLECTION } from './harness';
 
 async function main(): Promise<void> {
-  const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_yws');
+  const mongo = await connectMongo(process.env.MONGODB_URI!, process.env.COLLAB_DB ?? 'collab_bench_yws', { onUnacknowledgedWrite: 'throw' });
   const col = mongo.db.collection<{ doc: string; update: Binary }>(YWS_COLLECTION);
   await col.createIndex({ doc: 1 });
   const bound = new Map<string, Promise<void>>();

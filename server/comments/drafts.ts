@@ -6,22 +6,15 @@ import type { Db } from 'mongodb';
 import { createVersionStore, type VersionRow } from '../../activities/versions/store';
 import type { DocJSON } from '../../editor/types';
 import type { DraftSnapshot } from '../../editor/anchors';
+import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
 export interface DraftSource {
   getCommentDraft(standardId: string): Promise<DraftSnapshot | null>;
   getCurrentDraft(standardId: string): Promise<DraftSnapshot | null>;
 }
 
-const KIND_LABELS: Record<string, { zh: string; en: string }> = {
-  workingDraft: { zh: '工作组讨论稿', en: 'Working draft' },
-  draftForComment: { zh: '征求意见稿', en: 'Draft for comment' },
-  draftForReview: { zh: '送审稿', en: 'Draft for review' },
-  draftForApproval: { zh: '报批稿', en: 'Draft for approval' },
-  published: { zh: '发布稿', en: 'Published' },
-};
-
 function labelOf(row: VersionRow): { zh: string; en: string } {
-  const kind = KIND_LABELS[row.kind] ?? { zh: '', en: '' };
+  const kind = (VERSION_KIND_NAMES as Record<string, { zh: string; en: string } | undefined>)[row.kind] ?? { zh: '', en: '' };
   return row.name === kind.zh || !row.name ? kind : { zh: `${kind.zh}（${row.name}）`, en: `${kind.en} (${row.name})` };
 }
 

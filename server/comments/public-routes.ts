@@ -13,6 +13,7 @@ import { commentPeriodClosed, openPeriod } from './period';
 import { tableRow } from '../../activities/comments/rows';
 import { receiptSchema } from './schemas';
 import type { RouterContext } from './context';
+import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
 function bodyValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -75,7 +76,7 @@ export function createPublicRoutes(ctx: RouterContext): Router {
       std,
       period,
       draftHtml,
-      draftLabel: draft?.label ?? (std.stage === 'initiation' ? { zh: '项目建议', en: 'Proposal' } : { zh: '征求意见稿', en: 'Draft for comment' }),
+      draftLabel: draft?.label ?? (std.stage === 'initiation' ? { zh: '项目建议', en: 'Proposal' } : VERSION_KIND_NAMES.draftForComment),
     });
   });
 

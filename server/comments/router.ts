@@ -8,8 +8,9 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Db } from 'mongodb';
 import type { NoticeDelivery } from '../../activities/comments/notices';
 import { AppError } from '../../activities/infra/errors';
-import { createLogger } from '../../activities/infra/logger';
-import { DEFAULT_FRAGMENT, resolveAnchor, type DraftSnapshot } from '../../editor/anchors';
+import { createLogger, type Logger } from '../../activities/infra/logger';
+import { resolveAnchor, type DraftSnapshot } from '../../editor/anchors';
+import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { clausesOf } from '../../editor/clauses';
 import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
@@ -62,6 +63,8 @@ export interface CommentsDeps {
   addressSalt?: string;
   /** Y.XmlFragment name of the draft; default 'prosemirror'. */
   fragment?: string;
+  /** Default: a child of the fallback root logger. */
+  logger?: Logger;
 }
 
 export const DEFAULT_RATE_LIMITS = {
@@ -105,7 +108,7 @@ export async function prepareCommentsStore(db: Db): Promise<CommentsStore> {
 }
 
 export function createCommentsRouter(deps: CommentsDeps): Router {
-  const log = createLogger('comments');
+  const log = deps.logger ?? createLogger('comments');
   const store = createCommentsStore(deps.db);
   const ready = store.ensureIndexes();
   ready.catch((err: unknown) => log.error({ err }, 'comment indexes not created'));
@@ -117,7 +120,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   const getCommentDraft = memo(5000, deps.getCommentDraft ?? (versionsSource as DraftSource).getCommentDraft);
   const getCurrentDraft = deps.getCurrentDraft ?? (versionsSource ? memo(5000, versionsSource.getCurrentDraft) : getCommentDraft);
   const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 1000, (id) => standards.get(id));
-  const fragment = deps.fragment ?? DEFAULT_FRAGMENT;
+  const fragment = deps.fragment ?? YJS_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
 
   const limitByAddress: RequestHandler = rateLimit({
@@ -152,7 +155,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     intake: { store, getStandard, getCommentDraft, now, addressSalt: deps.addressSalt ?? randomBytes(16).toString('hex'), fragment },
     limitByContact,
     resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version.json), fragment),
-    delivery: deps.delivery ?? {},
+    delivery: { logger: log, ...deps.delivery },
     publicUrl: (deps.publicUrl ?? '').replace(/\/$/, ''),
     log,
   };

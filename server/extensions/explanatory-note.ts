@@ -11,14 +11,12 @@ import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
 import { userOf } from '../http/principal';
 import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
+import { DRAFT_STAGES, VERSION_KIND_NAMES, type DraftStage } from '../../workflows/version-kinds';
 
-export const NOTE_KINDS = ['draftForComment', 'draftForReview', 'draftForApproval'] as const;
-export type NoteKind = (typeof NOTE_KINDS)[number];
-const NOTE_KIND_NAMES: Record<NoteKind, { zh: string; en: string }> = {
-  draftForComment: { zh: '征求意见稿', en: 'Draft for comment' },
-  draftForReview: { zh: '送审稿', en: 'Draft for review' },
-  draftForApproval: { zh: '报批稿', en: 'Draft for approval' },
-};
+/** The drafts a 编制说明 is written for: the three stage drafts. */
+export const NOTE_KINDS = DRAFT_STAGES;
+export type NoteKind = DraftStage;
+const NOTE_KIND_NAMES = VERSION_KIND_NAMES;
 /** Rows of 主要技术内容 offered by the form without JavaScript; empty rows are dropped. */
 const TOPIC_ROWS = 12;
 

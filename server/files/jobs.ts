@@ -3,11 +3,9 @@
 // file when it is done. In memory and per process: a job lives a few minutes; the file it produces is
 // stored in GridFS like any other and outlives it.
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '../../activities/infra/logger';
+import { createLogger, type Logger } from '../../activities/infra/logger';
 import { AppError } from '../../activities/infra/errors';
 import type { StoredFile } from '../../activities/files/store';
-
-const log = createLogger('generation-jobs');
 
 export interface JobStatus {
   id: string;
@@ -29,7 +27,8 @@ export interface GenerationJobs {
 }
 
 /** Jobs are forgotten `ttlMs` after they finish (default 10 minutes). */
-export function createGenerationJobs(options: { ttlMs?: number; maxRunning?: number } = {}): GenerationJobs {
+export function createGenerationJobs(options: { ttlMs?: number; maxRunning?: number; logger?: Logger } = {}): GenerationJobs {
+  const log = options.logger ?? createLogger('generation-jobs');
   const ttl = options.ttlMs ?? 10 * 60_000;
   const maxRunning = options.maxRunning ?? 4;
   const jobs = new Map<string, JobStatus & { owner: string }>();

@@ -41,7 +41,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: servers.temporalAddress,
     LOG_LEVEL: 'warn',
   });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 } });
+  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   shEco = await new ApiSession(rt.url, 'sh-eco').signIn();

@@ -52,6 +52,7 @@ beforeAll(async () => {
     config,
     durations: { commentPeriodMs: 4000, reminderIntervalMs: 24 * 3600_000, filingReminderMs: 2000, reviewIntervalMs: 3000 },
     signInRateLimit: { windowMs: 60_000, limit: 1000 },
+    onUnacknowledgedWrite: 'throw',
   });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);

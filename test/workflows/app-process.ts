@@ -33,7 +33,7 @@ interface Command {
 async function main(): Promise<void> {
   const [address, mongoUri, dbName, taskQueue, bundleFile] = process.argv.slice(2);
   const logger = createLogger('app-process');
-  const mongo = await connectMongo(mongoUri, dbName);
+  const mongo = await connectMongo(mongoUri, dbName, { onUnacknowledgedWrite: 'throw' });
   const native = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });

@@ -9,7 +9,7 @@ import { testWorkerActivities } from './support';
 
 async function main(): Promise<void> {
   const [address, mongoUri, dbName, taskQueue] = process.argv.slice(2);
-  const mongo = await connectMongo(mongoUri, dbName);
+  const mongo = await connectMongo(mongoUri, dbName, { onUnacknowledgedWrite: 'throw' });
   const connection = await NativeConnection.connect({ address });
   const logger = createLogger('worker-process');
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger), logger });

@@ -121,8 +121,8 @@ describe('unacknowledged writes', () => {
     expect(await people.findOne({ _id: 'c' })).toEqual({ _id: 'c', who: 'carol' });
   });
 
-  it('are the default refusal under Jest, whatever the operation (a bulk write too)', async () => {
-    const m = await connectMongo(requireEnv('MONGODB_URI'), dbName);
+  it("are refused under the tests' 'throw' policy, whatever the operation (a bulk write too)", async () => {
+    const m = await connectMongo(requireEnv('MONGODB_URI'), dbName, { onUnacknowledgedWrite: 'throw' });
     try {
       const people = m.db.collection<Person>('refused');
       await expect(people.insertOne({ _id: 'd', who: 'dave' }, { writeConcern: { w: 0 } })).rejects.toBeInstanceOf(AppError);

@@ -61,7 +61,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
     LOG_LEVEL: 'warn',
   });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 } });
+  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   const as = (u: string) => new ApiSession(rt.url, u).signIn();
