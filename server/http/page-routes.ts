@@ -21,6 +21,37 @@ import { endSession, startSession } from './sign-in-session';
 import { addDrafters, contextOfState, mayManageDrafters, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
 import { listStandardPage, requireStandard } from './standards-read';
 import { pageErrorJson, pageMessagesOf, parseOrThrow } from './validate';
+import { chinaToday } from '../../workflows/dates';
+import type { Actor } from '../../workflows/domain';
+
+/** A repeated post (double-click, Back + resubmit) of an action this actor completed this long ago at most is answered as its success. */
+const REPEAT_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * Actions that cannot be undone are confirmed on the form (a checkbox named `confirm`, required without
+ * JavaScript): the withdrawal, a rejection of the proposal and the release dates.
+ */
+function needsConfirmation(action: Action, fields: Record<string, string>): boolean {
+  return action === 'withdraw' || action === 'setReleaseDates' || (action === 'decideInitiation' && fields.decision === 'reject');
+}
+
+/** Whether the timeline already holds `action` by this actor (for this province, with the same reason), recently. */
+function alreadyDone(
+  timeline: ReadonlyArray<{ at: string; action: string; actor: Actor | null; reason?: string }>,
+  action: Action,
+  actor: { userId: string },
+  payload: { province?: string; reason?: string },
+  nowMs: number,
+): boolean {
+  return timeline.some(
+    (e) =>
+      e.action === action &&
+      e.actor?.userId === actor.userId &&
+      (payload.province === undefined || e.actor.province === payload.province) &&
+      (e.reason ?? undefined) === (payload.reason ?? undefined) &&
+      nowMs - Date.parse(e.at) <= REPEAT_WINDOW_MS,
+  );
+}
 
 export interface PageDeps {
   db: Db;
@@ -120,7 +151,7 @@ export function createPageRouter(deps: PageDeps): Router {
     res.status(status).render('propose.njk', {
       values,
       kinds: STANDARD_KINDS,
-      thisYear: new Date().getFullYear(),
+      thisYear: Number(chinaToday(Date.now()).slice(0, 4)),
       error: error ? pageErrorJson(error) : undefined,
       errors: error ? fieldErrors(error, req.lang ?? 'zh') : {},
     });
@@ -168,8 +199,8 @@ export function createPageRouter(deps: PageDeps): Router {
       canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
       links: deps.standardLinks?.(standard) ?? [],
       proposerName: proposer?.displayName,
-      today: new Date().toISOString().slice(0, 10),
-      thisYear: new Date().getFullYear(),
+      today: chinaToday(Date.now()),
+      thisYear: Number(chinaToday(Date.now()).slice(0, 4)),
     });
   });
 
@@ -186,11 +217,24 @@ export function createPageRouter(deps: PageDeps): Router {
 
   r.post('/standards/:id/actions/:action', requireUser, async (req, res) => {
     const { id, action } = parseOrThrow(actionParamsSchema, req.params, { zh: '路径参数', en: 'path' });
-    const fields = formFields(req.body);
+    const { confirm, ...fields } = formFields(req.body);
     await backToStandard(req, res, id, async () => {
+      const done = { zh: `已完成：${ACTION_LABELS[action].zh}`, en: `Done: ${ACTION_LABELS[action].en}` };
       const payload = parseOrThrow(actionSchemas[action as Action], actionPayloadFromForm(action, fields)) as AnyActionPayload;
-      await performAction(ops, userOf(req), id, action, payload);
-      return { zh: `已完成：${ACTION_LABELS[action].zh}`, en: `Done: ${ACTION_LABELS[action].en}` };
+      if (needsConfirmation(action, fields) && confirm !== 'yes') {
+        throw new AppError('VALIDATION_FAILED', {
+          zh: `${ACTION_LABELS[action].zh}无法撤回：请勾选“我确认”后再提交`,
+          en: `${ACTION_LABELS[action].en} cannot be undone: tick “I confirm” and submit again`,
+        });
+      }
+      try {
+        await performAction(ops, userOf(req), id, action, payload);
+      } catch (e) {
+        // A repeated post of what this actor just did (double-click, Back + resubmit) is its success.
+        if (!isAppError(e) || e.status !== 409) throw e;
+        if (!alreadyDone(await lifecycle.timeline(id), action, userOf(req), payload as { province?: string; reason?: string }, Date.now())) throw e;
+      }
+      return done;
     });
   });
 

@@ -1,13 +1,15 @@
 // Issue 12 (pilot readiness) at the HTTP boundary: the list filter with empty values, numbers typed as
 // people type them, validation messages in words with the field's label.
 import { sampleProposalBody, startAppHarness, type AppHarness, type SignedIn } from './app-harness';
+import { driveToApproval } from '../../workflows/support';
+import { chinaMidnight, chinaToday } from '../../../workflows/dates';
 
 let h: AppHarness;
 const s: Record<string, SignedIn> = {};
 
 beforeAll(async () => {
   h = await startAppHarness('issue12pages');
-  for (const u of ['sh-eco', 'sh-msa', 'zj-msa', 'exec']) s[u] = await h.signIn(u);
+  for (const u of ['sh-eco', 'sh-msa', 'js-msa', 'zj-msa', 'exec']) s[u] = await h.signIn(u);
 }, 60_000);
 
 afterAll(async () => {
@@ -23,7 +25,7 @@ async function propose(): Promise<string> {
 async function postForm(who: SignedIn, url: string, fields: Record<string, string>, lang?: 'en'): Promise<string> {
   const res = await who.agent.post(url).type('form').send({ ...fields, _csrf: who.csrf });
   expect(res.status).toBe(303);
-  const page = await who.agent.get(`${res.headers.location as string}${lang ? '?lang=en' : ''}`).expect(200);
+  const page = await who.agent.get(`${res.headers.location as string}?lang=${lang ?? 'zh'}`).expect(200);
   return page.text;
 }
 
@@ -79,4 +81,74 @@ describe('validation messages in words (item 5)', () => {
     expect(res.text).toContain('英文名称必填');
     expect(res.text).not.toMatch(/期望|expected|number &lt;=|Too big|Invalid input/);
   });
+});
+
+describe('idempotent decisions (item 7)', () => {
+  it('answers a repeated decision by the same bureau (double-click) as the same success, once in the timeline', async () => {
+    const id = await propose();
+    const first = await postForm(s['sh-msa'], `/standards/${id}/actions/decideInitiation`, { province: 'SH', decision: 'approve' });
+    expect(first).toContain('已完成：立项审核');
+    const again = await postForm(s['sh-msa'], `/standards/${id}/actions/decideInitiation`, { province: 'SH', decision: 'approve' });
+    expect(again).toContain('已完成：立项审核');
+    expect(again).not.toContain('flash--error');
+    expect(await h.db.collection('audit_log').countDocuments({ standardId: id, action: 'decideInitiation' })).toBe(1);
+    // A different decision after it is still refused.
+    const other = await postForm(s['sh-msa'], `/standards/${id}/actions/decideInitiation`, { province: 'SH', decision: 'return', reason: '补充材料' });
+    expect(other).toContain('flash--error');
+  });
+});
+
+describe('confirmation of what cannot be undone (item 8)', () => {
+  it('withdraws only with the confirmation ticked, and the form asks for it', async () => {
+    const id = await propose();
+    const page = await s['sh-eco'].agent.get(`/standards/${id}`).expect(200);
+    expect(page.text).toMatch(/name="confirm" value="yes" required/);
+    const refused = await postForm(s['sh-eco'], `/standards/${id}/actions/withdraw`, { reason: '不再需要' });
+    expect(refused).toContain('无法撤回');
+    expect((await h.service.state(id)).stage).toBe('initiation');
+    const done = await postForm(s['sh-eco'], `/standards/${id}/actions/withdraw`, { reason: '不再需要', confirm: 'yes' });
+    expect(done).toContain('已完成：撤销项目');
+    expect((await h.service.state(id)).stage).toBe('withdrawn');
+  });
+
+  it('rejects a proposal only with the confirmation ticked', async () => {
+    const id = await propose();
+    const refused = await postForm(s['zj-msa'], `/standards/${id}/actions/decideInitiation`, { province: 'ZJ', decision: 'reject', reason: '重复' });
+    expect(refused).toContain('无法撤回');
+    expect((await h.service.state(id)).stage).toBe('initiation');
+    await postForm(s['zj-msa'], `/standards/${id}/actions/decideInitiation`, { province: 'ZJ', decision: 'reject', reason: '重复', confirm: 'yes' });
+    expect((await h.service.state(id)).stage).toBe('withdrawn');
+  });
+});
+
+describe('a number typed with a hyphen, at approval (items 3, 8)', () => {
+  it('stores the number written the one way, then offers the release dates from the China date with a confirmation', async () => {
+    const id = await driveToApproval(h);
+    const typed = { SH: 'DB31/T 310099-2026', JS: 'DB32/T 320099–2026', ZJ: 'db33/t320099－2026'.replace('320099', '330099') };
+    for (const [u, p] of [['sh-msa', 'SH'], ['js-msa', 'JS'], ['zj-msa', 'ZJ']] as const) {
+      const page = await postForm(s[u], `/standards/${id}/actions/decideApproval`, { province: p, decision: 'approve', number: typed[p] });
+      expect(page).toContain('已完成');
+    }
+    const state = await h.service.state(id);
+    expect(state.provinces.SH.number).toBe('DB31/T 310099—2026');
+    expect(state.provinces.JS.number).toBe('DB32/T 320099—2026');
+    expect(state.provinces.ZJ.number).toBe('DB33/T 330099—2026');
+    const tz = process.env.TZ;
+    process.env.TZ = 'UTC';
+    // 00:30 China time of the latest China day begun at least half an hour ago: the UTC date is still the day before.
+    const real = Date.now();
+    let at = chinaMidnight(chinaToday(real)) + 30 * 60_000;
+    if (at > real) at -= 24 * 3600_000;
+    // Only Date is faked (new Date() and Date.now() alike); timers and the rest run for real.
+    jest.useFakeTimers({ now: at, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      const page = await s.exec.agent.get(`/standards/${id}?lang=zh`).expect(200);
+      expect(new Date(at).toISOString().slice(0, 10)).not.toBe(chinaToday(at));
+      expect(page.text).toContain(`min="${chinaToday(at)}"`);
+      expect(page.text).toMatch(/name="confirm" value="yes" required/);
+    } finally {
+      jest.useRealTimers();
+      process.env.TZ = tz;
+    }
+  }, 60_000);
 });
