@@ -21,6 +21,7 @@ import { listClauses } from '../editor/clauses';
 import type { CommentRecord } from '../activities/comments/model';
 import { createCommentsRouter } from '../server/comments/router';
 import { commentTextHash, createCommentsStore } from '../activities/comments/store';
+import { BODY_LIMIT } from '../server/app';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
 const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -211,12 +212,13 @@ async function main(): Promise<void> {
   for (const line of report) console.log(line);
 }
 
-/** The bench's server process: the comments router on a minimal Express app, as the app mounts it. */
+/** The bench's server process: the comments router on a minimal Express app behind the app's JSON parser, as the app mounts it. */
 async function serve(): Promise<void> {
   const m = await connectMongo(String(process.env.BENCH_MONGODB_URI), String(process.env.BENCH_DB), { onUnacknowledgedWrite: 'throw' });
   const json = sampleStandardJSON();
   const draft = { versionId: 'bench', json, yState: Y.encodeStateAsUpdate(jsonToYDoc(json)) };
   const app = express();
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(createCommentsRouter({
     db: m.db,
     getCommentDraft: async () => draft,

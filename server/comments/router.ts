@@ -1,7 +1,9 @@
 // createCommentsRouter: the public consultation (pages and JSON API), the staff triage and disposition
-// pages and API, and the notice outbox, as one Express router the app mounts. It parses its own bodies
-// (bounded), limits submissions per client address and per contact, and answers its errors through the
-// app's one error middleware (server/http/error-middleware.ts): JSON under /api, the error page elsewhere.
+// pages and API, and the notice outbox, as one Express router the app mounts (server/runtime.ts). It runs
+// inside the app: the app's body parsers, sessions, CSRF protection and error middleware apply to it. It
+// limits submissions per client address and per contact.
+// Its pages still render with their own nunjucks environment (comments/views.ts): its `chinaTime` shows
+// seconds where the app's shows minutes, and templates/public/* are being reworked for issue 12.
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -16,12 +18,9 @@ import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
-import { LIMITS } from './schemas';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
 import { createViews } from './views';
-import { createErrorMiddleware } from '../http/error-middleware';
-import { assertUtf8 } from '../http/utf8';
 
 export interface RateLimitWindow {
   windowMs: number;
@@ -59,6 +58,8 @@ export interface CommentsDeps {
    * every request; only a change of stage or an extension can be seen up to this late.
    */
   standardCacheMs?: number;
+  /** How long the frozen and current drafts are cached, in ms (default 5000; tests pass 0). */
+  draftCacheMs?: number;
   /** Salt for hashing client addresses; random per process by default. */
   addressSalt?: string;
   /** Y.XmlFragment name of the draft; default 'prosemirror'. */
@@ -117,8 +118,9 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   // Without injected sources the text comes from the named versions (activities/versions).
   const versionsSource = deps.getCommentDraft ? null : createVersionDraftSource(deps.db);
   // The frozen draft does not change during a consultation: look it up at most every few seconds.
-  const getCommentDraft = memo(5000, deps.getCommentDraft ?? (versionsSource as DraftSource).getCommentDraft);
-  const getCurrentDraft = deps.getCurrentDraft ?? (versionsSource ? memo(5000, versionsSource.getCurrentDraft) : getCommentDraft);
+  const draftCacheMs = deps.draftCacheMs ?? 5000;
+  const getCommentDraft = memo(draftCacheMs, deps.getCommentDraft ?? (versionsSource as DraftSource).getCommentDraft);
+  const getCurrentDraft = deps.getCurrentDraft ?? (versionsSource ? memo(draftCacheMs, versionsSource.getCurrentDraft) : getCommentDraft);
   const getStandard: (id: string) => Promise<ConsultationStandard | null> = memo(deps.standardCacheMs ?? 1000, (id) => standards.get(id));
   const fragment = deps.fragment ?? YJS_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
@@ -166,12 +168,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     next();
   });
   router.use(limitByAddress);
-  // Bounded bodies: a 1 MB comment is refused with 413 before anything else reads it.
-  router.use(express.json({ limit: LIMITS.bodyBytes, strict: true, verify: (_req, _res, buf) => assertUtf8(buf, false) }));
-  router.use(express.urlencoded({ extended: false, limit: LIMITS.bodyBytes, parameterLimit: 50, verify: (_req, _res, buf) => assertUtf8(buf, true) }));
   router.use(createPublicRoutes(ctx));
   router.use(createStaffRoutes(ctx));
-  // The app's one error middleware: the same pages and JSON, also when the router runs on its own.
-  router.use(createErrorMiddleware(log, { basePath: ctx.basePath }));
   return router;
 }

@@ -16,8 +16,6 @@ export const LIMITS = {
   organisation: 200,
   contact: 200,
   reason: 5_000,
-  /** Body size of one request; 1 MB of text is refused with 413 before validation. */
-  bodyBytes: '64kb',
 } as const;
 
 function text(max: number, label: { zh: string; en: string }) {

@@ -2,7 +2,7 @@
 // accepted while the workflow's period is open and refused once it has closed; the lifecycle refuses to
 // leave comment handling while a visible comment lacks a disposition, and moves on once each has one
 // (a hidden spam comment needs none).
-import { sampleDraft, snapshotOf, startCommentsServer, submission, postJson, asStaff, type TestServer } from '../server/comments/support';
+import { sampleDraft, snapshotOf, startCommentsServer, submission, postJson, type TestServer } from '../server/comments/support';
 import { actors, regulatorOf, sampleProposal, shortDurations, startHarness, waitForState, type Harness } from '../workflows/support';
 
 describe('public comments in the lifecycle', () => {
@@ -37,7 +37,7 @@ describe('public comments in the lifecycle', () => {
 
     await expect(h.service.act(id, 'completeCommentHandling', {}, actors.drafter)).rejects.toMatchObject({ code: 'STAGE_CONFLICT', status: 409 });
 
-    const staff = asStaff(actors.drafter.userId, [{ role: 'drafter', province: 'SH', standardIds: [id] }], actors.drafter.displayName);
+    const staff = await server.signIn(actors.drafter.userId, [{ role: 'drafter', province: 'SH', standardIds: [id] }], actors.drafter.displayName);
     const list = (await (await fetch(`${server.url}/api/standards/${id}/comments`, { headers: staff })).json()) as { comments: Array<{ id: string; receipt: string }> };
     const idOf = (receipt: unknown) => list.comments.find((c) => c.receipt === receipt)?.id;
     expect((await postJson(`${server.url}/api/standards/${id}/comments/${idOf(spam.body.receipt)}/moderation`, { to: 'hidden', reason: '广告' }, staff)).status).toBe(200);

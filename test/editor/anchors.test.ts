@@ -8,7 +8,7 @@ import type { DocJSON, NodeJSON } from '../../editor/types';
 import { YJS_FRAGMENT, yDocToJSON } from '../../editor/ydoc';
 import type { DraftSnapshot } from '../../editor/anchors';
 import { freshMongo } from '../support/mongo';
-import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from '../server/comments/support';
+import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from '../server/comments/support';
 
 /** Applies an edit to the co-edited document the way the editor binding does (a diff into the Y fragment). */
 function edit(ydoc: Y.Doc, change: (json: DocJSON) => DocJSON): void {
@@ -41,7 +41,7 @@ describe('comment anchors across versions', () => {
   const live = new Y.Doc();
   Y.applyUpdate(live, frozen.yState as Uint8Array);
   let current: DraftSnapshot | null = null;
-  const staff = asStaff('drafter-1', [{ role: 'drafter', province: 'SH', standardIds: ['std-anchor'] }], '起草人');
+  let staff: Record<string, string>;
 
   beforeAll(async () => {
     mongo = await freshMongo('comments-anchors');
@@ -51,6 +51,7 @@ describe('comment anchors across versions', () => {
       getCommentDraft: async () => frozen,
       getCurrentDraft: async () => current ?? { versionId: 'live', json: yDocToJSON(live), yState: Y.encodeStateAsUpdate(live) },
     });
+    staff = await server.signIn('drafter-1', [{ role: 'drafter', province: 'SH', standardIds: ['std-anchor'] }], '起草人');
   });
   afterAll(async () => {
     await server.close();

@@ -4,18 +4,20 @@
 // triage page, DOCX); none takes the server down.
 import JSZip from 'jszip';
 import { freshMongo } from '../../support/mongo';
-import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
+import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
 
 const SID = 'std-adv';
 const SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 const TEXT_FIELDS = ['comment', 'proposedChange', 'name', 'organisation', 'contact', 'quote'] as const;
 const ALL_FIELDS = ['submissionKey', 'type', 'clauseId', 'quoteOffset', 'province', 'showName', 'website', ...TEXT_FIELDS] as const;
-const drafter = asStaff('u-d', [{ role: 'drafter', standardIds: [SID] }]);
 
 describe('adversarial input to public comments', () => {
   let mongo: Awaited<ReturnType<typeof freshMongo>>;
   let server: TestServer;
   let api: string;
+  let drafter: Record<string, string>;
+  /** An anonymous visitor's form session (cookie and `_csrf`), as the comment form page gives it. */
+  let visitor: { cookie: string; csrf: string };
   const stored: string[] = [];
 
   beforeAll(async () => {
@@ -24,6 +26,8 @@ describe('adversarial input to public comments', () => {
     const draft = snapshotOf(sampleDraft());
     server = await startCommentsServer({ db: mongo.db, getCommentDraft: async () => draft, rateLimits: { perAddress: { windowMs: 60_000, limit: 100_000 }, perContact: { windowMs: 60_000, limit: 100_000 } } });
     api = `${server.url}/api/consultation/${SID}/comments`;
+    drafter = await server.signIn('u-d', [{ role: 'drafter', standardIds: [SID] }]);
+    visitor = await server.formSession(`/consultation/${SID}/comment`);
   });
   afterAll(async () => {
     await server.close();
@@ -66,7 +70,8 @@ describe('adversarial input to public comments', () => {
     const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(base({})).map(([k, v]) => [k, String(v)])) });
     body.delete('comment');
     body.set('comment[$gt]', '');
-    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    body.set('_csrf', visitor.csrf);
+    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: visitor.cookie }, body, redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('意见内容必须是文本');
   });
@@ -88,8 +93,8 @@ describe('adversarial input to public comments', () => {
     const res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('UTF-8');
-    const form = Object.entries(base({})).map(([k, v]) => `${k}=${k === field ? '%FF%FE%C3' : encodeURIComponent(String(v))}`).join('&');
-    const f = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    const form = [...Object.entries(base({})), ['_csrf', visitor.csrf]].map(([k, v]) => `${k}=${k === field ? '%FF%FE%C3' : encodeURIComponent(String(v))}`).join('&');
+    const f = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: visitor.cookie }, body: form, redirect: 'manual' });
     expect(f.status).toBe(400);
   });
 

@@ -7,19 +7,19 @@ import { BATCH_SIZE, PAGE_SIZE } from '../../../activities/data/paging';
 import { commentIdFor, commentTextHash, newReceipt } from '../../../activities/comments/store';
 import type { CommentRecord } from '../../../activities/comments/model';
 import { freshMongo } from '../../support/mongo';
-import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, type TestServer } from './support';
+import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, type TestServer } from './support';
 
 const SID = 'std-many';
 const N = BATCH_SIZE * 2 + 137;
 const deadline = '2026-11-01T00:00:00.000Z';
-const drafter = asStaff('u-drafter', [{ role: 'drafter', province: 'SH', standardIds: [SID] }], '起草人甲');
-const admin = asStaff('u-admin', [{ role: 'admin' }], '管理员');
 
 jest.setTimeout(240_000);
 
 describe(`${N} comments on one standard (above the page size ${PAGE_SIZE} and the batch size ${BATCH_SIZE})`, () => {
   let mongo: Awaited<ReturnType<typeof freshMongo>>;
   let server: TestServer;
+  let drafter: Record<string, string>;
+  let admin: Record<string, string>;
   const receipts = new Set<string>();
 
   beforeAll(async () => {
@@ -27,6 +27,8 @@ describe(`${N} comments on one standard (above the page size ${PAGE_SIZE} and th
     await seedStandard(mongo.db, { id: SID, commentDeadline: deadline, step: 'handlingComments' });
     const draft = snapshotOf(sampleDraft());
     server = await startCommentsServer({ db: mongo.db, now: () => new Date('2026-12-01T00:00:00.000Z'), getCommentDraft: async () => draft, getCurrentDraft: async () => draft, publicUrl: 'https://tongbiao.example' });
+    drafter = await server.signIn('u-drafter', [{ role: 'drafter', province: 'SH', standardIds: [SID] }], '起草人甲');
+    admin = await server.signIn('u-admin', [{ role: 'admin' }], '管理员');
     // Stored as intake stores them; several share one createdAt, so the _id tie-breaker is exercised.
     const base = Date.parse('2026-10-01T00:00:00.000Z');
     const docs: CommentRecord[] = [];

@@ -6,19 +6,19 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { createLogger } from '../../../activities/infra/logger';
 import { createLifecycleActivities } from '../../../activities/lifecycle';
 import { freshMongo } from '../../support/mongo';
-import { asStaff, postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
+import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
 
 const deadline = '2026-12-29T16:00:00.000Z';
 const SID = 'std-disp';
 
-const drafter = asStaff('u-drafter', [{ role: 'drafter', province: 'SH', standardIds: [SID] }], '起草人甲');
-const jsEco = asStaff('u-js-eco', [{ role: 'ecoEnvDepartment', province: 'JS' }], '江苏省生态环境厅');
-const stranger = asStaff('u-x', [{ role: 'expert', standardIds: ['other'] }], '路人');
-const admin = asStaff('u-admin', [{ role: 'admin' }], '管理员');
 
 describe('triage and disposition of public comments', () => {
   let mongo: Awaited<ReturnType<typeof freshMongo>>;
   let server: TestServer;
+  let drafter: Record<string, string>;
+  let jsEco: Record<string, string>;
+  let stranger: Record<string, string>;
+  let admin: Record<string, string>;
   let clock = new Date('2026-12-01T00:00:00.000Z');
   const sent: string[] = [];
   const transport = nodemailer.createTransport({ jsonTransport: true });
@@ -35,6 +35,10 @@ describe('triage and disposition of public comments', () => {
       return origSend(mail);
     }) as typeof transport.sendMail;
     server = await startCommentsServer({ db: mongo.db, now: () => clock, getCommentDraft: async () => draft, delivery: { transport }, publicUrl: 'https://tongbiao.example' });
+    drafter = await server.signIn('u-drafter', [{ role: 'drafter', province: 'SH', standardIds: [SID] }], '起草人甲');
+    jsEco = await server.signIn('u-js-eco', [{ role: 'ecoEnvDepartment', province: 'JS' }], '江苏省生态环境厅');
+    stranger = await server.signIn('u-x', [{ role: 'expert', standardIds: ['other'] }], '路人');
+    admin = await server.signIn('u-admin', [{ role: 'admin' }], '管理员');
     const api = `${server.url}/api/consultation/${SID}/comments`;
     const add = async (name: string, over: Record<string, unknown>): Promise<void> => {
       const r = await postJson(api, submission(over));

@@ -26,7 +26,7 @@ describe('comments on named versions', () => {
     mongo = await freshMongo('comments-versions');
     await seedStandard(mongo.db, { id: 'std-ver', commentDeadline: '2099-01-01T00:00:00.000Z' });
     await saveVersion(mongo.db, 'v-comment', 'draftForComment', sampleDraft());
-    server = await startCommentsServer({ db: mongo.db });
+    server = await startCommentsServer({ db: mongo.db, draftCacheMs: 0 });
   });
   afterAll(async () => {
     await server.close();
@@ -49,7 +49,6 @@ describe('comments on named versions', () => {
     const ch5 = later.content.find((n) => n.attrs?.id === 'ch5');
     ch5?.content?.splice(1, 0, { type: 'clause1', attrs: { id: 'c-new' }, content: [{ type: 'paragraph', attrs: { id: 'p-new' }, content: [{ type: 'text', text: '新增。' }] }] });
     await saveVersion(mongo.db, 'v-review', 'draftForReview', later);
-    await new Promise((r) => setTimeout(r, 5100)); // the router looks versions up at most every 5 s
     const status = (await fetch(`${server.url}/api/consultation/receipts/${String(res.body.receipt)}`).then((r) => r.json())) as { location: Record<string, unknown> };
     expect(status.location).toMatchObject({ state: 'present', numberAtSubmission: '5.1', currentLabel: '5.2', renumbered: true });
   });

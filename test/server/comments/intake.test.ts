@@ -8,6 +8,8 @@ type M = Awaited<ReturnType<typeof freshMongo>>;
 describe('public comment intake', () => {
   let mongo: M;
   let server: TestServer;
+  /** An anonymous visitor's form session (cookie and `_csrf`), from the comment form while it is open. */
+  let visitor: { cookie: string; csrf: string };
   let clock = new Date('2026-11-29T08:00:00.000Z');
   const deadline = '2026-12-29T16:00:00.000Z';
   const draft = snapshotOf(sampleDraft());
@@ -23,6 +25,7 @@ describe('public comment intake', () => {
       getCommentDraft: async (id) => (id === 'std-open' ? draft : null),
       rateLimits: { perAddress: { windowMs: 60_000, limit: 100_000 }, perContact: { windowMs: 60_000, limit: 100_000 } },
     });
+    visitor = await server.formSession('/consultation/std-open/comment');
   });
   afterAll(async () => {
     await server.close();
@@ -86,8 +89,8 @@ describe('public comment intake', () => {
     clock = new Date(deadline);
     const form = await fetch(`${server.url}/consultation/std-open/comment?clause=c52`, { headers: { accept: 'text/html' } });
     expect(form.status).toBe(409);
-    const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(submission()).map(([k, v]) => [k, String(v)])) });
-    const post = await fetch(`${server.url}/consultation/std-open/comment`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(submission()).map(([k, v]) => [k, String(v)])), _csrf: visitor.csrf });
+    const post = await fetch(`${server.url}/consultation/std-open/comment`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: visitor.cookie }, body, redirect: 'manual' });
     expect(post.status).toBe(409);
     const html = await post.text();
     expect(html).toContain('意见征求期已结束');

@@ -1,11 +1,10 @@
 // Test support for the comment module: a small draft (chapter 5 with clauses 5.1 and 5.2), a standard in
-// the `standards` projection with a chosen stage and deadline, and the comments router mounted on a
-// minimal Express app listening on port 0. Staff principals travel in the `x-test-principal` header,
-// standing in for the session layer that sets `req.user` in the real app.
+// the `standards` projection with a chosen stage and deadline, and the comments router mounted in the real
+// app (createApp: its body parsers, sessions, CSRF protection and error middleware) listening on port 0.
+// Staff sign in through POST /api/session as users seeded with the grants a test needs; anonymous form
+// posts carry the session cookie and `_csrf` token of the form page they came from.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import express from 'express';
 import type { Db } from 'mongodb';
 import * as Y from 'yjs';
 import { chapter, clause, docJSON, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../../editor/builders';
@@ -13,7 +12,13 @@ import type { DocJSON } from '../../../editor/types';
 import { jsonToYDoc } from '../../../editor/ydoc';
 import type { DraftSnapshot } from '../../../editor/anchors';
 import { createCommentsRouter, type CommentsDeps } from '../../../server/comments/router';
+import { createApp } from '../../../server/app';
+import type { LifecycleApi } from '../../../server/app-deps';
+import { hashPassword } from '../../../server/auth/passwords';
+import { createLogger } from '../../../activities/infra/logger';
+import { usersCollection } from '../../../activities/data/users';
 import type { RoleGrant } from '../../../workflows/domain';
+import { testConfig } from '../http/app-harness';
 
 export function sampleDraft(): DocJSON {
   return docJSON(
@@ -80,20 +85,42 @@ export async function seedStandard(db: Db, s: StandardSeed): Promise<void> {
 export interface TestServer {
   url: string;
   close(): Promise<void>;
+  /**
+   * Signs in a staff member with these grants (a user `userId` seeded in `users`) through POST /api/session;
+   * the headers carry the session cookie and the CSRF token, for pages and API calls alike.
+   */
+  signIn(userId: string, grants: RoleGrant[], displayName?: string): Promise<Record<string, string>>;
+  /** An anonymous visitor who opened the form page at `path`: its session cookie and the form's `_csrf` token. */
+  formSession(path: string): Promise<{ cookie: string; csrf: string }>;
 }
 
-/** Mounts the router (plus /static for the browser bundle) on a fresh app listening on port 0. */
+/** The comment pages need no lifecycle; anything else of the app that would is refused. */
+const NO_LIFECYCLE: LifecycleApi = {
+  propose: () => Promise.reject(new Error('no lifecycle in the comments tests')),
+  act: () => Promise.reject(new Error('no lifecycle in the comments tests')),
+  state: () => Promise.reject(new Error('no lifecycle in the comments tests')),
+  timeline: () => Promise.reject(new Error('no lifecycle in the comments tests')),
+};
+
+const PASSWORD = 'comments-test-password';
+let passwordHash: Promise<string> | undefined;
+
+function cookieOf(res: Response): string {
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** Mounts the router in the real app (as server/runtime.ts does) listening on port 0. */
 export async function startCommentsServer(deps: CommentsDeps): Promise<TestServer> {
-  const app = express();
-  app.set('trust proxy', false);
-  app.use('/static', express.static(path.resolve(__dirname, '..', '..', '..', 'public')));
-  app.use((req, _res, next) => {
-    const h = req.headers['x-test-principal'];
-    if (typeof h === 'string') (req as express.Request & { user?: unknown }).user = JSON.parse(Buffer.from(h, 'base64').toString('utf8'));
-    next();
+  const logger = createLogger('test-comments');
+  const tongbiao = await createApp({
+    config: testConfig(),
+    db: deps.db,
+    lifecycle: NO_LIFECYCLE,
+    logger,
+    signInRateLimit: { windowMs: 60_000, limit: 100_000 },
+    extensions: [({ app }) => app.use(createCommentsRouter({ logger, ...deps }))],
   });
-  app.use(createCommentsRouter(deps));
-  const server = http.createServer(app);
+  const server = http.createServer(tongbiao.app);
   // Idle keep-alive sockets stay open longer than the client keeps them (undici: 4 s), so a request is
   // never written into a socket the server is closing (ECONNRESET under load); and a deep accept queue,
   // since the concurrency tests open a thousand connections at once.
@@ -101,15 +128,34 @@ export async function startCommentsServer(deps: CommentsDeps): Promise<TestServe
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await tongbiao.close();
+    },
+    async signIn(userId, grants, displayName = userId) {
+      passwordHash ??= hashPassword(PASSWORD);
+      const now = new Date();
+      const username = userId.toLowerCase();
+      await usersCollection(deps.db).replaceOne(
+        { _id: userId },
+        { username, displayName, passwordHash: await passwordHash, grants, createdAt: now, updatedAt: now, version: 1 },
+        { upsert: true },
+      );
+      const res = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+      if (res.status !== 200) throw new Error(`sign-in of ${userId} failed: ${res.status} ${await res.text()}`);
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      return { cookie: cookieOf(res), 'x-csrf-token': csrfToken };
+    },
+    async formSession(path) {
+      const res = await fetch(`${url}${path}`, { headers: { accept: 'text/html' } });
+      const m = /name="_csrf" value="([^"]+)"/.exec(await res.text());
+      if (!m) throw new Error(`no _csrf field on ${path} (${res.status})`);
+      return { cookie: cookieOf(res), csrf: m[1] };
+    },
   };
-}
-
-/** The header that makes a request come from a signed-in staff member with these grants. */
-export function asStaff(userId: string, grants: RoleGrant[], displayName = userId): Record<string, string> {
-  return { 'x-test-principal': Buffer.from(JSON.stringify({ userId, displayName, grants })).toString('base64') };
 }
 
 let keyCounter = 0;

@@ -27,6 +27,8 @@ describe('the comment form and API follow the one text rule', () => {
   let mongo: Awaited<ReturnType<typeof freshMongo>>;
   let server: TestServer;
   let api: string;
+  /** An anonymous visitor's form session (cookie and `_csrf`), as the comment form page gives it. */
+  let visitor: { cookie: string; csrf: string };
   const count = () => mongo.db.collection('comments').countDocuments();
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('the comment form and API follow the one text rule', () => {
     const draft = snapshotOf(sampleDraft());
     server = await startCommentsServer({ db: mongo.db, getCommentDraft: async () => draft, rateLimits: { perAddress: { windowMs: 60_000, limit: 100_000 }, perContact: { windowMs: 60_000, limit: 100_000 } } });
     api = `${server.url}/api/consultation/${SID}/comments`;
+    visitor = await server.formSession(`/consultation/${SID}/comment`);
   });
   afterAll(async () => {
     await server.close();
@@ -60,8 +63,8 @@ describe('the comment form and API follow the one text rule', () => {
 
   it.each(TEXT_FIELDS.flatMap(([field, label]) => BAD.filter(([, b]) => b !== '\ud800').map(([name, bad]) => [field, name, label, bad] as const)))('form: %s with %s is a 400 page naming the field, nothing stored', async (field, _name, label, bad) => {
     const before = await count();
-    const values = Object.fromEntries(Object.entries(base({ [field]: valueFor(field, bad) })).map(([k, v]) => [k, String(v)]));
-    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(values), redirect: 'manual' });
+    const values = { ...Object.fromEntries(Object.entries(base({ [field]: valueFor(field, bad) })).map(([k, v]) => [k, String(v)])), _csrf: visitor.csrf };
+    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: visitor.cookie }, body: new URLSearchParams(values), redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain(`${label}含`);
     expect(await count()).toBe(before);
@@ -69,8 +72,8 @@ describe('the comment form and API follow the one text rule', () => {
 
   it('a lone surrogate cannot be sent in a form at all: its UTF-8 bytes are invalid and refused', async () => {
     const before = await count();
-    const form = Object.entries(base({})).map(([k, v]) => `${k}=${k === 'comment' ? '%ED%A0%80' : encodeURIComponent(String(v))}`).join('&');
-    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    const form = [...Object.entries(base({})), ['_csrf', visitor.csrf]].map(([k, v]) => `${k}=${k === 'comment' ? '%ED%A0%80' : encodeURIComponent(String(v))}`).join('&');
+    const res = await fetch(`${server.url}/consultation/${SID}/comment`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: visitor.cookie }, body: form, redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await count()).toBe(before);
   });
