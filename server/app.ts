@@ -22,7 +22,6 @@ import { loadPrincipal, requireUser } from './http/principal';
 import { createSignInRateLimit, DEFAULT_SIGN_IN_LIMIT } from './http/rate-limit';
 import { createViews, pageLocals } from './http/views';
 import { notificationLocals } from './http/notifications-view';
-import { notificationLocals } from './http/notifications-view';
 import { assertUtf8 } from './http/utf8';
 
 /** Largest accepted JSON or form body. Drafts travel over the collaboration socket, not here. */
@@ -117,7 +116,6 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
   app.use(noStoreWhenSignedIn);
   app.use(resolveLang);
   app.use(pageLocals);
-  app.use(notificationLocals(db));
   app.use(notificationLocals(db));
   // API calls without a signed-in session have nothing to forge (they are refused with 401), and the
   // sign-in call is JSON-only, which a cross-site form cannot send; forms are always checked.
