@@ -11,6 +11,7 @@ import type { DocJSON } from '../../editor/types';
 import { schema } from '../../editor/schema';
 import { createVersionStore, type VersionKind } from '../versions/store';
 import { getStandard } from '../data/standards';
+import { createExplanatoryNoteStore } from '../data/explanatory-notes';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
 import { createLogger, type Logger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
@@ -23,7 +24,7 @@ import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 export const DRAFT_STAGE_OF: Record<DraftStage, Stage> = { draftForComment: 'publicComment', draftForReview: 'technicalReview', draftForApproval: 'approval' };
 
 /** The structured 编制说明 forms, one per standard and draft kind (written by the drafting UI). */
-export const EXPLANATORY_NOTES_COLLECTION = 'explanatoryNotes';
+export { EXPLANATORY_NOTES_COLLECTION } from '../data/explanatory-notes';
 
 export interface LoadedBody {
   body: DocJSON;
@@ -70,6 +71,7 @@ export function editionFileName(record: StandardRecord, edition: EditionName): s
 export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   const { db } = deps;
   const log = deps.logger ?? createLogger('docx-activities');
+  const notes = createExplanatoryNoteStore(db);
   const loadBody = deps.loadBody ?? defaultLoadBody(db);
 
   async function recordOf(standardId: string): Promise<StandardRecord> {
@@ -160,7 +162,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   /** The 编制说明 of a draft kind from its structured form in `explanatoryNotes` ({ standardId, kind, note }). */
   async function generateExplanatoryNote(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string }> {
     const record = await recordOf(input.standardId);
-    const form = await db.collection<{ standardId: string; kind: DraftStage; note: unknown }>(EXPLANATORY_NOTES_COLLECTION).findOne({ standardId: input.standardId, kind: input.kind });
+    const form = await notes.get(input.standardId, input.kind);
     if (!form) throw failure('EXPLANATORY_NOTE_MISSING', `尚未填写${VERSION_KIND_NAMES[input.kind].zh}的编制说明`, `The explanatory note of the ${input.kind} is not written yet`);
     let data: Buffer;
     try {

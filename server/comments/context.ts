@@ -6,7 +6,7 @@ import type { Logger } from '../../activities/infra/logger';
 import type { DraftSnapshot, ResolvedAnchor } from '../../editor/anchors';
 import type { IntakeContext } from './intake';
 import type { CommentAnchor } from '../../editor/anchors';
-import type { ConsultationStandard, StandardsReader } from './period';
+import type { ConsultationStandard, StandardsReader } from '../../activities/data/consultation-standards';
 import type { CommentsStore } from '../../activities/comments/store';
 import type { NoticeDelivery } from '../../activities/comments/notices';
 

@@ -7,7 +7,7 @@ import { clausesOf } from '../../editor/clauses';
 import { locateQuote, relativePositionFor, type DraftSnapshot } from '../../editor/anchors';
 import type { CommentRecord } from '../../activities/comments/model';
 import type { CommentAnchor } from '../../editor/anchors';
-import { openPeriod, type ConsultationStandard } from './period';
+import { openPeriod, type ConsultationStandard } from '../../activities/data/consultation-standards';
 import { submissionSchema, type Submission } from './schemas';
 import { commentIdFor, commentTextHash, type CommentsStore } from '../../activities/comments/store';
 

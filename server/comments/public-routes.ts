@@ -9,7 +9,7 @@ import { clausesOf, type ClauseInfo } from '../../editor/clauses';
 import { renderDraftHtml } from './draft-html';
 import { acceptComment, notFoundStandard } from './intake';
 import { DECISION_LABELS, type CommentRecord } from '../../activities/comments/model';
-import { commentPeriodClosed, openPeriod } from './period';
+import { commentPeriodClosed, openPeriod } from '../../activities/data/consultation-standards';
 import { tableRow } from '../../activities/comments/rows';
 import { receiptSchema } from './schemas';
 import type { RouterContext } from './context';

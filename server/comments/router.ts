@@ -17,7 +17,7 @@ import { clausesOf } from '../../editor/clauses';
 import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
-import { createStandardsReader, type ConsultationStandard, type StandardsReader } from './period';
+import { createStandardsReader, type ConsultationStandard, type StandardsReader } from '../../activities/data/consultation-standards';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
 import { createViews } from './views';

@@ -13,7 +13,7 @@ import { clausesOf } from '../../editor/clauses';
 import { fieldErrors, notFoundStandard } from './intake';
 import type { CommentRecord } from '../../activities/comments/model';
 import { afterFromQuery } from '../../activities/data/paging';
-import { commentPeriodClosed, openPeriod, type ConsultationStandard } from './period';
+import { commentPeriodClosed, openPeriod, type ConsultationStandard } from '../../activities/data/consultation-standards';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';
 

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { EXPLANATORY_NOTE_SECTIONS, explanatoryNoteSchema, type ExplanatoryNote } from '../../activities/docx/explanatory-note';
-import { EXPLANATORY_NOTES_COLLECTION, type ReleaseActivities } from '../../activities/docx';
+import type { ReleaseActivities } from '../../activities/docx';
+import { createExplanatoryNoteStore } from '../../activities/data/explanatory-notes';
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
 import { userOf } from '../http/principal';
@@ -19,14 +20,6 @@ export type NoteKind = DraftStage;
 const NOTE_KIND_NAMES = VERSION_KIND_NAMES;
 /** Rows of 主要技术内容 offered by the form without JavaScript; empty rows are dropped. */
 const TOPIC_ROWS = 12;
-
-interface StoredNote {
-  standardId: string;
-  kind: NoteKind;
-  note: ExplanatoryNote;
-  updatedAt: Date;
-  updatedBy: string;
-}
 
 const kindQuery = z.object({ kind: z.enum(NOTE_KINDS).default('draftForComment') });
 
@@ -53,8 +46,8 @@ export function noteFromForm(body: Record<string, unknown>): unknown {
 }
 
 export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseActivities, 'generateExplanatoryNote'> }) {
-  const notes = deps.db.collection<StoredNote>(EXPLANATORY_NOTES_COLLECTION);
-  const ready = notes.createIndex({ standardId: 1, kind: 1 }, { unique: true, name: 'standard_kind' });
+  const notes = createExplanatoryNoteStore<ExplanatoryNote>(deps.db);
+  const ready = notes.ensureIndexes();
 
   async function load(req: Request, write: boolean) {
     const user = userOf(req);
@@ -70,7 +63,7 @@ export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseAc
   return ({ app, requireUser }: AppExtensionContext): void => {
     app.get('/standards/:id/explanatory-note', requireUser, async (req, res) => {
       const ctx = await load(req, false);
-      const stored = await notes.findOne({ standardId: ctx.standard._id, kind: ctx.kind });
+      const stored = await notes.get(ctx.standard._id, ctx.kind);
       if (req.accepts(['html', 'json']) === 'json') {
         if (!stored) throw new AppError('NOT_FOUND', { zh: '尚未填写编制说明', en: 'No explanatory note yet' });
         res.json(stored.note);
@@ -92,11 +85,7 @@ export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseAc
         res.status(400).render('explanatory-note.njk', { ...ctx, note: raw, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: EXPLANATORY_NOTE_SECTIONS, rows: TOPIC_ROWS, errors });
         return;
       }
-      await notes.updateOne(
-        { standardId: ctx.standard._id, kind: ctx.kind },
-        { $set: { note: parsed.data, updatedAt: new Date(), updatedBy: ctx.user.username } },
-        { upsert: true },
-      );
+      await notes.save(ctx.standard._id, ctx.kind, parsed.data, ctx.user.username);
       if (req.accepts(['html', 'json']) === 'json') res.json({ saved: true });
       else res.redirect(303, `/standards/${ctx.standard._id}/explanatory-note?kind=${ctx.kind}`);
     });

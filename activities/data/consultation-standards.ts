@@ -1,11 +1,11 @@
-// Whether a standard is open for public comment right now, read from the lifecycle's MongoDB projection
-// (`standards`). The workflow keeps `stage`, `step` and `commentDeadline` current; the deadline itself is
-// also checked here so a comment arriving in the last second before the workflow's timer has moved the
-// step on is still refused. At 立项 a proposal may be open for comment too: `stage === 'initiation'` with
-// an optional `proposalCommentDeadline` (ISO instant) in the future.
+// The standards projection as the public consultation reads it (`standards`, read only), and whether a
+// standard is open for public comment right now. The workflow keeps `stage`, `step` and `commentDeadline`
+// current; the deadline itself is also checked here so a comment arriving in the last second before the
+// workflow's timer has moved the step on is still refused. At 立项 a proposal may be open for comment too:
+// `stage === 'initiation'` with an optional `proposalCommentDeadline` (ISO instant) in the future.
 import type { Collection, Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
-import type { CommentPhase } from '../../activities/comments/model';
+import type { CommentPhase } from '../comments/model';
 
 /** The fields of the standards projection this module reads. `step` and the proposal deadline are optional. */
 export type ConsultationStandard = Pick<StandardRecord, '_id' | 'titleZh' | 'titleEn' | 'stage' | 'leadProvince' | 'kind'> &
