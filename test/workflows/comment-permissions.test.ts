@@ -1,20 +1,12 @@
 // The comment-action table, stated independently: who triages, disposes, moderates, gives a province's
 // opinion on a comment and records a province's consolidated review; and who reads the notice outbox.
-import type { Province, RoleGrant } from '../../workflows/domain';
+import type { Province } from '../../workflows/domain';
+import { GRANTS } from './grants';
 import { commentGrant, consolidatingProvinces, mayReadNoticeOutbox, type CommentAction } from '../../workflows/comment-permissions';
 
 const STD = { standardId: 's1', leadProvince: 'SH' as Province };
 
-const G: Record<string, RoleGrant> = {
-  drafter: { role: 'drafter', standardIds: ['s1'] },
-  otherDrafter: { role: 'drafter', standardIds: ['s2'] },
-  shEco: { role: 'ecoEnvDepartment', province: 'SH' },
-  jsEco: { role: 'ecoEnvDepartment', province: 'JS' },
-  exec: { role: 'executiveCommittee' },
-  admin: { role: 'admin' },
-  shReg: { role: 'marketRegulator', province: 'SH' },
-  expert: { role: 'expert' },
-};
+const G = GRANTS;
 
 const SPEC: Record<Exclude<CommentAction, 'provinceOpinion' | 'provinceReview'>, string[]> = {
   triage: ['drafter', 'shEco', 'jsEco', 'exec', 'admin'],

@@ -1,23 +1,13 @@
 // Draft access by grant and stage: writers edit while the draft is editable (起草, 技术审查 revising) and read
 // otherwise; steering, approving and reviewing staff read; a drafter or expert of another standard sees nothing.
-import type { Province, RoleGrant, Stage } from '../../workflows/domain';
+import type { Province, Stage } from '../../workflows/domain';
+import { GRANTS } from './grants';
 import { draftDocName, standardIdOfDoc } from '../../workflows/domain';
 import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
 
 const std = (stage: Stage, step?: string) => ({ _id: 's1', leadProvince: 'SH' as Province, stage, ...(step ? { step } : {}) });
 
-const G: Record<string, RoleGrant> = {
-  drafter: { role: 'drafter', standardIds: ['s1'] },
-  otherDrafter: { role: 'drafter', standardIds: ['s2'] },
-  shEco: { role: 'ecoEnvDepartment', province: 'SH' },
-  jsEco: { role: 'ecoEnvDepartment', province: 'JS' },
-  exec: { role: 'executiveCommittee' },
-  shReg: { role: 'marketRegulator', province: 'SH' },
-  anyExpert: { role: 'expert' },
-  expert: { role: 'expert', standardIds: ['s1'] },
-  otherExpert: { role: 'expert', standardIds: ['s2'] },
-  admin: { role: 'admin' },
-};
+const G = GRANTS;
 
 describe('draft access', () => {
   it('writers edit in drafting and while revising after review, read elsewhere', () => {
