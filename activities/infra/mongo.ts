@@ -109,6 +109,15 @@ function replyField(field: string): ReplyCheck {
 }
 
 /**
+ * A write's reply: its count field, or — when a write failed (a duplicate key, a validation error) — only
+ * `writeErrors` (FerretDB answers `{ok: 1, writeErrors}` with no counts). Only writes carry writeErrors, so
+ * a read's reply still does not pass for one.
+ */
+function writeReply(field: string): ReplyCheck {
+  return (reply) => (field in reply || Array.isArray(reply.writeErrors) || isDoc(reply.writeConcernError) ? null : `reply has no ${field}`);
+}
+
+/**
  * What the reply to a command must hold, for the commands the app sends whose replies are told apart by
  * shape. A stray reply of the same shape (one find answered by another find on the same collection) cannot
  * be recognised here; the first reply that does not fit clears the pool, which also drops that connection.
@@ -129,11 +138,12 @@ function replyCheckFor(ev: CommandStartedEvent): ReplyCheck | null {
       return cursorReply('nextBatch', null);
     case 'insert':
     case 'delete':
+      return writeReply('n');
     case 'count':
       return replyField('n');
     case 'update':
       // Only update replies carry nModified: an insert's or delete's reply does not pass for one.
-      return replyField('nModified');
+      return writeReply('nModified');
     case 'distinct':
       return replyField('values');
     case 'findAndModify':

@@ -154,6 +154,24 @@ describe('unacknowledged writes', () => {
   });
 });
 
+describe('write errors are replies that fit', () => {
+  // FerretDB answers a failed write with `{ok: 1, writeErrors}` and no counts: that is the write's own reply,
+  // and the caller must see the duplicate key (E11000), not a crossed reply (which would also mark the store
+  // down and answer 503). Found by the soak, where a racing upsert failed this way every few seconds.
+  it('a duplicate key on insert, on an upserting update and in a bulk write surfaces as E11000 and counts no crossed reply', async () => {
+    const people = direct.db.collection<Person & { email?: string }>('dupes');
+    await people.createIndex({ email: 1 }, { unique: true });
+    await people.insertOne({ _id: 'a', who: 'alice', email: 'a@x' });
+    const before = mongoIntegrity().crossedReplies;
+    const codeOf = (e: unknown): unknown => (e as { code?: unknown }).code;
+    expect(codeOf(await people.insertOne({ _id: 'a', who: 'again' }).catch((e: unknown) => e))).toBe(11000);
+    expect(codeOf(await people.updateOne({ _id: 'b' }, { $set: { who: 'bob', email: 'a@x' } }, { upsert: true }).catch((e: unknown) => e))).toBe(11000);
+    expect(codeOf(await people.insertMany([{ _id: 'c', who: 'carol' }, { _id: 'a', who: 'dup' }]).catch((e: unknown) => e))).toBe(11000);
+    expect(mongoIntegrity().crossedReplies).toBe(before);
+    expect(await people.findOne({ _id: 'a' })).toEqual({ _id: 'a', who: 'alice', email: 'a@x' });
+  });
+});
+
 describe('a reply that does not fit its command', () => {
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   let m: Mongo;
