@@ -4,6 +4,10 @@
 // are stored, so the release cannot complete with an edition missing. It is idempotent per published
 // version: a retry returns the files already stored for that version and generates only what is missing.
 // `generateStageDraft` and `generateExplanatoryNote` produce the 征求意见稿 / 送审稿 / 报批稿 and their 编制说明.
+// Each edition and stage draft is also stored as PDF (LibreOffice, activities/pdf) beside its DOCX. The PDF
+// is optional by design: the DOCX editions are what the release requires, so a missing or failing
+// LibreOffice is logged and never fails or blocks a release or a draft; a retry (or the documents page)
+// renders the PDFs still missing.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { PROVINCES, type Stage, type StandardRecord } from '../../workflows/domain';
@@ -13,6 +17,8 @@ import { createVersionStore, type VersionKind } from '../versions/store';
 import { getStandard } from '../data/standards';
 import { createExplanatoryNoteStore } from '../data/explanatory-notes';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
+import { ensurePdfOf } from '../pdf/editions';
+import { renderPdf as defaultRenderPdf, type PdfRenderer } from '../pdf/render';
 import { createLogger, type Logger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
@@ -38,6 +44,8 @@ export interface ReleaseActivitiesDeps {
   resolveImage?: GenerateOptions['resolveImage'];
   /** Default: a child of the fallback root logger. */
   logger?: Logger;
+  /** DOCX → PDF. Default: LibreOffice headless (activities/pdf/render.ts); `null`: store no PDFs. */
+  renderPdf?: PdfRenderer | null;
 }
 
 function failure(type: string, zh: string, en: string): ApplicationFailure {
@@ -73,6 +81,20 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   const log = deps.logger ?? createLogger('docx-activities');
   const notes = createExplanatoryNoteStore(db);
   const loadBody = deps.loadBody ?? defaultLoadBody(db);
+  const render = deps.renderPdf === undefined ? defaultRenderPdf : deps.renderPdf;
+
+  /** The PDF beside a stored DOCX, or null (logged) when it cannot be made: never throws. */
+  async function pdfBeside(docx: StoredFile, data?: Buffer): Promise<StoredFile | null> {
+    if (!render) return null;
+    try {
+      const pdf = await ensurePdfOf(db, docx, { data, render });
+      log.info({ standardId: docx.metadata.standardId, docxId: docx.id, fileId: pdf.id, sha256: pdf.metadata.sha256 }, 'pdf stored');
+      return pdf;
+    } catch (err) {
+      log.warn({ err, standardId: docx.metadata.standardId, docxId: docx.id }, 'pdf not generated; the DOCX is stored and the PDF can be regenerated from the documents page');
+      return null;
+    }
+  }
 
   async function recordOf(standardId: string): Promise<StandardRecord> {
     const record = await getStandard(db, standardId);
@@ -104,7 +126,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       throw failure('RELEASE_DATES_MISSING', '尚未确定发布日期和实施日期', 'The release and implementation dates are not set');
     }
     const { body, versionId } = await bodyOf(standardId, 'published');
-    const existing = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId });
+    const existing = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId, format: 'docx' });
     const ids = new Map<EditionName, string>();
     for (const f of existing) if (!ids.has(f.metadata.province)) ids.set(f.metadata.province, f.id);
     for (const [i, edition] of EDITIONS.entries()) {
@@ -125,23 +147,32 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       log.info({ standardId, edition, fileId: stored.id, sha256: stored.metadata.sha256 }, 'release edition stored');
     }
     // Read back what is stored: the release is complete only when every edition is there.
-    const stored = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId });
+    const stored = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId, format: 'docx' });
     const missing = EDITIONS.filter((e) => !stored.some((f) => f.id === ids.get(e)));
     if (missing.length > 0) {
       throw ApplicationFailure.retryable(`editions not stored: ${missing.join(', ')}`, 'RELEASE_EDITION_MISSING', { zh: `发布文本未能全部保存：${missing.join('、')}`, en: `Editions not stored: ${missing.join(', ')}` });
     }
     const documentIds = EDITIONS.map((e) => ids.get(e) as string);
-    const disposition = (await listFiles(db, { standardId, kind: 'dispositionTable' }))[0];
+    // The PDFs after all four DOCX are safe: optional, one by one, each failure logged (see the head comment).
+    for (const [i, edition] of EDITIONS.entries()) {
+      heartbeat({ edition, phase: 'pdf', fraction: i / EDITIONS.length });
+      const docx = stored.find((f) => f.id === ids.get(edition));
+      if (docx) await pdfBeside(docx);
+    }
+    const disposition = (await listFiles(db, { standardId, kind: 'dispositionTable', format: 'docx' }))[0];
     if (disposition) documentIds.push(disposition.id);
     return { documentIds };
   }
 
   /** A 征求意见稿 / 送审稿 / 报批稿: the joint edition of that version with the stage label on its cover. */
-  async function generateStageDraft(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string }> {
+  async function generateStageDraft(input: { standardId: string; kind: DraftStage }): Promise<{ fileId: string; sha256: string; pdfFileId?: string; pdfSha256?: string }> {
     const record = await recordOf(input.standardId);
     const { body, versionId } = await bodyOf(input.standardId, input.kind);
-    const already = (await listFiles(db, { standardId: input.standardId, kind: 'draft', sourceVersionId: versionId })).find((f) => f.metadata.draftKind === input.kind);
-    if (already) return { fileId: already.id, sha256: already.metadata.sha256 };
+    const already = (await listFiles(db, { standardId: input.standardId, kind: 'draft', sourceVersionId: versionId, format: 'docx' })).find((f) => f.metadata.draftKind === input.kind);
+    if (already) {
+      const pdf = await pdfBeside(already);
+      return { fileId: already.id, sha256: already.metadata.sha256, ...(pdf ? { pdfFileId: pdf.id, pdfSha256: pdf.metadata.sha256 } : {}) };
+    }
     const data = await generateStandardDocx({
       record,
       body,
@@ -156,7 +187,8 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       data,
       metadata: { standardId: input.standardId, kind: 'draft', stage: DRAFT_STAGE_OF[input.kind], province: 'joint', sourceVersionId: versionId, draftKind: input.kind },
     });
-    return { fileId: stored.id, sha256: stored.metadata.sha256 };
+    const pdf = await pdfBeside(stored, data);
+    return { fileId: stored.id, sha256: stored.metadata.sha256, ...(pdf ? { pdfFileId: pdf.id, pdfSha256: pdf.metadata.sha256 } : {}) };
   }
 
   /** The 编制说明 of a draft kind from its structured form in `explanatoryNotes` ({ standardId, kind, note }). */

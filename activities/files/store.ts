@@ -13,6 +13,9 @@ export const FILES_BUCKET = 'files';
 export const FILE_KINDS = ['edition', 'draft', 'explanatoryNote', 'dispositionTable'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
+export const FILE_FORMATS = ['docx', 'pdf'] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export const fileMetadataSchema = z.object({
@@ -26,6 +29,10 @@ export const fileMetadataSchema = z.object({
   sourceVersionId: z.string().max(200).optional(),
   /** Draft kind for `draft` files: draftForComment, draftForReview, draftForApproval. */
   draftKind: z.enum(['draftForComment', 'draftForReview', 'draftForApproval']).optional(),
+  /** `pdf` for the PDF rendered from a DOCX; absent or `docx` for the DOCX itself (files stored before PDFs existed have none). */
+  format: z.enum(FILE_FORMATS).optional(),
+  /** For a PDF: the id of the DOCX file it was rendered from. */
+  sourceFileId: z.string().max(200).optional(),
 });
 export type FileMetadataInput = z.infer<typeof fileMetadataSchema>;
 
@@ -116,15 +123,35 @@ export interface FileQuery {
   stage?: FileMetadataInput['stage'];
   province?: FileMetadataInput['province'];
   sourceVersionId?: string;
+  /** `docx` matches files without a format too (stored before PDFs existed). */
+  format?: FileFormat;
+  sourceFileId?: string;
+}
+
+/** A stored file's format: `pdf`, or `docx` for every other file. */
+export function formatOf(file: Pick<StoredFile, 'metadata'>): FileFormat {
+  return file.metadata.format === 'pdf' ? 'pdf' : 'docx';
 }
 
 /** Files of a standard, newest first. */
 export async function listFiles(db: Db, q: FileQuery): Promise<StoredFile[]> {
-  const filter: Record<string, string> = { 'metadata.standardId': q.standardId };
+  const filter: Record<string, unknown> = { 'metadata.standardId': q.standardId };
   if (q.kind) filter['metadata.kind'] = q.kind;
   if (q.stage) filter['metadata.stage'] = q.stage;
   if (q.province) filter['metadata.province'] = q.province;
   if (q.sourceVersionId) filter['metadata.sourceVersionId'] = q.sourceVersionId;
+  if (q.format) filter['metadata.format'] = q.format === 'pdf' ? 'pdf' : { $ne: 'pdf' };
+  if (q.sourceFileId) filter['metadata.sourceFileId'] = q.sourceFileId;
   const files = await bucketOf(db).find(filter).sort({ uploadDate: -1, _id: -1 }).toArray();
+  return files.map(toStored);
+}
+
+/** The released editions (DOCX and PDF) of several standards in one query, newest first. */
+export async function listReleaseFiles(db: Db, standardIds: string[]): Promise<StoredFile[]> {
+  if (standardIds.length === 0) return [];
+  const files = await bucketOf(db)
+    .find({ 'metadata.standardId': { $in: standardIds }, 'metadata.kind': 'edition', 'metadata.stage': 'release' })
+    .sort({ uploadDate: -1, _id: -1 })
+    .toArray();
   return files.map(toStored);
 }

@@ -51,7 +51,7 @@ describe('generateReleaseDocuments', () => {
     const acts = createReleaseActivities({ db: mongo.db });
     const { documentIds } = await acts.generateReleaseDocuments({ standardId: 'rel-1' });
     expect(documentIds).toHaveLength(4);
-    const files = await listFiles(mongo.db, { standardId: 'rel-1', kind: 'edition' });
+    const files = await listFiles(mongo.db, { standardId: 'rel-1', kind: 'edition', format: 'docx' });
     expect(files.map((f) => f.metadata.province).sort()).toEqual(['JS', 'SH', 'ZJ', 'joint']);
     expect(files.every((f) => f.metadata.stage === 'release' && f.metadata.sourceVersionId === 'rel-1-published' && /^[0-9a-f]{64}$/.test(f.metadata.sha256))).toBe(true);
     const sh = files.find((f) => f.metadata.province === 'SH')!;
@@ -65,7 +65,9 @@ describe('generateReleaseDocuments', () => {
     const first = await acts.generateReleaseDocuments({ standardId: 'rel-1' });
     const again = await acts.generateReleaseDocuments({ standardId: 'rel-1' });
     expect(again.documentIds).toEqual(first.documentIds);
-    expect(await listFiles(mongo.db, { standardId: 'rel-1' })).toHaveLength(4);
+    expect(await listFiles(mongo.db, { standardId: 'rel-1', format: 'docx' })).toHaveLength(4);
+    // …and one PDF beside each edition, none added by the retry.
+    expect(await listFiles(mongo.db, { standardId: 'rel-1', format: 'pdf' })).toHaveLength(4);
   });
 
   it('fails while an edition cannot be generated, keeps what was stored, and completes on retry without duplicates', async () => {
@@ -88,10 +90,10 @@ describe('generateReleaseDocuments', () => {
       },
     });
     await expect(flaky.generateReleaseDocuments({ standardId: 'rel-2' })).rejects.toThrow('image store unavailable');
-    expect((await listFiles(mongo.db, { standardId: 'rel-2' })).map((f) => f.metadata.province).sort()).toEqual(['SH', 'joint']);
+    expect((await listFiles(mongo.db, { standardId: 'rel-2', format: 'docx' })).map((f) => f.metadata.province).sort()).toEqual(['SH', 'joint']);
     const { documentIds } = await flaky.generateReleaseDocuments({ standardId: 'rel-2' });
     expect(documentIds).toHaveLength(4);
-    expect(await listFiles(mongo.db, { standardId: 'rel-2' })).toHaveLength(4);
+    expect(await listFiles(mongo.db, { standardId: 'rel-2', format: 'docx' })).toHaveLength(4);
   });
 
   it('refuses to release while a province number is missing or without a published version', async () => {
