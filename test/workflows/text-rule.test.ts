@@ -99,6 +99,6 @@ describe('safeText', () => {
     expect(e.code).toBe('VALIDATION_FAILED');
     expect(e.messages.zh).toContain('reason：含无效的 Unicode 字符');
     expect(e.messages.en).toContain('reason: contains invalid Unicode (a lone surrogate U+D800)');
-    expect(e.details).toEqual([{ path: 'reason', message_zh: expect.stringContaining('U+D800'), message_en: expect.stringContaining('U+D800') }]);
+    expect(e.details).toEqual([expect.objectContaining({ path: 'reason', message_zh: expect.stringContaining('U+D800'), message_en: expect.stringContaining('U+D800') })]);
   });
 });
