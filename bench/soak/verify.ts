@@ -49,13 +49,24 @@ export async function projectionMismatches(temporalAddress: string, mongoUri: st
   }
 }
 
+/** A read for the checks: a 503 or no answer (a server still coming back) is asked again, for up to 30 s. */
+async function settledGet<T>(client: SoakClient, path: string): Promise<Awaited<ReturnType<SoakClient['request']>> & { body: T | undefined }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const a = await client.request<T>('GET', path).catch(() => null);
+    if (a && a.status !== 503) return a;
+    if (Date.now() > deadline) return a ?? { status: 0, body: undefined, text: '' };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Acknowledged transitions whose audit entry is missing or says another action. */
 export async function lostTransitions(client: SoakClient, acked: Acked): Promise<string[]> {
   const lost: string[] = [];
   const byStandard = new Map<string, Acked['transitions']>();
   for (const t of acked.transitions) byStandard.set(t.standardId, [...(byStandard.get(t.standardId) ?? []), t]);
   for (const [id, ts] of byStandard) {
-    const a = await client.request<{ items: Array<{ revision: number; action: string }> }>('GET', `/api/standards/${id}/timeline`);
+    const a = await settledGet<{ items: Array<{ revision: number; action: string }> }>(client, `/api/standards/${id}/timeline`);
     if (a.status !== 200 || !a.body) {
       lost.push(`${id}: timeline answered ${a.status}`);
       continue;
@@ -70,7 +81,7 @@ export async function lostTransitions(client: SoakClient, acked: Acked): Promise
 export async function lostComments(client: SoakClient, acked: Acked): Promise<string[]> {
   const lost: string[] = [];
   for (const c of acked.comments) {
-    const a = await client.request<{ standardId: string }>('GET', `/api/consultation/receipts/${c.receipt}`);
+    const a = await settledGet<{ standardId: string }>(client, `/api/consultation/receipts/${c.receipt}`);
     if (a.status !== 200 || a.body?.standardId !== c.standardId) lost.push(`${c.receipt}: ${a.status}`);
   }
   return lost;
