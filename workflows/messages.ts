@@ -56,6 +56,24 @@ export type StageStep =
   | 'deciding' // review
   | 'ended';
 
+/** Steps in words, for pages, notices and the timeline (the stage is named by STAGE_LABELS in domain.ts). */
+export const STEP_LABELS: Record<StageStep, { zh: string; en: string }> = {
+  awaitingDecisions: { zh: '等待三地决定', en: 'awaiting the three decisions' },
+  returned: { zh: '已退回修改', en: 'returned for revision' },
+  editing: { zh: '编辑中', en: 'editing' },
+  open: { zh: '征求意见中', en: 'open for comment' },
+  handlingComments: { zh: '处理意见中', en: 'handling comments' },
+  underReview: { zh: '专家审查中', en: 'under expert review' },
+  revising: { zh: '修改报批稿中', en: 'revising for approval' },
+  awaitingReleaseDate: { zh: '等待发布日期', en: 'awaiting the release date' },
+  generatingDocuments: { zh: '生成发布文件中', en: 'generating the editions' },
+  running: { zh: '宣贯中', en: 'publicity under way' },
+  awaitingImplementation: { zh: '等待实施日期', en: 'awaiting the implementation date' },
+  active: { zh: '实施中', en: 'in force' },
+  deciding: { zh: '复审决定中', en: 'review decision pending' },
+  ended: { zh: '已结束', en: 'ended' },
+};
+
 export interface TimelineEntry {
   at: string;
   fromStage: Stage | null;

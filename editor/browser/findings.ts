@@ -6,7 +6,7 @@
 import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 import type { Node } from 'prosemirror-model';
-import { checkDraft, type Finding } from '../checker';
+import { checkDraft, RULES, type Finding } from '../checker';
 import type { DocJSON } from '../types';
 import type { Lang, StringKey } from './i18n';
 import { h } from './dom';
@@ -112,7 +112,7 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
     list.replaceChildren(
       ...listed.map((f) => {
         const target = targetsOf(f);
-        const item = h(doc, 'li', { class: `tb-finding-item tb-finding-item-${f.severity}`, 'data-rule': f.ruleId, 'data-clause-id': f.clauseId ?? '', title: f.ruleId });
+        const item = h(doc, 'li', { class: `tb-finding-item tb-finding-item-${f.severity}`, 'data-rule': f.ruleId, 'data-clause-id': f.clauseId ?? '', title: RULES[f.ruleId].name[lang] });
         item.append(h(doc, 'span', { class: 'tb-finding-badge' }, t(f.severity === 'error' ? 'error' : 'warning')), f.message[lang]);
         if (target.length > 0) {
           item.tabIndex = 0;

@@ -22,6 +22,8 @@ import { addDrafters, contextOfState, mayManageDrafters, performAction, proposeS
 import { listStandardPage, requireStandard } from './standards-read';
 import { pageErrorJson, pageMessagesOf, parseOrThrow } from './validate';
 import { chinaToday } from '../../workflows/dates';
+import { timelineReasonInWords } from './views';
+import { createExplanatoryNoteStore } from '../../activities/data/explanatory-notes';
 import type { Actor } from '../../workflows/domain';
 
 /** A repeated post (double-click, Back + resubmit) of an action this actor completed this long ago at most is answered as its success. */
@@ -187,10 +189,13 @@ export function createPageRouter(deps: PageDeps): Router {
       findUserById(db, standard.createdBy),
     ]);
     const actions = availableActions(user.grants, contextOfState(standard, state));
+    const eventTitles = new Map(events.map((e) => [e._id, e.title]));
+    // 报批 with no 编制说明 of the 报批稿 is allowed, but the lead is warned before submitting (issue 12 item 11).
+    const approvalNoteMissing = actions.some((a) => a.action === 'submitForApproval') && !(await createExplanatoryNoteStore(db).get(id, 'draftForApproval'));
     res.render('standard.njk', {
       standard,
       state,
-      timeline,
+      timeline: timeline.map((e) => ({ ...e, reasonWords: timelineReasonInWords(e.reason, eventTitles) })),
       drafters,
       events,
       actions,
@@ -198,6 +203,7 @@ export function createPageRouter(deps: PageDeps): Router {
       provinces: PROVINCES,
       canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
       links: deps.standardLinks?.(standard) ?? [],
+      approvalNoteMissing,
       proposerName: proposer?.displayName,
       today: chinaToday(Date.now()),
       thisYear: Number(chinaToday(Date.now()).slice(0, 4)),

@@ -181,7 +181,8 @@ describe('checkDraft', () => {
     const withError = draft({ scope: scope({ id: 'scope' }, p('监测单位应遵守本文件。')) });
     expect(hasBlockingFindings(checkDraft(withError))).toBe(true);
     expect(blockingSummary(checkDraft(warningsOnly))).toBeNull();
-    expect(blockingSummary(checkDraft(withError))?.zh).toMatch(/^草案有1处不符合GB\/T 1\.1—2020起草规则，须先修改（scope-wording）/);
+    expect(blockingSummary(checkDraft(withError))?.zh).toMatch(/^草案有1处不符合GB\/T 1\.1—2020起草规则，须先修改（范围的表述）/);
+    expect(blockingSummary(checkDraft(withError))?.zh).not.toContain('scope-wording');
   });
 
   it('gives every rule a bilingual message and a severity', () => {

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
+import type { Db } from 'mongodb';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, type TongbiaoApp } from '../../../server/app';
@@ -35,7 +36,10 @@ export function testConfig(): ReturnType<typeof loadConfig> {
   return loadConfig({ ...process.env, TONGBIAO_DATA_DIR: dataDir, SESSION_SECRET: '', LOG_LEVEL: 'warn' });
 }
 
-export async function startAppHarness(name: string, opts: HarnessOptions & Partial<Pick<AppDeps, 'signInRateLimit'>> = {}): Promise<AppHarness> {
+/** Options: the lifecycle harness's, the sign-in rate limit, and extensions to mount (built on the harness's database). */
+export type AppHarnessOptions = HarnessOptions & Partial<Pick<AppDeps, 'signInRateLimit'>> & { extensions?: (db: Db) => NonNullable<AppDeps['extensions']> };
+
+export async function startAppHarness(name: string, opts: AppHarnessOptions = {}): Promise<AppHarness> {
   const h = await startHarness(name, opts);
   await seedDemoAccounts(h.db);
   const tongbiao = await createApp({
@@ -44,6 +48,7 @@ export async function startAppHarness(name: string, opts: HarnessOptions & Parti
     lifecycle: h.service,
     logger: createLogger(`test-app-${name}`),
     signInRateLimit: opts.signInRateLimit ?? { windowMs: 60_000, limit: 1000 },
+    ...(opts.extensions ? { extensions: opts.extensions(h.db) } : {}),
   });
   const app = tongbiao.app;
   return Object.assign(h, {
