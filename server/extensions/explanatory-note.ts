@@ -18,6 +18,19 @@ import { DRAFT_STAGES, VERSION_KIND_NAMES, type DraftStage } from '../../workflo
 export const NOTE_KINDS = DRAFT_STAGES;
 export type NoteKind = DraftStage;
 const NOTE_KIND_NAMES = VERSION_KIND_NAMES;
+/** The section headings in English (the DOCX keeps the Chinese ones of EXPLANATORY_NOTE_SECTIONS). */
+const SECTIONS_EN = [
+  '1 Overview of the work',
+  '2 Drafting principles and basis',
+  '3 Main technical content and its rationale',
+  '4 Verification, technical and economic analysis, expected economic, social and ecological benefits',
+  '5 Relation to current laws, regulations, mandatory national standards and other standards',
+  '6 Handling of major divergences and its basis',
+  '7 Requirements and suggested measures for implementing the standard',
+  '8 Other matters',
+] as const;
+const SECTIONS = EXPLANATORY_NOTE_SECTIONS.map((zh, i) => ({ zh, en: SECTIONS_EN[i] }));
+
 /** Rows of 主要技术内容 offered by the form without JavaScript; empty rows are dropped. */
 const TOPIC_ROWS = 12;
 
@@ -69,7 +82,7 @@ export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseAc
         res.json(stored.note);
         return;
       }
-      res.render('explanatory-note.njk', { ...ctx, note: stored?.note ?? null, updatedAt: stored?.updatedAt, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: EXPLANATORY_NOTE_SECTIONS, rows: TOPIC_ROWS, errors: [] });
+      res.render('explanatory-note.njk', { ...ctx, note: stored?.note ?? null, updatedAt: stored?.updatedAt, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: SECTIONS, rows: TOPIC_ROWS, errors: [] });
     });
 
     app.post('/standards/:id/explanatory-note', requireUser, async (req, res) => {
@@ -82,12 +95,17 @@ export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseAc
         if (req.accepts(['html', 'json']) === 'json') {
           throw new AppError('VALIDATION_FAILED', { zh: `编制说明有未填或无效的部分：${errors.join('、')}`, en: `The explanatory note has missing or invalid parts: ${errors.join(', ')}` }, { details: parsed.error.issues });
         }
-        res.status(400).render('explanatory-note.njk', { ...ctx, note: raw, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: EXPLANATORY_NOTE_SECTIONS, rows: TOPIC_ROWS, errors });
+        res.status(400).render('explanatory-note.njk', { ...ctx, note: raw, kinds: NOTE_KINDS, kindNames: NOTE_KIND_NAMES, sections: SECTIONS, rows: TOPIC_ROWS, errors });
         return;
       }
       await notes.save(ctx.standard._id, ctx.kind, parsed.data, ctx.user.username);
-      if (req.accepts(['html', 'json']) === 'json') res.json({ saved: true });
-      else res.redirect(303, `/standards/${ctx.standard._id}/explanatory-note?kind=${ctx.kind}`);
+      if (req.accepts(['html', 'json']) === 'json') {
+        res.json({ saved: true });
+        return;
+      }
+      const kindName = NOTE_KIND_NAMES[ctx.kind];
+      req.session.flash = { kind: 'ok', zh: `已保存编制说明（${kindName.zh}）`, en: `Explanatory note saved (${kindName.en})` };
+      res.redirect(303, `/standards/${ctx.standard._id}/explanatory-note?kind=${ctx.kind}`);
     });
 
     app.post('/standards/:id/explanatory-note/docx', requireUser, async (req, res) => {

@@ -60,7 +60,8 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
   return ({ app, requireUser }: AppExtensionContext): void => {
     app.get('/standards/:id/versions', requireUser, async (req, res) => {
       const { standard, permission } = await access(req, false);
-      const list = await versions.listVersions({ standardId: standard._id });
+      // Newest first, as the page's caption says.
+      const list = [...(await versions.listVersions({ standardId: standard._id }))].sort((a, b) => b.seq - a.seq);
       res.render('versions.njk', { standard, versions: list, canEdit: permission === 'edit', kindNames: VERSION_KIND_NAMES });
     });
 
