@@ -2,17 +2,20 @@
 // their hashes, downloads with the right content type and a Chinese file name, and on-demand DOCX of the
 // live draft for staff, generated in the background with a progress page that refreshes itself (no
 // JavaScript needed). Published editions are public; everything else needs a signed-in staff user.
+// Each DOCX is listed with the PDF stored beside it (activities/pdf); staff can (re)generate a missing PDF.
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Db } from 'mongodb';
 import * as Y from 'yjs';
 import { generateStandardDocx } from '../../activities/docx/generate';
 import { yDocToJSON } from '../../editor/ydoc';
-import { draftDocName, type StandardRecord } from '../../workflows/domain';
+import { draftDocName, PROVINCES, type StandardRecord } from '../../workflows/domain';
 import type { AppExtensionContext, StandardLink } from '../app-deps';
 import { draftPermission } from '../../workflows/draft-access';
 import { createMongoDocumentStore } from '../../activities/data/documents';
-import { getFileInfo, listFiles, storeGeneratedFile, type StoredFile } from '../../activities/files/store';
+import { formatOf, getFileInfo, listFiles, listReleaseFiles, storeGeneratedFile, type StoredFile } from '../../activities/files/store';
+import { ensurePdfOf, pairWithPdfs, type FileWithPdf } from '../../activities/pdf/editions';
+import type { PdfRenderer } from '../../activities/pdf/render';
 import { sendStoredFile } from '../files';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger, type Logger } from '../../activities/infra/logger';
@@ -47,9 +50,12 @@ interface DraftJob {
 }
 
 const JOB_ID = /^[0-9a-f-]{36}$/;
+const EDITION_ORDER: string[] = ['joint', ...PROVINCES];
 
-export function documentsExtension(deps: { db: Db; logger?: Logger }) {
+export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: PdfRenderer }) {
   const { db } = deps;
+  /** DOCX file ids whose PDF is being rendered now: a double click renders once. */
+  const pdfInFlight = new Map<string, Promise<StoredFile>>();
   const log = deps.logger ?? createLogger('documents');
   const docStore = createMongoDocumentStore(db);
   // Jobs live in this process only: a job lost in a restart is simply started again by the user, and
@@ -106,7 +112,31 @@ export function documentsExtension(deps: { db: Db; logger?: Logger }) {
       if (!staff && visible.length === 0 && !standard.publishedAt) {
         throw new AppError(req.user ? 'FORBIDDEN' : 'UNAUTHENTICATED', { zh: '此标准尚未发布', en: 'This standard is not published yet' });
       }
-      res.render('documents.njk', { standard, files: visible, staff });
+      const rows: FileWithPdf[] = pairWithPdfs(visible);
+      res.render('documents.njk', { standard, files: rows, staff });
+    });
+
+    // (Re)generate the PDF of a stored DOCX (a PDF that failed at release or stage time, or files from
+    // before PDFs existed). Synchronous: LibreOffice takes seconds for a standard.
+    app.post('/standards/:id/documents/:fileId/pdf', requireUser, async (req, res) => {
+      const standard = await loadStandardOr404(db, String(req.params.id));
+      requireReader(req, standard);
+      const info = await getFileInfo(db, String(req.params.fileId));
+      if (info.metadata.standardId !== standard._id || formatOf(info) !== 'docx') throw new AppError('NOT_FOUND', { zh: '文件不存在', en: 'No such file' });
+      let running = pdfInFlight.get(info.id);
+      if (!running) {
+        running = ensurePdfOf(db, info, { render: deps.renderPdf }).finally(() => pdfInFlight.delete(info.id));
+        pdfInFlight.set(info.id, running);
+      }
+      let pdf: StoredFile;
+      try {
+        pdf = await running;
+      } catch (err) {
+        log.warn({ err, standardId: standard._id, fileId: info.id }, 'pdf regeneration failed');
+        throw err;
+      }
+      if (req.accepts(['html', 'json']) === 'json') res.status(201).json({ fileId: pdf.id, sha256: pdf.metadata.sha256 });
+      else res.redirect(303, `/standards/${standard._id}/documents`);
     });
 
     app.post('/standards/:id/documents/draft', requireUser, async (req, res) => {
@@ -157,7 +187,18 @@ export function documentsExtension(deps: { db: Db; logger?: Logger }) {
       const standards = rows.slice(0, PAGE);
       const last = standards[standards.length - 1];
       const next = rows.length > PAGE && last?.publishedAt ? Buffer.from(`${last.publishedAt}|${last._id}`, 'utf8').toString('base64url') : undefined;
-      res.render('published.njk', { standards, next, firstPage: !after });
+      // The newest released file of each edition, DOCX with its PDF beside it.
+      const releaseFiles = await listReleaseFiles(db, standards.map((s) => s._id));
+      const editions: Record<string, FileWithPdf[]> = {};
+      for (const s of standards) {
+        const seen = new Set<string>();
+        editions[s._id] = pairWithPdfs(releaseFiles.filter((f) => f.metadata.standardId === s._id)).filter((row) => {
+          if (seen.has(row.file.metadata.province)) return false;
+          seen.add(row.file.metadata.province);
+          return true;
+        }).sort((x, y) => EDITION_ORDER.indexOf(x.file.metadata.province) - EDITION_ORDER.indexOf(y.file.metadata.province));
+      }
+      res.render('published.njk', { standards, editions, next, firstPage: !after });
     });
   };
 }
