@@ -1,7 +1,8 @@
 // `npm start`: brings Tongbiao up on one machine. Installs the embedded Temporal dev server and FerretDB
 // into .tools/ when missing, starts them (unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere), runs the
 // lifecycle worker, the web server and the co-editing server in this process, seeds the demo accounts on
-// the embedded database, and prints the URL. Ctrl-C stops everything cleanly.
+// the embedded database, and prints the URL. Ctrl-C stops everything cleanly. Checks that LibreOffice and a
+// CJK font are there for the PDF editions, and says how to install them when not (and starts anyway).
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
 import { ensureUserIndexes } from '../activities/data/users';
@@ -10,6 +11,7 @@ import { loadConfig } from '../server/infra/config';
 import { createLogger } from '../activities/infra/logger';
 import { startRuntime } from '../server/runtime';
 import { launchEmbeddedServers } from './embedded/launcher';
+import { checkPdfTools, pdfToolsAdvice } from '../activities/pdf/render';
 
 const log = createLogger('start');
 
@@ -17,6 +19,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
   console.log('统标 Tongbiao — 正在启动 starting…');
+  // PDF editions need LibreOffice and a CJK font; without them Tongbiao still runs and skips the PDFs.
+  const pdfAdvice = pdfToolsAdvice(await checkPdfTools());
+  if (pdfAdvice.length > 0) console.warn(['PDF 版本 PDF editions:', ...pdfAdvice.map((l) => `  ${l}`), '  继续启动，PDF 将被跳过。 / Starting anyway; PDFs will be skipped.'].join('\n'));
   const servers = await launchEmbeddedServers({
     dataDir: config.TONGBIAO_DATA_DIR,
     toolsDir: config.TONGBIAO_TOOLS_DIR,
