@@ -1,6 +1,7 @@
 // Figure images against the whole product as `npm start` wires it (server/runtime.ts) on the real Temporal
 // dev server and FerretDB: a drafter uploads a figure, readers may see but not upload it, non-images and
 // oversized files are refused, the public sees it only after publication, and the DOCX resolver reads it.
+import { startDraftingStandard } from '../../support/drafting-standard';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import { standardsCollection } from '../../../activities/data/standards';
 import { createImageResolver } from '../../../server/extensions/images';
 import { loadConfig } from '../../../server/infra/config';
 import { startRuntime, type Runtime } from '../../../server/runtime';
-import { ApiSession } from '../../../scripts/demo-lifecycle-driver';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 import { requireEnv } from '../../support/mongo';
 
@@ -64,26 +64,7 @@ beforeAll(async () => {
   rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
-  const as = (u: string) => new ApiSession(rt.url, u).signIn();
-  const shEco = await as('sh-eco');
-  const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
-    titleZh: '示范区图片上传测试标准',
-    titleEn: 'Figure upload test standard',
-    kind: 'emissionStandard',
-    mandatory: false,
-    field: '水环境',
-    scope: '水污染物排放',
-    leadUnits: ['上海市生态环境局'],
-    participatingUnits: ['江苏省生态环境厅', '浙江省生态环境厅'],
-    plannedYear: 2027,
-    draftingUnits: ['上海市环境科学研究院'],
-    drafters: ['张三'],
-    drafterUsernames: ['drafter-sh'],
-  });
-  standardId = record._id;
-  for (const [p, u] of [['SH', 'sh-msa'], ['JS', 'js-msa'], ['ZJ', 'zj-msa']] as const) {
-    await (await as(u)).request('POST', `/api/standards/${standardId}/actions/decideInitiation`, { province: p, decision: 'approve' });
-  }
+  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区图片上传测试标准', titleEn: 'Figure upload test standard' });
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // server and FerretDB: a drafter uploads a Word file with the draft page's form (multipart, CSRF token in the
 // body), sees the preview, confirms; the old draft is saved as a version and the live collaboration document
 // becomes the imported model. Refusals come back on the draft page with their 4xx and nothing is stored.
+import { startDraftingStandard } from '../../support/drafting-standard';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,6 @@ import { schema } from '../../../editor/schema';
 import { yDocToJSON } from '../../../editor/ydoc';
 import type { DocJSON } from '../../../editor/types';
 import { draftDocName } from '../../../workflows/domain';
-import { ApiSession } from '../../../scripts/demo-lifecycle-driver';
 import { docx, headingStyledMessy, p, templateStyled } from '../../fixtures/import/ooxml';
 import { requireEnv } from '../../support/mongo';
 
@@ -93,25 +93,7 @@ beforeAll(async () => {
   rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 } });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
-  const as = (u: string) => new ApiSession(rt.url, u).signIn();
-  const record = await (await as('sh-eco')).request<{ _id: string }>('POST', '/api/standards', {
-    titleZh: '示范区 Word 导入测试标准',
-    titleEn: 'Word import test standard',
-    kind: 'emissionStandard',
-    mandatory: false,
-    field: '水环境',
-    scope: '水污染物排放',
-    leadUnits: ['上海市生态环境局'],
-    participatingUnits: ['江苏省生态环境厅', '浙江省生态环境厅'],
-    plannedYear: 2027,
-    draftingUnits: ['上海市环境科学研究院'],
-    drafters: ['张三'],
-    drafterUsernames: ['drafter-sh'],
-  });
-  standardId = record._id;
-  for (const [pr, u] of [['SH', 'sh-msa'], ['JS', 'js-msa'], ['ZJ', 'zj-msa']] as const) {
-    await (await as(u)).request('POST', `/api/standards/${standardId}/actions/decideInitiation`, { province: pr, decision: 'approve' });
-  }
+  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区 Word 导入测试标准', titleEn: 'Word import test standard' });
 });
 
 afterAll(async () => {
