@@ -1,7 +1,8 @@
 // npm run docx:sample -- --out DIR
 // Writes the release documents of the rich fixture standard (every element type, two annexes, 30+ pages):
 // the joint edition, the three province editions, the 征求意见稿 and its 编制说明, and the 征求意见汇总处理表
-// of the comments module's sample (DOCX and CSV), and prints their paths and SHA-256 hashes.
+// of the comments module's sample (DOCX and CSV), each DOCX also as PDF (LibreOffice; skipped with a notice
+// when it is not installed), and prints their paths and SHA-256 hashes.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../activitie
 import { editionFileName } from '../activities/docx/activities';
 import { EDITIONS } from '../activities/docx/edition';
 import { richStandardBody, richStandardRecord } from '../activities/docx/fixtures/rich-standard';
+import { pdfFileName } from '../activities/pdf/editions';
+import { renderPdf } from '../activities/pdf/render';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -30,14 +33,36 @@ async function main(): Promise<void> {
   });
   files.push({ name: `${record.titleZh}（征求意见稿）编制说明.docx`, data: await generateExplanatoryNoteDocx({ record, note: sampleExplanatoryNote(), stage: 'draftForComment' }) });
   const print = (p: string, data: Buffer): void => console.log(`${createHash('sha256').update(data).digest('hex')}  ${data.length.toString().padStart(8)}  ${p}`);
+  let pdfs = true;
   for (const f of files) {
     const p = path.join(out, f.name);
     await writeFile(p, f.data);
     print(p, f.data);
+    if (!pdfs) continue;
+    try {
+      const pdf = await renderPdf(f.data);
+      const q = path.join(out, pdfFileName(f.name));
+      await writeFile(q, pdf);
+      print(q, pdf);
+    } catch (e) {
+      const messages = (e as { messages?: { zh: string; en: string } }).messages;
+      console.error(`PDF 未生成 PDF not written: ${messages ? `${messages.zh} / ${messages.en}` : String(e)}`);
+      if ((e as { reason?: string }).reason === 'PDF_TOOL_MISSING') pdfs = false;
+    }
   }
   // The disposition table is the comments module's (activities/comments); written here so the sample set is whole.
   const { writeSampleDispositionTable } = await import('../activities/comments/sample');
-  for (const p of await writeSampleDispositionTable(out)) print(p, await readFile(p));
+  for (const p of await writeSampleDispositionTable(out)) {
+    const data = await readFile(p);
+    print(p, data);
+    if (pdfs && p.endsWith('.docx')) {
+      const pdf = await renderPdf(data).catch((e: unknown) => console.error(`PDF 未生成 PDF not written: ${String(e)}`));
+      if (pdf) {
+        await writeFile(pdfFileName(p), pdf);
+        print(pdfFileName(p), pdf);
+      }
+    }
+  }
 }
 
 main().catch((e: unknown) => {

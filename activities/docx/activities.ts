@@ -18,7 +18,7 @@ import { getStandard } from '../data/standards';
 import { createExplanatoryNoteStore } from '../data/explanatory-notes';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
 import { ensurePdfOf } from '../pdf/editions';
-import { renderPdf as defaultRenderPdf, type PdfRenderer } from '../pdf/render';
+import { PdfRenderError, renderPdf as defaultRenderPdf, type PdfRenderer } from '../pdf/render';
 import { createLogger, type Logger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
@@ -85,15 +85,25 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
 
   /** The PDF beside a stored DOCX, or null (logged) when it cannot be made: never throws. */
   async function pdfBeside(docx: StoredFile, data?: Buffer): Promise<StoredFile | null> {
-    if (!render) return null;
+    if (!render || toolMissing(docx.metadata.standardId)) return null;
     try {
       const pdf = await ensurePdfOf(db, docx, { data, render });
       log.info({ standardId: docx.metadata.standardId, docxId: docx.id, fileId: pdf.id, sha256: pdf.metadata.sha256 }, 'pdf stored');
       return pdf;
     } catch (err) {
+      if (err instanceof PdfRenderError && err.reason === 'PDF_TOOL_MISSING') missingSince = Date.now();
       log.warn({ err, standardId: docx.metadata.standardId, docxId: docx.id }, 'pdf not generated; the DOCX is stored and the PDF can be regenerated from the documents page');
       return null;
     }
+  }
+
+  // Without LibreOffice every conversion fails the same way: after one such failure, skip PDFs for a minute
+  // (logged once) instead of trying each edition in turn.
+  let missingSince = 0;
+  function toolMissing(standardId: string): boolean {
+    if (Date.now() - missingSince > 60_000) return false;
+    log.debug({ standardId }, 'pdf skipped: LibreOffice not installed');
+    return true;
   }
 
   async function recordOf(standardId: string): Promise<StandardRecord> {
