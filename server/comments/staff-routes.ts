@@ -92,12 +92,41 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     return { filter, items, next: page.next, nextQuery, firstQuery, firstPage: !after, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
   }
 
+  /** The triage page; `refused` is a disposition form that came back with field errors (status 400). */
+  const renderTriagePage = (
+    res: Response,
+    p: StaffPrincipal,
+    std: ConsultationStandard,
+    data: Awaited<ReturnType<typeof triageData>>,
+    refused?: { commentId: string; errors: Record<string, string>; values: Record<string, string> },
+    status = 200,
+  ): void => {
+    const now = ctx.now();
+    renderStaffPage(
+      ctx,
+      res,
+      'comments/triage.njk',
+      {
+        std,
+        ...data,
+        open: openPeriod(std, now),
+        closed: commentPeriodClosed(std, now),
+        mayDispose: may(p, 'dispose', std),
+        mayModerate: may(p, 'moderate', std),
+        myProvinces: consolidatingProvinces(p.grants),
+        mayOpinion: (c: CommentRecord) => may(p, 'provinceOpinion', std, c.submitter.province),
+        PROVINCES,
+        refused,
+      },
+      status,
+    );
+  };
+
   const triage = async (req: Request, res: Response): Promise<void> => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     grantFor(p, 'triage', std);
     const data = await triageData(std, req.query);
-    const now = ctx.now();
     if (wantsJson(req)) {
       res.json({
         standardId: std._id,
@@ -111,17 +140,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
       });
       return;
     }
-    renderStaffPage(ctx, res, 'comments/triage.njk', {
-        std,
-        ...data,
-        open: openPeriod(std, now),
-        closed: commentPeriodClosed(std, now),
-        mayDispose: may(p, 'dispose', std),
-        mayModerate: may(p, 'moderate', std),
-        myProvinces: consolidatingProvinces(p.grants),
-        mayOpinion: (c: CommentRecord) => may(p, 'provinceOpinion', std, c.submitter.province),
-        PROVINCES,
-    });
+    renderTriagePage(res, p, std, data);
   };
   r.get('/standards/:standardId/comments', triage);
   r.get('/api/standards/:standardId/comments', triage);
@@ -141,7 +160,20 @@ export function createStaffRoutes(ctx: RouterContext): Router {
       throw new AppError('STAGE_CONFLICT', { zh: '只能在征求意见期结束后、意见处理阶段记录处理意见', en: 'Dispositions are recorded after the comment period, while comments are being handled' });
     }
     const c = await commentOr404(std, String(req.params.commentId));
-    const d = parse(dispositionSchema, req.body);
+    let d: ReturnType<typeof dispositionSchema.parse>;
+    try {
+      d = parse(dispositionSchema, req.body);
+    } catch (e) {
+      // A form post comes back to the triage page, at this comment, with the field's message (issue 12 item 7).
+      if (wantsJson(req) || !(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;
+      const details = Array.isArray(e.details) ? (e.details as Array<{ field: string; message: string }>) : [];
+      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter((kv): kv is [string, string] => typeof kv[1] === 'string'));
+      const data = await triageData(std, {});
+      // The comment is shown even when it is not on the first page.
+      if (!data.items.some((i) => i.id === c._id)) data.items.unshift({ c, id: c._id, location: undefined });
+      renderTriagePage(res, p, std, data, { commentId: c._id, errors: Object.fromEntries(details.map((x) => [x.field, x.message])), values }, 400);
+      return;
+    }
     const updated = await ctx.store.dispose(std._id, c._id, { decision: d.decision, reason: d.reason, ...(d.versionId ? { versionId: d.versionId } : {}), ...(d.remark ? { remark: d.remark } : {}) }, whoOf(p, g), ctx.now());
     done(req, res, std, { id: updated._id, status: updated.status, disposition: updated.disposition, pending: await ctx.store.pendingCount(std._id) }, `c-${updated._id}`);
   };
