@@ -26,6 +26,9 @@ import { generateExplanatoryNoteDocx } from './explanatory-note';
 import { generateStandardDocx, type GenerateOptions } from './generate';
 import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
+/** Time the release activity spends on PDFs at most (each conversion has its own 120 s timeout). */
+const PDF_BUDGET_MS = 4 * 60_000;
+
 /** Where each draft kind is produced in the lifecycle. */
 export const DRAFT_STAGE_OF: Record<DraftStage, Stage> = { draftForComment: 'publicComment', draftForReview: 'technicalReview', draftForApproval: 'approval' };
 
@@ -164,7 +167,14 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
     }
     const documentIds = EDITIONS.map((e) => ids.get(e) as string);
     // The PDFs after all four DOCX are safe: optional, one by one, each failure logged (see the head comment).
+    // Within a budget, so a slow LibreOffice cannot push the activity past its start-to-close timeout (10 min):
+    // what is left over is made by a retry or from the documents page.
+    const pdfDeadline = Date.now() + PDF_BUDGET_MS;
     for (const [i, edition] of EDITIONS.entries()) {
+      if (Date.now() > pdfDeadline) {
+        log.warn({ standardId, edition }, 'pdf budget spent; the remaining PDFs can be made from the documents page');
+        break;
+      }
       heartbeat({ edition, phase: 'pdf', fraction: i / EDITIONS.length });
       const docx = stored.find((f) => f.id === ids.get(edition));
       if (docx) await pdfBeside(docx);
