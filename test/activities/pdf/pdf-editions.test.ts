@@ -71,6 +71,13 @@ describe('renderPdf', () => {
     for (const h of heads) expect({ heading: h.text, found: body.includes(squash(h.text)) }).toEqual({ heading: h.text, found: true });
   });
 
+  it('runs concurrent conversions side by side (each with its own profile)', async () => {
+    const record = richStandardRecord();
+    const [a, b] = await Promise.all((['JS', 'ZJ'] as const).map(async (edition) => renderPdf(await generateStandardDocx({ record, body: richStandardBody(), edition }))));
+    expect(squash((await pdfFacts(a, 'js')).pages[0])).toContain('江苏省地方标准');
+    expect(squash((await pdfFacts(b, 'zj')).pages[0])).toContain('浙江省地方标准');
+  });
+
   it('gives typed zh/en errors: soffice missing, failing, or too slow', async () => {
     const docx = Buffer.from('not really a docx');
     await expect(renderPdf(docx, { soffice: path.join(dir, 'no-such-soffice') })).rejects.toMatchObject({ reason: 'PDF_TOOL_MISSING', code: 'SERVICE_UNAVAILABLE', messages: { zh: expect.stringContaining('LibreOffice'), en: expect.stringContaining('LibreOffice') } });
