@@ -123,8 +123,11 @@ export interface FileQuery {
   stage?: FileMetadataInput['stage'];
   province?: FileMetadataInput['province'];
   sourceVersionId?: string;
-  /** `docx` matches files without a format too (stored before PDFs existed). */
-  format?: FileFormat;
+  /**
+   * Default `docx`, which matches files without a format too (stored before PDFs existed), so callers from
+   * before the PDFs keep seeing one file per document; `any` for DOCX and PDF alike.
+   */
+  format?: FileFormat | 'any';
   sourceFileId?: string;
 }
 
@@ -133,14 +136,15 @@ export function formatOf(file: Pick<StoredFile, 'metadata'>): FileFormat {
   return file.metadata.format === 'pdf' ? 'pdf' : 'docx';
 }
 
-/** Files of a standard, newest first. */
+/** Files of a standard, newest first (DOCX only unless `format` says otherwise). */
 export async function listFiles(db: Db, q: FileQuery): Promise<StoredFile[]> {
   const filter: Record<string, unknown> = { 'metadata.standardId': q.standardId };
   if (q.kind) filter['metadata.kind'] = q.kind;
   if (q.stage) filter['metadata.stage'] = q.stage;
   if (q.province) filter['metadata.province'] = q.province;
   if (q.sourceVersionId) filter['metadata.sourceVersionId'] = q.sourceVersionId;
-  if (q.format) filter['metadata.format'] = q.format === 'pdf' ? 'pdf' : { $ne: 'pdf' };
+  const format = q.format ?? 'docx';
+  if (format !== 'any') filter['metadata.format'] = format === 'pdf' ? 'pdf' : { $ne: 'pdf' };
   if (q.sourceFileId) filter['metadata.sourceFileId'] = q.sourceFileId;
   const files = await bucketOf(db).find(filter).sort({ uploadDate: -1, _id: -1 }).toArray();
   return files.map(toStored);

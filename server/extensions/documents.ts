@@ -106,7 +106,7 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
   return ({ app, requireUser }: AppExtensionContext): void => {
     app.get('/standards/:id/documents', async (req, res) => {
       const standard = await loadStandardOr404(db, String(req.params.id));
-      const files = await listFiles(db, { standardId: standard._id });
+      const files = await listFiles(db, { standardId: standard._id, format: 'any' });
       const staff = Boolean(req.user) && draftPermission(req.user!.grants, standard) !== 'none';
       const visible = staff ? files : files.filter((f) => isPublicFile(f, standard));
       if (!staff && visible.length === 0 && !standard.publishedAt) {

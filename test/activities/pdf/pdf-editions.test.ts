@@ -139,7 +139,7 @@ describe('stored PDF editions', () => {
     expect(squash(pages[0])).toContain('送审稿');
     const b = await acts.generateStageDraft({ standardId: 'pdf-draft-1', kind: 'draftForReview' });
     expect(b).toEqual(a);
-    expect(await listFiles(mongo.db, { standardId: 'pdf-draft-1' })).toHaveLength(2);
+    expect(await listFiles(mongo.db, { standardId: 'pdf-draft-1', format: 'any' })).toHaveLength(2);
   });
 
   it('never lets a failing LibreOffice block the release: the DOCX editions are stored and a retry adds the PDFs', async () => {
