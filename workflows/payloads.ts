@@ -81,6 +81,30 @@ export const proposalSchema = z.strictObject({
 });
 export type ProposalInput = z.input<typeof proposalSchema>;
 
+/**
+ * What the lead department may change in a returned proposal before resubmitting it (修改后重新提交 at
+ * initiation): the proposal's own fields, checked by the one proposal schema. The kind, the mandatory
+ * choice and the public comment on the proposal stay as proposed.
+ */
+export const proposalAmendmentSchema = proposalSchema.pick({
+  titleZh: true,
+  titleEn: true,
+  field: true,
+  scope: true,
+  leadUnits: true,
+  participatingUnits: true,
+  plannedYear: true,
+  batch: true,
+  ics: true,
+  ccs: true,
+  proposer: true,
+  technicalCommittee: true,
+  draftingUnits: true,
+  drafters: true,
+});
+export type ProposalAmendment = z.output<typeof proposalAmendmentSchema>;
+export const PROPOSAL_AMENDMENT_FIELDS = Object.keys(proposalAmendmentSchema.shape) as Array<keyof ProposalAmendment>;
+
 const needsReason = (zh: string, en: string) => bilingual(zh, en, ['reason']);
 
 /** Action payloads: the Update payloads of workflows/messages.ts minus `actor`. */

@@ -35,6 +35,31 @@ export async function deleteStandard(db: Db, standardId: string): Promise<void> 
   await standardsCollection(db).deleteOne({ _id: standardId });
 }
 
+/** The proposal's own fields, which the lead department may amend while the proposal is returned. */
+export type ProposalFields = Pick<
+  StandardRecord,
+  'titleZh' | 'titleEn' | 'field' | 'scope' | 'leadUnits' | 'participatingUnits' | 'plannedYear' | 'batch' | 'ics' | 'ccs' | 'proposer' | 'technicalCommittee' | 'draftingUnits' | 'drafters'
+>;
+
+/**
+ * Updates only the proposal's fields of a standard (an absent optional field is removed), and only while
+ * the standard is still at initiation/returned: returns the record as it was before, or null when it is
+ * not (or no longer) returned, in which case nothing is written. The lifecycle projection is not touched.
+ */
+export async function amendReturnedProposal(db: Db, standardId: string, fields: ProposalFields): Promise<StandardRecord | null> {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, ''> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) unset[k] = '';
+    else set[k] = v;
+  }
+  return standardsCollection(db).findOneAndUpdate(
+    { _id: standardId, stage: 'initiation', step: 'returned' },
+    Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
+    { returnDocument: 'before' },
+  );
+}
+
 /** The fields a list row shows; keeps list responses small. */
 export const LIST_PROJECTION = {
   _id: 1, titleZh: 1, titleEn: 1, kind: 1, leadProvince: 1, plannedYear: 1, stage: 1, step: 1, provinces: 1,

@@ -16,6 +16,8 @@ declare module 'express-session' {
     userId?: string;
     /** One message shown once on the next page (post/redirect/get). */
     flash?: { kind: 'ok' | 'error'; zh: string; en: string };
+    /** A refused 修改后重新提交 of a returned proposal: what was entered and the field messages, shown once. */
+    amendForm?: { standardId: string; values: Record<string, string>; errors: Record<string, string>; errorsEn: Record<string, string> };
   }
 }
 

@@ -16,9 +16,11 @@ import { AppError, isAppError } from '../../activities/infra/errors';
 import { actionPayloadFromForm, fieldErrors, formFields, lines, proposalFromForm } from './forms';
 import { requireUser, userOf } from './principal';
 import { actionParamsSchema, listQuerySchema, proposeSchema, publicityEventBodySchema, standardParamsSchema, PUBLICITY_EVENT_KINDS } from './schemas';
-import { actionSchemas, type AnyActionPayload } from '../../workflows/payloads';
+import { actionSchemas, PROPOSAL_AMENDMENT_FIELDS, proposalAmendmentSchema, type AnyActionPayload } from '../../workflows/payloads';
+import { amendReturnedProposal } from '../../activities/data/standards';
+import { FIELD_LABELS } from './issue-messages';
 import { endSession, startSession } from './sign-in-session';
-import { addDrafters, contextOfState, mayManageDrafters, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
+import { addDrafters, authorizeAction, contextOfState, mayManageDrafters, performAction, proposeStandard, recordPublicityEvent } from './standard-operations';
 import { listStandardPage, requireStandard } from './standards-read';
 import { pageErrorJson, pageMessagesOf, parseOrThrow } from './validate';
 import { chinaToday } from '../../workflows/dates';
@@ -89,6 +91,17 @@ async function redirectAfterSave(req: Request, res: Response, url: string): Prom
 
 function isProposer(req: Request): boolean {
   return Boolean(req.user?.grants.some((g) => g.role === 'ecoEnvDepartment' && g.province));
+}
+
+/** A standard's proposal fields as the proposal form's values (lists one per line). */
+function proposalFormValues(s: StandardRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of PROPOSAL_AMENDMENT_FIELDS) {
+    const v = s[f];
+    if (v === undefined) continue;
+    out[f] = Array.isArray(v) ? v.join('\n') : String(v);
+  }
+  return out;
 }
 
 export function createPageRouter(deps: PageDeps): Router {
@@ -189,6 +202,21 @@ export function createPageRouter(deps: PageDeps): Router {
       findUserById(db, standard.createdBy),
     ]);
     const actions = availableActions(user.grants, contextOfState(standard, state));
+    // While returned, the reason of the return is shown at the top to everyone who sees the page (issue 12 item 4).
+    const returnEntry =
+      state.step === 'returned'
+        ? [...timeline].reverse().find((e) => (e.action === 'decideInitiation' || e.action === 'decideApproval') && e.step === 'returned')
+        : undefined;
+    // The 修改后重新提交 form of a returned proposal shows its fields, or what was entered in a refused post.
+    const refusedAmend = req.session.amendForm?.standardId === id ? req.session.amendForm : undefined;
+    if (req.session.amendForm) delete req.session.amendForm;
+    const amendProposal =
+      state.stage === 'initiation' && state.step === 'returned' && actions.some((a) => a.action === 'resubmit')
+        ? {
+            values: refusedAmend?.values ?? proposalFormValues(standard),
+            errors: refusedAmend ? ((req.lang ?? 'zh') === 'en' ? refusedAmend.errorsEn : refusedAmend.errors) : {},
+          }
+        : undefined;
     const eventTitles = new Map(events.map((e) => [e._id, e.title]));
     // 报批 with no 编制说明 of the 报批稿 is allowed, but the lead is warned before submitting (issue 12 item 11).
     const approvalNoteMissing = actions.some((a) => a.action === 'submitForApproval') && !(await createExplanatoryNoteStore(db).get(id, 'draftForApproval'));
@@ -204,6 +232,8 @@ export function createPageRouter(deps: PageDeps): Router {
       canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
       links: deps.standardLinks?.(standard) ?? [],
       approvalNoteMissing,
+      returnEntry: returnEntry ? { ...returnEntry, reasonWords: timelineReasonInWords(returnEntry.reason, eventTitles) } : undefined,
+      amendProposal,
       proposerName: proposer?.displayName,
       today: chinaToday(Date.now()),
       thisYear: Number(chinaToday(Date.now()).slice(0, 4)),
@@ -224,6 +254,10 @@ export function createPageRouter(deps: PageDeps): Router {
   r.post('/standards/:id/actions/:action', requireUser, async (req, res) => {
     const { id, action } = parseOrThrow(actionParamsSchema, req.params, { zh: '路径参数', en: 'path' });
     const { confirm, ...fields } = formFields(req.body);
+    if (action === 'resubmit' && fields.amend === 'proposal') {
+      await resubmitAmendedProposal(req, res, id, fields);
+      return;
+    }
     await backToStandard(req, res, id, async () => {
       const done = { zh: `已完成：${ACTION_LABELS[action].zh}`, en: `Done: ${ACTION_LABELS[action].en}` };
       const payload = parseOrThrow(actionSchemas[action as Action], actionPayloadFromForm(action, fields)) as AnyActionPayload;
@@ -243,6 +277,49 @@ export function createPageRouter(deps: PageDeps): Router {
       return done;
     });
   });
+
+  /**
+   * 修改后重新提交 of a returned proposal (issue 12 item 4): the proposal's fields, checked by the one
+   * proposal schema, replace the record's (only while it is still at initiation/returned), what changed is
+   * written into the resubmit's reason (so the timeline and the audit say it), then `resubmit` is sent. A
+   * refused form comes back to the page with the values entered.
+   */
+  const resubmitAmendedProposal = async (req: Request, res: Response, id: string, fields: Record<string, string>): Promise<void> => {
+    const { reason: note, ...proposalFields } = fields;
+    delete proposalFields.amend;
+    await backToStandard(req, res, id, async () => {
+      const user = userOf(req);
+      const standard = await requireStandard(db, id);
+      try {
+        await authorizeAction(ops, user, standard, 'resubmit');
+        // The form has no mandatory checkbox (the kind and the mandatory choice are not amended).
+        const asJson = proposalFromForm(proposalFields);
+        delete asJson.mandatory;
+        const amendment = parseOrThrow(proposalAmendmentSchema, asJson, { zh: '立项申请', en: 'proposal' });
+        const before = await amendReturnedProposal(db, id, amendment);
+        if (!before) {
+          // Not (or no longer) returned: a repeated post of a resubmit this actor just made is its success.
+          const repeat = (await lifecycle.timeline(id)).some((e) => e.action === 'resubmit' && e.actor?.userId === user.userId && Date.now() - Date.parse(e.at) <= REPEAT_WINDOW_MS);
+          if (repeat) return { zh: `已完成：${ACTION_LABELS.resubmit.zh}`, en: `Done: ${ACTION_LABELS.resubmit.en}` };
+          throw new AppError('STAGE_CONFLICT', { zh: '立项申请已不在退回修改状态，不能再修改', en: 'The proposal is no longer returned for revision and cannot be amended' });
+        }
+        const changed = PROPOSAL_AMENDMENT_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(amendment[f] ?? null));
+        const changedZh = changed.map((f) => FIELD_LABELS[f]?.zh ?? f).join('、');
+        const changedEn = changed.map((f) => FIELD_LABELS[f]?.en ?? f).join(', ');
+        const what = changed.length ? `修改了：${changedZh}（Changed: ${changedEn}）` : '未修改立项申请内容（No field of the proposal changed）';
+        const reason = (note?.trim() ? `${note.trim()}\n${what}` : what).slice(0, 2000);
+        await performAction(ops, user, id, 'resubmit', { reason });
+        delete req.session.amendForm;
+        return changed.length
+          ? { zh: `已修改后重新提交（修改了：${changedZh}）`, en: `Resubmitted after changes (changed: ${changedEn})` }
+          : { zh: '已重新提交（立项申请内容未修改）', en: 'Resubmitted (no field of the proposal changed)' };
+      } catch (e) {
+        // The form keeps what was entered.
+        if (isAppError(e) && e.status < 500) req.session.amendForm = { standardId: id, values: fields, errors: fieldErrors(e, 'zh'), errorsEn: fieldErrors(e, 'en') };
+        throw e;
+      }
+    });
+  };
 
   r.post('/standards/:id/drafters', requireUser, async (req, res) => {
     const { id } = parseOrThrow(standardParamsSchema, req.params, { zh: '路径参数', en: 'path' });
