@@ -163,4 +163,16 @@ export const COLLECTIONS = {
   provinceReviews: 'comment_province_reviews',
   publications: 'comment_publications',
   outbox: 'comment_outbox',
+  receipts: 'comment_receipts',
 } as const;
+
+/**
+ * A receipt code as a key: `_id` is the receipt, so a lookup is an `_id` (index) lookup and the unique `_id`
+ * is the collision check. Written before its comment; a row whose comment is missing, or whose comment holds
+ * another receipt (a crash between the two writes, then a retry), reads as not found.
+ */
+export interface ReceiptRecord {
+  _id: string;
+  commentId: string;
+  standardId: string;
+}

@@ -4,7 +4,7 @@
 // change is one `findOneAndUpdate` on the comment, then one row in `comment_audit` naming who, when,
 // and the values before and after.
 import { createHash, randomBytes } from 'node:crypto';
-import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import { AppError } from '../infra/errors';
 import {
   COLLECTIONS,
@@ -18,6 +18,7 @@ import {
   type OutboxRecord,
   type ProvinceReviewRecord,
   type PublicationRecord,
+  type ReceiptRecord,
   type Who,
 } from './model';
 import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from '../data/paging';
@@ -56,6 +57,43 @@ const COMMENT_ID = /^c[0-9a-f]{24}$/;
 
 function isDuplicateKey(e: unknown): boolean {
   return e instanceof MongoServerError && e.code === 11000;
+}
+
+/** Marks, in `comment_receipts`, that every comment stored before receipt rows existed has one (not a receipt code: lower case). */
+export const RECEIPTS_BACKFILLED = 'backfill:v1';
+
+/**
+ * Adds the receipt row of every comment that has none, `batch` at a time (one pass over the comments; rows
+ * already there are left alone), then marks the backfill done so later starts skip it. Returns rows added.
+ */
+export async function backfillReceipts(db: Db, batch = BATCH_SIZE): Promise<number> {
+  const receipts = db.collection<ReceiptRecord>(COLLECTIONS.receipts);
+  if (await receipts.findOne({ _id: RECEIPTS_BACKFILLED })) return 0;
+  const cursor = db
+    .collection<CommentRecord>(COLLECTIONS.comments)
+    .find({}, { projection: { _id: 1, receipt: 1, standardId: 1 }, batchSize: batch });
+  let added = 0;
+  let rows: ReceiptRecord[] = [];
+  const flush = async (): Promise<void> => {
+    if (!rows.length) return;
+    try {
+      const r = await receipts.insertMany(rows, { ordered: false });
+      added += r.insertedCount;
+    } catch (e) {
+      // Rows already present fail on `_id`, the rest are inserted (unordered).
+      if (!(e instanceof MongoBulkWriteError) || (e.writeErrors as unknown[] as Array<{ code: number }>).some((w) => w.code !== 11000)) throw e;
+      added += e.result.insertedCount;
+    }
+    rows = [];
+  };
+  for await (const c of cursor) {
+    if (!c.receipt) continue;
+    rows.push({ _id: c.receipt, commentId: c._id, standardId: c.standardId });
+    if (rows.length >= batch) await flush();
+  }
+  await flush();
+  await receipts.updateOne({ _id: RECEIPTS_BACKFILLED }, { $set: { commentId: '', standardId: '' } }, { upsert: true });
+  return added;
 }
 
 export interface CommentsStore {
@@ -135,6 +173,21 @@ export function createCommentsStore(db: Db): CommentsStore {
   const reviews = db.collection<ProvinceReviewRecord>(COLLECTIONS.provinceReviews);
   const publications = db.collection<PublicationRecord>(COLLECTIONS.publications);
   const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
+  const receipts = db.collection<ReceiptRecord>(COLLECTIONS.receipts);
+
+  /** Draws a receipt and claims it by inserting its row: the unique `_id` is the collision check. */
+  async function claimReceipt(commentId: string, standardId: string): Promise<string> {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const receipt = newReceipt();
+      try {
+        await receipts.insertOne({ _id: receipt, commentId, standardId });
+        return receipt;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e; // ≈ 2^-50: draw another
+      }
+    }
+    throw new AppError('INTERNAL', { zh: '无法保存意见，请重试', en: 'Could not store the comment; please try again' });
+  }
 
   async function change(
     standardId: string,
@@ -171,15 +224,21 @@ export function createCommentsStore(db: Db): CommentsStore {
       await audit.createIndex({ standardId: 1, at: 1 });
       await outbox.createIndex({ status: 1, createdAt: 1 });
       await outbox.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
+      await backfillReceipts(db);
     },
 
     async insertOnce(rec) {
       const _id = commentIdFor(rec.submissionKey);
+      const stored = await comments.findOne({ _id });
+      if (stored) return { comment: stored, created: false }; // a retried submission: its receipt row is there
+      // The receipt row first, then the comment. A crash between the two leaves a row pointing at nothing
+      // (read as not found); the retry draws a new receipt and completes.
+      let receipt = await claimReceipt(_id, rec.standardId);
       let duplicateOf: string | undefined;
       for (let attempt = 0; attempt < 6; attempt++) {
         // The first comment with a text on a clause holds `textKey` = the text hash (unique); a repeat gets
         // a key of its own and is flagged, never dropped. One insert in the common case.
-        const doc: CommentRecord = { ...rec, _id, receipt: newReceipt(), textKey: duplicateOf ? `${rec.textHash}:${_id}` : rec.textHash, ...(duplicateOf ? { duplicateOf } : {}) };
+        const doc: CommentRecord = { ...rec, _id, receipt, textKey: duplicateOf ? `${rec.textHash}:${_id}` : rec.textHash, ...(duplicateOf ? { duplicateOf } : {}) };
         try {
           await comments.insertOne(doc);
           return { comment: doc, created: true };
@@ -187,17 +246,32 @@ export function createCommentsStore(db: Db): CommentsStore {
           if (!isDuplicateKey(e)) throw e;
         }
         const existing = await comments.findOne({ _id });
-        if (existing) return { comment: existing, created: false }; // a retried submission
+        if (existing) {
+          // A concurrent retry stored it first: our receipt row is not needed.
+          await receipts.deleteOne({ _id: receipt, commentId: _id });
+          return { comment: existing, created: false };
+        }
         if (!duplicateOf) {
           const first = await comments.findOne({ textKey: rec.textHash }, { projection: { receipt: 1 } });
-          if (first) duplicateOf = first.receipt;
+          if (first) {
+            duplicateOf = first.receipt;
+            continue;
+          }
         }
-        // Otherwise the receipt collided (≈ 2^-50): draw another.
+        // Otherwise the receipt is held by a comment stored before receipt rows existed: draw another.
+        await receipts.deleteOne({ _id: receipt, commentId: _id });
+        receipt = await claimReceipt(_id, rec.standardId);
       }
       throw new AppError('INTERNAL', { zh: '无法保存意见，请重试', en: 'Could not store the comment; please try again' });
     },
 
-    byReceipt: (receipt) => comments.findOne({ receipt }),
+    async byReceipt(receipt) {
+      // Two `_id` lookups; a row whose comment is missing or holds another receipt is not found.
+      const row = await receipts.findOne({ _id: receipt });
+      if (!row?.commentId) return null;
+      const c = await comments.findOne({ _id: row.commentId });
+      return c && c.receipt === receipt ? c : null;
+    },
     byId: (standardId, id) => (COMMENT_ID.test(id) ? comments.findOne({ _id: id, standardId }) : Promise.resolve(null)),
 
     async page(standardId, f, after, limit = PAGE_SIZE) {
