@@ -21,6 +21,11 @@ import { AppError } from '../../activities/infra/errors';
 import { createLogger, type Logger } from '../../activities/infra/logger';
 import { standardsCollection } from '../../activities/data/standards';
 import { loadStandardOr404 } from './editor-page';
+import { contentDisposition, isPackageStage, planStagePackage, stagePackageStream } from '../../activities/packages/stage-package';
+import { createCommentsStore } from '../../activities/comments/store';
+import { dispositionTableDocx } from '../../activities/comments/disposition-table';
+import type { CommentRecord } from '../../activities/comments/model';
+import { createVersionDraftSource } from '../comments/drafts';
 
 /** Links on a standard's page. */
 export function documentLinks(standard: StandardRecord): StandardLink[] {
@@ -160,6 +165,29 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
         return;
       }
       res.render('document-job.njk', { standard, job, percent: Math.round(job.fraction * 100), done: Boolean(job.fileId || job.error) });
+    });
+
+    // A stage's package in one ZIP (activities/packages): staff who can read the standard.
+    app.get('/standards/:id/documents/package/:stage', requireUser, async (req, res) => {
+      const standard = await loadStandardOr404(db, String(req.params.id));
+      requireReader(req, standard);
+      const stage = String(req.params.stage);
+      if (!isPackageStage(stage)) throw new AppError('NOT_FOUND', { zh: '没有这个阶段的材料', en: 'No package for that stage' });
+      const plan = await planStagePackage(db, standard, stage, {
+        dispositionTable: async () => {
+          const comments: CommentRecord[] = [];
+          for await (const batch of createCommentsStore(db).all(standard._id, {})) comments.push(...batch);
+          const current = await createVersionDraftSource(db).getCurrentDraft(standard._id);
+          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current });
+        },
+      });
+      const stream = await stagePackageStream(db, standard, stage, plan);
+      res.type('application/zip').set('Content-Disposition', contentDisposition(plan.zipName, `${standard._id}-${stage}.zip`));
+      stream.on('error', (err: Error) => {
+        log.error({ err, standardId: standard._id, stage }, 'stage package failed while streaming');
+        res.destroy(err);
+      });
+      stream.pipe(res);
     });
 
     app.get('/files/:fileId', async (req, res) => {
