@@ -1,5 +1,6 @@
 // Inline content of the document model (text with marks, cross-references) as docx runs.
-import { TextRun } from 'docx';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DeletedTextRun, InsertedTextRun, TextRun } from 'docx';
 import type { NodeJSON } from '../../editor/types';
 import { xrefText, type Numbering } from '../../editor/numbering';
 
@@ -9,22 +10,42 @@ export interface RunOptions {
   italics?: boolean;
 }
 
+/** Marks of the redline copy (activities/redline): text inserted or deleted since the older version. */
+export const REDLINE_INS = 'redlineInsert';
+export const REDLINE_DEL = 'redlineDelete';
+
+interface Tracking {
+  author: string;
+  date: string;
+  nextId: number;
+}
+const tracking = new AsyncLocalStorage<Tracking>();
+
+/** Runs `fn` with the redline marks written as Word tracked changes (`w:ins`/`w:del`) by `author` at `date`. */
+export function withTracking<T>(who: { author: string; date: string }, fn: () => Promise<T>): Promise<T> {
+  return tracking.run({ ...who, nextId: 1 }, fn);
+}
+
 /** The runs of a textblock's inline children; cross-references read their computed numbers. */
 export function inlineRuns(nodes: readonly NodeJSON[] | undefined, numbering: Numbering, base: RunOptions = {}): TextRun[] {
   const runs: TextRun[] = [];
   for (const n of nodes ?? []) {
     if (n.type === 'text') {
-      const marks = new Set((n.marks ?? []).map((m) => m.type));
-      runs.push(
-        new TextRun({
-          text: n.text ?? '',
-          ...base,
-          ...(marks.has('em') ? { italics: true } : {}),
-          ...(marks.has('strong') ? { bold: true } : {}),
-          ...(marks.has('sub') ? { subScript: true } : {}),
-          ...(marks.has('sup') ? { superScript: true } : {}),
-        }),
-      );
+      const marks = new Set<string>((n.marks ?? []).map((m) => m.type));
+      const options = {
+        text: n.text ?? '',
+        ...base,
+        ...(marks.has('em') ? { italics: true } : {}),
+        ...(marks.has('strong') ? { bold: true } : {}),
+        ...(marks.has('sub') ? { subScript: true } : {}),
+        ...(marks.has('sup') ? { superScript: true } : {}),
+      };
+      const track = tracking.getStore();
+      if (track && (marks.has(REDLINE_INS) || marks.has(REDLINE_DEL))) {
+        const change = { ...options, id: track.nextId++, author: track.author, date: track.date };
+        // Tracked runs stand where text runs do (a paragraph takes any run-level child).
+        runs.push((marks.has(REDLINE_DEL) ? new DeletedTextRun(change) : new InsertedTextRun(change)) as unknown as TextRun);
+      } else runs.push(new TextRun(options));
     } else if (n.type === 'xref') {
       runs.push(new TextRun({ text: xrefText(numbering, String(n.attrs?.target ?? '')), ...base }));
     }
