@@ -1,0 +1,245 @@
+// `npm run bench:scale`: issue 11's table at volume. Starts `npm start` (scripts/start.ts, embedded FerretDB and
+// Temporal) on a fresh data directory, seeds S1 (1,000 standards, 10,000 comments on one open standard, 20,000
+// audit entries) — or S2 (5,000 / 50,000 / 100,000) with SCALE=S2 — by insertMany of documents shaped like the
+// real ones (comments with their receipt rows, as intake writes them), then times each page and API call as the
+// right role (REQS requests each, default 20, sequential), the receipt lookups of the oldest and newest comment
+// and of an unknown code, and the two complete exports with the receipts they hold; samples the app's RSS.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { MongoClient } from 'mongodb';
+import { startApp, rssMb, ferretdbPids, temporalPids } from './soak/app';
+import { freePort } from '../scripts/embedded/launcher';
+import { commentIdFor, commentTextHash, newReceipt } from '../activities/comments/store';
+import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../activities/comments/model';
+import { AUDIT_LOG } from '../activities/data/audit';
+
+const SCALE = process.env.SCALE === 'S2' ? 'S2' : 'S1';
+const SIZES = SCALE === 'S2' ? { standards: 5000, comments: 50_000, audit: 100_000 } : { standards: 1000, comments: 10_000, audit: 20_000 };
+const REQS = Number(process.env.REQS ?? 20);
+const PASSWORD = 'tongbiao-demo';
+const OPEN = 'std-scale-open';
+
+interface Timing {
+  name: string;
+  ms: number[];
+  statuses: Set<number>;
+  page: boolean;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
+
+function standardDoc(i: number, now: string): Record<string, unknown> {
+  const id = i === 0 ? OPEN : `std-scale-${String(i).padStart(5, '0')}`;
+  const stages = ['initiation', 'drafting', 'publicComment', 'review', 'approval', 'released'];
+  const stage = i === 0 ? 'publicComment' : stages[i % stages.length];
+  const p = (['SH', 'JS', 'ZJ'] as const)[i % 3];
+  return {
+    _id: id,
+    titleZh: `示范区地表水环境质量监测技术规范（第${i}号）`,
+    titleEn: `Technical specification for surface water monitoring (no. ${i})`,
+    kind: 'monitoringMethod',
+    mandatory: false,
+    field: '水',
+    scope: '本文件规定了示范区地表水环境质量监测要求。',
+    leadProvince: i === 0 ? 'SH' : p,
+    leadUnits: ['上海市生态环境局'],
+    participatingUnits: [],
+    plannedYear: 2020 + (i % 10),
+    draftingUnits: ['上海市环境科学研究院', '江苏省环境科学研究院'],
+    drafters: [],
+    stage,
+    step: stage === 'publicComment' ? 'open' : 'working',
+    ...(stage === 'publicComment' ? { commentDeadline: new Date(Date.now() + (i === 0 ? 30 : -30) * 86_400_000).toISOString() } : {}),
+    provinces: { SH: {}, JS: {}, ZJ: {} },
+    createdAt: now,
+    createdBy: 'bench',
+    updatedAt: now,
+    workflowId: `standard-${id}`,
+  };
+}
+
+function commentDoc(n: number, t0: number): CommentRecord {
+  const submissionKey = `bench-scale-${n}`;
+  const comment = `第${n}条意见：建议将采样频次由每月一次改为每月两次，以反映汛期水质变化。`;
+  const clauseId = n % 3 === 0 ? undefined : n % 3 === 1 ? 'c51' : 'c52';
+  const textHash = commentTextHash(OPEN, clauseId, comment);
+  return {
+    _id: commentIdFor(submissionKey),
+    standardId: OPEN,
+    phase: 'publicComment',
+    submissionKey,
+    receipt: newReceipt(),
+    type: (['editorial', 'technical', 'general'] as const)[n % 3] as CommentRecord['type'],
+    anchor: clauseId ? { scope: 'clause', clauseId, clauseNumber: clauseId === 'c51' ? '5.1' : '5.2' } : { scope: 'document' },
+    comment,
+    proposedChange: n % 2 ? '每月两次。' : '',
+    submitter: { name: `评论人${n}`, organisation: '某环境监测站', province: (['SH', 'JS', 'ZJ', 'other'] as const)[n % 4], contact: `c${n}@example.org`, showName: n % 5 === 0 },
+    createdAt: new Date(t0 + n * 1000),
+    textHash,
+    textKey: textHash,
+    status: 'pending',
+    moderation: 'visible',
+    moderationLog: [],
+    addressHash: createHash('sha256').update(`a${n % 500}`).digest('hex').slice(0, 32),
+  };
+}
+
+async function seed(uri: string): Promise<{ oldest: string; newest: string; receipts: Set<string> }> {
+  const client = await MongoClient.connect(uri);
+  const db = client.db('tongbiao');
+  const now = new Date().toISOString();
+  const t0 = Date.now() - SIZES.comments * 1000 - 86_400_000;
+  const started = Date.now();
+  for (let i = 0; i < SIZES.standards; i += 1000) {
+    const docs = Array.from({ length: Math.min(1000, SIZES.standards - i) }, (_, k) => standardDoc(i + k, now));
+    await db.collection<{ _id: string }>('standards').insertMany(docs as Array<{ _id: string }>, { ordered: false });
+  }
+  const receipts = new Set<string>();
+  let oldest = '';
+  let newest = '';
+  for (let i = 0; i < SIZES.comments; i += 1000) {
+    const docs = Array.from({ length: Math.min(1000, SIZES.comments - i) }, (_, k) => commentDoc(i + k, t0));
+    await db.collection<ReceiptRecord>(COLLECTIONS.receipts).insertMany(docs.map((c) => ({ _id: c.receipt, commentId: c._id, standardId: c.standardId })), { ordered: false });
+    await db.collection<CommentRecord>(COLLECTIONS.comments).insertMany(docs, { ordered: false });
+    for (const c of docs) receipts.add(c.receipt);
+    if (!oldest) oldest = docs[0].receipt;
+    newest = docs[docs.length - 1].receipt;
+  }
+  for (let i = 0; i < SIZES.audit; i += 1000) {
+    const docs = Array.from({ length: Math.min(1000, SIZES.audit - i) }, (_, k) => {
+      const n = i + k;
+      const standardId = n % 10 === 0 ? OPEN : standardDoc(1 + (n % (SIZES.standards - 1)), now)._id as string;
+      const revision = Math.floor(n / SIZES.standards) + 1;
+      return {
+        _id: `${standardId}:${revision}:${n}`,
+        standardId,
+        revision,
+        at: new Date(t0 + n * 500).toISOString(),
+        actor: { userId: 'u-exec', displayName: '示范区执委会', role: 'executiveCommittee' },
+        role: 'executiveCommittee',
+        fromStage: 'drafting',
+        toStage: 'publicComment',
+        step: 'open',
+        action: 'openPublicComment',
+      };
+    });
+    await db.collection<{ _id: string }>(AUDIT_LOG).insertMany(docs, { ordered: false });
+  }
+  console.log(`seeded ${SCALE}: ${SIZES.standards} standards, ${SIZES.comments} comments, ${SIZES.audit} audit entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await client.close();
+  return { oldest, newest, receipts };
+}
+
+class Client {
+  cookie = '';
+  constructor(readonly base: string) {}
+  async signIn(username: string): Promise<boolean> {
+    const res = await fetch(`${this.base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+    this.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    await res.arrayBuffer();
+    return res.status === 200;
+  }
+  async get(p: string, json = false): Promise<{ status: number; body: Buffer; ms: number }> {
+    const t = performance.now();
+    const res = await fetch(`${this.base}${p}`, { headers: { cookie: this.cookie, accept: json ? 'application/json' : 'text/html' }, redirect: 'manual' });
+    const body = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, body, ms: performance.now() - t };
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tb-scale-'));
+  const [port, temporalPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
+  const app = startApp({ dataDir, port, temporalPort, mongoPort, extra: {}, logFile: path.join(dataDir, 'app.log') }, (l) => console.error(l));
+  let rssMax = 0;
+  const sampler = setInterval(() => {
+    if (app.child.pid) rssMax = Math.max(rssMax, rssMb(app.child.pid));
+  }, 200);
+  try {
+    await app.ready;
+    const base = `http://127.0.0.1:${port}`;
+    const { oldest, newest, receipts } = await seed(`mongodb://127.0.0.1:${mongoPort}/`);
+    const staff = new Client(base);
+    const lead = new Client(base);
+    const anon = new Client(base);
+    if (!(await staff.signIn('exec'))) throw new Error('exec could not sign in');
+    let triageUser = '';
+    for (const u of ['sh-eco', 'exec', 'admin', 'sh-msa']) {
+      if ((await lead.signIn(u)) && (await lead.get(`/api/standards/${OPEN}/comments`, true)).status === 200) {
+        triageUser = u;
+        break;
+      }
+    }
+    console.log(`staff pages as exec; triage and exports as ${triageUser || '(nobody allowed)'}`);
+    const timings: Timing[] = [];
+    const time = async (name: string, c: Client, p: string, json = false, page = true): Promise<void> => {
+      const t: Timing = { name, ms: [], statuses: new Set(), page };
+      for (let i = 0; i < REQS; i++) {
+        const r = await c.get(p, json);
+        t.ms.push(r.ms);
+        t.statuses.add(r.status);
+      }
+      timings.push(t);
+    };
+    await time('/standards', staff, '/standards');
+    await time('/standards?stage=publicComment', staff, '/standards?stage=publicComment');
+    await time("a standard's page", staff, `/standards/${OPEN}`);
+    await time('comment triage', lead, `/standards/${OPEN}/comments`);
+    await time('/consultation', anon, '/consultation');
+    await time('/published', anon, '/published');
+    await time('GET /api/standards', staff, '/api/standards', true);
+    await time('receipt, oldest comment', anon, `/api/consultation/receipts/${oldest}`, true, false);
+    await time('receipt, newest comment', anon, `/api/consultation/receipts/${newest}`, true, false);
+    await time('receipt page, newest', anon, `/consultation/receipt/${newest}`, false, false);
+    await time('status ?code=, newest', anon, `/consultation/status?code=${newest}`, false, false);
+    await time('receipt, unknown code', anon, '/api/consultation/receipts/ZZZZZ-ZZZZZ', true, false);
+
+    const exports: Array<{ name: string; s: number; status: number; rows: number; missing: number }> = [];
+    for (const ext of ['csv', 'docx'] as const) {
+      const r = await lead.get(`/standards/${OPEN}/comments/disposition-table.${ext}`);
+      const text = ext === 'csv' ? r.body.toString('utf8') : r.status === 200 ? await (await JSZip.loadAsync(r.body)).file('word/document.xml')!.async('string') : '';
+      const found = new Set(text.match(/[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}/g) ?? []);
+      let present = 0;
+      for (const x of receipts) if (found.has(x)) present++;
+      exports.push({ name: `disposition table ${ext.toUpperCase()}`, s: r.ms / 1000, status: r.status, rows: present, missing: receipts.size - present });
+    }
+
+    console.log(`\nbench:scale ${SCALE} — ${REQS} sequential requests each, ms`);
+    console.log('| call | status | p50 | p95 | max |\n|---|---|---|---|---|');
+    for (const t of timings) console.log(`| ${t.name} | ${[...t.statuses].join(',')} | ${pct(t.ms, 50).toFixed(0)} | ${pct(t.ms, 95).toFixed(0)} | ${Math.max(...t.ms).toFixed(0)} |`);
+    console.log('\n| export | status | s | comments present | missing |\n|---|---|---|---|---|');
+    for (const e of exports) console.log(`| ${e.name} | ${e.status} | ${e.s.toFixed(1)} | ${e.rows} | ${e.missing} |`);
+    const storeRss = Math.max(0, ...ferretdbPids(dataDir).map(rssMb), 0);
+    const temporalRss = Math.max(0, ...temporalPids(dataDir).map(rssMb), 0);
+    console.log(`\napp peak RSS ${rssMax.toFixed(0)} MB; FerretDB RSS now ${storeRss.toFixed(0)} MB; Temporal ${temporalRss.toFixed(0)} MB`);
+
+    const pages = timings.filter((t) => t.page);
+    const worst = pages.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
+    const receiptP95 = Math.max(...timings.filter((t) => !t.page).map((t) => pct(t.ms, 95)));
+    const exportS = Math.max(...exports.map((e) => e.s));
+    const missing = exports.reduce((a, e) => a + e.missing, 0);
+    const line = (name: string, v: number, goal: number, unit = ''): void => console.log(`RESULT ${name} ${v.toFixed(unit === 's' ? 1 : 0)} goal <=${goal} ${v <= goal ? 'met' : 'missed'}`);
+    console.log(`(worst page: ${worst.name})`);
+    line('scale_page_p95_ms_max', pct(worst.ms, 95), 300);
+    line('scale_receipt_p95_ms', receiptP95, 50);
+    line(`scale_export_${SCALE === 'S2' ? '50k' : '10k'}_s`, exportS, 10, 's');
+    line('scale_app_rss_mb_max', rssMax, 600);
+    line('scale_rows_missing_from_exports', missing, 0);
+  } finally {
+    clearInterval(sampler);
+    app.child.kill('SIGINT');
+    await Promise.race([app.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
