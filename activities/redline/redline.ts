@@ -3,7 +3,7 @@
 // against the older version: inserted text as `w:ins`, deleted text as `w:del`, each with author and date.
 // The two bodies are merged into one document model: block children are aligned per container (by `id`
 // when both have one, else by type and text; a removed and an added block of the same type next to each other
-// are the same block changed), changed text blocks are diffed character by character (diffChars, which
+// are the same block changed when at least 40 % of its text is kept), changed text blocks are diffed character by character (diffChars, which
 // suits Chinese), and whole inserted or deleted blocks (paragraphs, clauses) carry their text as one
 // insertion or deletion. inline.ts turns the marks into InsertedTextRun / DeletedTextRun.
 import { diffArrays, diffChars } from 'diff';
@@ -62,6 +62,16 @@ function diffInline(older: NodeJSON, newer: NodeJSON): NodeJSON {
   return { ...newer, content };
 }
 
+/** Share of the longer text kept unchanged: below SIMILAR a paragraph counts as deleted and another inserted. */
+const SIMILAR = 0.4;
+function similar(a: NodeJSON, b: NodeJSON): boolean {
+  if (!isTextblock(a) || !isTextblock(b)) return true;
+  const x = plain(a);
+  const y = plain(b);
+  const kept = diffChars(x, y).reduce((n, p) => n + (p.added || p.removed ? 0 : p.value.length), 0);
+  return kept >= SIMILAR * Math.max(x.length, y.length, 1);
+}
+
 function mergeNode(older: NodeJSON, newer: NodeJSON): NodeJSON {
   if (isTextblock(newer) && isTextblock(older)) return plain(older) === plain(newer) ? newer : diffInline(older, newer);
   return { ...newer, content: mergeChildren(older.content ?? [], newer.content ?? []) };
@@ -80,7 +90,7 @@ function mergeChildren(older: NodeJSON[], newer: NodeJSON[]): NodeJSON[] {
       while (removed.length || added.length) {
         const r = removed[0];
         const a = added[0];
-        if (r && a && r.type === a.type) {
+        if (r && a && r.type === a.type && similar(r, a)) {
           out.push(mergeNode(r, a));
           removed.shift();
           added.shift();

@@ -13,6 +13,7 @@ import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import type { Request } from 'express';
 import type { Principal } from '../../activities/data/users';
+import { generateRedlineDocx } from '../../activities/redline/redline';
 
 const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
 const saveBody = z.strictObject({ name: safeText(200).min(1), _csrf: z.string().optional() });
@@ -85,6 +86,33 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
         return;
       }
       res.render('version-compare.njk', { standard, comparison, kindNames: VERSION_KIND_NAMES });
+    });
+
+    // The redline copy (修改对照稿) between two named versions: the newer with tracked changes against the
+    // older, on the stage-draft layout (activities/redline).
+    app.get('/standards/:id/versions/redline', requireUser, async (req, res) => {
+      const { standard } = await access(req, false);
+      const q = compareQuery.safeParse(req.query);
+      if (!q.success) throw badInput(q.error);
+      if (q.data.to === 'live') throw new AppError('VALIDATION_FAILED', { zh: '修改对照稿需要两个已保存的版本，请先保存当前草案', en: 'A redline needs two saved versions: save the live draft first' });
+      if (q.data.from === q.data.to) throw new AppError('VALIDATION_FAILED', { zh: '请选择两个不同的版本', en: 'Pick two different versions' });
+      const [a, b] = await Promise.all([versionOfStandard(standard._id, q.data.from), versionOfStandard(standard._id, q.data.to)]);
+      const [older, newer] = a.meta.seq <= b.meta.seq ? [a, b] : [b, a];
+      if (!older.json || !newer.json) throw new AppError('NOT_FOUND', { zh: '版本没有正文', en: 'A version has no content' });
+      const data = await generateRedlineDocx({
+        older: older.json,
+        newer: newer.json,
+        author: newer.meta.createdBy.displayName,
+        date: new Date(newer.meta.createdAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+        record: standard,
+        edition: 'joint',
+        completedOn: new Date(newer.meta.createdAt).toISOString().slice(0, 10),
+      });
+      const name = `${standard.titleZh}-修改对照稿（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`;
+      res
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .set('Content-Disposition', `attachment; filename="redline-${older.meta.seq}-${newer.meta.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(data);
     });
 
     app.get('/standards/:id/versions/:versionId', requireUser, async (req, res) => {
