@@ -8,6 +8,7 @@ import { Fragment } from 'prosemirror-model';
 import { TextSelection, NodeSelection, type Command, type EditorState, type Transaction } from 'prosemirror-state';
 import { schema, clauseLevel, clauseTypeAt, MAX_CLAUSE_LEVEL, type AnnexKind, type ListKind } from './schema';
 import { nodeWithFreshIds } from './ids';
+import { addRowAfter, goToNextCell, isInTable, selectedRect, TableMap } from 'prosemirror-tables';
 
 const n = schema.nodes;
 
@@ -418,6 +419,84 @@ export function enterInField(): Command {
     if (!FIELD_TYPES.has(type)) return false;
     const next = TextSelection.findFrom(state.doc.resolve($from.after()), 1, true);
     if (dispatch && next) dispatch(state.tr.setSelection(next).scrollIntoView());
+    return true;
+  };
+}
+
+/** The position and node of the element with this id, or null. */
+function findById(doc: Node, id: string): { node: Node; pos: number } | null {
+  let found: { node: Node; pos: number } | null = null;
+  doc.descendants((node, pos) => {
+    if (found) return false;
+    if (node.attrs.id === id) {
+      found = { node, pos };
+      return false;
+    }
+    return !node.isTextblock;
+  });
+  return found;
+}
+
+/**
+ * The fix of a hanging paragraph (悬置段): the paragraphs (and other blocks) between the heading of a
+ * chapter, annex or clause and its first sub-clause become, in place, its first sub-clause, untitled
+ * (5.1 with the old text; the former 5.1, 5.2 … become 5.2, 5.3 …). The blocks keep their ids, so
+ * comments anchored on them stay. `containerId` is the id of the chapter, annex or clause at fault.
+ */
+export function hangingToUntitledClause(containerId: string): Command {
+  return (state, dispatch) => {
+    const found = findById(state.doc, containerId);
+    if (!found || !isClauseContainer(found.node)) return false;
+    const { node, pos } = found;
+    const level = clauseLevel(node.type.name) + 1;
+    const type = clauseTypeAt(level);
+    if (!type) return false;
+    let from = -1;
+    let to = -1;
+    const blocks: Node[] = [];
+    let offset = pos + 1;
+    let seenClause = false;
+    node.forEach((child) => {
+      if (isClause(child)) seenClause = true;
+      else if (!seenClause && child.type !== n.heading) {
+        if (from < 0) from = offset;
+        to = offset + child.nodeSize;
+        blocks.push(child);
+      }
+      offset += child.nodeSize;
+    });
+    if (blocks.length === 0 || !seenClause) return false;
+    const clause = n[type].createChecked(null, blocks);
+    const withId = nodeWithFreshIds(clause);
+    const $from = state.doc.resolve(from);
+    if (!$from.parent.canReplaceWith($from.index(), $from.index() + blocks.length, withId.type)) return false;
+    if (dispatch) dispatch(cursorInto(state.tr.replaceWith(from, to, withId), from + 1));
+    return true;
+  };
+}
+
+/**
+ * Tab in a table: the next cell, and in the last cell a new row after it (the cursor goes to its first
+ * cell). False outside a table, so the next Tab command (list indent, clause demote) runs.
+ */
+export function nextCellOrNewRow(): Command {
+  return (state, dispatch) => {
+    if (!isInTable(state)) return false;
+    if (goToNextCell(1)(state, dispatch)) return true;
+    const rect = selectedRect(state);
+    let added: Transaction | null = null;
+    if (!addRowAfter(state, (tr) => (added = tr))) return false;
+    if (!dispatch || !added) return true;
+    const tr: Transaction = added;
+    // The new row sits at index rect.bottom of the same table (nothing before the table moved).
+    const grid = tr.doc.nodeAt(rect.tableStart - 1);
+    if (grid) {
+      const map = TableMap.get(grid);
+      const cellPos = rect.tableStart + map.map[rect.bottom * map.width];
+      const sel = TextSelection.findFrom(tr.doc.resolve(cellPos + 1), 1, true);
+      if (sel) tr.setSelection(sel);
+    }
+    dispatch(tr.scrollIntoView());
     return true;
   };
 }

@@ -7,7 +7,7 @@ import type { Command, Plugin } from 'prosemirror-state';
 import { schema } from './schema';
 import {
   demoteClause, enterInField, insertChapterAfter, insertClauseAfter, insertExample, insertFormula, insertList, insertNote, insertSubClause,
-  insertTable, insertTermEntry, promoteClause,
+  insertTable, insertTermEntry, nextCellOrNewRow, promoteClause,
 } from './commands';
 import { listEnter, listIndent, listOutdent } from './list-commands';
 
@@ -56,7 +56,7 @@ export function editorKeymaps(undo: Command, redo: Command): Plugin[] {
       [s.sub]: toggleMark(schema.marks.sub),
       [s.sup]: toggleMark(schema.marks.sup),
       Enter: chainCommands(listEnter(), enterInField()),
-      Tab: chainCommands(goToNextCell(1), listIndent(), demoteClause()),
+      Tab: chainCommands(nextCellOrNewRow(), listIndent(), demoteClause()),
       'Shift-Tab': chainCommands(goToNextCell(-1), listOutdent(), promoteClause()),
     }),
     keymap(baseKeymap),

@@ -3,7 +3,7 @@
 // jumps to the clause as the outline does), and a decoration plugin marks the element at fault in the text
 // with a coloured left border and the message as its tooltip. Between two runs the marks follow the text
 // through the position mapping, so they never point at the wrong place while the author types.
-import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
+import { Plugin, PluginKey, type Command, type EditorState, type Transaction } from 'prosemirror-state';
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 import type { Node } from 'prosemirror-model';
 import { checkDraft, RULES, type Finding } from '../checker';
@@ -11,6 +11,15 @@ import type { DocJSON } from '../types';
 import type { Lang, StringKey } from './i18n';
 import { h } from './dom';
 import { jumpTo } from './outline';
+import { hangingToUntitledClause } from '../commands';
+
+/**
+ * One-click fixes, only for the findings whose fix is unambiguous: each acts on the element the finding
+ * names, in place (never by inserting at the cursor). Rules not listed here are left to the drafters.
+ */
+const FIXES: Partial<Record<Finding['ruleId'], { label: StringKey; command: (f: Finding) => Command | null }>> = {
+  'hanging-paragraph': { label: 'fixHanging', command: (f) => (f.clauseId ? hangingToUntitledClause(f.clauseId) : null) },
+};
 
 /** Quiet time after the last change before the checker runs. */
 export const CHECK_DEBOUNCE_MS = 500;
@@ -99,7 +108,7 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
 
   const render = (view: EditorView): void => {
     // Most checks after typing find the same: leave the pane (and its focus and scroll) alone then.
-    const key = current.map((f) => `${f.ruleId}|${f.clauseId}|${f.nodeId ?? ''}|${f.message.en}`).join('\n');
+    const key = (view.editable ? 'edit\n' : 'read\n') + current.map((f) => `${f.ruleId}|${f.clauseId}|${f.nodeId ?? ''}|${f.message.en}`).join('\n');
     if (key === renderedKey && list.childElementCount > 0) return;
     renderedKey = key;
     const errors = current.filter((f) => f.severity === 'error');
@@ -114,6 +123,21 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
         const target = targetsOf(f);
         const item = h(doc, 'li', { class: `tb-finding-item tb-finding-item-${f.severity}`, 'data-rule': f.ruleId, 'data-clause-id': f.clauseId ?? '', title: RULES[f.ruleId].name[lang] });
         item.append(h(doc, 'span', { class: 'tb-finding-badge' }, t(f.severity === 'error' ? 'error' : 'warning')), f.message[lang]);
+        const fix = FIXES[f.ruleId];
+        const command = fix?.command(f);
+        if (fix && command && view.editable && command(view.state)) {
+          const button = h(doc, 'button', { type: 'button', class: 'tb-finding-fix', 'data-fix': f.ruleId }, t(fix.label));
+          button.addEventListener('click', (e) => {
+            e.stopPropagation();
+            // Run on the document as it is now (the check may be up to a second old); the next check confirms.
+            if (view.editable && command(view.state, view.dispatch)) {
+              view.focus();
+              checkNow(view);
+            }
+          });
+          button.addEventListener('keydown', (e) => e.stopPropagation());
+          item.append(' ', button);
+        }
         if (target.length > 0) {
           item.tabIndex = 0;
           const go = (): void => {
@@ -131,7 +155,7 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
     );
   };
 
-  const checkNow = (view: EditorView): Finding[] => {
+  function checkNow(view: EditorView): Finding[] {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     pendingSince = null;
@@ -143,7 +167,7 @@ export function createFindingsPane(doc: Document, t: (key: StringKey) => string,
     element.dataset.checkMs = elapsed.toFixed(1);
     render(view);
     return current;
-  };
+  }
 
   return {
     element,

@@ -65,6 +65,7 @@ const strings = {
   warnings: ['处提示', 'warnings'],
   error: ['错误', 'Error'],
   warning: ['提示', 'Warning'],
+  fixHanging: ['改为无标题条', 'Make it an untitled clause'],
   moreFindings: ['未列出的其余问题：', 'Further findings not listed:'],
 } as const;
 

@@ -71,6 +71,9 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const tracker = trackSaveState(provider);
 
   let refused = false;
+  // The browser's own view of the network: a cut network often leaves the socket looking open for up to
+  // 30 s (y-websocket's silence timeout), during which edits would show as 保存中… instead of offline.
+  let online = doc.defaultView?.navigator.onLine ?? true;
   let readOnly = config.readonly;
   let view: EditorView | null = null;
   const statusEl = h(doc, 'span', { class: 'tb-status', 'data-status': 'connecting', role: 'status', 'aria-live': 'polite' }, t('connecting'));
@@ -79,7 +82,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     if (refused) return 'refused';
     if (!root.dataset.synced) return 'connecting';
     if (readOnly) return 'readonly';
-    if (!provider.wsconnected) return 'offline';
+    if (!provider.wsconnected || !online) return 'offline';
     return tracker.state.saved ? 'saved' : 'saving';
   };
   const renderStatus = (): void => {
@@ -120,6 +123,26 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     }
     renderStatus();
   });
+
+  const win0 = doc.defaultView;
+  const onOffline = (): void => {
+    online = false;
+    // Nothing gets through a cut network: close the socket now (y-websocket keeps retrying with back-off)
+    // rather than wait for its timeout, so the edits are kept locally and resent by the sync on reconnect.
+    provider.ws?.close();
+    renderStatus();
+  };
+  const onOnline = (): void => {
+    online = true;
+    // Reconnect at once rather than at the end of the back-off.
+    if (!refused && !provider.wsconnected) {
+      provider.disconnect();
+      provider.connect();
+    }
+    renderStatus();
+  };
+  win0?.addEventListener('offline', onOffline);
+  win0?.addEventListener('online', onOnline);
 
   await new Promise<void>((resolve) => {
     if (provider.synced) resolve();
@@ -186,6 +209,11 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const body = h(doc, 'div', { class: 'tb-body' });
   const side = h(doc, 'div', { class: 'tb-side' }, findings.element, presence.element, properties.element);
   root.replaceChildren(toolbar.element, outline.element, body, side);
+  // The outline and the side pane stick just below the (sticky, wrapping) toolbar: never under it.
+  const toolbarHeight = (): void => root.style.setProperty('--tb-toolbar-height', `${toolbar.element.offsetHeight}px`);
+  toolbarHeight();
+  const resizeObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(toolbarHeight);
+  resizeObserver?.observe(toolbar.element);
 
   // Panes follow the editor at most once per frame: with many co-authors, remote transactions arrive far
   // more often than anyone can see the toolbar change.
@@ -247,6 +275,9 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     jumpTo: (id) => jumpTo(getView(), id),
     destroy() {
       if (paneFrame !== null) win?.cancelAnimationFrame(paneFrame);
+      resizeObserver?.disconnect();
+      win0?.removeEventListener('offline', onOffline);
+      win0?.removeEventListener('online', onOnline);
       presence.destroy();
       findings.destroy();
       tracker.destroy();

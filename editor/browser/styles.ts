@@ -14,7 +14,9 @@ export const EDITOR_CSS = `
 .tb-status[data-status="saving"] { background: #fff3bf; color: #8a6d00; }
 .tb-status[data-status="offline"], .tb-status[data-status="refused"] { background: #ffe3e3; color: #c92a2a; }
 .tb-status[data-status="readonly"] { background: #e7f5ff; color: #1864ab; }
-.tb-outline, .tb-side { overflow: auto; font-size: 13px; padding: 8px 0; }
+.tb-outline, .tb-side { overflow: auto; font-size: 13px; padding: 8px 0; box-sizing: border-box;
+  position: sticky; top: var(--tb-toolbar-height, 40px); align-self: start; max-height: calc(100vh - var(--tb-toolbar-height, 40px)); }
+.tb-editor.tb-viewer .tb-outline { top: 0; max-height: 100vh; }
 .tb-outline h3, .tb-side h3 { font-size: 13px; margin: 4px 0; color: #555; }
 .tb-outline a { display: block; color: #222; text-decoration: none; padding: 1px 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
 .tb-outline a:hover { background: #f1f3f5; }
@@ -73,6 +75,7 @@ export const EDITOR_CSS = `
 .ProseMirror table { border-collapse: collapse; margin: 0 auto; }
 .ProseMirror td, .ProseMirror th { border: 1px solid #333; padding: 2px 8px; min-width: 3em; vertical-align: top; font-size: 13px; }
 .ProseMirror td p, .ProseMirror th p { text-indent: 0; text-align: center; }
+.ProseMirror th { background: #e9ecef; font-weight: bold; font-family: "Noto Sans CJK SC", SimHei, sans-serif; border-bottom-width: 2px; }
 .ProseMirror .selectedCell { background: #d0ebff; }
 .ProseMirror div[data-type="formula"] { margin: 0.5em 0; }
 .ProseMirror div[data-type="formulaText"] { text-align: center; font-family: "Cambria Math", "STIX Two Math", serif; font-style: italic; position: relative; padding-right: 5em; }
@@ -112,8 +115,10 @@ export const EDITOR_CSS = `
 .tb-finding-item { padding: 3px 4px; margin: 2px 0; border-left: 3px solid #f59f00; background: #fff9db; cursor: pointer; line-height: 1.4; }
 .tb-finding-item-error { border-left-color: #e03131; background: #fff5f5; }
 .tb-finding-item:hover, .tb-finding-item:focus { outline: 1px solid #adb5bd; }
+.tb-finding-fix { font: inherit; font-size: 12px; margin-left: 4px; padding: 0 6px; cursor: pointer; }
 .tb-finding-badge { font-size: 11px; margin-right: 4px; color: #8a6d00; }
-.tb-finding-item-error .tb-finding-badge { color: #c92a2a; }
+.tb-finding-item-error .tb-finding-fix { font: inherit; font-size: 12px; margin-left: 4px; padding: 0 6px; cursor: pointer; }
+.tb-finding-badge { color: #c92a2a; }
 .ProseMirror .tb-finding { border-left: 3px solid #f59f00; padding-left: 6px; margin-left: -9px; }
 .ProseMirror .tb-finding-error { border-left-color: #e03131; }
 .tb-dialog { position: fixed; inset: 20% 30% auto 30%; background: white; border: 1px solid #888; padding: 12px; z-index: 20; max-height: 60vh; overflow: auto; box-shadow: 0 4px 20px rgba(0,0,0,.2); }

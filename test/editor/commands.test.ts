@@ -7,7 +7,7 @@ import {
 import {
   deleteElement, demoteClause, enterInField, insertAnnex, insertBibliographyEntry, insertChapterAfter, insertClauseAfter, insertExample, insertFigure,
   insertFormula, insertFormulaSymbol, insertList, insertNote, insertReferenceEntry, insertSubClause, insertTable, insertTermEntry, insertXref,
-  promoteClause, setAnnexKind, setListKind,
+  promoteClause, setAnnexKind, setListKind, hangingToUntitledClause, nextCellOrNewRow,
 } from '../../editor/commands';
 import { listEnter, listIndent, listOutdent } from '../../editor/list-commands';
 import { idPlugin } from '../../editor/ids';
@@ -246,5 +246,43 @@ describe('commands on annexes', () => {
   it('numbers a list made of a sublist correctly', () => {
     const d = doc(...fixed(), chapter(h('四'), list({ kind: 'dash' }, li('a', sublist('x', 'y')))));
     expect(Object.values(computeNumbering(d).byId).filter((l) => l.kind === 'listItem').map((l) => l.label)).toEqual(['——', '1)', '2)']);
+  });
+
+  it('turns a hanging paragraph into the untitled first sub-clause in place, keeping its id', () => {
+    const d = doc(...fixed(), chapter({ id: 'c4' }, h('四'), p({ id: 'hang' }, '悬置'), p({ id: 'hang2' }, '又一段'), clause({ id: 'a' }, h('甲'), p('a')), clause({ id: 'b' }, h('乙'), p('b'))));
+    const s = run(stateAt(d, 'hang'), hangingToUntitledClause('c4'));
+    const ch = s.doc.lastChild!;
+    expect(ch.childCount).toBe(4);
+    expect(ch.child(1).type.name).toBe('clause1');
+    expect(ch.child(1).firstChild!.attrs.id).toBe('hang');
+    expect(ch.child(1).childCount).toBe(2);
+    expect(labels(s).a.label).toBe('4.2');
+    expect(labels(s).b.label).toBe('4.3');
+    // Nothing to fix: refused.
+    expect(hangingToUntitledClause('c4')(s)).toBe(false);
+    expect(hangingToUntitledClause('c5')(stateAt(base(), 'ps1'))).toBe(false);
+  });
+
+  it('adds a row on Tab in the last cell and moves to the next cell elsewhere', () => {
+    let s = stateAt(base(), 'p4');
+    s = run(s, insertTable(2, 2));
+    let lastCell = -1;
+    s.doc.descendants((node, pos) => {
+      if (node.type.name === 'tableCell') lastCell = pos;
+      return true;
+    });
+    s = s.apply(s.tr.setSelection(TextSelection.near(s.doc.resolve(lastCell + 2))));
+    s = run(s, nextCellOrNewRow());
+    const grid = (): Node => {
+      let g: Node | null = null;
+      s.doc.descendants((node) => {
+        if (node.type.name === 'tableGrid') g = node;
+        return g === null;
+      });
+      return g!;
+    };
+    expect(grid().childCount).toBe(3);
+    expect(s.selection.$from.node(-2)).toBe(grid().lastChild);
+    expect(nextCellOrNewRow()(stateAt(base(), 'p4'))).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ export interface EditorPageServer {
   uploads: number;
   /** Connection attempts the collaboration server refused (any close code). */
   refusals: number;
-  pageUrl(doc: string, user: string, opts?: { province?: string; readonly?: boolean; lang?: string }): string;
+  pageUrl(doc: string, user: string, opts?: { province?: string; readonly?: boolean; lang?: string; page?: boolean }): string;
   close(): Promise<void>;
 }
 
@@ -70,9 +70,15 @@ export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
       };
       if (province) attrs['data-user-province'] = province;
       const attrText = Object.entries(attrs).map(([k, v]) => `${k}="${escapeAttr(v)}"`).join(' ');
+      // `page=1`: laid out as on the site's draft page (templates/editor.njk): a header, a title and the
+      // editor in the flow of a page that scrolls as a whole; otherwise the editor fills the window.
+      const html =
+        url.searchParams.get('page') === '1'
+          ? `<body style="margin:0"><header style="height:64px;background:#234">站点</header><main style="max-width:72rem;margin:0 auto;padding:1rem">` +
+            `<h1>草案</h1><p>说明</p><div id="editor" ${attrText}></div></main><script src="/build/editor.js"></script></body></html>`
+          : `<body style="margin:0;height:100vh"><div id="editor" ${attrText}></div><script src="/build/editor.js"></script></body></html>`;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>editor</title></head>` +
-          `<body style="margin:0;height:100vh"><div id="editor" ${attrText}></div><script src="/build/editor.js"></script></body></html>`,
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>editor</title></head>` + html,
       );
       return;
     }
@@ -130,6 +136,7 @@ export async function startEditorPageServer(db: Db): Promise<EditorPageServer> {
       if (opts.province) q.set('province', opts.province);
       if (opts.readonly) q.set('readonly', 'true');
       if (opts.lang) q.set('lang', opts.lang);
+      if (opts.page) q.set('page', '1');
       return `${url}/edit/${encodeURIComponent(doc)}?${q.toString()}`;
     },
     async close() {
