@@ -10,7 +10,7 @@ import type { NodeJSON } from '../../editor/types';
 import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor/numbering';
 import { clauseLevel } from '../../editor/schema';
 import { decodeDataUrl, fitToPage, type ImageData } from './images';
-import { inlineRuns, plainText } from './inline';
+import { inlineRuns, paragraphMarkChange, plainText } from './inline';
 import { listReference, type ListMarker } from './numbering';
 import { FORMULA_TABS, NUM, STYLE } from './styles';
 import { fontOf, SIZE, TEXT_WIDTH, IDEOGRAPHIC_SPACE as GAP } from './typography';
@@ -55,7 +55,7 @@ export interface RenderedBody {
 }
 
 function para(style: string, children: (TextRun | ImageRun | SimpleField)[], extra: Partial<ConstructorParameters<typeof Paragraph>[0] & object> = {}): Paragraph {
-  return new Paragraph({ style, children, ...extra });
+  return new Paragraph({ style, children, ...paragraphMarkChange(children), ...extra });
 }
 
 function label(text: string, size?: number): TextRun {
@@ -127,11 +127,13 @@ export function renderList(n: NodeJSON, ctx: Ctx, size?: number): Paragraph[] {
   for (const item of n.content ?? []) {
     for (const c of item.content ?? []) {
       if (c.type === 'paragraph') {
-        out.push(new Paragraph({ style: listStyle(first, 0), numbering: { reference, level: 0, instance }, children: inlineRuns(c.content, ctx.numbering, run) }));
+        const runs = inlineRuns(c.content, ctx.numbering, run);
+        out.push(new Paragraph({ style: listStyle(first, 0), numbering: { reference, level: 0, instance }, children: runs, ...paragraphMarkChange(runs) }));
       } else if (c.type === 'sublist') {
         for (const si of c.content ?? []) {
           for (const sp of si.content ?? []) {
-            out.push(new Paragraph({ style: listStyle(second, 1), numbering: { reference, level: 1, instance }, children: inlineRuns(sp.content, ctx.numbering, run) }));
+            const subRuns = inlineRuns(sp.content, ctx.numbering, run);
+            out.push(new Paragraph({ style: listStyle(second, 1), numbering: { reference, level: 1, instance }, children: subRuns, ...paragraphMarkChange(subRuns) }));
           }
         }
       }
@@ -154,7 +156,7 @@ function renderAside(n: NodeJSON, ctx: Ctx, kind: 'note' | 'example', instance: 
     }
     const runs = inlineRuns(c.content, ctx.numbering);
     if (first && instance > 0) {
-      out.push(new Paragraph({ style: numbered, numbering: { reference: kind === 'note' ? NUM.note : NUM.example, level: 0, instance }, children: runs }));
+      out.push(new Paragraph({ style: numbered, numbering: { reference: kind === 'note' ? NUM.note : NUM.example, level: 0, instance }, children: runs, ...paragraphMarkChange(runs) }));
     } else if (first) {
       out.push(para(single, [label(`${word}：`), ...runs]));
     } else {

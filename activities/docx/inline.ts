@@ -26,6 +26,19 @@ export function withTracking<T>(who: { author: string; date: string }, fn: () =>
   return tracking.run({ ...who, nextId: 1 }, fn);
 }
 
+/**
+ * For the redline copy: a paragraph whose runs are all inserted (or all deleted) has its paragraph mark
+ * tracked too, so accepting a deleted paragraph removes it instead of leaving an empty one.
+ */
+export function paragraphMarkChange(children: readonly unknown[]): { run?: { insertion?: { id: number; author: string; date: string }; deletion?: { id: number; author: string; date: string } } } {
+  const track = tracking.getStore();
+  if (!track || children.length === 0) return {};
+  const change = () => ({ id: track.nextId++, author: track.author, date: track.date });
+  if (children.every((c) => c instanceof DeletedTextRun)) return { run: { deletion: change() } };
+  if (children.every((c) => c instanceof InsertedTextRun)) return { run: { insertion: change() } };
+  return {};
+}
+
 /** The runs of a textblock's inline children; cross-references read their computed numbers. */
 export function inlineRuns(nodes: readonly NodeJSON[] | undefined, numbering: Numbering, base: RunOptions = {}): TextRun[] {
   const runs: TextRun[] = [];

@@ -30,7 +30,8 @@ function edited(): { older: DocJSON; newer: DocJSON; changedFrom: string; delete
   const a = ps[5];
   const changedFrom = text(a.node);
   a.node.content = [{ type: 'text', text: `${changedFrom.slice(0, 4)}（修改后）${changedFrom.slice(4)}` }];
-  const b = ps[9];
+  // A plain paragraph of a clause or chapter (an example's or note's label is printed by the renderer, not tracked).
+  const b = ps.slice(9).find((p) => p.parent.type === 'clause' || p.parent.type === 'chapter')!;
   const deleted = text(b.node);
   b.parent.content = b.parent.content!.filter((x) => x !== b.node);
   const c = ps[12];
@@ -71,6 +72,9 @@ describe('redline copy', () => {
     }
     expect(xml).toMatch(/<w:delText[^>]*>[^<]*<\/w:delText>/);
     expect(xml).toContain('（修改后）');
+    // Whole deleted / inserted paragraphs have their paragraph mark tracked too.
+    expect(xml).toMatch(/<w:pPr>(?:(?!<\/w:pPr>).)*<w:rPr><w:del [^>]*w:author="起草组"/);
+    expect(xml).toMatch(/<w:pPr>(?:(?!<\/w:pPr>).)*<w:rPr><w:ins [^>]*w:author="起草组"/);
   });
 
   it('validates against the ECMA-376 schemas with 0 errors', async () => {
