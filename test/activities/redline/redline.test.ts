@@ -31,7 +31,7 @@ function edited(): { older: DocJSON; newer: DocJSON; changedFrom: string; delete
   const changedFrom = text(a.node);
   a.node.content = [{ type: 'text', text: `${changedFrom.slice(0, 4)}（修改后）${changedFrom.slice(4)}` }];
   // A plain paragraph of a clause or chapter (an example's or note's label is printed by the renderer, not tracked).
-  const b = ps.slice(9).find((p) => p.parent.type === 'clause' || p.parent.type === 'chapter')!;
+  const b = ps.slice(9).find((p) => p.parent.type === 'chapter' || p.parent.type.startsWith('clause'))!;
   const deleted = text(b.node);
   b.parent.content = b.parent.content!.filter((x) => x !== b.node);
   const c = ps[12];
