@@ -186,6 +186,7 @@ async function main(): Promise<void> {
         t.statuses.add(r.status);
       }
       timings.push(t);
+      console.log(`  ${name}: status ${[...t.statuses].join(',')} p50 ${pct(t.ms, 50).toFixed(0)} p95 ${pct(t.ms, 95).toFixed(0)} max ${Math.max(...t.ms).toFixed(0)} ms`);
     };
     await time('/standards', staff, '/standards');
     await time('/standards?stage=publicComment', staff, '/standards?stage=publicComment');
