@@ -67,6 +67,15 @@ export async function numbersOfStandard(db: Db, standardId: string): Promise<Num
  * workflow's state shows as approved) and reserved before `reservedBeforeIso` (an approval still being
  * recorded reserves its number before the workflow's state shows it). Returns the numbers released.
  */
+/** The newest reservedAt of this standard's reservations not in `held` made at or after `sinceIso` (undefined when none). */
+export async function unheldReservationsSince(db: Db, standardId: string, held: readonly string[], sinceIso: string): Promise<string | undefined> {
+  const young = await db
+    .collection<NumberRecord>(STANDARD_NUMBERS)
+    .find({ standardId, status: 'reserved', number: { $nin: [...held] }, reservedAt: { $gte: sinceIso } }, { projection: { reservedAt: 1 } })
+    .toArray();
+  return young.map((r) => r.reservedAt).sort().pop();
+}
+
 export async function releaseStaleReservations(db: Db, standardId: string, held: readonly string[], reservedBeforeIso: string): Promise<string[]> {
   const c = db.collection<NumberRecord>(STANDARD_NUMBERS);
   const stale = await c.find({ standardId, status: 'reserved', number: { $nin: [...held] }, reservedAt: { $lt: reservedBeforeIso } }).toArray();

@@ -23,7 +23,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../infra/logger';
 import { AUDIT_LOG, abandonAuditAbove, type AuditEntry } from '../data/audit';
 import { removeNotificationsAbove } from '../data/notifications';
-import { releaseStaleReservations } from '../data/numbers';
+import { releaseStaleReservations, unheldReservationsSince } from '../data/numbers';
 import { rewriteProjection, standardsCollection } from '../data/standards';
 import { PROVINCES, type StandardRecord } from '../../workflows/domain';
 import type { LifecycleState } from '../../workflows/messages';
@@ -111,10 +111,14 @@ export async function repairFromState(db: Db, logger: Logger, record: StandardRe
     result.abandonedRevisions = await abandonAuditAbove(db, standardId, state.revision, nowIso);
     result.removedNotifications = await removeNotificationsAbove(db, standardId, state.revision);
   }
-  if (diff.mismatch === 'ahead' || above.length) {
-    const held = PROVINCES.map((p) => state.provinces[p]?.number).filter((n): n is string => Boolean(n));
-    result.releasedNumbers = await releaseStaleReservations(db, standardId, held, new Date(opts.now - opts.aheadGraceMs).toISOString());
-  }
+  // Reservations the workflow does not hold are released whatever the projection says: a phantom approval
+  // can reserve its number (a local activity of its own) without its transition ever being written. One
+  // younger than the grace may belong to an approval still in flight: looked at again once the grace is over.
+  const held = PROVINCES.map((p) => state.provinces[p]?.number).filter((n): n is string => Boolean(n));
+  const graceStartIso = new Date(opts.now - opts.aheadGraceMs).toISOString();
+  result.releasedNumbers = await releaseStaleReservations(db, standardId, held, graceStartIso);
+  const youngUnheld = await unheldReservationsSince(db, standardId, held, graceStartIso);
+  if (youngUnheld !== undefined) result.retryAt = Date.parse(youngUnheld) + opts.aheadGraceMs;
 
   if (diff.mismatch !== 'none') {
     const entry = entries.find((e) => e.revision === state.revision);

@@ -176,7 +176,8 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
       record = second.projection;
     }
     const r = await repairFromState(db, logger, record, state, { now: Date.now(), aheadGraceMs });
-    if (r.action === 'deferred' || r.action === 'raced') scheduleRetry(standardId, r.action === 'deferred' && r.retryAt ? r.retryAt : Date.now() + 500);
+    // A repair may still leave something to look at later (a reservation too young to judge): retryAt says when.
+    if (r.action === 'deferred' || r.action === 'raced' || r.retryAt) scheduleRetry(standardId, r.retryAt ?? Date.now() + 500);
     else retries.delete(standardId);
     return r;
   }
