@@ -2,6 +2,7 @@
 // FerretDB: a drafter types into the co-edited draft over the y-websocket protocol, the lifecycle freezes
 // real versions, a member of the public comments, the drafting group disposes of it (and cannot move on
 // before), the release generates and stores the four real DOCX editions, and the public downloads one.
+import { SAMPLE_PROPOSAL } from '../support/drafting-standard';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,16 +93,7 @@ test('a standard goes from proposal to review with real drafts, comments, versio
   const record = await shEco.request<{ _id: string }>('POST', '/api/standards', {
     titleZh: '示范区水污染物排放标准',
     titleEn: 'Discharge standard of water pollutants for the demonstration zone',
-    kind: 'emissionStandard',
-    mandatory: false,
-    field: '水环境',
-    scope: '水污染物排放',
-    leadUnits: ['上海市生态环境局'],
-    participatingUnits: ['江苏省生态环境厅', '浙江省生态环境厅'],
-    plannedYear: 2027,
-    draftingUnits: ['上海市环境科学研究院'],
-    drafters: ['张三'],
-    drafterUsernames: ['drafter-sh'],
+    ...SAMPLE_PROPOSAL,
   });
   const id = record._id;
   for (const p of ['SH', 'JS', 'ZJ'] as const) await act(msa[p], id, 'decideInitiation', { province: p, decision: 'approve' });

@@ -1,20 +1,12 @@
 // Figure images against the whole product as `npm start` wires it (server/runtime.ts) on the real Temporal
 // dev server and FerretDB: a drafter uploads a figure, readers may see but not upload it, non-images and
 // oversized files are refused, the public sees it only after publication, and the DOCX resolver reads it.
+import { startTestRuntime } from '../../support/test-runtime';
 import { startDraftingStandard } from '../../support/drafting-standard';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
-import { seedDemoAccounts } from '../../../server/auth/demo-accounts';
-import { ensureUserIndexes } from '../../../activities/data/users';
 import { standardsCollection } from '../../../activities/data/standards';
 import { createImageResolver } from '../../../server/extensions/images';
-import { loadConfig } from '../../../server/infra/config';
-import { startRuntime, type Runtime } from '../../../server/runtime';
+import type { Runtime } from '../../../server/runtime';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
-import { requireEnv } from '../../support/mongo';
 
 jest.setTimeout(120_000);
 
@@ -45,25 +37,7 @@ function uploadAs(b: Browser, data: Buffer, name = 'figure.png', type = 'image/p
 }
 
 beforeAll(async () => {
-  try {
-    TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // already installed by another suite in this worker process
-  }
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    MONGODB_DB: `t_images_${randomBytes(4).toString('hex')}`,
-    TEMPORAL_TASK_QUEUE: `images-${randomBytes(4).toString('hex')}`,
-    TONGBIAO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tb-images-')),
-    MONGODB_URI: requireEnv('MONGODB_URI'),
-    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
-    LOG_LEVEL: 'warn',
-  });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
-  await ensureUserIndexes(rt.mongo.db);
-  await seedDemoAccounts(rt.mongo.db);
+  rt = await startTestRuntime('images');
   standardId = await startDraftingStandard(rt.url, { titleZh: '示范区图片上传测试标准', titleEn: 'Figure upload test standard' });
 });
 

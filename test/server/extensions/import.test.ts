@@ -2,26 +2,19 @@
 // server and FerretDB: a drafter uploads a Word file with the draft page's form (multipart, CSRF token in the
 // body), sees the preview, confirms; the old draft is saved as a version and the live collaboration document
 // becomes the imported model. Refusals come back on the draft page with their 4xx and nothing is stored.
+import { startTestRuntime } from '../../support/test-runtime';
 import { startDraftingStandard } from '../../support/drafting-standard';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
-import { seedDemoAccounts, DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
-import { ensureUserIndexes } from '../../../activities/data/users';
+import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 import { standardsCollection } from '../../../activities/data/standards';
 import { importWordFile } from '../../../activities/import';
 import { countUploads } from '../../../activities/import/uploads';
 import { createVersionActivities } from '../../../activities/versions';
-import { loadConfig } from '../../../server/infra/config';
-import { startRuntime, type Runtime } from '../../../server/runtime';
+import type { Runtime } from '../../../server/runtime';
 import { schema } from '../../../editor/schema';
 import { yDocToJSON } from '../../../editor/ydoc';
 import type { DocJSON } from '../../../editor/types';
 import { draftDocName } from '../../../workflows/domain';
 import { docx, headingStyledMessy, p, templateStyled } from '../../fixtures/import/ooxml';
-import { requireEnv } from '../../support/mongo';
 
 jest.setTimeout(180_000);
 
@@ -74,25 +67,7 @@ async function liveDraft(): Promise<DocJSON> {
 const pending = (): Promise<number> => countUploads(rt.mongo.db, { standardId });
 
 beforeAll(async () => {
-  try {
-    TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // already installed by another suite in this worker process
-  }
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    MONGODB_DB: `t_import_${randomBytes(4).toString('hex')}`,
-    TEMPORAL_TASK_QUEUE: `import-${randomBytes(4).toString('hex')}`,
-    TONGBIAO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tb-import-')),
-    MONGODB_URI: requireEnv('MONGODB_URI'),
-    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
-    LOG_LEVEL: 'warn',
-  });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 } });
-  await ensureUserIndexes(rt.mongo.db);
-  await seedDemoAccounts(rt.mongo.db);
+  rt = await startTestRuntime('import');
   standardId = await startDraftingStandard(rt.url, { titleZh: '示范区 Word 导入测试标准', titleEn: 'Word import test standard' });
 });
 
