@@ -36,7 +36,15 @@ export async function projectionMismatches(temporalAddress: string, mongoUri: st
     const byId = new Map(rows.map((r) => [r._id, r]));
     const out: Mismatch[] = [];
     for (const id of ids) {
-      const wf = await client.workflow.getHandle(lifecycleWorkflowId(id)).query<LifecycleState>(stateQuery);
+      // A query can fail for a moment after a restart (no worker polling yet): that standard counts as a
+      // mismatch for this round, named with the error, and the caller asks again until its deadline.
+      let wf: LifecycleState;
+      try {
+        wf = await client.workflow.getHandle(lifecycleWorkflowId(id)).query<LifecycleState>(stateQuery);
+      } catch (e) {
+        out.push({ standardId: id, workflow: `query failed: ${(e as Error).message}`, projection: byId.get(id) ? view(byId.get(id)!) : '(none)' });
+        continue;
+      }
       const p = byId.get(id);
       const a = view(wf);
       const b = p ? view(p) : '(none)';

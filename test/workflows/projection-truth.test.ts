@@ -280,25 +280,35 @@ function rng(seed: number): () => number {
 }
 
 test('a phantom transition (kill between the write and the task completion) is undone, and the real one is then recorded normally', async () => {
-  app = await startApp();
-  const id = (await service.propose(sampleProposal, actors.shEco))._id;
-  for (const p of ['SH', 'JS', 'ZJ'] as const) await service.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
-  expect((await workflowState(id)).revision).toBe(3);
-  await app.kill();
+  let id = '';
+  for (let attempt = 1; ; attempt += 1) {
+    app = await startApp();
+    id = (await service.propose(sampleProposal, actors.shEco))._id;
+    for (const p of ['SH', 'JS', 'ZJ'] as const) await service.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
+    expect((await workflowState(id)).revision).toBe(3);
+    await app.kill();
 
-  // The app sends submitForComment itself and dies right after recordTransition wrote revision 4.
-  app = await startApp({ KILL_AFTER_WRITE: id, RECONCILE: 'off' });
-  app.send(1, id, 'submitForComment', {}, actors.shEco);
-  await app.exit;
-  await temporal.kill();
-  await temporal.start();
-  const phantom = await getStandard(h.db, id);
-  expect([phantom?.stage, phantom?.step, phantom?.revision]).toEqual(['publicComment', 'open', 4]);
-  expect((await listAudit(h.db, id)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    // The app sends submitForComment itself and dies right after recordTransition wrote revision 4.
+    app = await startApp({ KILL_AFTER_WRITE: id, RECONCILE: 'off' });
+    app.send(1, id, 'submitForComment', {}, actors.shEco);
+    await app.exit;
+    await temporal.kill();
+    await temporal.start();
+    const phantom = await getStandard(h.db, id);
+    expect([phantom?.stage, phantom?.step, phantom?.revision]).toEqual(['publicComment', 'open', 4]);
+    expect((await listAudit(h.db, id)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
 
-  app = await startApp(RECONCILE ? {} : { RECONCILE: 'off' });
-  const truth = await workflowState(id);
-  expect([truth.stage, truth.step, truth.revision]).toEqual(['drafting', 'editing', 3]);
+    app = await startApp(RECONCILE ? {} : { RECONCILE: 'off' });
+    const truth = await workflowState(id);
+    // Rarely the dying server had already made the Update durable (it then completes after the restart and
+    // there is no phantom to undo): that attempt is not the case under test, so another standard is tried.
+    if (truth.revision === 3) {
+      expect([truth.stage, truth.step]).toEqual(['drafting', 'editing']);
+      break;
+    }
+    await app.kill();
+    if (attempt === 3) throw new Error('three attempts in a row left no phantom: the kill no longer lands between the write and the task completion');
+  }
   await app.waitFor((l) => l === 'reconciled');
   const t = await settledTruth(id, 10_000);
   expect(t.detail).toMatch(/./);
