@@ -4,10 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { Binary } from 'mongodb';
 import * as Y from 'yjs';
-import { startAppHarness, sampleProposalBody, type AppHarness, type SignedIn } from './app-harness';
-import { actors, regulatorOf } from '../../workflows/support';
-import { versionsExtension } from '../../../server/extensions/versions';
-import { explanatoryNoteExtension } from '../../../server/extensions/explanatory-note';
+import type { AppHarness } from './app-harness';
+import { startStaffPages, type StaffPages } from './staff-pages-harness';
+import { actors } from '../../workflows/support';
 import { createVersionStore } from '../../../activities/versions/store';
 import { docNameForStandard } from '../../../activities/versions';
 import { chapter, clause, docJSON, foreword, h as heading, normativeReferences, p, scope, termsAndDefinitions } from '../../../editor/builders';
@@ -16,30 +15,17 @@ import { computeNumbering } from '../../../editor/numbering';
 import type { DocJSON } from '../../../editor/types';
 
 let h: AppHarness;
-const s: Record<string, SignedIn> = {};
+let s: StaffPages['s'];
+let propose: StaffPages['propose'];
+let toDrafting: StaffPages['toDrafting'];
 
 beforeAll(async () => {
-  h = await startAppHarness('issue12polish', {
-    extensions: (db) => [
-      versionsExtension({ db, collab: { getDoc: () => Promise.reject(new Error('no live draft in this test')), flush: async () => undefined } as never }),
-      explanatoryNoteExtension({ db, release: { generateExplanatoryNote: () => Promise.reject(new Error('no DOCX in this test')) } }),
-    ],
-  });
-  for (const u of ['sh-eco', 'exec']) s[u] = await h.signIn(u);
+  ({ h, s, propose, toDrafting } = await startStaffPages('issue12polish'));
 }, 60_000);
 
 afterAll(async () => {
   await h?.close();
 });
-
-async function propose(): Promise<string> {
-  const res = await s['sh-eco'].post('/api/standards', sampleProposalBody).expect(201);
-  return res.body._id as string;
-}
-
-async function toDrafting(id: string): Promise<void> {
-  for (const pr of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideInitiation', { province: pr, decision: 'approve' }, regulatorOf[pr]);
-}
 
 const front = () => [foreword(p('本文件按照GB/T 1.1—2020的规定起草。')), scope(p('本文件规定了排放限值。')), normativeReferences(), termsAndDefinitions(p('下列术语和定义适用于本文件。'))];
 const v1Doc = docJSON(...front(), chapter({ id: 'ch4' }, heading('要求'), clause({ id: 'c41' }, heading('一般要求'), p('应当达标排放。'))));

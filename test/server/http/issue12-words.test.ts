@@ -1,36 +1,22 @@
 // Issue 12 items 5 and 11 on the staff pages: stage and step in words on the standard's page and the list,
 // timeline reasons in words, and the warning on the standard's page when 报批 is offered with no 编制说明.
-import { startAppHarness, sampleProposalBody, type AppHarness, type SignedIn } from './app-harness';
-import { actors, regulatorOf, waitForState } from '../../workflows/support';
-import { versionsExtension } from '../../../server/extensions/versions';
-import { explanatoryNoteExtension } from '../../../server/extensions/explanatory-note';
+import type { AppHarness } from './app-harness';
+import { startStaffPages, type StaffPages } from './staff-pages-harness';
+import { actors, waitForState } from '../../workflows/support';
 import { stageInWords, timelineReasonInWords } from '../../../server/http/views';
 
 let h: AppHarness;
-const s: Record<string, SignedIn> = {};
+let s: StaffPages['s'];
+let propose: StaffPages['propose'];
+let toDrafting: StaffPages['toDrafting'];
 
 beforeAll(async () => {
-  h = await startAppHarness('issue12words', {
-    extensions: (db) => [
-      versionsExtension({ db, collab: { getDoc: () => Promise.reject(new Error('no live draft in this test')), flush: async () => undefined } as never }),
-      explanatoryNoteExtension({ db, release: { generateExplanatoryNote: () => Promise.reject(new Error('no DOCX in this test')) } }),
-    ],
-  });
-  for (const u of ['sh-eco', 'exec']) s[u] = await h.signIn(u);
+  ({ h, s, propose, toDrafting } = await startStaffPages('issue12words'));
 }, 60_000);
 
 afterAll(async () => {
   await h?.close();
 });
-
-async function propose(): Promise<string> {
-  const res = await s['sh-eco'].post('/api/standards', sampleProposalBody).expect(201);
-  return res.body._id as string;
-}
-
-async function toDrafting(id: string): Promise<void> {
-  for (const pr of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideInitiation', { province: pr, decision: 'approve' }, regulatorOf[pr]);
-}
 
 describe('stage and step in words (item 5)', () => {
   it('names the stage and its step on the standard page and the list, never the codes', async () => {
