@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const accounts = await seedDemoAccounts(runtime.mongo.db);
     console.log('\n演示账号 Demo accounts:\n' + formatAccountsTable(accounts));
   }
-  console.log(`\nTemporal: ${servers.temporalAddress}${servers.started.includes('temporal') ? ` (embedded; web UI http://127.0.0.1:${Number(servers.temporalAddress.split(':')[1]) + 1000})` : ''}`);
+  console.log(`\nTemporal: ${servers.temporalAddress}${servers.started.includes('temporal') ? ` (embedded${servers.temporalUiUrl ? `; web UI ${servers.temporalUiUrl}` : ''})` : ''}`);
   console.log(`MongoDB:  ${servers.mongoUri.replace(/\/\/[^@/]*@/, '//***@')}${servers.started.includes('ferretdb') ? ' (embedded FerretDB)' : ''} database ${config.MONGODB_DB}`);
   console.log(`\n统标已就绪 Tongbiao is ready: ${runtime.url}/standards`);
   console.log(`公众征求意见 Public consultation: ${runtime.url}/consultation`);

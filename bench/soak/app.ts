@@ -44,18 +44,27 @@ export function startApp(env: AppEnv, logLine: (line: string) => void): AppProce
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // The last lines of both streams go into the error when the app dies before it is ready: a start that
+  // fails on another machine must say why in the test report, not only in a log file left in /tmp.
+  const tail: string[] = [];
+  const keep = (d: Buffer): void => {
+    for (const line of d.toString().split('\n')) if (line.trim()) tail.push(line.slice(0, 400));
+    if (tail.length > 40) tail.splice(0, tail.length - 40);
+  };
   const ready = new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
+      keep(d);
       out += d.toString();
       if (out.includes('Tongbiao is ready')) resolve();
       if (out.length > 100_000) out = out.slice(-10_000);
     });
     child.stderr!.on('data', (d: Buffer) => {
       appendFileSync(env.logFile, d);
+      keep(d);
       for (const line of d.toString().split('\n')) if (/"level":(50|60)|Error|错误|失败/.test(line)) logLine(`app stderr: ${line.slice(0, 400)}`);
     });
-    void exited.then((code) => reject(new Error(`app exited with ${code} before it was ready`)));
+    void exited.then((code) => reject(new Error(`app exited with ${code} before it was ready; its last output:\n${tail.join('\n')}`)));
   });
   ready.catch(() => undefined);
   return { child, ready, exited };

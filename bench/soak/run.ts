@@ -57,11 +57,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const t0 = Date.now();
   const elapsedS = (): number => (Date.now() - t0) / 1000;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tongbiao-soak-'));
+  // Three distinct ports (the kernel may hand the same just-released port out twice).
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  const [port, temporalPort, mongoPort] = [...ports] as [number, number, number];
   const env = {
     dataDir,
-    port: await freePort(),
-    temporalPort: await freePort(),
-    mongoPort: await freePort(),
+    port,
+    temporalPort,
+    mongoPort,
     logFile: path.join(os.tmpdir(), `${path.basename(dataDir)}-app.log`),
     extra: {
       SESSION_SWEEP_INTERVAL_SECONDS: '30',

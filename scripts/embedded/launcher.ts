@@ -22,7 +22,7 @@ export interface LaunchOptions {
   /** 0 picks a free port. */
   temporalPort?: number;
   mongoPort?: number;
-  /** Serve the Temporal web UI (on temporalPort + 1000); off in tests. */
+  /** Serve the Temporal web UI (on temporalPort + 1000 when that is free, else another free port); off in tests. */
   temporalUi?: boolean;
   /** Probe interval, back-off and the orphan guard; defaults in supervisor.ts. */
   supervision?: Partial<SupervisionTuning>;
@@ -31,6 +31,8 @@ export interface LaunchOptions {
 export interface EmbeddedServers {
   temporalAddress: string;
   mongoUri: string;
+  /** The embedded Temporal web UI, when one was asked for and started. */
+  temporalUiUrl?: string;
   /** The processes this launcher started, by name. */
   started: string[];
   /** State, pid and restart count of each supervised server. */
@@ -50,6 +52,17 @@ export async function freePort(): Promise<number> {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** True when nothing listens on the port on loopback (and it is a port at all). */
+export async function portIsFree(port: number): Promise<boolean> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return false;
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
@@ -106,6 +119,7 @@ export async function launchEmbeddedServers(opts: LaunchOptions): Promise<Embedd
 
   try {
     let temporalAddress = opts.temporalAddress ?? '';
+    let temporalUiUrl: string | undefined;
     if (needTemporal) {
       const port = opts.temporalPort || (await freePort());
       const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
@@ -117,8 +131,13 @@ export async function launchEmbeddedServers(opts: LaunchOptions): Promise<Embedd
         '--log-level', 'warn',
         '--namespace', 'default',
       ];
-      if (opts.temporalUi) args.push('--ui-port', String(port + 1000), '--ui-ip', '127.0.0.1');
-      else args.push('--headless');
+      if (opts.temporalUi) {
+        // The conventional +1000 may be taken (or past 65535 for a high port): the dev server would then exit
+        // at once and take the whole start down with it, for the sake of an optional UI.
+        const uiPort = (await portIsFree(port + 1000)) ? port + 1000 : await freePort();
+        args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+        temporalUiUrl = `http://127.0.0.1:${uiPort}`;
+      } else args.push('--headless');
       for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
       temporalAddress = `127.0.0.1:${port}`;
       const probe = temporalProbe(temporalAddress, probeTimeoutMs);
@@ -157,6 +176,7 @@ export async function launchEmbeddedServers(opts: LaunchOptions): Promise<Embedd
     return {
       temporalAddress,
       mongoUri,
+      ...(temporalUiUrl ? { temporalUiUrl } : {}),
       started: supervised.map((s) => s.status().name),
       status: () => supervised.map((s) => s.status()),
       on: (event, listener) => {

@@ -9,7 +9,11 @@ jest.setTimeout(12 * 60_000);
 
 test('two minutes of traffic with nine kill -9s: nothing crossed, lost or wrong, every kill healed', async () => {
   const lines: string[] = [];
-  const r = await runSoak({ minutes: 2, lifecycles: 20, killsPerTarget: 3, log: (l) => lines.push(l) });
+  const r = await runSoak({ minutes: 2, lifecycles: 20, killsPerTarget: 3, log: (l) => lines.push(l) }).catch((e: unknown) => {
+    // A run that could not even finish says what it saw before it broke off.
+    console.log(lines.join('\n'));
+    throw e;
+  });
   const report = [...lines, ...r.tally.samples.map((s) => `sample: ${s}`), ...r.lost.map((l) => `lost: ${l}`), ...r.mismatches.map((m) => `mismatch: ${JSON.stringify(m)}`)].join('\n');
   const recoveryMax = Math.max(...r.kills.map((k) => k.recoveryS));
   const healthy = r.kills.length === 9 && r.tally.errors5xx === 0 && r.tally.crossedReplies === 0 && r.lost.length === 0 && r.mismatches.length === 0 && recoveryMax <= 15;

@@ -58,6 +58,26 @@ describe('launchEmbeddedServers', () => {
     expect(await portOpen(servers.temporalAddress)).toBe(false);
     expect(await portOpen(servers.mongoUri)).toBe(false);
   }, 120_000);
+
+  it('starts Temporal with its web UI on another port when port + 1000 is taken', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tb-launch-ui-'));
+    let temporalPort = await freePort();
+    while (temporalPort + 1000 > 65535) temporalPort = await freePort();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(temporalPort + 1000, '127.0.0.1', () => resolve()));
+    const servers = await launchEmbeddedServers({ dataDir, toolsDir, temporalPort, mongoUri: requireEnv('MONGODB_URI'), temporalUi: true });
+    try {
+      expect(servers.started).toEqual(['temporal']);
+      expect(servers.temporalUiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(servers.temporalUiUrl).not.toBe(`http://127.0.0.1:${temporalPort + 1000}`);
+      const connection = await Connection.connect({ address: servers.temporalAddress });
+      expect((await connection.workflowService.describeNamespace({ namespace: 'default' })).namespaceInfo?.name).toBe('default');
+      await connection.close();
+    } finally {
+      await servers.stop();
+      squatter.close();
+    }
+  }, 120_000);
 });
 
 /** Polls `probe` until it is true; returns the milliseconds it took. */
