@@ -43,7 +43,9 @@ export type NotificationEvent =
   | 'reviewDue'
   | 'withdrawn'
   | 'abolished'
-  | 'stageChanged';
+  | 'stageChanged'
+  /** Someone @mentioned the reader in a comment thread of the draft (server/extensions/draft-threads.ts). */
+  | 'mentionedInThread';
 
 export interface NotificationRecord {
   /** Deterministic: `<standardId>:<revision>:<kind>:<n>`. */
@@ -182,7 +184,8 @@ export async function listNotificationsPage(
   const c = db.collection<NotificationRecord>(NOTIFICATIONS);
   const items: NotificationRecord[] = [];
   let cursor = opts.before;
-  for (let round = 0; round < 20 && items.length < limit; round += 1) {
+  const at = (d: NotificationRecord): NotificationCursor => ({ at: d.at, id: d._id });
+  for (let round = 0; round < 20; round += 1) {
     const batch = await c
       .find({
         ...readerFilter(who),
@@ -192,14 +195,16 @@ export async function listNotificationsPage(
       .limit(limit * 2)
       .toArray();
     for (const d of batch) {
-      if (items.length < limit && isAddressedTo(d, who)) items.push(d);
+      if (!isAddressedTo(d, who)) continue;
+      // One more addressed notice after a full page: there is a next page, starting after the page's last.
+      if (items.length === limit) return { items, next: at(items[items.length - 1]) };
+      items.push(d);
     }
     if (batch.length < limit * 2) return { items };
-    const last = batch[batch.length - 1];
-    cursor = { at: last.at, id: last._id };
+    cursor = at(batch[batch.length - 1]);
   }
-  const last = items[items.length - 1];
-  return { items, ...(last ? { next: { at: last.at, id: last._id } } : {}) };
+  // Scanned many notices of the reader's roles addressed to others: go on from where the scan stopped.
+  return { items, ...(cursor ? { next: cursor } : {}) };
 }
 
 export const NOTIFICATION_READS = 'notification_reads';

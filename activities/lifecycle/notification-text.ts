@@ -69,6 +69,8 @@ function eventWords(e: NotificationEvent, n: Pick<NotificationRecord, 'province'
       return { zh: '已撤销', en: 'has been withdrawn' };
     case 'abolished':
       return { zh: '已废止', en: 'has been abolished' };
+    case 'mentionedInThread':
+      return { zh: '有人在草案的批注中提到了您', en: 'You were mentioned in a comment thread of the draft' };
     case 'stageChanged':
       return n.stage ? { zh: `进入${STAGE_LABELS[n.stage].zh}阶段`, en: `moved to ${STAGE_LABELS[n.stage].en}` } : { zh: '状态已更新', en: 'was updated' };
   }
