@@ -6,11 +6,11 @@ import { availableActions } from '../../workflows/permissions';
 import type { Action } from '../../workflows/messages';
 import type { LifecycleApi } from '../app-deps';
 import { checkCredentials } from '../auth/sign-in';
-import { listNotificationsFor } from '../../activities/data/notifications';
 import { listPublicityEvents } from '../../activities/data/publicity-events';
 import { findDraftersOf, type Principal } from '../../activities/data/users';
 import { csrfTokenOf } from './csrf';
 import { buildOpenApiDocument } from './openapi';
+import { notificationsApiPage, notificationsApiQuerySchema } from './notifications-view';
 import { requireUser, userOf } from './principal';
 import { actionParamsSchema, draftersBodySchema, listQuerySchema, proposeSchema, publicityEventBodySchema, signInSchema, standardParamsSchema } from './schemas';
 import { actionSchemas, type AnyActionPayload } from '../../workflows/payloads';
@@ -55,7 +55,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   });
 
   r.get('/notifications', requireUser, async (req, res) => {
-    res.json({ items: await listNotificationsFor(db, userOf(req).grants) });
+    const q = parseOrThrow(notificationsApiQuerySchema, req.query, { zh: '查询参数', en: 'query' });
+    res.json(await notificationsApiPage(db, userOf(req), q, req.lang));
   });
 
   r.post('/standards', requireUser, async (req, res) => {

@@ -29,6 +29,26 @@ export interface NotificationItem extends NotificationText {
 
 const cursorSchema = z.object({ before: z.string().max(200).optional() });
 
+/** GET /api/notifications: `before` is the `next` cursor of the previous page; `lang` the words' language. */
+export const notificationsApiQuerySchema = z.strictObject({
+  before: z
+    .string()
+    .max(200)
+    .refine((s) => decodeCursor(s) !== undefined, {
+      params: { i18n: { zh: '游标无效，请使用上一页返回的 next', en: 'is not a cursor returned as next' } },
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  lang: z.enum(['zh', 'en']).optional(),
+});
+
+/** The JSON page of GET /api/notifications: the same notices the page shows, with the cursor of the next page. */
+export async function notificationsApiPage(db: Db, user: Principal, q: z.output<typeof notificationsApiQuerySchema>, reqLang: string | undefined): Promise<{ items: NotificationItem[]; next?: string }> {
+  const lang: Lang = (q.lang ?? reqLang) === 'en' ? 'en' : 'zh';
+  const page = await readerNotifications(db, user, lang, decodeCursor(q.before), q.limit ?? NOTIFICATIONS_PAGE_SIZE);
+  return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+}
+
 function encodeCursor(c: NotificationCursor): string {
   return Buffer.from(JSON.stringify([c.at, c.id]), 'utf8').toString('base64url');
 }
@@ -75,29 +95,44 @@ const stepOfAction = (a: Action): NonNullable<StandardRecord['step']> | undefine
 /** `<standardId>:<revision>` of a notification id. */
 const revisionPrefix = (id: string): string => id.split(':').slice(0, 2).join(':');
 
-/** Everything the notifications page renders; moves the user's read marker to the newest shown. */
-export async function notificationsPageModel(db: Db, req: Request, user: Principal): Promise<{ items: NotificationItem[]; nextUrl?: string; firstUrl?: string }> {
-  const q = cursorSchema.safeParse(req.query);
-  const before = decodeCursor(q.success ? q.data.before : undefined);
-  const lang: Lang = req.lang === 'en' ? 'en' : 'zh';
-  const [page, readUpTo] = await Promise.all([listNotificationsPage(db, user, { before, limit: NOTIFICATIONS_PAGE_SIZE }), lastReadAt(db, user.userId)]);
+/**
+ * One page of the notices addressed to exactly this user (by user id, or by a role grant whose scope covers
+ * them), newest first, rendered in `lang`: the one rule the page and GET /api/notifications share. Reminders
+ * their role can never act on are hidden, and a transition's news is folded into its "your turn" notice.
+ */
+export async function readerNotifications(
+  db: Db,
+  user: Principal,
+  lang: Lang,
+  before: NotificationCursor | undefined,
+  limit = NOTIFICATIONS_PAGE_SIZE,
+): Promise<{ items: NotificationItem[]; records: NotificationRecord[]; next?: string; readUpTo?: string }> {
+  const [page, readUpTo] = await Promise.all([listNotificationsPage(db, user, { before, limit }), lastReadAt(db, user.userId)]);
   const ids = [...new Set(page.items.map((n) => n.standardId))];
   const standards = ids.length ? await standardsCollection(db).find({ _id: { $in: ids } }).toArray() : [];
   const byId = new Map(standards.map((s) => [s._id, s]));
   // A reader told to act on a transition is not also told its news (same headline): one entry per transition.
   const turns = new Set(page.items.filter((n) => n.kind === 'actionDue').map((n) => revisionPrefix(n._id)));
-  const items = page.items
-    .filter((n) => showable(n, user, byId.get(n.standardId)) && !(n.kind === 'news' && turns.has(revisionPrefix(n._id))))
-    .map((n): NotificationItem => {
-      const s = byId.get(n.standardId);
-      return { id: n._id, at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };
-    });
-  const newest = page.items[0];
-  if (newest && (readUpTo === undefined || newest.at > readUpTo)) await markNotificationsRead(db, user.userId, newest.at);
+  const records = page.items.filter((n) => showable(n, user, byId.get(n.standardId)) && !(n.kind === 'news' && turns.has(revisionPrefix(n._id))));
+  const items = records.map((n): NotificationItem => {
+    const s = byId.get(n.standardId);
+    return { id: n._id, at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };
+  });
+  return { items, records: page.items, ...(page.next ? { next: encodeCursor(page.next) } : {}), ...(readUpTo ? { readUpTo } : {}) };
+}
+
+/** Everything the notifications page renders; moves the user's read marker to the newest shown. */
+export async function notificationsPageModel(db: Db, req: Request, user: Principal): Promise<{ items: NotificationItem[]; nextUrl?: string; firstUrl?: string }> {
+  const q = cursorSchema.safeParse(req.query);
+  const before = decodeCursor(q.success ? q.data.before : undefined);
+  const lang: Lang = req.lang === 'en' ? 'en' : 'zh';
+  const page = await readerNotifications(db, user, lang, before);
+  const newest = page.records[0];
+  if (newest && (page.readUpTo === undefined || newest.at > page.readUpTo)) await markNotificationsRead(db, user.userId, newest.at);
   const langQuery = lang === 'en' ? '&lang=en' : '';
   return {
-    items,
-    ...(page.next ? { nextUrl: `/notifications?before=${encodeCursor(page.next)}${langQuery}` } : {}),
+    items: page.items,
+    ...(page.next ? { nextUrl: `/notifications?before=${page.next}${langQuery}` } : {}),
     ...(before ? { firstUrl: `/notifications${lang === 'en' ? '?lang=en' : ''}` } : {}),
   };
 }

@@ -69,7 +69,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       delete: { summary: 'Sign out (退出)', parameters: [csrfHeader], responses: { '204': { description: 'Signed out' }, ...errorResponses(403) } },
     },
     '/api/me': { get: { summary: 'The signed-in user and a CSRF token', responses: { '200': json(anyObject), ...errorResponses(401) } } },
-    '/api/notifications': { get: { summary: 'Reminders addressed to the roles of the signed-in user', responses: { '200': json(anyObject), ...errorResponses(401) } } },
+    '/api/notifications': { get: { summary: 'The signed-in user\'s notifications, newest first (?before=<next>&limit=1..100&lang=zh|en); `next` is the cursor of the following page', responses: { '200': json(anyObject), ...errorResponses(401) } } },
     '/api/standards': {
       get: {
         summary: 'List standards from the projection (stage, lead province, title words, paging)',
