@@ -9,6 +9,7 @@ import { ImportError } from './errors';
 import { parseXml, type XEl } from './xml';
 import { readDocument, type ChangeMode, type DocxParts, type SourceBlock } from './reader';
 import { buildModel } from './structure';
+import { linkCrossReferences } from './xrefs';
 import type { ElementKind, ImportReport, NumberMismatch, RecognisedElement } from './report';
 
 export { ImportError, isImportError, type ImportErrorCode } from './errors';
@@ -61,6 +62,15 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     });
   }
   const doc = built.doc as DocJSON;
+  // Typed references (见5.2, 按表3, 见附录A) become xref nodes; their text is computed from now on.
+  const xrefs = linkCrossReferences(doc);
+  built.strippedLabels.push(...xrefs.linkedTexts);
+  if (xrefs.unresolved.length > 0) {
+    built.warnings.push({
+      zh: `${xrefs.unresolved.length} 处引用在文件中找不到对应的章条、表、图、公式或附录，保留为文字（见 crossReferences.unresolved）。`,
+      en: `${xrefs.unresolved.length} references have no target in the file and were kept as text (see crossReferences.unresolved).`,
+    });
+  }
   // The result must be a document the editor accepts as it is.
   schema.nodeFromJSON(doc).check();
 
@@ -149,6 +159,7 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     warnings: built.warnings,
     trackedChanges: { ...read.changes, applied: read.changes.total === 0 ? 'none' : mode === 'reject' ? 'rejected' : 'accepted' },
     comments: read.comments,
+    crossReferences: { linked: xrefs.linked, unresolved: xrefs.unresolved },
     metadata: built.metadata,
     source: { paragraphs: read.paragraphs, tables, pictures, formulas },
   };

@@ -2,6 +2,7 @@
 // document model with its original text and the reason — the contract of "nothing lost silently". It is
 // written as report.json by the CLI and shown on the upload preview page.
 import type { TrackedChanges, WordComment } from './reader';
+import type { CrossReferences } from './xrefs';
 
 export type ElementKind = 'foreword' | 'introduction' | 'chapter' | 'clause' | 'term' | 'annex' | 'bibliography' | 'table' | 'figure' | 'formula';
 
@@ -79,6 +80,8 @@ export interface ImportReport {
   warnings: Warning[];
   trackedChanges: TrackedChanges & { applied: 'accepted' | 'rejected' | 'none' };
   comments: WordComment[];
+  /** Typed references turned into xref nodes, and those whose target is not in the file (kept as text). */
+  crossReferences: CrossReferences;
   metadata: ImportMetadata;
   source: { paragraphs: number; tables: number; pictures: number; formulas: number };
 }

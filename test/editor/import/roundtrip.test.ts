@@ -18,6 +18,10 @@ function forewordOwn(doc: DocJSON): string[] {
   return shape({ type: 'doc', content: doc.content.filter((n) => n.type === 'foreword') }).filter((l) => !fixed(l.split(' | ')[2] ?? ''));
 }
 
+function countXrefs(n: { type: string; content?: unknown[] }): number {
+  return (n.type === 'xref' ? 1 : 0) + ((n.content ?? []) as { type: string }[]).reduce((s, c) => s + countXrefs(c), 0);
+}
+
 describe('Word import round trip of generated DOCX', () => {
   const body = richStandardBody();
   const record = richStandardRecord();
@@ -29,6 +33,9 @@ describe('Word import round trip of generated DOCX', () => {
     expect(r.report.numbering.mismatches).toEqual([]);
     expect(r.report.numbering.checked).toBeGreaterThan(50);
     expect(r.report.unplaced).toEqual([]);
+    // The fixture's typed references come back as xref nodes to the same targets (shape reads them as their text).
+    expect(r.report.crossReferences.linked).toBe(countXrefs(body));
+    expect(r.report.crossReferences.unresolved).toEqual([]);
     expect(r.report.metadata).toMatchObject({ titleZh: record.titleZh, titleEn: record.titleEn, ics: record.ics, ccs: record.ccs, drafters: record.drafters });
     expectNothingLost(r);
   });
