@@ -3,7 +3,6 @@
 // live draft for staff, generated in the background with a progress page that refreshes itself (no
 // JavaScript needed). Published editions are public; everything else needs a signed-in staff user.
 // Each DOCX is listed with the PDF stored beside it (activities/pdf); staff can (re)generate a missing PDF.
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Db } from 'mongodb';
 import * as Y from 'yjs';
@@ -16,7 +15,7 @@ import { createMongoDocumentStore } from '../../activities/data/documents';
 import { formatOf, getFileInfo, listFiles, listReleaseFiles, storeGeneratedFile, type StoredFile } from '../../activities/files/store';
 import { ensurePdfOf, pairWithPdfs, type FileWithPdf } from '../../activities/pdf/editions';
 import type { PdfRenderer } from '../../activities/pdf/render';
-import { sendStoredFile } from '../files';
+import { createGenerationJobs, sendStoredFile, type GenerationJobs, type ProgressReporter } from '../files';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger, type Logger } from '../../activities/infra/logger';
 import { standardsCollection } from '../../activities/data/standards';
@@ -43,29 +42,16 @@ function isPublicFile(file: StoredFile, standard: Pick<StandardRecord, 'publishe
   return Boolean(standard?.publishedAt) && (file.metadata.kind === 'edition' || file.metadata.kind === 'dispositionTable');
 }
 
-interface DraftJob {
-  id: string;
-  standardId: string;
-  userId: string;
-  fraction: number;
-  phase: string;
-  fileId?: string;
-  error?: { zh: string; en: string };
-  startedAt: number;
-}
-
-const JOB_ID = /^[0-9a-f-]{36}$/;
 const EDITION_ORDER: string[] = ['joint', ...PROVINCES];
 
-export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: PdfRenderer }) {
+export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: PdfRenderer; jobs?: GenerationJobs }) {
   const { db } = deps;
   /** DOCX file ids whose PDF is being rendered now: a double click renders once. */
   const pdfInFlight = new Map<string, Promise<StoredFile>>();
   const log = deps.logger ?? createLogger('documents');
   const docStore = createMongoDocumentStore(db);
-  // Jobs live in this process only: a job lost in a restart is simply started again by the user, and
-  // the files it produced are in GridFS either way.
-  const jobs = new Map<string, DraftJob>();
+  // Job status lives in MongoDB (server/files/jobs.ts): a poll may land on any app process.
+  const jobs = deps.jobs ?? createGenerationJobs({ db, logger: log });
 
   async function liveDraftJSON(standardId: string) {
     const loaded = await docStore.load(draftDocName(standardId));
@@ -75,32 +61,21 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
     return yDocToJSON(ydoc);
   }
 
-  async function runJob(job: DraftJob, record: StandardRecord): Promise<void> {
-    try {
-      const body = await liveDraftJSON(job.standardId);
-      const data = await generateStandardDocx({
-        record,
-        body,
-        edition: 'joint',
-        stageLabel: 'draftForComment',
-        completedOn: new Date().toISOString().slice(0, 10),
-        onProgress: (fraction, phase) => {
-          job.fraction = Math.max(job.fraction, Math.min(0.95, fraction));
-          job.phase = phase;
-        },
-      });
-      const stored = await storeGeneratedFile(db, {
-        filename: `${record.titleZh}（工作组讨论稿 ${new Date().toISOString().slice(0, 16).replace('T', ' ')}）.docx`,
-        data,
-        metadata: { standardId: record._id, kind: 'draft', stage: record.stage, province: 'joint' },
-      });
-      job.fileId = stored.id;
-      job.fraction = 1;
-      job.phase = 'done';
-    } catch (err) {
-      log.error({ err, standardId: job.standardId }, 'draft generation failed');
-      job.error = { zh: `生成失败：${(err as Error).message}`, en: `Generation failed: ${(err as Error).message}` };
-    }
+  async function generateDraft(record: StandardRecord, progress: ProgressReporter): Promise<StoredFile> {
+    const body = await liveDraftJSON(record._id);
+    const data = await generateStandardDocx({
+      record,
+      body,
+      edition: 'joint',
+      stageLabel: 'draftForComment',
+      completedOn: new Date().toISOString().slice(0, 10),
+      onProgress: progress,
+    });
+    return storeGeneratedFile(db, {
+      filename: `${record.titleZh}（工作组讨论稿 ${new Date().toISOString().slice(0, 16).replace('T', ' ')}）.docx`,
+      data,
+      metadata: { standardId: record._id, kind: 'draft', stage: record.stage, province: 'joint' },
+    });
   }
 
   function requireReader(req: Request, standard: StandardRecord): void {
@@ -147,24 +122,21 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
     app.post('/standards/:id/documents/draft', requireUser, async (req, res) => {
       const standard = await loadStandardOr404(db, String(req.params.id));
       requireReader(req, standard);
-      const job: DraftJob = { id: randomUUID(), standardId: standard._id, userId: req.user!.userId, fraction: 0, phase: 'start', startedAt: Date.now() };
-      jobs.set(job.id, job);
-      void runJob(job, standard);
-      const statusUrl = `/standards/${standard._id}/documents/jobs/${job.id}`;
-      if (req.accepts(['html', 'json']) === 'json') res.status(202).json({ jobId: job.id, statusUrl });
+      const jobId = await jobs.start(req.user!.userId, standard._id, (progress) => generateDraft(standard, progress));
+      const statusUrl = `/standards/${standard._id}/documents/jobs/${jobId}`;
+      if (req.accepts(['html', 'json']) === 'json') res.status(202).json({ jobId, statusUrl });
       else res.redirect(303, statusUrl);
     });
 
     app.get('/standards/:id/documents/jobs/:jobId', requireUser, async (req, res) => {
-      const jobId = String(req.params.jobId);
-      const job = JOB_ID.test(jobId) ? jobs.get(jobId) : undefined;
-      if (!job || job.userId !== req.user!.userId) throw new AppError('NOT_FOUND', { zh: '没有这个生成任务', en: 'No such generation job' });
+      const job = await jobs.status(String(req.params.jobId), req.user!.userId);
       const standard = await loadStandardOr404(db, job.standardId);
+      if (standard._id !== String(req.params.id)) throw new AppError('NOT_FOUND', { zh: '没有这个生成任务', en: 'No such generation job' });
       if (req.accepts(['html', 'json']) === 'json') {
-        res.json({ fraction: job.fraction, phase: job.phase, fileId: job.fileId ?? null, error: job.error ?? null });
+        res.json({ state: job.state, fraction: job.fraction, phase: job.phase, fileId: job.fileId ?? null, error: job.error ?? null });
         return;
       }
-      res.render('document-job.njk', { standard, job, percent: Math.round(job.fraction * 100), done: Boolean(job.fileId || job.error) });
+      res.render('document-job.njk', { standard, job, percent: Math.round(job.fraction * 100), done: job.state !== 'running' });
     });
 
     // A stage's package in one ZIP (activities/packages): staff who can read the standard.

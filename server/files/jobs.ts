@@ -1,69 +1,124 @@
 // Generation jobs for staff downloads: a large draft takes a moment to generate, so the page starts a
 // job, polls its progress (fraction and phase, from the generator's onProgress) and downloads the stored
-// file when it is done. In memory and per process: a job lives a few minutes; the file it produces is
-// stored in GridFS like any other and outlives it.
+// file when it is done. The job runs in the process that started it; its status lives in MongoDB
+// (activities/data/generation-jobs.ts), so a poll that lands on any app process is answered. The running
+// process renews the job's lease while it works; if it dies the lease runs out and the job reads as
+// failed, and the user starts it again. The file it produces is stored in GridFS and outlives the job.
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Logger } from '../../activities/infra/logger';
-import { AppError } from '../../activities/infra/errors';
+import type { Db } from 'mongodb';
+import { createGenerationJobsStore, type GenerationJobsStore } from '../../activities/data/generation-jobs';
+import { AppError, type Bilingual } from '../../activities/infra/errors';
+import type { Logger } from '../../activities/infra/logger';
 import type { StoredFile } from '../../activities/files/store';
 
 export interface JobStatus {
   id: string;
+  standardId: string;
   state: 'running' | 'done' | 'failed';
   fraction: number;
   phase: string;
   fileId?: string;
   filename?: string;
-  error?: { zh: string; en: string };
+  error?: Bilingual;
 }
 
 export type ProgressReporter = (fraction: number, phase: string) => void;
 
 export interface GenerationJobs {
-  /** Starts `run` in the background and returns the job's id at once. */
-  start(owner: string, run: (progress: ProgressReporter) => Promise<StoredFile>): string;
+  /** Records the job and starts `run` in the background; resolves with the job's id. */
+  start(owner: string, standardId: string, run: (progress: ProgressReporter) => Promise<StoredFile>): Promise<string>;
   /** The job's status; NOT_FOUND for an unknown or expired job, or one started by someone else. */
-  status(id: string, owner: string): JobStatus;
+  status(id: string, owner: string): Promise<JobStatus>;
+  /** Stops the sweep timer (jobs still running keep running). */
+  close(): void;
 }
 
-/** Jobs are forgotten `ttlMs` after they finish (default 10 minutes). */
-export function createGenerationJobs(options: { ttlMs?: number; maxRunning?: number; logger?: Logger } = {}): GenerationJobs {
-  const log = options.logger ?? createLogger('generation-jobs');
-  const ttl = options.ttlMs ?? 10 * 60_000;
+export interface GenerationJobsOptions {
+  db: Db;
+  logger: Logger;
+  /** How long a finished job stays readable (default 10 minutes). */
+  keepMs?: number;
+  /** How long a running job counts as alive without a renewal (default 30 s; renewed every third of it). */
+  leaseMs?: number;
+  /** Jobs running at once over all processes (default 4). */
+  maxRunning?: number;
+  /** How often finished jobs are deleted (default 1 minute). */
+  sweepMs?: number;
+  store?: GenerationJobsStore;
+}
+
+const JOB_ID = /^[0-9a-f-]{36}$/;
+const NO_SUCH_JOB: Bilingual = { zh: '生成任务不存在或已过期', en: 'No such generation job (or it expired)' };
+
+export function createGenerationJobs(options: GenerationJobsOptions): GenerationJobs {
+  const log = options.logger;
+  const keepMs = options.keepMs ?? 10 * 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const maxRunning = options.maxRunning ?? 4;
-  const jobs = new Map<string, JobStatus & { owner: string }>();
-  const running = (): number => [...jobs.values()].filter((j) => j.state === 'running').length;
+  const store = options.store ?? createGenerationJobsStore(options.db);
+  const ready = store.ensureIndexes().catch((err: unknown) => log.warn({ err }, 'generation job indexes not created'));
+  const sweeper = setInterval(() => {
+    store.sweep(keepMs).catch((err: unknown) => log.warn({ err }, 'generation job sweep failed'));
+  }, options.sweepMs ?? 60_000);
+  sweeper.unref();
+
+  /** Runs the job, writing its progress at most every 200 ms (and renewing the lease meanwhile). */
+  async function runJob(id: string, run: (progress: ProgressReporter) => Promise<StoredFile>): Promise<void> {
+    let latest: { fraction: number; phase: string } = { fraction: 0, phase: 'start' };
+    let written = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const write = (): void => {
+      written = Date.now();
+      const { fraction, phase } = latest;
+      writing = writing.then(() => store.progress(id, fraction, phase, leaseMs)).catch((err: unknown) => log.warn({ err, jobId: id }, 'generation job progress not recorded'));
+    };
+    const renew = setInterval(write, Math.max(100, Math.floor(leaseMs / 3)));
+    renew.unref();
+    try {
+      const file = await run((fraction, phase) => {
+        latest = { fraction: Math.max(latest.fraction, fraction), phase };
+        if (Date.now() - written >= 200) write();
+      });
+      clearInterval(renew);
+      await writing;
+      await store.finish(id, { fileId: file.id, filename: file.filename }, keepMs);
+    } catch (e) {
+      clearInterval(renew);
+      await writing;
+      log.error({ err: e, jobId: id }, 'document generation failed');
+      const messages = e instanceof AppError ? e.messages : { zh: '文件生成失败', en: 'The document could not be generated' };
+      await store.fail(id, messages, keepMs).catch((err: unknown) => log.error({ err, jobId: id }, 'generation job failure not recorded'));
+    }
+  }
 
   return {
-    start(owner, run) {
-      if (running() >= maxRunning) {
+    async start(owner, standardId, run) {
+      await ready;
+      if ((await store.countRunning()) >= maxRunning) {
         throw new AppError('RATE_LIMITED', { zh: '正在生成的文件过多，请稍后再试', en: 'Too many documents are being generated; try again shortly' });
       }
       const id = randomUUID();
-      const job: JobStatus & { owner: string } = { id, owner, state: 'running', fraction: 0, phase: 'queued' };
-      jobs.set(id, job);
-      const forget = (): void => void setTimeout(() => jobs.delete(id), ttl).unref();
-      run((fraction, phase) => {
-        job.fraction = Math.max(job.fraction, Math.min(1, fraction));
-        job.phase = phase;
-      }).then(
-        (file) => {
-          Object.assign(job, { state: 'done', fraction: 1, phase: 'done', fileId: file.id, filename: file.filename });
-          forget();
-        },
-        (e: unknown) => {
-          const messages = e instanceof AppError ? e.messages : { zh: '文件生成失败', en: 'The document could not be generated' };
-          Object.assign(job, { state: 'failed', error: messages });
-          log.error({ err: e, jobId: id }, 'document generation failed');
-          forget();
-        },
-      );
+      await store.create({ id, owner, standardId, leaseMs });
+      void runJob(id, run);
       return id;
     },
-    status(id, owner) {
-      const job = jobs.get(id);
-      if (!job || job.owner !== owner) throw new AppError('NOT_FOUND', { zh: '生成任务不存在或已过期', en: 'No such generation job (or it expired)' });
-      return { id: job.id, state: job.state, fraction: job.fraction, phase: job.phase, ...(job.fileId ? { fileId: job.fileId, filename: job.filename } : {}), ...(job.error ? { error: job.error } : {}) };
+
+    async status(id, owner) {
+      const job = JOB_ID.test(id) ? await store.get(id, keepMs) : null;
+      if (!job || job.owner !== owner) throw new AppError('NOT_FOUND', NO_SUCH_JOB);
+      return {
+        id: job._id,
+        standardId: job.standardId,
+        state: job.state,
+        fraction: job.fraction,
+        phase: job.phase,
+        ...(job.fileId ? { fileId: job.fileId, filename: job.filename } : {}),
+        ...(job.error ? { error: job.error } : {}),
+      };
+    },
+
+    close() {
+      clearInterval(sweeper);
     },
   };
 }

@@ -1,7 +1,15 @@
-// Generation jobs: progress while running, the stored file when done, the error when failed.
-import { createGenerationJobs } from '../../../server/files/jobs';
+// Generation jobs recorded in MongoDB: progress while running and the file when done, seen from another
+// process's job service on the same database; failures with a bilingual message; a job whose process died
+// (lease not renewed) reads as failed instead of running forever; the limit counts jobs of every process;
+// the sweep deletes finished jobs.
+import { createGenerationJobs, type GenerationJobs } from '../../../server/files/jobs';
+import { createGenerationJobsStore, generationJobsCollection, JOB_ABANDONED } from '../../../activities/data/generation-jobs';
 import type { StoredFile } from '../../../activities/files/store';
 import { isAppError } from '../../../activities/infra/errors';
+import { createLogger } from '../../../activities/infra/logger';
+import { freshMongo } from '../../support/mongo';
+
+jest.setTimeout(60_000);
 
 const file: StoredFile = {
   id: '0123456789abcdef01234567',
@@ -11,44 +19,112 @@ const file: StoredFile = {
   metadata: { standardId: 's', kind: 'draft', stage: 'publicComment', province: 'joint', sha256: 'x', createdAt: new Date(), contentType: 'application/octet-stream' },
 };
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+let mongo: Awaited<ReturnType<typeof freshMongo>>;
+const services: GenerationJobs[] = [];
+const logger = createLogger('jobs-test');
+function service(opts: { maxRunning?: number; leaseMs?: number } = {}): GenerationJobs {
+  const s = createGenerationJobs({ db: mongo.db, logger, ...opts });
+  services.push(s);
+  return s;
 }
 
-describe('generation jobs', () => {
-  it('reports progress while running and the file id when done', async () => {
-    const jobs = createGenerationJobs();
+async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function errorOf(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+beforeAll(async () => {
+  mongo = await freshMongo('genjobs');
+});
+afterAll(async () => {
+  for (const s of services) s.close();
+  await mongo?.drop();
+});
+
+describe('generation jobs in MongoDB', () => {
+  it('reports progress and the file to a poll on another process', async () => {
+    const a = service();
+    const b = service();
     let finish: () => void = () => undefined;
-    const id = jobs.start('u1', async (progress) => {
+    const id = await a.start('u1', 'std-1', async (progress) => {
       progress(0.4, 'body');
       await new Promise<void>((r) => (finish = r));
       return file;
     });
-    await until(() => jobs.status(id, 'u1').phase === 'body');
-    expect(jobs.status(id, 'u1')).toMatchObject({ state: 'running', fraction: 0.4, phase: 'body' });
+    const running = await until('progress', async () => {
+      const st = await b.status(id, 'u1');
+      return st.phase === 'body' ? st : undefined;
+    });
+    expect(running).toMatchObject({ state: 'running', fraction: 0.4, phase: 'body', standardId: 'std-1' });
     finish();
-    await until(() => jobs.status(id, 'u1').state === 'done');
-    expect(jobs.status(id, 'u1')).toMatchObject({ state: 'done', fraction: 1, fileId: file.id, filename: file.filename });
+    const done = await until('done', async () => {
+      const st = await b.status(id, 'u1');
+      return st.state === 'done' ? st : undefined;
+    });
+    expect(done).toMatchObject({ fraction: 1, fileId: file.id, filename: file.filename });
   });
 
   it('reports a failure with a bilingual message, and hides jobs from other users', async () => {
-    const jobs = createGenerationJobs();
-    const id = jobs.start('u1', () => Promise.reject(new Error('boom')));
-    await until(() => jobs.status(id, 'u1').state === 'failed');
-    expect(jobs.status(id, 'u1').error).toEqual({ zh: '文件生成失败', en: 'The document could not be generated' });
-    const err = (() => {
-      try {
-        return jobs.status(id, 'u2');
-      } catch (e) {
-        return e;
-      }
-    })();
+    const a = service();
+    const id = await a.start('u1', 'std-1', () => Promise.reject(new Error('boom')));
+    const failed = await until('failure', async () => {
+      const st = await service().status(id, 'u1');
+      return st.state === 'failed' ? st : undefined;
+    });
+    expect(failed.error).toEqual({ zh: '文件生成失败', en: 'The document could not be generated' });
+    const err = await errorOf(a.status(id, 'u2'));
     expect(isAppError(err) && err.code).toBe('NOT_FOUND');
+    expect(isAppError(await errorOf(a.status('not-a-job', 'u1')))).toBe(true);
   });
 
-  it('refuses to start more jobs than allowed at once', () => {
-    const jobs = createGenerationJobs({ maxRunning: 1 });
-    jobs.start('u1', () => new Promise<StoredFile>(() => undefined));
-    expect(() => jobs.start('u1', () => Promise.resolve(file))).toThrow(/Too many/);
+  it('fails a job whose process stopped renewing its lease, so it can be started again', async () => {
+    const store = createGenerationJobsStore(mongo.db);
+    // A job recorded by a process that then died: nobody renews its 200 ms lease.
+    await store.create({ id: '00000000-0000-4000-8000-000000000001', owner: 'u1', standardId: 'std-1', leaseMs: 200 });
+    const b = service();
+    expect((await b.status('00000000-0000-4000-8000-000000000001', 'u1')).state).toBe('running');
+    await new Promise((r) => setTimeout(r, 300));
+    const st = await b.status('00000000-0000-4000-8000-000000000001', 'u1');
+    expect(st).toMatchObject({ state: 'failed', error: JOB_ABANDONED });
+    // A live job renews its lease: with a 300 ms lease it still runs after a second.
+    let finish: () => void = () => undefined;
+    const live = await service({ leaseMs: 300 }).start('u1', 'std-1', async () => {
+      await new Promise<void>((r) => (finish = r));
+      return file;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await b.status(live, 'u1')).state).toBe('running');
+    finish();
+    await until('live job done', async () => ((await b.status(live, 'u1')).state === 'done' ? true : undefined));
+  });
+
+  it('counts running jobs of every process against the limit', async () => {
+    await generationJobsCollection(mongo.db).deleteMany({});
+    const never = () => new Promise<StoredFile>(() => undefined);
+    await service({ maxRunning: 2 }).start('u1', 's', never);
+    await service({ maxRunning: 2 }).start('u1', 's', never);
+    const err = await errorOf(service({ maxRunning: 2 }).start('u1', 's', never));
+    expect(isAppError(err) && err.code).toBe('RATE_LIMITED');
+  });
+
+  it('sweeps finished jobs past their expiry with an acknowledged delete', async () => {
+    const store = createGenerationJobsStore(mongo.db);
+    await store.create({ id: '00000000-0000-4000-8000-000000000002', owner: 'u1', standardId: 's', leaseMs: 60_000 });
+    await store.finish('00000000-0000-4000-8000-000000000002', { fileId: file.id, filename: file.filename }, -1);
+    expect(await store.sweep(60_000)).toBeGreaterThanOrEqual(1);
+    expect(await store.get('00000000-0000-4000-8000-000000000002', 60_000)).toBeNull();
   });
 });
