@@ -5,14 +5,18 @@ import { AppError } from '../infra/errors';
 import { importDocxParts, isImportError, type ChangeMode, type ImportError, type ImportResult } from '../../editor/import';
 import { openDocx, sniff, LIMITS, type Limits } from './package';
 import { convertToDocx } from './convert';
+import type { ConversionCache } from './convert-cache';
 
 export { LIMITS, sniff, checkCentralDirectory } from './package';
+export { createConversionCache, type ConversionCache } from './convert-cache';
 
 export interface ImportFileOptions {
   changes?: ChangeMode;
   allowNonStandard?: boolean;
   limits?: Limits;
   makeId?: () => string;
+  /** Keeps .doc/.wps conversions by content hash (the upload → preview → confirm flow converts once). */
+  conversions?: ConversionCache;
 }
 
 export interface ImportFileResult extends ImportResult {
@@ -28,7 +32,8 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
   const kind = sniff(data);
   if (data.length <= limits.maxFileBytes && (kind === 'doc' || kind === 'wps')) {
     format = kind;
-    bytes = await convertToDocx(data, kind);
+    const legacy = kind;
+    bytes = options.conversions ? await options.conversions.get(data, legacy, () => convertToDocx(data, legacy)) : await convertToDocx(data, legacy);
   }
   const pkg = await openDocx(bytes, limits);
   const result = importDocxParts(pkg.parts, {

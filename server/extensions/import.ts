@@ -12,7 +12,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { GridFSBucket, type Db } from 'mongodb';
 import multer from 'multer';
 import { z } from 'zod';
-import { importWordFile, LIMITS, toAppError } from '../../activities/import';
+import { createConversionCache, importWordFile, LIMITS, toAppError } from '../../activities/import';
 import { dropUpload, keepUpload, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
 import { createVersionActivities } from '../../activities/versions';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
@@ -143,6 +143,8 @@ async function storeFigures(db: Db, doc: DocJSON, standardId: string, username: 
 export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'> }) {
   const { db } = deps;
   const versions = createVersionActivities({ db, collab: deps.collab });
+  // One LibreOffice conversion per .doc/.wps for the upload, the preview and the confirmation.
+  const conversions = createConversionCache();
 
   async function pendingOr404(req: Request, standard: Standard, user: Principal): Promise<PendingUpload> {
     const id = String(req.params.uploadId);
@@ -158,7 +160,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
 
   async function renderPreview(req: Request, res: Response, standard: Standard, pending: PendingUpload, status = 200, error?: { zh: string; en: string }): Promise<void> {
     // The preview shows the document with tracked changes accepted; the confirmation applies the choice.
-    const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard });
+    const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard, conversions });
     const report = result.report;
     if (wantsJson(req) && status === 200) {
       res.json({ uploadId: pending.id, format: result.format, report });
@@ -209,7 +211,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
         try {
           if (!file || file.size === 0) throw new AppError('BAD_REQUEST', { zh: '请选择要导入的 Word 文件', en: 'Choose a Word file to import' });
           // Refused files throw here, before anything is stored.
-          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard });
+          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard, conversions });
         } catch (e) {
           refuseOnDraftPage(req, res, standard, e);
           return;
@@ -244,7 +246,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
       let doc: DocJSON;
       try {
         // Without a choice the importer refuses a document with tracked changes (422): shown on the preview.
-        const result = await importWordFile(pending.data, { changes: choice ?? 'refuse', allowNonStandard: pending.meta.allowNonStandard });
+        const result = await importWordFile(pending.data, { changes: choice ?? 'refuse', allowNonStandard: pending.meta.allowNonStandard, conversions });
         doc = result.doc;
       } catch (e) {
         const err = toAppError(e);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { importWordFile, toAppError } from '../../../activities/import';
+import { createConversionCache, importWordFile, toAppError } from '../../../activities/import';
 import { isAppError } from '../../../activities/infra/errors';
 import { isImportError, type ImportErrorCode } from '../../../editor/import';
 import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
@@ -97,7 +97,13 @@ describe('Word import: bad input', () => {
       writeFileSync(path.join(dir, 'draft.docx'), await templateStyled());
       execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'doc:MS Word 97', '--outdir', dir, path.join(dir, 'draft.docx')], { timeout: 120_000 });
       const doc = readFileSync(path.join(dir, 'draft.doc'));
-      const r = await importWordFile(doc);
+      // Upload, preview and confirmation import the same bytes: LibreOffice runs once.
+      const conversions = createConversionCache();
+      const r = await importWordFile(doc, { conversions });
+      const again = await importWordFile(doc, { conversions });
+      await importWordFile(doc, { conversions });
+      expect(conversions.conversions).toBe(1);
+      expect(again.report.elements).toEqual(r.report.elements);
       expect(r.format).toBe('doc');
       const text = JSON.stringify(r.doc);
       expect(text).toContain('点位布设');
