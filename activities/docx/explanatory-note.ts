@@ -1,12 +1,14 @@
 // The 编制说明 (explanatory note) that goes with the 征求意见稿, 送审稿 and 报批稿: its structured form (zod
 // schema, validated wherever it is written) and its DOCX. The sections are the customary ones of a local
-// standard's explanatory note: 工作简况, 编制原则和依据, 主要技术内容及确定依据, 试验验证, 与法律法规和其他
-// 标准的关系, 重大分歧意见的处理, 实施建议, 其他.
+// standard's explanatory note: 工作简况, 编制原则和依据, 主要技术内容及确定依据, 试验验证, 与国际、国外同类
+// 标准水平的对比, 涉及专利的有关说明, 与法律法规和其他标准的关系, 重大分歧意见的处理, 实施建议, 其他. Body in
+// 小四 (12 pt), as these notes are usually set; the subtitle names the standard's numbers, not the prefixes.
 import { AlignmentType, Document, DocumentGridType, Footer, Packer, PageNumber, Paragraph, TextRun } from 'docx';
 import { z } from 'zod';
-import { PROVINCE_INFO, PROVINCES, type StandardRecord } from '../../workflows/domain';
+import { PROVINCES, type StandardRecord } from '../../workflows/domain';
 import { normaliseNewlines, textRefinement } from '../../workflows/text-rule';
 import { VERSION_KIND_NAMES, type DraftStage } from '../../workflows/version-kinds';
+import { JOINT_BANNER, numberOf } from './edition';
 import { numberingOptions } from './numbering';
 import { STYLE, stylesOptions } from './styles';
 import { fontOf, PAGE, SIZE } from './typography';
@@ -36,6 +38,10 @@ export const explanatoryNoteSchema = z
       .max(200),
     /** 试验验证的分析、综述报告，技术经济论证，预期效益. */
     verification: requiredText,
+    /** 采用国际标准和国外先进标准的程度，以及与国际、国外同类标准水平的对比情况; 「无。」 when left out. */
+    internationalComparison: text.optional(),
+    /** 涉及专利的有关说明; 「无。」 when left out. */
+    patents: text.optional(),
     /** 与有关的现行法律、法规和强制性国家标准及其他标准的关系. */
     relationToLawsAndStandards: requiredText,
     /** 重大分歧意见的处理经过和依据; 「无。」 when there were none. */
@@ -54,10 +60,12 @@ export const EXPLANATORY_NOTE_SECTIONS = [
   '二、编制原则和依据',
   '三、主要技术内容及确定依据',
   '四、试验验证的分析、综述报告，技术经济论证，预期的经济效益、社会效益和生态效益',
-  '五、与有关的现行法律、法规和强制性国家标准及其他标准的关系',
-  '六、重大分歧意见的处理经过和依据',
-  '七、实施标准的要求和措施建议',
-  '八、其他应予说明的事项',
+  '五、采用国际标准和国外先进标准的程度，以及与国际、国外同类标准水平的对比情况',
+  '六、涉及专利的有关说明',
+  '七、与有关的现行法律、法规和强制性国家标准及其他标准的关系',
+  '八、重大分歧意见的处理经过和依据',
+  '九、实施标准的要求和措施建议',
+  '十、其他应予说明的事项',
 ] as const;
 
 export type NoteStage = DraftStage;
@@ -67,7 +75,7 @@ function paragraphs(s: string): Paragraph[] {
     .split(/\n+/)
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((l) => new Paragraph({ style: STYLE.segment, spacing: { line: 360 }, indent: { firstLine: 420 }, children: [new TextRun(l)] }));
+    .map((l) => new Paragraph({ style: STYLE.segment, spacing: { line: 360 }, indent: { firstLine: 480 }, children: [new TextRun({ text: l, size: SIZE.小四 })] }));
 }
 
 function heading(t: string): Paragraph {
@@ -75,7 +83,7 @@ function heading(t: string): Paragraph {
 }
 
 function subheading(t: string): Paragraph {
-  return new Paragraph({ spacing: { before: 120 }, indent: { firstLineChars: 200, firstLine: 420 }, keepNext: true, children: [new TextRun({ text: t, font: fontOf('hei'), size: SIZE.五号 })] });
+  return new Paragraph({ spacing: { before: 120 }, indent: { firstLineChars: 200, firstLine: 480 }, keepNext: true, children: [new TextRun({ text: t, font: fontOf('hei'), size: SIZE.小四 })] });
 }
 
 const ZH_ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
@@ -95,7 +103,8 @@ export async function generateExplanatoryNoteDocx(input: { record: StandardRecor
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 360 },
-      children: [new TextRun({ text: `长江三角洲区域统一标准　${PROVINCES.map((p) => PROVINCE_INFO[p].dbCode).join('、')}`, size: SIZE.五号 })],
+      // The three numbers (placeholders shaped like them while none is assigned), as on the joint cover.
+      children: [new TextRun({ text: `${JOINT_BANNER}　${PROVINCES.map((p) => numberOf(record, p)).join('、')}`, size: SIZE.小四 })],
     }),
     heading(EXPLANATORY_NOTE_SECTIONS[0]),
     subheading('（一）任务来源'),
@@ -111,12 +120,16 @@ export async function generateExplanatoryNoteDocx(input: { record: StandardRecor
     heading(EXPLANATORY_NOTE_SECTIONS[3]),
     ...paragraphs(note.verification),
     heading(EXPLANATORY_NOTE_SECTIONS[4]),
-    ...paragraphs(note.relationToLawsAndStandards),
+    ...paragraphs(note.internationalComparison ?? '无。'),
     heading(EXPLANATORY_NOTE_SECTIONS[5]),
-    ...paragraphs(note.majorDivergences),
+    ...paragraphs(note.patents ?? '无。'),
     heading(EXPLANATORY_NOTE_SECTIONS[6]),
-    ...paragraphs(note.implementationSuggestions),
+    ...paragraphs(note.relationToLawsAndStandards),
     heading(EXPLANATORY_NOTE_SECTIONS[7]),
+    ...paragraphs(note.majorDivergences),
+    heading(EXPLANATORY_NOTE_SECTIONS[8]),
+    ...paragraphs(note.implementationSuggestions),
+    heading(EXPLANATORY_NOTE_SECTIONS[9]),
     ...paragraphs(note.other ?? '无。'),
   ];
   const doc = new Document({
@@ -149,6 +162,8 @@ export function sampleExplanatoryNote(): ExplanatoryNote {
       { topic: '样品采集与分析', rationale: '采样频次兼顾丰、平、枯水期变化；分析方法采用现行国家环境保护标准。' },
     ],
     verification: '在12个跨界断面开展了为期6个月的对比监测，三地实验室间比对结果相对偏差均小于10%。',
+    internationalComparison: '本文件未采用国际标准。点位布设和采样频次与美国环境保护署和欧盟水框架指令的地表水监测要求相比，频次不低于其要求。',
+    patents: '本文件不涉及专利。',
     relationToLawsAndStandards: '本文件与《中华人民共和国水污染防治法》等法律法规相协调，与GB 3838—2002等强制性国家标准不冲突。',
     majorDivergences: '无。',
     implementationSuggestions: '建议发布后由三地生态环境部门联合组织宣贯培训，并在示范区先行启动区率先实施。',

@@ -24,10 +24,12 @@ const SECTIONS_EN = [
   '2 Drafting principles and basis',
   '3 Main technical content and its rationale',
   '4 Verification, technical and economic analysis, expected economic, social and ecological benefits',
-  '5 Relation to current laws, regulations, mandatory national standards and other standards',
-  '6 Handling of major divergences and its basis',
-  '7 Requirements and suggested measures for implementing the standard',
-  '8 Other matters',
+  '5 Adoption of international and foreign standards, and comparison with them',
+  '6 Patents',
+  '7 Relation to current laws, regulations, mandatory national standards and other standards',
+  '8 Handling of major divergences and its basis',
+  '9 Requirements and suggested measures for implementing the standard',
+  '10 Other matters',
 ] as const;
 const SECTIONS = EXPLANATORY_NOTE_SECTIONS.map((zh, i) => ({ zh, en: SECTIONS_EN[i] }));
 
@@ -51,6 +53,8 @@ export function noteFromForm(body: Record<string, unknown>): unknown {
     principlesAndBasis: str('principlesAndBasis'),
     mainTechnicalContent: topics,
     verification: str('verification'),
+    ...(optional('internationalComparison') ? { internationalComparison: str('internationalComparison') } : {}),
+    ...(optional('patents') ? { patents: str('patents') } : {}),
     relationToLawsAndStandards: str('relationToLawsAndStandards'),
     majorDivergences: str('majorDivergences'),
     implementationSuggestions: str('implementationSuggestions'),

@@ -132,7 +132,7 @@ describe('stage drafts and explanatory notes', () => {
     const { info, data } = await readFileBytes(mongo.db, fileId);
     expect(info.metadata).toMatchObject({ kind: 'explanatoryNote', stage: 'publicComment' });
     const text = paragraphs((await unzipDocx(data)).document).map((p) => p.text);
-    for (const h of ['一、工作简况', '二、编制原则和依据', '三、主要技术内容及确定依据', '六、重大分歧意见的处理经过和依据', '七、实施标准的要求和措施建议']) expect(text).toContain(h);
+    for (const h of ['一、工作简况', '二、编制原则和依据', '三、主要技术内容及确定依据', '八、重大分歧意见的处理经过和依据', '九、实施标准的要求和措施建议']) expect(text).toContain(h);
     expect(text).toContain('（一）点位布设');
   });
 });
