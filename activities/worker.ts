@@ -8,8 +8,10 @@ import type { Logger } from './infra/logger';
 import { createLifecycleActivities, type LifecycleActivities } from './lifecycle';
 import type { FreezeVersionInput, FreezeVersionResult, SeamActivities } from './lifecycle/seams';
 import { createVersionActivities, docNameForStandard, type LiveDocuments } from './versions';
+import { createReviewActivities } from './review/activities';
+import type { ReviewActivities } from './review/types';
 
-export type WorkerActivities = LifecycleActivities & SeamActivities;
+export type WorkerActivities = LifecycleActivities & SeamActivities & ReviewActivities;
 export type ReleaseActivities = ReturnType<typeof createReleaseActivities>;
 
 export interface WorkerActivityDeps {
@@ -64,6 +66,7 @@ export function createWorkerActivities(deps: WorkerActivityDeps): WorkerActiviti
 
   return {
     ...createLifecycleActivities({ db, logger }),
+    ...createReviewActivities({ db, logger }),
     freezeVersion,
     generateReleaseDocuments: release.generateReleaseDocuments,
     refreshCollabPermissions,

@@ -153,3 +153,9 @@ export function availableActions(grants: readonly RoleGrant[], ctx: PermissionCo
   }
   return out;
 }
+
+/**
+ * Who manages the expert pool (专家库): the executive committee, or an eco-environment department (each
+ * province's department leads standards and organises their technical reviews).
+ */
+export const canManageExpertPool = (grants: readonly RoleGrant[]): boolean => grants.some((g) => g.role === 'executiveCommittee' || g.role === 'ecoEnvDepartment');

@@ -10,7 +10,7 @@ import { AppError } from '../infra/errors';
 import { PROVINCES, STAGES } from '../../workflows/domain';
 
 export const FILES_BUCKET = 'files';
-export const FILE_KINDS = ['edition', 'draft', 'explanatoryNote', 'dispositionTable'] as const;
+export const FILE_KINDS = ['edition', 'draft', 'explanatoryNote', 'dispositionTable', 'reviewMinutes'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 export const FILE_FORMATS = ['docx', 'pdf'] as const;

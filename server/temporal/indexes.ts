@@ -4,10 +4,14 @@ import { ensureAuditIndexes } from '../../activities/data/audit';
 import { ensureNotificationsIndexes } from '../../activities/data/notifications';
 import { ensureNumbersIndexes } from '../../activities/data/numbers';
 import { ensureStandardsIndexes } from '../../activities/data/standards';
+import { createExpertStore } from '../../activities/data/experts';
+import { createTechnicalReviewStore } from '../../activities/review/store';
 
 export async function ensureLifecycleIndexes(db: Db): Promise<void> {
   await ensureStandardsIndexes(db);
   await ensureAuditIndexes(db);
   await ensureNotificationsIndexes(db);
   await ensureNumbersIndexes(db);
+  await createExpertStore(db).ensureIndexes();
+  await createTechnicalReviewStore(db).ensureIndexes();
 }
