@@ -16,6 +16,7 @@ import { formatOf, getFileInfo, listFiles, listReleaseFiles, storeGeneratedFile,
 import { ensurePdfOf, pairWithPdfs, type FileWithPdf } from '../../activities/pdf/editions';
 import type { PdfRenderer } from '../../activities/pdf/render';
 import { createGenerationJobs, sendStoredFile, type GenerationJobs, type ProgressReporter } from '../files';
+import { jobPhaseWords } from '../files/phase-words';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger, type Logger } from '../../activities/infra/logger';
 import { standardsCollection } from '../../activities/data/standards';
@@ -136,7 +137,7 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
         res.json({ state: job.state, fraction: job.fraction, phase: job.phase, fileId: job.fileId ?? null, error: job.error ?? null });
         return;
       }
-      res.render('document-job.njk', { standard, job, percent: Math.round(job.fraction * 100), done: job.state !== 'running' });
+      res.render('document-job.njk', { standard, job, phaseWords: jobPhaseWords(job.phase, req.lang === 'en' ? 'en' : 'zh'), percent: Math.round(job.fraction * 100), done: job.state !== 'running' });
     });
 
     // A stage's package in one ZIP (activities/packages): staff who can read the standard.
