@@ -2,7 +2,7 @@
 // stored files of that stage, each in DOCX and PDF when stored —
 //   征求意见 (publicComment): 征求意见稿 + 编制说明;
 //   送审 (review):            送审稿 + 编制说明 + 意见汇总处理表;
-//   报批 (approval):          报批稿 + 编制说明 + 意见汇总处理表 (+ 审查会议纪要 when stored).
+//   报批 (approval):          报批稿 + 编制说明 + 意见汇总处理表 + 审查会议纪要 (the latest round's stored minutes).
 // The disposition table is the stored one when there is one, otherwise generated on demand from every
 // comment (the comments store's `all` generator). Whatever is missing is named in README.txt inside the
 // ZIP, never silently left out. Stored files are streamed from GridFS into the ZIP stream.
@@ -97,8 +97,10 @@ export async function planStagePackage(db: Db, standard: { _id: string; titleZh:
     }
   }
   if (stage === 'approval') {
-    // Review minutes have no file kind yet: named so that their absence is never silent.
-    missing.push('审查会议纪要：系统中未存储，请另行附上 / review minutes: not stored, attach them separately');
+    // The minutes of the latest review round (technical-review workflow); their absence is never silent.
+    const minutes = all.find((f) => f.metadata.kind === 'reviewMinutes');
+    if (minutes) await addStored('审查会议纪要', minutes);
+    else missing.push('审查会议纪要：尚未形成（技术审查记录结论后生成） / review minutes: not made yet (generated when the review conclusion is recorded)');
   }
   return { zipName: `${title}-${PACKAGE_NAMES[stage].zh}.zip`, entries, missing };
 }
