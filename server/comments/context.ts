@@ -9,6 +9,7 @@ import type { CommentAnchor } from '../../editor/anchors';
 import type { ConsultationStandard, StandardsReader } from '../../activities/data/consultation-standards';
 import type { CommentsStore } from '../../activities/comments/store';
 import type { NoticeDelivery } from '../../activities/comments/notices';
+import type { ConsultationFiles } from './public-downloads';
 
 export interface RouterContext {
   basePath: string;
@@ -25,6 +26,8 @@ export interface RouterContext {
   limitByContact: RequestHandler;
   resolve(anchor: CommentAnchor, version: DraftSnapshot): ResolvedAnchor;
   delivery: NoticeDelivery;
+  /** The 征求意见稿 and 编制说明 files the public draft page offers for download. */
+  files: ConsultationFiles;
   publicUrl: string;
   log: Logger;
 }

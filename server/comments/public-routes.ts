@@ -76,8 +76,15 @@ export function createPublicRoutes(ctx: RouterContext): Router {
       std,
       period,
       draftHtml,
+      downloads: await ctx.files.list(std),
       draftLabel: draft?.label ?? (std.stage === 'initiation' ? { zh: '项目建议', en: 'Proposal' } : VERSION_KIND_NAMES.draftForComment),
     });
+  });
+
+  // Downloads of the 征求意见稿 and 编制说明 (plain links, no JavaScript); any other file id is a 404.
+  r.get('/consultation/:standardId/files/:fileId', async (req, res) => {
+    const std = await standardOr404(req.params.standardId);
+    await ctx.files.send(std, req.params.fileId, req, res);
   });
 
   r.get('/consultation/:standardId/comment', async (req, res) => {

@@ -17,6 +17,7 @@ import { clausesOf } from '../../editor/clauses';
 import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
+import { createConsultationFiles } from './public-downloads';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from '../../activities/data/consultation-standards';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
@@ -158,6 +159,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     limitByContact,
     resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version.json), fragment),
     delivery: { logger: log, ...deps.delivery },
+    files: createConsultationFiles(deps.db),
     publicUrl: (deps.publicUrl ?? '').replace(/\/$/, ''),
     log,
   };
