@@ -22,6 +22,9 @@ import {
   type Who,
 } from './model';
 import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from '../data/paging';
+import { createCommentCounters, type CommentCounts } from './counters';
+
+export type { CommentCounts } from './counters';
 
 /** The triage page's filter (parsed from the query string by server/comments/schemas.ts). */
 export interface TriageFilter {
@@ -107,7 +110,10 @@ export interface CommentsStore {
   page(standardId: string, filter: TriageFilter, after?: Cursor, limit?: number): Promise<Page<CommentRecord>>;
   /** Every comment matching `filter`, oldest first, read in batches of `BATCH_SIZE`: nothing is left out. */
   all(standardId: string, filter: TriageFilter): AsyncGenerator<CommentRecord[]>;
+  /** Kept at write time (./counters.ts): one `_id` read, not a scan of the standard's comments. */
   counts(standardId: string): Promise<CommentCounts>;
+  /** The same counts from every comment (the repair's way; tests compare the two). */
+  recount(standardId: string): Promise<CommentCounts>;
   dispose(standardId: string, id: string, d: Omit<DispositionRecord, 'at' | 'by'>, by: Who, now: Date): Promise<CommentRecord>;
   moderate(standardId: string, id: string, to: Moderation, reason: string, by: Who, now: Date): Promise<CommentRecord>;
   setProvinceOpinion(standardId: string, id: string, opinion: string, by: Who, now: Date): Promise<CommentRecord>;
@@ -139,19 +145,6 @@ function triageQuery(standardId: string, f: TriageFilter): Filter<CommentRecord>
   return q;
 }
 
-export interface CommentCounts {
-  total: number;
-  visible: number;
-  hidden: number;
-  pending: number;
-  disposed: number;
-  duplicates: number;
-  byType: Record<string, number>;
-  byProvince: Record<string, number>;
-  byDecision: Record<string, number>;
-  byClause: Record<string, number>;
-}
-
 function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): Record<string, unknown> | null {
   if (!c) return null;
   const out: Record<string, unknown> = {};
@@ -174,6 +167,7 @@ export function createCommentsStore(db: Db): CommentsStore {
   const publications = db.collection<PublicationRecord>(COLLECTIONS.publications);
   const outbox = db.collection<OutboxRecord>(COLLECTIONS.outbox);
   const receipts = db.collection<ReceiptRecord>(COLLECTIONS.receipts);
+  const counters = createCommentCounters(db);
 
   /** Draws a receipt and claims it by inserting its row: the unique `_id` is the collision check. */
   async function claimReceipt(commentId: string, standardId: string): Promise<string> {
@@ -201,13 +195,18 @@ export function createCommentsStore(db: Db): CommentsStore {
   ): Promise<CommentRecord> {
     if (!COMMENT_ID.test(id)) throw new AppError('NOT_FOUND', { zh: '意见不存在', en: 'No such comment' });
     const _id = id;
-    const before = await comments.findOneAndUpdate({ _id, standardId, ...guard }, update, { returnDocument: 'before' });
+    // A change that moves the counts marks the comment until its difference is applied (./counters.ts).
+    const counted = action === 'dispose' || action === 'moderate';
+    const write = counted ? { ...update, $set: { ...update.$set, tallyPending: true } } : update;
+    const before = await comments.findOneAndUpdate({ _id, standardId, ...guard }, write, { returnDocument: 'before' });
     if (!before) {
       const exists = await comments.countDocuments({ _id, standardId });
       if (!exists) throw new AppError('NOT_FOUND', { zh: '意见不存在', en: 'No such comment' });
       throw new AppError('CONFLICT', { zh: '该意见当前状态不允许此操作', en: 'The comment is not in a state that allows this' });
     }
     const after = { ...before, ...update.$set } as CommentRecord;
+    // The difference of this write alone (before → before + $set), so concurrent or retried writes compose.
+    if (counted) await counters.apply(standardId, _id, before, after);
     await audit.insertOne({ standardId, commentId: _id, receipt: before.receipt, action, by, at: now, before: snapshotOf(before, keys), after: snapshotOf(after, keys) ?? {} });
     const fresh = await comments.findOne({ _id });
     return fresh ?? after;
@@ -220,11 +219,13 @@ export function createCommentsStore(db: Db): CommentsStore {
       await comments.createIndex({ receipt: 1 }, { unique: true, name: 'receipt_unique' });
       await comments.createIndex({ textKey: 1 }, { unique: true, name: 'textKey_unique' });
       await comments.createIndex({ standardId: 1, status: 1, moderation: 1 }, { name: 'gate' });
-      await comments.createIndex({ standardId: 1, createdAt: 1 }, { name: 'by_standard' });
+      await comments.createIndex({ standardId: 1, createdAt: 1, _id: 1 }, { name: 'by_standard_keyset' });
+      await comments.createIndex({ tallyPending: 1 }, { name: 'tally_pending', sparse: true });
       await audit.createIndex({ standardId: 1, at: 1 });
       await outbox.createIndex({ status: 1, createdAt: 1 });
       await outbox.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
       await backfillReceipts(db);
+      await counters.repair();
     },
 
     async insertOnce(rec) {
@@ -240,7 +241,8 @@ export function createCommentsStore(db: Db): CommentsStore {
         // a key of its own and is flagged, never dropped. One insert in the common case.
         const doc: CommentRecord = { ...rec, _id, receipt, textKey: duplicateOf ? `${rec.textHash}:${_id}` : rec.textHash, ...(duplicateOf ? { duplicateOf } : {}) };
         try {
-          await comments.insertOne(doc);
+          await comments.insertOne({ ...doc, tallyPending: true } as CommentRecord);
+          await counters.apply(rec.standardId, _id, null, doc);
           return { comment: doc, created: true };
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
@@ -297,30 +299,8 @@ export function createCommentsStore(db: Db): CommentsStore {
       }
     },
 
-    async counts(standardId) {
-      const all = await comments
-        .find({ standardId }, { projection: { type: 1, 'submitter.province': 1, status: 1, moderation: 1, duplicateOf: 1, 'disposition.decision': 1, 'anchor.clauseId': 1 } })
-        .toArray();
-      const c: CommentCounts = { total: all.length, visible: 0, hidden: 0, pending: 0, disposed: 0, duplicates: 0, byType: {}, byProvince: {}, byDecision: {}, byClause: {} };
-      const inc = (m: Record<string, number>, k: string): void => {
-        m[k] = (m[k] ?? 0) + 1;
-      };
-      for (const x of all) {
-        if (x.moderation === 'hidden') {
-          c.hidden += 1;
-          continue;
-        }
-        c.visible += 1;
-        if (x.status === 'pending') c.pending += 1;
-        else c.disposed += 1;
-        if (x.duplicateOf) c.duplicates += 1;
-        inc(c.byType, x.type);
-        inc(c.byProvince, x.submitter?.province ?? 'other');
-        inc(c.byClause, x.anchor?.clauseId ?? '');
-        if (x.disposition) inc(c.byDecision, x.disposition.decision);
-      }
-      return c;
-    },
+    counts: (standardId) => counters.read(standardId),
+    recount: (standardId) => counters.recount(standardId),
 
     dispose(standardId, id, d, by, now) {
       const disposition: DispositionRecord = { ...d, by, at: now };
