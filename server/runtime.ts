@@ -26,6 +26,7 @@ import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
+import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
 import type { Config } from './infra/config';
 import { AppError } from '../activities/infra/errors';
@@ -201,6 +202,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         versionsExtension({ db: mongo.db, collab }),
         importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
+        consultationMailingExtension({ db: mongo.db }),
         imagesExtension({ db: mongo.db, logger: logger.child({ module: 'images' }) }),
         watchExtension({ db: mongo.db }),
       ],

@@ -36,6 +36,8 @@ export interface DispositionTableInput {
   comments: CommentRecord[];
   /** The current text, so renumbered and deleted clauses are named as they are now. */
   current: DraftSnapshot | null;
+  /** How many units the 征求意见稿 was sent to, as recorded for the consultation; null/absent when not recorded. */
+  sentTo?: number | null;
 }
 
 export const COLUMNS = ['序号', '标准章条编号', '意见内容', '修改建议', '提出单位', '处理意见', '备注'] as const;
@@ -51,32 +53,51 @@ export interface TableSummary {
   rows: DispositionRow[];
   hidden: number;
   submitters: number;
+  /** Units (non-empty organisations) among the submitters: the units that replied with comments. */
+  units: number;
+  /** Units the draft was sent to, when recorded. */
+  sentTo: number | null;
   byDecision: { accepted: number; partiallyAccepted: number; rejected: number; pending: number };
   byProvince: Record<string, number>;
 }
 
-export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current'>): TableSummary {
+export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): TableSummary {
   const clauses: ReadonlyMap<string, ClauseInfo> | undefined = input.current ? clausesOf(input.current.json) : undefined;
   const visible = input.comments.filter((c) => c.moderation === 'visible');
   const rows = visible.map((c, i) => tableRow(c, i + 1, input.current, clauses, false));
   const byDecision = { accepted: 0, partiallyAccepted: 0, rejected: 0, pending: 0 };
   const byProvince: Record<string, number> = {};
   const who = new Set<string>();
+  const units = new Set<string>();
   for (const c of visible) {
+    if (c.submitter.organisation.trim()) units.add(c.submitter.organisation.trim());
     byDecision[c.disposition?.decision ?? 'pending'] += 1;
     byProvince[c.submitter.province] = (byProvince[c.submitter.province] ?? 0) + 1;
     who.add(`${c.submitter.organisation}\u0000${c.submitter.organisation ? '' : c.submitter.name}`);
   }
-  return { rows, hidden: input.comments.length - visible.length, submitters: who.size, byDecision, byProvince };
+  const sentTo = typeof input.sentTo === 'number' && Number.isInteger(input.sentTo) && input.sentTo >= 0 ? input.sentTo : null;
+  return { rows, hidden: input.comments.length - visible.length, submitters: who.size, units: units.size, sentTo, byDecision, byProvince };
 }
 
-/** The counts line at the foot of the table. */
+/**
+ * The 说明 line at the foot of the table, in the usual form: ① units the draft was sent to, ② units that
+ * replied, ③ units that replied with comments, ④ units that did not reply; then the comment counts. A
+ * reply is only recorded here as a comment, so ② equals ③; ① and ④ say 「未记录」 when the count of units
+ * the draft was sent to has not been recorded (never a guessed number).
+ */
 export function footText(s: TableSummary): string {
   const prov = COMMENTER_PROVINCES.filter((p) => s.byProvince[p]).map((p) => `${COMMENTER_PROVINCE_LABELS[p].zh}${s.byProvince[p]}条`).join('、');
+  const persons = s.submitters - s.units;
+  const sent = s.sentTo === null ? '未记录' : `${s.sentTo}个`;
+  const silent = s.sentTo === null ? '未记录' : `${Math.max(0, s.sentTo - s.units)}个`;
   return (
-    `说明：① 收到意见${s.rows.length}条，来自${s.submitters}个单位或个人${prov ? `（${prov}）` : ''}；` +
-    `② 采纳${s.byDecision.accepted}条；③ 部分采纳${s.byDecision.partiallyAccepted}条；④ 不采纳${s.byDecision.rejected}条` +
-    `${s.byDecision.pending ? `；⑤ 尚未处理${s.byDecision.pending}条` : ''}` +
+    `说明：①发送《征求意见稿》的单位数：${sent}；` +
+    `②收到《征求意见稿》后，回函的单位数：${s.units}个；` +
+    `③收到《征求意见稿》后，回函并有建议或意见的单位数：${s.units}个；` +
+    `④没有回函的单位数：${silent}。` +
+    `共收到意见${s.rows.length}条${prov ? `（${prov}）` : ''}，来自${s.units}个单位${persons > 0 ? `和${persons}名个人` : ''}；` +
+    `采纳${s.byDecision.accepted}条，部分采纳${s.byDecision.partiallyAccepted}条，不采纳${s.byDecision.rejected}条` +
+    `${s.byDecision.pending ? `，尚未处理${s.byDecision.pending}条` : ''}` +
     `${s.hidden ? `。另有${s.hidden}条经审核为无关或不当内容，未列入本表` : ''}。`
   );
 }
@@ -180,7 +201,7 @@ function csvCell(v: string): string {
 }
 
 /** The CSV file (UTF-8 with BOM so spreadsheet programs read Chinese correctly; RFC 4180 quoting). */
-export function dispositionTableCsv(input: Pick<DispositionTableInput, 'comments' | 'current'>): string {
+export function dispositionTableCsv(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): string {
   const s = summarise(input);
   const head = [...COLUMNS, '回执编号', '处理结果'];
   const lines = [head.map(csvCell).join(',')];

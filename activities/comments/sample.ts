@@ -86,6 +86,7 @@ export function sampleDispositionInput(): DispositionTableInput {
   return {
     standard: { titleZh: record.titleZh, draftingUnits: record.draftingUnits },
     handler: { name: '王明', phone: '021-00000000' },
+    sentTo: 12,
     date: new Date('2025-04-01T02:00:00.000Z'),
     comments,
     current: { versionId: 'sample-draft-for-review', json: laterVersion(body, first.id, deleted.id) },

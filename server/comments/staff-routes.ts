@@ -14,6 +14,7 @@ import { fieldErrors, notFoundStandard } from './intake';
 import type { CommentRecord } from '../../activities/comments/model';
 import { afterFromQuery } from '../../activities/data/paging';
 import { commentPeriodClosed, openPeriod, type ConsultationStandard } from '../../activities/data/consultation-standards';
+import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';
 
@@ -245,7 +246,9 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const comments: CommentRecord[] = [];
     for await (const batch of ctx.store.all(std._id, {})) comments.push(...batch);
     const current = await ctx.getCurrentDraft(std._id);
-    return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current } };
+    // ① and ④ of the 说明 line: the units the 征求意见稿 was sent to, as recorded (server/extensions/consultation-mailing.ts).
+    const sentTo = await createConsultationMailingStore(ctx.store.comments.db).sentTo(std._id);
+    return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current, sentTo } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
   r.get('/standards/:standardId/comments/disposition-table.docx', async (req, res) => {

@@ -26,6 +26,7 @@ import { createCommentsStore } from '../../activities/comments/store';
 import { dispositionTableDocx } from '../../activities/comments/disposition-table';
 import type { CommentRecord } from '../../activities/comments/model';
 import { createVersionDraftSource } from '../comments/drafts';
+import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
 
 /** Links on a standard's page. */
 export function documentLinks(standard: StandardRecord): StandardLink[] {
@@ -35,6 +36,7 @@ export function documentLinks(standard: StandardRecord): StandardLink[] {
     { href: `/standards/${standard._id}/explanatory-note`, zh: '编制说明', en: 'Explanatory note' },
     { href: `/standards/${standard._id}/documents`, zh: '文件与下载', en: 'Documents and downloads' },
     { href: `/standards/${standard._id}/comments`, zh: '征求意见处理', en: 'Public comments' },
+    { href: `/standards/${standard._id}/consultation-mailing`, zh: '征求意见稿发送单位', en: 'Units the draft for comment was sent to' },
   ];
 }
 
@@ -151,7 +153,8 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
           const comments: CommentRecord[] = [];
           for await (const batch of createCommentsStore(db).all(standard._id, {})) comments.push(...batch);
           const current = await createVersionDraftSource(db).getCurrentDraft(standard._id);
-          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current });
+          const sentTo = await createConsultationMailingStore(db).sentTo(standard._id);
+          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current, sentTo });
         },
       });
       const stream = await stagePackageStream(db, standard, stage, plan);

@@ -36,7 +36,11 @@ describe('征求意见汇总处理表', () => {
       expect(i).toBeGreaterThan(at);
       at = i;
     }
-    expect(pdfText.replace(/\s+/g, '')).toContain('说明：①收到意见5条，来自5个单位或个人');
+    // The usual 说明 line (issue 13 item 5): units sent to (recorded: 12), replied, replied with comments, not replied.
+    expect(pdfText.replace(/\s+/g, '')).toContain(
+      '说明：①发送《征求意见稿》的单位数：12个；②收到《征求意见稿》后，回函的单位数：4个；③收到《征求意见稿》后，回函并有建议或意见的单位数：4个；④没有回函的单位数：8个。',
+    );
+    expect(pdfText.replace(/\s+/g, '')).toContain('共收到意见5条（上海市2条、江苏省1条、浙江省1条、其他地区1条），来自4个单位和1名个人');
     expect(pdfText.replace(/\s+/g, '')).toContain('另有1条经审核为无关或不当内容，未列入本表');
     expect(pdfText).not.toContain('点击领取优惠');
   });

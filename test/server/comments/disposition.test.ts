@@ -5,6 +5,7 @@ import JSZip from 'jszip';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { createLogger } from '../../../activities/infra/logger';
 import { createLifecycleActivities } from '../../../activities/lifecycle';
+import { createConsultationMailingStore } from '../../../activities/data/consultation-mailings';
 import { freshMongo } from '../../support/mongo';
 import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
 
@@ -157,6 +158,7 @@ describe('triage and disposition of public comments', () => {
   });
 
   it('produces the disposition table as DOCX (header block, seven columns, counts at the foot, markup as text) and as CSV', async () => {
+    await createConsultationMailingStore(mongo.db).save(SID, { sentTo: 10 }, 'u-drafter');
     const docx = await fetch(`${server.url}/standards/${SID}/comments/disposition-table.docx`, { headers: drafter });
     expect(docx.status).toBe(200);
     const zip = await JSZip.loadAsync(Buffer.from(await docx.arrayBuffer()));
@@ -173,6 +175,9 @@ describe('triage and disposition of public comments', () => {
     expect(lines[0]).toBe('序号,标准章条编号,意见内容,修改建议,提出单位,处理意见,备注,回执编号,处理结果');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(lines).toHaveLength(6); // header, three visible comments, the counts line, the final CRLF
-    expect(lines[4]).toContain('说明：① 收到意见3条');
+    // The usual 说明 line (issue 13 item 5): ① with the recorded count, ② = ③ the units that replied, ④ the rest.
+    expect(lines[4]).toMatch(/^说明：①发送《征求意见稿》的单位数：10个；②收到《征求意见稿》后，回函的单位数：(\d+)个；③收到《征求意见稿》后，回函并有建议或意见的单位数：\1个；④没有回函的单位数：\d+个。共收到意见3条/);
+    const [, replied] = /回函的单位数：(\d+)个/.exec(lines[4]) ?? [];
+    expect(lines[4]).toContain(`④没有回函的单位数：${10 - Number(replied)}个`);
   });
 });
