@@ -221,6 +221,7 @@ function classify(p: SourceParagraph, ctx: { inTerms: boolean; inAnnex: boolean;
   if ((m = RE.parenItem.exec(trimmed)) && ctx.inList) return { role: { t: 'listItem', level: 2 }, stripped: lead + m[0].length, listKind: 'number' };
   if ((m = RE.dashItem.exec(trimmed))) return { role: { t: 'listItem', level: 1 }, stripped: lead + m[0].length, listKind: 'dash' };
   if ((m = RE.dotItem.exec(trimmed))) return { role: { t: 'listItem', level: ctx.inList ? 2 : 1 }, stripped: lead + m[0].length, listKind: 'dash' };
+  if (p.math.length === 0 && isTypedFormula(p.text)) return { role: { t: 'formula' }, stripped: 0 };
   if (p.math.length > 0 && compact(trimmed.replace(RE.formulaNumber, '')) === compact(p.math.map((r) => r.map((x) => x.text).join('')).join(''))) return { role: { t: 'formula' }, stripped: 0 };
   if (RE.unit.test(trimmed) && trimmed.length < 20) return { role: { t: 'tableUnit' }, stripped: 0 };
   if ((m = RE.numberOnly.exec(trimmed))) return { role: ctx.inTerms ? { t: 'termNumber' } : { t: 'heading', level: m[1].split('.').length - 1, untitled: true, byStyle: false }, stripped: lead + m[0].length, sourceNumber: m[1] };
@@ -239,6 +240,14 @@ function classify(p: SourceParagraph, ctx: { inTerms: boolean; inAnnex: boolean;
   }
   if (p.images.length > 0 && compact(trimmed) === '') return { role: { t: 'figureImage' }, stripped: 0 };
   return { role: byStyle ?? { t: 'para' }, stripped: 0 };
+}
+
+/** A formula typed as text (no equation object): 「<tab>ρ = m / V<tab>(1)」 — a relation, no Chinese, its number after a tab. */
+function isTypedFormula(text: string): boolean {
+  const num = RE.formulaNumber.exec(text);
+  if (!num || !/\t[\s\u3000]*[（(][^（(]*$/.test(text)) return false;
+  const body = text.slice(0, num.index).trim();
+  return body.length > 0 && body.length <= 200 && /[=＝<>≤≥≈]/.test(body) && !/[\u4e00-\u9fff]/.test(body);
 }
 
 // ---------------------------------------------------------------------------------------------- build
@@ -715,12 +724,16 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
       const prevGrid = lastTable.content?.find((x) => x.type === 'tableGrid');
       const headerRows = (prevGrid?.content ?? []).filter((r) => (r.content ?? []).every((x) => x.type === 'tableHeader') && (r.content ?? []).length > 0).length;
       const newRows = grid.content ?? [];
-      const prevHeaders = (prevGrid?.content ?? []).slice(0, headerRows).map(textOfNode);
+      const prevRows = prevGrid?.content ?? [];
+      // Header rows without Word's mark: the rows repeated at the top of the continuation are the header.
+      const repeatable = headerRows > 0 ? headerRows : Math.min(3, prevRows.length - 1);
+      const prevHeaders = prevRows.slice(0, repeatable).map(textOfNode);
       let drop = 0;
-      while (drop < headerRows && drop < newRows.length && textOfNode(newRows[drop]) === prevHeaders[drop]) {
+      while (drop < repeatable && drop < newRows.length && textOfNode(newRows[drop]) === prevHeaders[drop] && prevHeaders[drop] !== '') {
         strippedLabels.push(prevHeaders[drop]);
         drop++;
       }
+      if (headerRows === 0) for (const r of prevRows.slice(0, drop)) for (const cell of r.content ?? []) cell.type = 'tableHeader';
       prevGrid?.content?.push(...newRows.slice(drop));
       const prevNotes = lastTable.content ?? [];
       prevNotes.push(...notes);
