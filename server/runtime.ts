@@ -28,6 +28,7 @@ import { importExtension } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
+import { draftThreadsExtension } from './extensions/draft-threads';
 import type { Config } from './infra/config';
 import { AppError } from '../activities/infra/errors';
 import { createRootLogger, type Logger } from '../activities/infra/logger';
@@ -205,6 +206,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         consultationMailingExtension({ db: mongo.db }),
         imagesExtension({ db: mongo.db, logger: logger.child({ module: 'images' }) }),
         watchExtension({ db: mongo.db }),
+        draftThreadsExtension({ db: mongo.db, logger: logger.child({ module: 'draft-threads' }) }),
       ],
     });
     authenticate = app.authenticateRequest;

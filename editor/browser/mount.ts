@@ -34,6 +34,8 @@ import { createProperties } from './properties';
 import { createFindingsPane, findingsPlugin } from './findings';
 import { openXrefDialog } from './xref-dialog';
 import { pickImageFile, uploadImage, UploadError } from './upload';
+import { createThreadsPane, type ThreadsPane } from './threads';
+import { threadHighlightsPlugin } from './thread-highlights';
 
 /** How long after connecting a client waits before it may act as the repair leader. */
 const LEADER_SETTLE_MS = 1500;
@@ -55,6 +57,8 @@ export interface EditorHandle {
   /** Runs the drafting-rule check now and returns its findings. */
   checkNow(): Finding[];
   jumpTo(id: string): boolean;
+  /** The comment threads pane, when the page gives it a `data-threads-url`. */
+  threads: ThreadsPane | null;
   destroy(): void;
 }
 
@@ -206,8 +210,13 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const presence = createPresence(doc, provider.awareness, t('presence'), t('you'));
   const properties = createProperties(doc, t, replaceImage);
   const findings = createFindingsPane(doc, t, config.lang);
+  // Comment threads (./threads.ts): over HTTP, so they work in read-only mode too.
+  const threadsUrl = root.dataset.threadsUrl ?? '';
+  const threads = /^\/api\/standards\/[A-Za-z0-9_-]{1,80}\/threads$/.test(threadsUrl)
+    ? createThreadsPane(doc, getView, { url: threadsUrl, csrfToken: config.csrfToken, lang: config.lang, canResolve: root.dataset.threadResolve === 'true', ydoc, type: ydoc.getXmlFragment(YJS_FRAGMENT) })
+    : null;
   const body = h(doc, 'div', { class: 'tb-body' });
-  const side = h(doc, 'div', { class: 'tb-side' }, findings.element, presence.element, properties.element);
+  const side = h(doc, 'div', { class: 'tb-side' }, ...(threads ? [threads.element] : []), findings.element, presence.element, properties.element);
   root.replaceChildren(toolbar.element, outline.element, body, side);
   // The outline and the side pane stick just below the (sticky, wrapping) toolbar: never under it.
   const toolbarHeight = (): void => root.style.setProperty('--tb-toolbar-height', `${toolbar.element.offsetHeight}px`);
@@ -243,6 +252,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         idPlugin(),
         numberingPlugin(),
         findingsPlugin(),
+        threadHighlightsPlugin(),
         repairPlugin({ isLeader: () => isRepairLeader(provider, connectedSince), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
         tableEditing(),
         dropCursor(),
@@ -256,6 +266,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
       refreshPanes(this);
       // Before the view exists (y-prosemirror's first sync) the first check below covers the changes.
       if (view) findings.noteChange(this, tr.docChanged);
+      if (view && tr.docChanged) threads?.noteChange();
     },
   });
   setReadOnly(readOnly);
@@ -273,12 +284,14 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     findings: () => findings.findings(),
     checkNow: () => findings.checkNow(getView()),
     jumpTo: (id) => jumpTo(getView(), id),
+    threads,
     destroy() {
       if (paneFrame !== null) win?.cancelAnimationFrame(paneFrame);
       resizeObserver?.disconnect();
       win0?.removeEventListener('offline', onOffline);
       win0?.removeEventListener('online', onOnline);
       presence.destroy();
+      threads?.destroy();
       findings.destroy();
       tracker.destroy();
       view?.destroy();

@@ -2,7 +2,7 @@
 // decorations set (editor/decorations.ts) with ::before / ::after, so they are visible but never part of
 // the text: they cannot be typed, selected or deleted.
 export const EDITOR_CSS = `
-.tb-editor { display: grid; grid-template-columns: 220px minmax(0, 1fr) 220px; grid-template-rows: auto 1fr; gap: 0 12px;
+.tb-editor { display: grid; grid-template-columns: 220px minmax(0, 1fr) 280px; grid-template-rows: auto 1fr; gap: 0 12px;
   font-family: "Noto Serif CJK SC", SimSun, serif; font-size: 15px; height: 100%; }
 .tb-editor.tb-viewer { grid-template-columns: 220px minmax(0, 1fr); grid-template-rows: 1fr; }
 .tb-toolbar { grid-column: 1 / 4; display: flex; flex-wrap: wrap; gap: 4px; padding: 6px; border-bottom: 1px solid #ccc;
@@ -124,6 +124,23 @@ export const EDITOR_CSS = `
 .tb-dialog { position: fixed; inset: 20% 30% auto 30%; background: white; border: 1px solid #888; padding: 12px; z-index: 20; max-height: 60vh; overflow: auto; box-shadow: 0 4px 20px rgba(0,0,0,.2); }
 .tb-dialog button { display: block; width: 100%; text-align: left; border: none; background: none; padding: 2px 4px; cursor: pointer; font: inherit; }
 .tb-dialog button:hover { background: #e7f5ff; }
+.tb-threads { border-bottom: 1px solid #ddd; padding-bottom: 8px; margin-bottom: 8px; }
+.tb-thread-bar { display: flex; gap: 4px; align-items: center; }
+.tb-thread-bar button, .tb-thread-bar select, .tb-threads button { font: inherit; font-size: 12px; padding: 1px 6px; }
+.tb-thread-error { color: #c92a2a; margin: 4px 0; }
+.tb-thread { border: 1px solid #e9ecef; border-left: 3px solid #f08c00; border-radius: 4px; padding: 4px 6px; margin: 6px 0; background: #fff; }
+.tb-thread[data-status="resolved"] { border-left-color: #adb5bd; opacity: .8; }
+.tb-thread--active { box-shadow: 0 0 0 2px #ffd43b; }
+.tb-thread-head { cursor: pointer; }
+.tb-thread-quote { margin: 2px 0; padding-left: 6px; border-left: 2px solid #ffe066; color: #555; max-height: 4.5em; overflow: hidden; }
+.tb-thread-deleted { margin: 2px 0; color: #c92a2a; }
+.tb-thread-text, .tb-thread-state { margin: 2px 0; white-space: pre-wrap; }
+.tb-thread-state { color: #868e96; }
+.tb-thread-replies { list-style: none; margin: 2px 0; padding-left: 8px; white-space: pre-wrap; }
+.tb-thread-input { width: 100%; box-sizing: border-box; font: inherit; font-size: 12px; }
+.tb-thread-people button { display: block; width: 100%; text-align: left; border: none; background: #f1f3f5; }
+.ProseMirror .tb-thread-mark { background: #fff3bf; border-bottom: 2px solid #fcc419; }
+.ProseMirror .tb-thread-mark--active { background: #ffd43b; }
 `;
 
 /** Adds the stylesheet to the page once. */

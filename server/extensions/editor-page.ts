@@ -3,7 +3,7 @@
 // server applies, so the page and the socket never disagree.
 import type { Db } from 'mongodb';
 import type { AppExtensionContext } from '../app-deps';
-import { draftPermission } from '../../workflows/draft-access';
+import { draftPermission, threadPermission } from '../../workflows/draft-access';
 import { getStandard } from '../../activities/data/standards';
 import { userOf } from '../http/principal';
 import { csrfTokenOf } from '../http/csrf';
@@ -32,6 +32,8 @@ export function editorPageExtension(deps: { db: Db }) {
         docName: draftDocName(standard._id),
         userProvince: province ?? '',
         csrf: csrfTokenOf(req),
+        // Resolving threads (server/extensions/draft-threads.ts) is for the drafting group and the lead department.
+        canResolveThreads: threadPermission('resolve', user.grants, standard).ok,
       });
     });
   };
