@@ -1,0 +1,119 @@
+// Comment threads in the draft (issue 15 item 1) in real Chromium against the whole runtime (Temporal,
+// FerretDB, the collaboration server, the built bundle): the drafter selects text and comments on it, a
+// market regulation bureau reading the draft read-only sees the highlighted passage and replies, the drafter
+// resolves; a thread whose text the drafter then deletes says 原文已删除.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { startTestRuntime } from '../support/test-runtime';
+import { startDraftingStandard } from '../support/drafting-standard';
+import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
+import { DRAFT_THREADS } from '../../activities/data/draft-threads';
+import { NOTIFICATIONS } from '../../activities/data/notifications';
+import { findUserByUsername } from '../../activities/data/users';
+import type { Runtime } from '../../server/runtime';
+
+jest.setTimeout(180_000);
+
+let rt: Runtime;
+let browser: Browser;
+let standardId: string;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
+  rt = await startTestRuntime('draftthreads');
+  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区批注测试标准', titleEn: 'Draft threads test standard' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+async function openDraftAs(username: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
+  await page.goto(`${rt.url}/sign-in?next=${encodeURIComponent(`/standards/${standardId}/draft`)}`);
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(`**/standards/${standardId}/draft`), page.click('form[action="/sign-in"] button[type="submit"]')]);
+  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
+  await page.waitForFunction(() => window.tongbiaoEditorHandle?.threads !== null && window.tongbiaoEditorHandle !== undefined);
+  return page;
+}
+
+const card = (page: Page) => page.locator('.tb-thread').first();
+
+test('a drafter comments on selected text, a bureau replies from the read-only view, the drafter resolves', async () => {
+  const drafter = await openDraftAs('drafter-sh');
+  await drafter.click('section[data-type="scope"] p');
+  await drafter.keyboard.press('End');
+  await drafter.keyboard.type('示范区地表水监测要求。');
+  await drafter.waitForSelector('#editor[data-status="saved"]');
+  // Select 监测要求 (four characters before the final 。).
+  await drafter.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 4; i++) await drafter.keyboard.press('Shift+ArrowLeft');
+  await drafter.click('.tb-thread-add');
+  await drafter.waitForSelector('.tb-thread-new:not([hidden]) textarea');
+  expect(await drafter.locator('.tb-thread-new .tb-thread-quote').innerText()).toBe('监测要求');
+  await drafter.fill('.tb-thread-new textarea', '请 @js-msa 确认监测要求的范围。');
+  await drafter.click('.tb-thread-new .tb-thread-send');
+  await drafter.waitForSelector('.tb-thread[data-status="open"]');
+  await drafter.waitForSelector('.ProseMirror .tb-thread-mark');
+  expect(await drafter.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');
+
+  const stored = await rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId });
+  expect(stored).toMatchObject({ quote: '监测要求', text: '请 @js-msa 确认监测要求的范围。', status: 'open' });
+  const jsMsa = await findUserByUsername(rt.mongo.db, 'js-msa');
+  expect(await rt.mongo.db.collection(NOTIFICATIONS).findOne({ standardId, event: 'mentionedInThread' })).toMatchObject({ userIds: [jsMsa?._id] });
+
+  // The bureau reads the draft read-only: the passage is highlighted, it may reply but not resolve.
+  const bureau = await openDraftAs('js-msa');
+  expect(await bureau.getAttribute('#editor', 'data-access')).toBe('read');
+  await bureau.waitForSelector('.tb-thread[data-status="open"]');
+  await bureau.waitForSelector('.ProseMirror .tb-thread-mark');
+  expect(await bureau.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');
+  expect(await bureau.locator('.tb-thread-resolve').count()).toBe(0);
+  await card(bureau).locator('.tb-thread-reply textarea').fill('范围为跨界断面，已确认。');
+  await card(bureau).locator('.tb-thread-reply .tb-thread-send').click();
+  await bureau.waitForSelector('.tb-thread-replies li');
+
+  // The drafter's panel picks the reply up by polling, then resolves the thread.
+  await drafter.waitForSelector('.tb-thread-replies li', { timeout: 15_000 });
+  expect(await card(drafter).locator('.tb-thread-replies li').innerText()).toContain('范围为跨界断面，已确认。');
+  await card(drafter).locator('.tb-thread-resolve').click();
+  // The default filter shows open threads: it leaves the list and its highlight goes.
+  await drafter.waitForSelector('.tb-thread', { state: 'detached' });
+  expect(await drafter.locator('.ProseMirror .tb-thread-mark').count()).toBe(0);
+  expect((await rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId }))?.status).toBe('resolved');
+  await drafter.selectOption('.tb-thread-filter', 'resolved');
+  await drafter.waitForSelector('.tb-thread[data-status="resolved"] .tb-thread-reopen');
+
+  // The bureau sees it resolved too, after its next poll.
+  await bureau.selectOption('.tb-thread-filter', 'all');
+  await bureau.waitForSelector('.tb-thread[data-status="resolved"]', { timeout: 15_000 });
+  expect(await card(bureau).locator('.tb-thread-state').innerText()).toContain('已解决');
+
+  // A thread whose words the drafter deletes says so instead of vanishing.
+  await drafter.selectOption('.tb-thread-filter', 'open');
+  await drafter.click('section[data-type="scope"] p');
+  await drafter.keyboard.press('End');
+  await drafter.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 4; i++) await drafter.keyboard.press('Shift+ArrowLeft');
+  await drafter.click('.tb-thread-add');
+  await drafter.fill('.tb-thread-new textarea', '这四个字要删掉吗？');
+  await drafter.click('.tb-thread-new .tb-thread-send');
+  await drafter.waitForSelector('.tb-thread[data-status="open"][data-anchor="present"]');
+  await drafter.click('section[data-type="scope"] p');
+  await drafter.keyboard.press('End');
+  await drafter.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 4; i++) await drafter.keyboard.press('Backspace');
+  await drafter.waitForSelector('.tb-thread[data-status="open"][data-anchor="deleted"]');
+  expect(await card(drafter).locator('.tb-thread-deleted').innerText()).toContain('原文已删除');
+  await bureau.waitForSelector('.tb-thread[data-status="open"][data-anchor="deleted"]', { timeout: 15_000 });
+
+  await drafter.context().close();
+  await bureau.context().close();
+});
