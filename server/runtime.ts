@@ -22,6 +22,9 @@ import { createDraftAuthorizer } from './collab-access';
 import { createCommentsRouter } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
+import { expertsExtension } from './extensions/experts';
+import { technicalReviewExtension } from './extensions/technical-review';
+import { createTechnicalReviewService } from './extensions/technical-review-service';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension } from './extensions/import';
@@ -203,6 +206,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         versionsExtension({ db: mongo.db, collab }),
         importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),
+        expertsExtension({ db: mongo.db }),
+        technicalReviewExtension({ db: mongo.db, reviews: createTechnicalReviewService({ client: temporal.client, db: mongo.db }) }),
         consultationMailingExtension({ db: mongo.db }),
         imagesExtension({ db: mongo.db, logger: logger.child({ module: 'images' }) }),
         watchExtension({ db: mongo.db }),
