@@ -20,7 +20,3 @@ export function createDraftAuthorizer(db: Db) {
     return draftPermission((principal as DraftPrincipal).grants ?? [], standard);
   };
 }
-
-// Transitional: server/extensions/import.ts (in progress elsewhere) imports these from here; the rules live
-// in workflows/draft-access.ts — import them from there.
-export { draftPermission, isDraftWriter } from '../workflows/draft-access';
