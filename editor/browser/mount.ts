@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
-import { EditorState, type Command } from 'prosemirror-state';
+import { EditorState, type Command, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { dropCursor } from 'prosemirror-dropcursor';
 import { gapCursor } from 'prosemirror-gapcursor';
@@ -241,6 +241,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     else paneFrame = win.requestAnimationFrame(() => refreshPanesNow(v));
   };
 
+  const isRemote = (tr: Transaction): boolean => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true;
   view = new EditorView(body, {
     state: EditorState.create({
       schema,
@@ -252,8 +253,8 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         idPlugin(),
         numberingPlugin(),
         findingsPlugin(),
-        threadHighlightsPlugin(),
-        repairPlugin({ isLeader: () => isRepairLeader(provider, connectedSince), isRemote: (tr) => (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true }),
+        threadHighlightsPlugin({ isRemote, resolveAll: (d) => threads?.resolveAll(d) ?? null }),
+        repairPlugin({ isLeader: () => isRepairLeader(provider, connectedSince), isRemote }),
         tableEditing(),
         dropCursor(),
         gapCursor(),

@@ -6,10 +6,11 @@
 import type * as Y from 'yjs';
 import { ySyncPluginKey } from 'y-prosemirror';
 import type { EditorView } from 'prosemirror-view';
+import type { Node as PMNode } from 'prosemirror-model';
 import { TextSelection } from 'prosemirror-state';
 import { encodeThreadAnchor, MAX_QUOTE_CHARS, quoteOf, resolveThreadAnchor, type EncodedThreadAnchor, type YMapping } from '../thread-anchors';
 import { h } from './dom';
-import { setThreadHighlights } from './thread-highlights';
+import { setThreadHighlights, type ThreadHighlight } from './thread-highlights';
 
 const POLL_MS = 4000;
 const MENTION = /@([a-z0-9][a-z0-9._-]{1,39})/g;
@@ -68,6 +69,8 @@ export interface ThreadsPane {
   element: HTMLElement;
   /** Re-resolves the anchors after document changes (debounced). */
   noteChange(): void;
+  /** The open threads' passages in `doc` (the document a transaction is producing), for the highlights. */
+  resolveAll(doc: PMNode): ThreadHighlight[] | null;
   threads(): readonly ThreadView[];
   refresh(): Promise<void>;
   destroy(): void;
@@ -264,11 +267,11 @@ export function createThreadsPane(doc: Document, getView: () => EditorView, o: T
   }
 
   /** Where a thread's passage is in the live document now, or null when its text was deleted. */
-  function locate(t: ThreadView): { from: number; to: number } | null {
+  function locate(t: ThreadView, inDoc?: PMNode): { from: number; to: number } | null {
     const view = getView();
     const mapping = mappingOf(view);
     if (!mapping) return null;
-    const r = resolveThreadAnchor(o.ydoc, o.type, mapping, view.state.doc, t.anchor);
+    const r = resolveThreadAnchor(o.ydoc, o.type, mapping, inDoc ?? view.state.doc, t.anchor);
     return r.state === 'present' ? { from: r.from, to: r.to } : null;
   }
 
@@ -283,13 +286,16 @@ export function createThreadsPane(doc: Document, getView: () => EditorView, o: T
     render();
   }
 
+  function ranges(inDoc?: PMNode): ThreadHighlight[] {
+    return list.flatMap((t) => {
+      if (t.status === 'resolved') return [];
+      const where = locate(t, inDoc);
+      return where ? [{ id: t.id, ...where, resolved: false }] : [];
+    });
+  }
   function highlight(): void {
     const view = getView();
-    const ranges = list.flatMap((t) => {
-      const where = locate(t);
-      return where ? [{ id: t.id, ...where, resolved: t.status === 'resolved' }] : [];
-    });
-    view.dispatch(setThreadHighlights(view.state.tr, ranges, active));
+    view.dispatch(setThreadHighlights(view.state.tr, ranges(), active));
   }
 
   function render(): void {
@@ -344,6 +350,7 @@ export function createThreadsPane(doc: Document, getView: () => EditorView, o: T
         if (list.length) render();
       }, 300);
     },
+    resolveAll: (inDoc) => (list.length ? ranges(inDoc) : null),
     threads: () => list,
     refresh,
     destroy() {

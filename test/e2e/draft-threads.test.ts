@@ -76,6 +76,21 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   await bureau.waitForSelector('.ProseMirror .tb-thread-mark');
   expect(await bureau.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');
   expect(await bureau.locator('.tb-thread-resolve').count()).toBe(0);
+  // While the drafter types before the passage, the bureau's highlight never drops out: a remote change is
+  // one whole-document replacement from the Yjs binding, so the passage is resolved again in the same update.
+  await bureau.evaluate(() => {
+    const w = window as unknown as { tbMarkGone: number };
+    w.tbMarkGone = 0;
+    new MutationObserver(() => {
+      if (!document.querySelector('.ProseMirror .tb-thread-mark')) w.tbMarkGone += 1;
+    }).observe(document.querySelector('.ProseMirror') as Node, { childList: true, subtree: true, characterData: true, attributes: true });
+  });
+  await drafter.click('section[data-type="scope"] p');
+  await drafter.keyboard.press('Home');
+  await drafter.keyboard.type('（补充）');
+  await bureau.waitForFunction(() => document.querySelector('section[data-type="scope"]')?.textContent?.includes('（补充）'));
+  expect(await bureau.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');
+  expect(await bureau.evaluate(() => (window as unknown as { tbMarkGone: number }).tbMarkGone)).toBe(0);
   await card(bureau).locator('.tb-thread-reply textarea').fill('范围为跨界断面，已确认。');
   await card(bureau).locator('.tb-thread-reply .tb-thread-send').click();
   await bureau.waitForSelector('.tb-thread-replies li');
