@@ -1,6 +1,6 @@
 // Typed messages of the technical-review child workflow (`technical-review:<standardId>:<round>`), shared by
 // the workflow and the server. One object argument each; only small values cross the Temporal boundary.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Province } from './domain';
 import type { Conclusion, PanelMember, ReviewForm, ReviewPhase, ReviewRule, Vote } from './technical-review-rules';
 
@@ -52,12 +52,8 @@ export interface TechnicalReviewState {
   revision: number;
 }
 
-export interface TechnicalReviewResult {
-  conclusion: Conclusion;
-  summary: string;
-  organiser: Actor;
-  minutesFileId?: string;
-}
+/** A concluded round, or one the lifecycle called off (it left 技术审查 by another path). */
+export type TechnicalReviewResult = { cancelled: true } | { cancelled?: false; conclusion: Conclusion; summary: string; organiser: Actor; minutesFileId?: string };
 
 export const formPanelUpdate = defineUpdate<TechnicalReviewState, [{ actor: Actor; panel: PanelMember[] }]>('formPanel');
 export const chooseFormUpdate = defineUpdate<TechnicalReviewState, [{ actor: Actor; form: ReviewForm }]>('chooseForm');
@@ -65,6 +61,8 @@ export const sendUpdate = defineUpdate<TechnicalReviewState, [{ actor: Actor; pa
 export const submitOpinionUpdate = defineUpdate<TechnicalReviewState, [{ actor: Actor; text: string; vote: Vote }]>('submitOpinion');
 export const recordConclusionUpdate = defineUpdate<TechnicalReviewState, [{ actor: Actor; handling: Record<string, string>; summary: string }]>('recordConclusion');
 export const reviewStateQuery = defineQuery<TechnicalReviewState>('reviewState');
+/** From the lifecycle: the standard left 技术审查 without this round (legacy result, withdrawal); the round ends. */
+export const cancelReviewSignal = defineSignal('cancelReview');
 
 export const REVIEW_UPDATES = {
   formPanel: formPanelUpdate,

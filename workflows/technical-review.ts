@@ -10,6 +10,7 @@ import type { ReviewActivities } from '../activities/review/types';
 import { chinaMidnight, isIsoDate } from './dates';
 import { refuse } from './failures';
 import {
+  cancelReviewSignal,
   chooseFormUpdate,
   formPanelUpdate,
   recordConclusionUpdate,
@@ -57,6 +58,12 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
   }
 
   setHandler(reviewStateQuery, () => copy(state));
+  setHandler(cancelReviewSignal, () => {
+    if (state.phase === 'concluded') return;
+    state.phase = 'cancelled';
+    nextReminderAt = undefined;
+    state.revision += 1;
+  });
 
   setHandler(
     formPanelUpdate,
@@ -174,7 +181,7 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
   ready = true;
 
   // Reminders while opinions are missing, until the deadline; then the late experts are listed.
-  while (state.phase !== 'concluded') {
+  while (state.phase !== 'concluded' && state.phase !== 'cancelled') {
     const seen = state.revision;
     const d = deadlineMs();
     if (state.phase === 'collecting' && d !== undefined) {
@@ -208,6 +215,10 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
     else await condition(changed);
   }
   await condition(allHandlersFinished);
+  if (state.phase === 'cancelled') {
+    await acts.saveReviewState({ state: copy(state) });
+    return { cancelled: true };
+  }
   if (!state.conclusion || !state.organiser) throw ApplicationFailure.nonRetryable('review ended without a conclusion', 'REVIEW_INCOMPLETE');
   return { conclusion: state.conclusion, summary: state.summary ?? '', organiser: state.organiser, ...(state.minutesFileId ? { minutesFileId: state.minutesFileId } : {}) };
 }

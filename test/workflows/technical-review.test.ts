@@ -14,11 +14,12 @@ import { createLogger } from '../../activities/infra/logger';
 import { createTechnicalReviewService, type TechnicalReviewService } from '../../server/extensions/technical-review-service';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createWorker } from '../../server/temporal/worker';
+import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import type { Actor, StandardRecord } from '../../workflows/domain';
-import { DAY_MS } from '../../workflows/messages';
+import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
 import { DEFAULT_REVIEW_RULE, type PanelMember, type ReviewAction } from '../../workflows/technical-review-rules';
 import { freshMongo, requireEnv } from '../support/mongo';
-import { actors, sharedBundle, testWorkerActivities } from './support';
+import { actors, regulatorOf, sampleProposal, sharedBundle, testWorkerActivities } from './support';
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -31,6 +32,7 @@ let mongo: Awaited<ReturnType<typeof freshMongo>>;
 let worker: Worker;
 let running: Promise<void>;
 let reviews: TechnicalReviewService;
+let lifecycle: LifecycleService;
 let taskQueue: string;
 const pool: ExpertRecord[] = [];
 let conflicted: ExpertRecord;
@@ -78,6 +80,7 @@ beforeAll(async () => {
   worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger), workflowBundle: await sharedBundle(), logger });
   running = worker.run();
   reviews = createTechnicalReviewService({ client: env.client, db: mongo.db });
+  lifecycle = createLifecycleService({ client: env.client, db: mongo.db, taskQueue, durations: DEFAULT_DURATIONS, searchAttributes: false });
   const experts = createExpertStore(mongo.db);
   const people: Array<[string, string, 'SH' | 'JS' | 'ZJ']> = [
     ['张一', '同济大学', 'SH'], ['李二', '南京大学', 'JS'], ['王三', '浙江大学', 'ZJ'], ['赵四', '华东师范大学', 'SH'], ['钱五', '河海大学', 'JS'], ['孙六', '复旦大学', 'SH'],
@@ -204,3 +207,58 @@ test('three yes votes of five are below the ¾ threshold: not passed, concluded 
   // The round is over: the stored record answers, and further actions are refused as a phase conflict.
   expect((await refused(reviews.act(id, 1, 'submitOpinion', { text: 'x', vote: 'pass' }, expertActor(pool[0])))).code).toBe('STAGE_CONFLICT');
 }, 60_000);
+
+/** A standard through 征求意见 into 技术审查 by its lifecycle; returns its id once round 1 is ready. */
+async function intoTechnicalReview(): Promise<string> {
+  const { _id: id } = await lifecycle.propose(sampleProposal, actors.shEco);
+  for (const p of ['SH', 'JS', 'ZJ'] as const) await lifecycle.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
+  await lifecycle.act(id, 'submitForComment', {}, actors.drafter);
+  await env.sleep(31 * DAY_MS);
+  await lifecycle.act(id, 'completeCommentHandling', {}, actors.drafter);
+  for (let i = 0; i < 100 && (await reviews.state(id, 1).catch(() => ({ revision: 0 }))).revision === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+  return id;
+}
+
+async function lifecycleAt(id: string, pred: (s: LifecycleState) => boolean): Promise<LifecycleState> {
+  let last: LifecycleState | undefined;
+  for (let i = 0; i < 100; i += 1) {
+    last = await lifecycle.state(id);
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`lifecycle never matched: ${JSON.stringify(last)}`);
+}
+
+async function concludeWith(id: string, votes: ReadonlyArray<'pass' | 'passWithChanges' | 'fail'>): Promise<void> {
+  await reviews.act(id, 1, 'formPanel', { panel: panel() }, actors.shEco);
+  await reviews.act(id, 1, 'chooseForm', { form: { kind: 'correspondence', deadline: await inDays(10) } }, actors.shEco);
+  await reviews.act(id, 1, 'send', { packageLink: `/standards/${id}/documents/package/review` }, actors.shEco);
+  for (let i = 0; i < votes.length; i += 1) await reviews.act(id, 1, 'submitOpinion', { text: `意见 ${i}`, vote: votes[i] }, expertActor(pool[i]));
+  const handling = Object.fromEntries(pool.slice(0, votes.length).map((e) => [e.userId as string, '已处理']));
+  await reviews.act(id, 1, 'recordConclusion', { handling, summary: '专家组结论' }, actors.shEco);
+}
+
+test('the lifecycle starts round 1 when 技术审查 begins; a pass with changes moves it to revising, a failed round back to drafting', async () => {
+  const passed = await intoTechnicalReview();
+  expect((await reviews.state(passed, 1)).phase).toBe('preparing');
+  await concludeWith(passed, ['pass', 'pass', 'pass', 'passWithChanges', 'fail']);
+  const revising = await lifecycleAt(passed, (s) => s.step === 'revising');
+  expect([revising.stage, revising.reviewOutcome]).toEqual(['technicalReview', 'passedWithChanges']);
+
+  const failed = await intoTechnicalReview();
+  await concludeWith(failed, ['pass', 'pass', 'fail', 'fail', 'fail']);
+  const back = await lifecycleAt(failed, (s) => s.stage === 'drafting');
+  expect([back.step, back.reviewOutcome]).toEqual(['editing', undefined]);
+}, 120_000);
+
+test('the expert\'s direct result (the older path) still moves the lifecycle and calls the round off', async () => {
+  const id = await intoTechnicalReview();
+  await lifecycle.act(id, 'recordReviewResult', { outcome: 'pass' }, actors.expert);
+  expect((await lifecycle.state(id)).step).toBe('revising');
+  let phase = '';
+  for (let i = 0; i < 100 && phase !== 'cancelled'; i += 1) {
+    phase = (await reviews.state(id, 1)).phase;
+    if (phase !== 'cancelled') await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(phase).toBe('cancelled');
+}, 120_000);

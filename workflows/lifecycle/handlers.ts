@@ -27,6 +27,7 @@ import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../s
 import type { LifecycleRun } from './run';
 import { allApproved, copy, implementationInstant, isAt } from './state';
 import * as v from './validators';
+import { createReviewRounds } from '../technical-review-hook';
 
 /** The workflow type a 复审 "revise" starts as its child (lifecycle.ts exports the function of that name). */
 const LIFECYCLE_WORKFLOW_TYPE = 'lifecycleWorkflow';
@@ -35,6 +36,19 @@ export function registerHandlers(run: LifecycleRun): void {
   const { state, input, local } = run;
   const { standardId, leadProvince, durations } = input;
   const ctx = run.validation;
+  // 技术审查 as a meeting (issue 15): a child workflow per round; its conclusion moves the lifecycle on.
+  const rounds = createReviewRounds({
+    standardId,
+    leadProvince,
+    reminderIntervalMs: durations.reminderIntervalMs,
+    onConclusion: async (r, round) => {
+      if (!isAt(state, 'technicalReview', 'underReview')) return;
+      const reason = `第 ${round} 轮技术审查 / review round ${round}: ${r.summary}`;
+      state.reviewOutcome = r.conclusion === 'notPassed' ? undefined : r.conclusion === 'pass' ? 'passed' : 'passedWithChanges';
+      if (r.conclusion === 'notPassed') await run.transition({ to: 'drafting', step: 'editing', actor: r.organiser, action: 'recordReviewResult', reason });
+      else await run.transition({ to: 'technicalReview', step: 'revising', actor: r.organiser, action: 'recordReviewResult', reason });
+    },
+  });
 
   setHandler(stateQuery, () => copy(state));
 
@@ -96,7 +110,9 @@ export function registerHandlers(run: LifecycleRun): void {
         refuse('STAGE_CONFLICT', `尚有 ${undisposed} 条意见未给出处理意见`, `${undisposed} comment(s) still lack a disposition`);
       }
       run.effects.push({ kind: 'freeze', versionKind: 'draftForReview', actor });
-      return run.transition({ to: 'technicalReview', step: 'underReview', actor, action: 'completeCommentHandling', reason });
+      const snapshot = await run.transition({ to: 'technicalReview', step: 'underReview', actor, action: 'completeCommentHandling', reason });
+      await rounds.begin();
+      return snapshot;
     },
     { validator: (a) => v.validateActorOnly('completeCommentHandling')(ctx(), a) },
   );
@@ -104,12 +120,17 @@ export function registerHandlers(run: LifecycleRun): void {
   setHandler(
     recordReviewResultUpdate,
     async ({ actor, outcome, reason }) => {
+      let snapshot: LifecycleState;
       if (outcome === 'backToDrafting') {
         state.reviewOutcome = undefined;
-        return run.transition({ to: 'drafting', step: 'editing', actor, action: 'recordReviewResult', reason });
+        snapshot = await run.transition({ to: 'drafting', step: 'editing', actor, action: 'recordReviewResult', reason });
+      } else {
+        state.reviewOutcome = outcome === 'pass' ? 'passed' : 'passedWithChanges';
+        snapshot = await run.transition({ to: 'technicalReview', step: 'revising', actor, action: 'recordReviewResult', reason });
       }
-      state.reviewOutcome = outcome === 'pass' ? 'passed' : 'passedWithChanges';
-      return run.transition({ to: 'technicalReview', step: 'revising', actor, action: 'recordReviewResult', reason });
+      // The expert's direct result (the path of lifecycles started before the review meeting) ends any round.
+      await rounds.abandon();
+      return snapshot;
     },
     { validator: (a) => v.validateRecordReviewResult(ctx(), a) },
   );
