@@ -11,6 +11,7 @@ import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor
 import { clauseLevel } from '../../editor/schema';
 import { decodeDataUrl, fitToPage, type ImageData } from './images';
 import { inlineRuns, paragraphMarkChange, plainText } from './inline';
+import { italiciseSymbols, splitSymbol } from '../../editor/formula-symbols';
 import { listReference, type ListMarker } from './numbering';
 import { FORMULA_TABS, NUM, STYLE } from './styles';
 import { fontOf, SIZE, TEXT_WIDTH, IDEOGRAPHIC_SPACE as GAP } from './typography';
@@ -280,7 +281,8 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
       tabStops: FORMULA_TABS,
       children: [
         new TextRun({ children: [new Tab()] }),
-        ...inlineRuns(text?.content, ctx.numbering),
+        // Symbols in italic as in the 式中 lines; numbers, function names and descriptive subscripts upright.
+        ...inlineRuns(italiciseSymbols(text?.content), ctx.numbering),
         new TextRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }),
         new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
         new TextRun(')'),
@@ -291,7 +293,10 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
   if (symbols.length > 0) {
     out.push(para(STYLE.segment, [new TextRun('式中：')], { indent: { firstLine: 0 } }));
     for (const s of symbols) {
-      out.push(para(STYLE.formulaWhere, [new TextRun({ text: String(s.attrs?.symbol ?? ''), italics: true }), new TextRun('——'), ...inlineRuns(s.content, ctx.numbering)]));
+      // 「V_0」/「V0」: italic V with the subscript 0, as on the formula line.
+      const { base, sub } = splitSymbol(String(s.attrs?.symbol ?? ''));
+      const symbol = [new TextRun({ text: base, italics: true }), ...(sub ? [new TextRun({ text: sub, subScript: true })] : [])];
+      out.push(para(STYLE.formulaWhere, [...symbol, new TextRun('——'), ...inlineRuns(s.content, ctx.numbering)]));
     }
   }
   return out;

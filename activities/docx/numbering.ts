@@ -92,7 +92,8 @@ export function numberingOptions(): INumberingOptions {
     { reference: NUM.figure, levels: single(`图%1${GAP}`, LevelFormat.DECIMAL).map((l) => withStyle(l, STYLE.figureTitle)) },
     { reference: NUM.note, levels: single('注%1：', LevelFormat.DECIMAL, hei, { left: 907, hanging: 544 }) },
     { reference: NUM.example, levels: single('示例%1：', LevelFormat.DECIMAL, hei, { left: 1077, hanging: 714 }) },
-    { reference: NUM.bibliography, levels: single('[%1]', LevelFormat.DECIMAL, { font: fontOf('song') }, { left: 420, hanging: 420 }) },
+    // 「[1]」 then a tab to the hanging indent, so the entry never runs on from the bracket (issue 13 item 8).
+    { reference: NUM.bibliography, levels: single('[%1]', LevelFormat.DECIMAL, { font: fontOf('song') }, { left: 420, hanging: 420 }).map((l) => ({ ...l, suffix: LevelSuffix.TAB })) },
   ];
   for (const first of MARKERS) {
     for (const second of MARKERS) config.push({ reference: listReference(first, second), levels: [listLevel(0, first), listLevel(1, second)] });

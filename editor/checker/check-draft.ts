@@ -6,6 +6,7 @@ import type { DocJSON, NodeJSON } from '../types';
 import { computeNumbering, referenceDesignation, type Numbering } from '../numbering';
 import { clauseLevel } from '../schema';
 import { finding, type Finding } from './findings';
+import { captionMentions, checkCaptionReferences, checkFormula } from './formulas-and-captions';
 import { BULLET_START, citationsIn, documentKey, forbiddenWord, hasProvisionVerb, TYPED_MARKER, type Citation } from './text';
 
 const SCOPE_START = /^本文件(规定了|确立了|给出了|描述了|界定了|适用于|不适用于)/;
@@ -62,6 +63,8 @@ interface State {
   citations: { citation: Citation; where: Where }[];
   xrefTargets: Set<string>;
   annexMentions: Set<string>;
+  /** Table and figure numbers typed in the text (「表3」, 「图A.1」). */
+  captionMentions: { tables: Set<string>; figures: Set<string> };
 }
 
 function checkParagraphText(t: string, where: Where, s: State, nodeId: string | null): void {
@@ -78,6 +81,7 @@ function checkParagraphText(t: string, where: Where, s: State, nodeId: string | 
   }
   for (const c of citationsIn(t)) s.citations.push({ citation: c, where });
   for (const m of t.matchAll(/附录\s?([A-Z])/g)) s.annexMentions.add(m[1]);
+  captionMentions(t, s.captionMentions);
 }
 
 function walkInline(n: NodeJSON, s: State): void {
@@ -147,6 +151,7 @@ function checkBlocks(nodes: readonly NodeJSON[], where: Where, s: State): void {
         break;
       case 'formula':
         for (const c of n.content ?? []) checkParagraphText(text(c), where, s, idOf(n));
+        s.findings.push(...checkFormula(n, where.clauseId, s.numbering));
         break;
       default:
         break;
@@ -250,9 +255,16 @@ function checkReferences(refs: NodeJSON | undefined, s: State): void {
     const entry = listed.get(key);
     if (entry) {
       citedKeys.add(key);
-      if (citation.year && entry.year && citation.year !== entry.year) {
+      // Dated in chapter 2 but cited undated (or the reverse) is a mismatch too (issue 13 item 8).
+      if ((citation.year ?? '') !== entry.year) {
         s.findings.push(
-          finding('reference-year-mismatch', where.clauseId, { zh: `引用「${citation.text}」与第2章所列年号（${entry.year}）不一致。`, en: `"${citation.text}" is cited with another year than chapter 2 lists (${entry.year}).` }),
+          finding(
+            'reference-year-mismatch',
+            where.clauseId,
+            entry.year
+              ? { zh: `引用「${citation.text}」与第2章所列年号（${entry.year}）不一致${citation.year ? '' : '：第2章为注日期引用，正文应同样注明年号'}。`, en: `"${citation.text}" is cited ${citation.year ? 'with another year than' : 'undated while'} chapter 2 lists it dated (${entry.year}).` }
+              : { zh: `引用「${citation.text}」注了年号，而第2章所列为不注日期引用。`, en: `"${citation.text}" is cited dated while chapter 2 lists it undated.` },
+          ),
         );
       }
       continue;
@@ -274,7 +286,7 @@ function checkReferences(refs: NodeJSON | undefined, s: State): void {
 /** Checks a draft against the drafting rules; returns findings in document order of detection. */
 export function checkDraft(doc: DocJSON): Finding[] {
   const numbering = computeNumbering(doc);
-  const s: State = { numbering, findings: [], citations: [], xrefTargets: new Set(), annexMentions: new Set() };
+  const s: State = { numbering, findings: [], citations: [], xrefTargets: new Set(), annexMentions: new Set(), captionMentions: { tables: new Set(), figures: new Set() } };
   let refs: NodeJSON | undefined;
   const annexes: NodeJSON[] = [];
   for (const top of doc.content ?? []) {
@@ -323,6 +335,7 @@ export function checkDraft(doc: DocJSON): Finding[] {
     if ((id && s.xrefTargets.has(id)) || (letter && s.annexMentions.has(letter))) continue;
     s.findings.push(finding('annex-not-referenced', id, { zh: `正文中没有提及附录${letter ?? ''}。`, en: `Annex ${letter ?? ''} is not referred to from the text.` }));
   }
+  s.findings.push(...checkCaptionReferences(doc, numbering, s.xrefTargets, s.captionMentions));
   // Findings inside a section carry its id; attach any without one to the nearest section by id. The same
   // finding at the same place is reported once (a document cited three times in one clause).
   const seen = new Set<string>();

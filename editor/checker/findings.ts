@@ -47,6 +47,11 @@ export const RULES = {
   'mixed-titled-untitled': { severity: 'warning', checklist: 14, name: { zh: '有标题条与无标题条混用', en: 'Titled and untitled clauses mixed' } },
   'annex-not-referenced': { severity: 'warning', checklist: 22, name: { zh: '附录未被提及', en: 'Annex not referred to' } },
   'typed-number': { severity: 'warning', checklist: 15, name: { zh: '手工输入的编号', en: 'Typed number' } },
+  'formula-where-missing': { severity: 'warning', checklist: 21, name: { zh: '公式缺少「式中」', en: 'Formula without 式中' } },
+  'formula-symbol-unexplained': { severity: 'warning', checklist: 21, name: { zh: '公式中的符号未解释', en: 'Formula symbol not explained' } },
+  'formula-typed-subscript': { severity: 'warning', checklist: 21, name: { zh: '公式中的下标未设为下标', en: 'Subscript typed on the formula line' } },
+  'table-not-referenced': { severity: 'warning', checklist: 19, name: { zh: '表未被提及', en: 'Table not referred to' } },
+  'figure-not-referenced': { severity: 'warning', checklist: 20, name: { zh: '图未被提及', en: 'Figure not referred to' } },
 } as const satisfies Record<string, { severity: Severity; checklist: number; name: Bilingual }>;
 
 export type RuleId = keyof typeof RULES;

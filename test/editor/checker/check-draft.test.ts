@@ -11,9 +11,10 @@ function draft(parts: { scope?: Built; refs?: Built; terms?: Built; chapters?: B
   return docJSON(
     parts.foreword ?? foreword(p('本文件是示范区统一标准体系的组成部分。')),
     parts.scope ?? scope({ id: 'scope' }, p('本文件规定了地表水监测的技术要求。'), p('本文件适用于示范区地表水监测。')),
-    parts.refs ?? normativeReferences({ id: 'refs' }, ref('GB', '3838', '2002', '地表水环境质量标准', 'ref-gb3838')),
+    // Listed undated, as the chapters below cite it (a dated listing cited undated is a mismatch, issue 13 item 8).
+    parts.refs ?? normativeReferences({ id: 'refs' }, ref('GB', '3838', '', '地表水环境质量标准', 'ref-gb3838')),
     parts.terms ?? termsAndDefinitions({ id: 'terms' }, p('下列术语和定义适用于本文件。'), termEntry({ term: '监测点位', english: 'monitoring site', definition: '用于采集水样的具体位置' })),
-    ...(parts.chapters ?? [chapter({ id: 'ch-4' }, h('要求'), p('水质评价应符合GB 3838—2002的规定。'))]),
+    ...(parts.chapters ?? [chapter({ id: 'ch-4' }, h('要求'), p('水质评价应符合GB 3838的规定。'))]),
     ...(parts.annexes ?? []),
   );
 }
