@@ -11,11 +11,16 @@ export const UPLOAD_TTL_MS = 60 * 60 * 1000;
 export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 const metaSchema = z.object({
+  /** '' for a proposal's file until the proposal is made. */
   standardId: z.string(),
   userId: z.string(),
   filename: z.string(),
   allowNonStandard: z.boolean(),
   expiresAt: z.coerce.date(),
+  /** 'draft': the draft page's preview → confirm; 'proposal': uploaded on the proposal form, applied when drafting starts. */
+  purpose: z.enum(['draft', 'proposal']).default('draft'),
+  /** The tracked-changes choice made on the proposal form. */
+  changes: z.enum(['accept', 'reject']).optional(),
 });
 
 export type PendingUploadMeta = z.infer<typeof metaSchema>;
@@ -39,10 +44,10 @@ export async function sweepExpiredUploads(db: Db, now = new Date()): Promise<num
 }
 
 /** Keeps an upload for the confirmation; returns its id. */
-export async function keepUpload(db: Db, data: Buffer, meta: Omit<PendingUploadMeta, 'expiresAt'>, now = new Date()): Promise<string> {
+export async function keepUpload(db: Db, data: Buffer, meta: Omit<PendingUploadMeta, 'expiresAt' | 'purpose'> & { purpose?: PendingUploadMeta['purpose'] }, now = new Date()): Promise<string> {
   await sweepExpiredUploads(db, now);
   const id = randomBytes(16).toString('hex');
-  const metadata: PendingUploadMeta = { ...meta, expiresAt: new Date(now.getTime() + UPLOAD_TTL_MS) };
+  const metadata: PendingUploadMeta = { ...meta, purpose: meta.purpose ?? 'draft', expiresAt: new Date(now.getTime() + UPLOAD_TTL_MS) };
   const stream = bucketOf(db).openUploadStreamWithId(id as never, 'upload', { metadata });
   await new Promise<void>((resolve, reject) => {
     stream.once('finish', () => resolve());
@@ -59,7 +64,7 @@ export async function readUpload(db: Db, id: string, owner: { standardId: string
   const file = await bucket.find({ _id: id as never }).next();
   if (!file) return null;
   const meta = metaSchema.safeParse(file.metadata);
-  if (!meta.success || meta.data.standardId !== owner.standardId || meta.data.userId !== owner.userId) return null;
+  if (!meta.success || meta.data.purpose !== 'draft' || meta.data.standardId !== owner.standardId || meta.data.userId !== owner.userId) return null;
   if (meta.data.expiresAt.getTime() < now.getTime()) {
     await bucket.delete(file._id).catch(() => undefined);
     return null;
@@ -80,4 +85,29 @@ export async function countUploads(db: Db, filter: { standardId?: string } = {})
     .find(filter.standardId ? { 'metadata.standardId': filter.standardId } : {})
     .toArray()
     .then((a) => a.length);
+}
+
+/** A proposal's file is kept until drafting starts, however long the approvals take. */
+const KEPT_UNTIL_DRAFTING = new Date('9999-12-31T00:00:00Z');
+
+/** Binds this user's pending proposal file to the standard just proposed; false when missing, expired or someone else's. */
+export async function bindProposalUpload(db: Db, id: string, userId: string, standardId: string, now = new Date()): Promise<boolean> {
+  if (!UPLOAD_ID.test(id)) return false;
+  const r = await db.collection(`${IMPORT_UPLOADS_BUCKET}.files`).updateOne(
+    { _id: id as never, 'metadata.purpose': 'proposal', 'metadata.standardId': '', 'metadata.userId': userId, 'metadata.expiresAt': { $gte: now } },
+    { $set: { 'metadata.standardId': standardId, 'metadata.expiresAt': KEPT_UNTIL_DRAFTING } },
+  );
+  return r.modifiedCount === 1;
+}
+
+/** The proposal file bound to the standard, if any (applied when drafting starts, then dropped). */
+export async function proposalUploadOf(db: Db, standardId: string): Promise<PendingUpload | null> {
+  const bucket = bucketOf(db);
+  const file = await bucket.find({ 'metadata.purpose': 'proposal', 'metadata.standardId': standardId }).next();
+  if (!file || typeof file._id !== 'string') return null;
+  const meta = metaSchema.safeParse(file.metadata);
+  if (!meta.success) return null;
+  const chunks: Buffer[] = [];
+  for await (const c of bucket.openDownloadStream(file._id as never)) chunks.push(c as Buffer);
+  return { id: file._id, meta: meta.data, data: Buffer.concat(chunks) };
 }

@@ -31,6 +31,8 @@ import { createCsrfProtection, csrfTokenOf } from '../http/csrf';
 import { userOf } from '../http/principal';
 import { loadStandardOr404 } from './editor-page';
 import { IMAGES_BUCKET, sniffImageType } from './images';
+import { applyProposalImport, registerProposalImport } from './import-proposal';
+import type { Logger } from '../../activities/infra/logger';
 
 const log = createLogger('import');
 
@@ -180,7 +182,10 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
     });
   }
 
-  return ({ app, requireUser }: AppExtensionContext): void => {
+  return (ctx: AppExtensionContext): void => {
+    const { app, requireUser } = ctx;
+    // Before '/standards/:id/import', which would take 'new' for a standard's id.
+    registerProposalImport(ctx, { db, conversions }, { parse: parseUpload, csrf: csrfAfterParsing });
     app.post(
       '/standards/:id/import',
       requireUser,
@@ -273,4 +278,9 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
       else res.redirect(303, compare);
     });
   };
+}
+
+/** Applies a proposal's Word file to the standard's draft when drafting starts (server/runtime.ts calls it). */
+export function proposalImportApplier(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger }): (standardId: string) => Promise<boolean> {
+  return (standardId) => applyProposalImport({ ...deps, storeFigures: (doc, id, by) => storeFigures(deps.db, doc, id, by) }, standardId);
 }

@@ -24,6 +24,7 @@ import { addDrafters, authorizeAction, contextOfState, mayManageDrafters, perfor
 import { listStandardPage, requireStandard } from './standards-read';
 import { pageErrorJson, pageMessagesOf, parseOrThrow } from './validate';
 import { chinaToday } from '../../workflows/dates';
+import { bindProposalUpload } from '../../activities/import/uploads';
 import { timelineReasonInWords } from './views';
 import { createExplanatoryNoteStore } from '../../activities/data/explanatory-notes';
 import type { Actor } from '../../workflows/domain';
@@ -179,9 +180,12 @@ export function createPageRouter(deps: PageDeps): Router {
 
   r.post('/standards', requireUser, async (req, res) => {
     const fields = formFields(req.body);
+    // A Word draft uploaded on the form (server/extensions/import-proposal.ts) is not a proposal field.
+    const { importUploadId, ...proposal } = fields;
     try {
-      const body = parseOrThrow(proposeSchema, proposalFromForm(fields));
+      const body = parseOrThrow(proposeSchema, proposalFromForm(proposal));
       const record = await proposeStandard(ops, userOf(req), body);
+      if (importUploadId) await bindProposalUpload(db, importUploadId, userOf(req).userId, record._id);
       flash(req, 'ok', { zh: '已提出立项，等待三地市场监督管理局审核', en: 'Proposed; waiting for the three market regulation bureaus' });
       await redirectAfterSave(req, res, `/standards/${record._id}`);
     } catch (e) {
