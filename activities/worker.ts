@@ -10,8 +10,9 @@ import type { FreezeVersionInput, FreezeVersionResult, SeamActivities } from './
 import { createVersionActivities, docNameForStandard, type LiveDocuments } from './versions';
 import { createReviewActivities } from './review/activities';
 import type { ReviewActivities } from './review/types';
+import { createMailActivities, type MailActivities, type MailDeps } from './mail/activities';
 
-export type WorkerActivities = LifecycleActivities & SeamActivities & ReviewActivities;
+export type WorkerActivities = LifecycleActivities & SeamActivities & ReviewActivities & MailActivities;
 export type ReleaseActivities = ReturnType<typeof createReleaseActivities>;
 
 export interface WorkerActivityDeps {
@@ -25,6 +26,8 @@ export interface WorkerActivityDeps {
   collab?: LiveDocuments & { refreshPermissions(docName: string): Promise<void> };
   /** The release-document activities when the caller shares them (the HTTP layer generates on demand). */
   release?: ReleaseActivities;
+  /** Notification e-mail (SMTP_URL, the links' base URL); without it mail is queued, not sent. */
+  mail?: MailDeps;
   /** Replaces single activities: tests and benchmarks stand in for slow or failing ones. */
   overrides?: Partial<WorkerActivities>;
 }
@@ -67,6 +70,7 @@ export function createWorkerActivities(deps: WorkerActivityDeps): WorkerActiviti
   return {
     ...createLifecycleActivities({ db, logger }),
     ...createReviewActivities({ db, logger }),
+    ...createMailActivities({ db, logger, ...(deps.mail ? { mail: deps.mail } : {}) }),
     freezeVersion,
     generateReleaseDocuments: release.generateReleaseDocuments,
     refreshCollabPermissions,

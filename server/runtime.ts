@@ -27,7 +27,7 @@ import { technicalReviewExtension } from './extensions/technical-review';
 import { createTechnicalReviewService } from './extensions/technical-review-service';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
-import { importExtension, proposalImportApplier } from './extensions/import';
+import { importExtension } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
@@ -42,6 +42,8 @@ import { createAvailabilityMonitor, mongoCheck, unavailableOnUnreachable, type A
 import { temporalCheck } from './temporal/connect';
 import { bundleLifecycleWorkflows } from './temporal/worker';
 import { superviseWorker, type WorkerSupervisor } from './temporal/worker-supervisor';
+import { ensureMailSchedules } from './temporal/mail-schedules';
+import { notificationSettingsExtension } from './extensions/notification-settings';
 
 export interface RuntimeOptions {
   config: Config;
@@ -137,7 +139,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => collab.close());
 
     const releaseActivities = createReleaseActivities({ db: mongo.db, resolveImage: createImageResolver(mongo.db, logger.child({ module: 'images' })), logger: logger.child({ module: 'docx-activities' }) });
-    const workerActivities = createWorkerActivities({ db: mongo.db, logger: logger.child({ module: 'activities' }), collab, release: releaseActivities });
+    // Links in notification e-mail: PUBLIC_URL, else the address this server listens on (known after listen).
+    let listenUrl = '';
+    const mail = { smtpUrl: config.SMTP_URL, baseUrl: () => config.PUBLIC_URL ?? listenUrl };
+    const workerActivities = createWorkerActivities({ db: mongo.db, logger: logger.child({ module: 'activities' }), collab, release: releaseActivities, mail });
 
     let workerSupervisor: WorkerSupervisor | undefined;
     if (opts.runWorker ?? true) {
@@ -164,20 +169,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const supervisor = workerSupervisor;
       cleanups.push(() => supervisor.stop());
       reconciler.start();
+      // Durable schedules of notification e-mail (daily digest, immediate mail).
+      await ensureMailSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE, logger.child({ module: 'mail-schedules' }));
     }
 
     // A new standard's draft starts as the GB/T 1.1 skeleton, so versions frozen before anyone opened the
     // editor still hold a well-formed document. The seed is deterministic: browsers that seed the same
     // skeleton add nothing twice.
-    const applyProposalWord = proposalImportApplier({ db: mongo.db, collab, logger: logger.child({ module: 'import' }) });
     const lifecycleApi: LifecycleApi = {
       ...lifecycle,
       act: async (standardId, action, payload, actor) => {
         if (SUBMISSIONS_CHECKED.includes(action)) await assertDraftFollowsRules(collab, standardId);
-        const state = await lifecycle.act(standardId, action, payload, actor);
-        // A Word draft uploaded with the proposal becomes the draft when drafting starts (issue 14).
-        if (action === 'decideInitiation' && state.stage === 'drafting') await applyProposalWord(standardId);
-        return state;
+        return lifecycle.act(standardId, action, payload, actor);
       },
       propose: async (input, actor) => {
         const record = await lifecycle.propose(input, actor);
@@ -215,6 +218,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         consultationMailingExtension({ db: mongo.db }),
         imagesExtension({ db: mongo.db, logger: logger.child({ module: 'images' }) }),
         watchExtension({ db: mongo.db }),
+        notificationSettingsExtension({ db: mongo.db }),
         draftThreadsExtension({ db: mongo.db, logger: logger.child({ module: 'draft-threads' }) }),
       ],
     });
@@ -238,6 +242,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
     const port = (httpServer.address() as AddressInfo).port;
     const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    listenUrl = url;
     return {
       url, port, mongo, temporal, lifecycle, collab, app, httpServer, workerSupervisor, availability, stop: stopAll,
       get worker() {

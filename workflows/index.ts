@@ -2,3 +2,4 @@
 export { lifecycleWorkflow } from './lifecycle';
 export { updateFloorWorkflow } from './update-floor';
 export { technicalReviewWorkflow } from './technical-review';
+export { notificationMailWorkflow } from './notification-mail';

@@ -14,10 +14,8 @@ import {
 import { standardsCollection } from '../../activities/data/standards';
 import { isWatching } from '../../activities/data/watchers';
 import { renderNotification, type Lang, type NotificationText } from '../../activities/lifecycle/notification-text';
-import { recipientMayAct } from '../../activities/lifecycle/transition-notices';
+import { visibleNotices } from '../../activities/lifecycle/notice-visibility';
 import type { Principal } from '../../activities/data/users';
-import type { Action } from '../../workflows/messages';
-import type { StandardRecord } from '../../workflows/domain';
 
 export const NOTIFICATIONS_PAGE_SIZE = 20;
 
@@ -65,37 +63,6 @@ function decodeCursor(s: string | undefined): NotificationCursor | undefined {
 }
 
 /**
- * A reminder of the workflow names the action its holders were asked for when it was sent; one whose
- * recipients' role can never take it (the permission table says so today) is not shown.
- */
-function showable(n: NotificationRecord, user: Principal, standard: StandardRecord | undefined): boolean {
-  if (n.kind !== 'reminder' || !n.action || !standard) return true;
-  const state = { standardId: standard._id, stage: standard.stage, step: standard.step ?? 'ended', provinces: standard.provinces };
-  return n.recipients.some(
-    (r) => user.grants.some((g) => g.role === r.role && (!r.province || r.province === g.province)) && recipientMayAct(r, n.action as Action, { ...state, stage: stageOfAction(n.action as Action) ?? state.stage, step: stepOfAction(n.action as Action) ?? state.step }, standard.leadProvince),
-  );
-}
-
-/** The stage/step in which the action is taken (to ask whether a role may ever take it there). */
-const ACTION_STEP: Partial<Record<Action, [StandardRecord['stage'], NonNullable<StandardRecord['step']>]>> = {
-  decideInitiation: ['initiation', 'awaitingDecisions'],
-  resubmit: ['initiation', 'returned'],
-  submitForComment: ['drafting', 'editing'],
-  completeCommentHandling: ['publicComment', 'handlingComments'],
-  recordReviewResult: ['technicalReview', 'underReview'],
-  submitForApproval: ['technicalReview', 'revising'],
-  decideApproval: ['approval', 'awaitingDecisions'],
-  setReleaseDates: ['approval', 'awaitingDecisions'],
-  completePublicity: ['publicity', 'running'],
-  decideReview: ['review', 'deciding'],
-};
-const stageOfAction = (a: Action): StandardRecord['stage'] | undefined => ACTION_STEP[a]?.[0];
-const stepOfAction = (a: Action): NonNullable<StandardRecord['step']> | undefined => ACTION_STEP[a]?.[1];
-
-/** `<standardId>:<revision>` of a notification id. */
-const revisionPrefix = (id: string): string => id.split(':').slice(0, 2).join(':');
-
-/**
  * One page of the notices addressed to exactly this user (by user id, or by a role grant whose scope covers
  * them), newest first, rendered in `lang`: the one rule the page and GET /api/notifications share. Reminders
  * their role can never act on are hidden, and a transition's news is folded into its "your turn" notice.
@@ -111,9 +78,7 @@ export async function readerNotifications(
   const ids = [...new Set(page.items.map((n) => n.standardId))];
   const standards = ids.length ? await standardsCollection(db).find({ _id: { $in: ids } }).toArray() : [];
   const byId = new Map(standards.map((s) => [s._id, s]));
-  // A reader told to act on a transition is not also told its news (same headline): one entry per transition.
-  const turns = new Set(page.items.filter((n) => n.kind === 'actionDue').map((n) => revisionPrefix(n._id)));
-  const records = page.items.filter((n) => showable(n, user, byId.get(n.standardId)) && !(n.kind === 'news' && turns.has(revisionPrefix(n._id))));
+  const records = visibleNotices(page.items, user, byId);
   const items = records.map((n): NotificationItem => {
     const s = byId.get(n.standardId);
     return { id: n._id, at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };

@@ -3,6 +3,8 @@ import type { Db } from 'mongodb';
 import { ensureAuditIndexes } from '../../activities/data/audit';
 import { ensureNotificationsIndexes } from '../../activities/data/notifications';
 import { ensureNumbersIndexes } from '../../activities/data/numbers';
+import { ensureMailOutboxIndexes } from '../../activities/mail/outbox';
+import { ensureNoticeMailIndexes } from '../../activities/mail/notice-mail';
 import { ensureStandardsIndexes } from '../../activities/data/standards';
 import { createExpertStore } from '../../activities/data/experts';
 import { createTechnicalReviewStore } from '../../activities/review/store';
@@ -12,6 +14,8 @@ export async function ensureLifecycleIndexes(db: Db): Promise<void> {
   await ensureAuditIndexes(db);
   await ensureNotificationsIndexes(db);
   await ensureNumbersIndexes(db);
+  await ensureMailOutboxIndexes(db);
+  await ensureNoticeMailIndexes(db);
   await createExpertStore(db).ensureIndexes();
   await createTechnicalReviewStore(db).ensureIndexes();
 }
