@@ -1,7 +1,10 @@
-// Replays every recorded history of a full lifecycle (test/workflows/histories/) against the current
-// workflow code: a change that breaks determinism (without `patched()`) fails here. The newest shape is
+// Replays every recorded lifecycle history (test/workflows/histories/) against the current workflow code: a
+// change that breaks determinism (without `patched()`) fails here. The newest shape of the full lifecycle is
 // full-lifecycle.json, re-recorded with `TONGBIAO_RECORD_HISTORY=1 npx jest test/workflows/lifecycle-full.test.ts`
-// after a change behind `patched()`; older shapes stay (renamed) while running lifecycles may have them.
+// after a change behind `patched()`; older shapes stay (renamed) while running lifecycles may have them. The
+// paths the full run does not take — a returned proposal and 报批稿 (returned-proposal.json), 技术审查 back to
+// drafting (back-to-drafting.json), a release retried after failed generation (release-retried.json) — are
+// recorded by test/workflows/recorded-paths.test.ts the same way.
 // The file is protobufjs's JSON of the History (what `fetchHistory()` serialises to); it is read back with
 // `History.fromObject` because `historyFromJSON` of @temporalio/common trips over a second copy of
 // protobufjs in this install ("type must be a Type").
@@ -17,9 +20,8 @@ function historyFromJSON(json: Record<string, unknown>): temporal.api.history.v1
 
 const recorded = readdirSync(path.join(__dirname, 'histories')).filter((f) => f.endsWith('.json'));
 
-test('the newest shape and the older ones are recorded', () => {
-  expect(recorded).toContain('full-lifecycle.json');
-  expect(recorded.length).toBeGreaterThanOrEqual(2);
+test('the newest shape, the older ones and the extra paths are recorded', () => {
+  for (const f of ['full-lifecycle.json', 'full-lifecycle-before-light-transitions.json', 'returned-proposal.json', 'back-to-drafting.json', 'release-retried.json']) expect(recorded).toContain(f);
 });
 
 test.each(recorded)('the recorded history %s replays on the current workflow code', async (file) => {
