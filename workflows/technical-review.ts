@@ -219,6 +219,7 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
     await acts.saveReviewState({ state: copy(state) });
     return { cancelled: true };
   }
+  if (state.minutesFileId) await acts.renderReviewMinutesPdf({ fileId: state.minutesFileId });
   if (!state.conclusion || !state.organiser) throw ApplicationFailure.nonRetryable('review ended without a conclusion', 'REVIEW_INCOMPLETE');
   return { conclusion: state.conclusion, summary: state.summary ?? '', organiser: state.organiser, ...(state.minutesFileId ? { minutesFileId: state.minutesFileId } : {}) };
 }

@@ -1,11 +1,13 @@
 // The technical review's activities (see ./types.ts): the standard's units for conflict checks, the review's
 // record, notices to experts through the notifications collection, and the minutes, generated once per
-// round and stored with the other stage documents (GridFS, kind `reviewMinutes`).
+// round and stored with the other stage documents (GridFS, kind `reviewMinutes`), with its PDF beside it when
+// LibreOffice is there (as the stage drafts have).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { getStandard } from '../data/standards';
 import { recordNotification } from '../data/notifications';
 import { storeGeneratedFile } from '../files/store';
+import { ensurePdfOf } from '../pdf/editions';
 import type { Logger } from '../infra/logger';
 import { reviewMinutesDocx } from './minutes';
 import { createTechnicalReviewStore } from './store';
@@ -54,6 +56,14 @@ export function createReviewActivities(deps: { db: Db; logger: Logger }): Review
       await store.setMinutes(standardId, round, stored.id);
       logger.info({ standardId, round, fileId: stored.id }, 'review minutes stored');
       return { fileId: stored.id };
+    },
+    async renderReviewMinutesPdf({ fileId }) {
+      try {
+        return { pdfFileId: (await ensurePdfOf(db, fileId)).id };
+      } catch (err) {
+        logger.warn({ err, fileId }, 'review minutes PDF not made; the DOCX is stored and the PDF can be made from the documents page');
+        return {};
+      }
     },
   };
 }

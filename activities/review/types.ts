@@ -17,4 +17,6 @@ export interface ReviewActivities {
   saveReviewState(input: { state: TechnicalReviewState }): Promise<void>;
   notifyReviewUsers(input: ReviewNotice): Promise<void>;
   generateReviewMinutes(input: { standardId: string; round: number }): Promise<{ fileId: string }>;
+  /** The minutes' PDF beside the DOCX (LibreOffice); never fails the review: without it, none is stored. */
+  renderReviewMinutesPdf(input: { fileId: string }): Promise<{ pdfFileId?: string }>;
 }

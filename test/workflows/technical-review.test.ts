@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createExpertStore, panelMemberOf, type ExpertRecord } from '../../activities/data/experts';
 import { insertStandard } from '../../activities/data/standards';
 import { readFileBytes } from '../../activities/files/store';
+import { findPdfOf } from '../../activities/pdf/editions';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger } from '../../activities/infra/logger';
 import { createTechnicalReviewService, type TechnicalReviewService } from '../../server/extensions/technical-review-service';
@@ -195,6 +196,13 @@ test('a late expert is reminded every two days until the deadline, then listed l
   expect(xml).toContain('采纳，已修改第 3 章');
   expect(xml).toContain('修改后通过');
   expect(xml).toContain('签名');
+  // The PDF beside it (LibreOffice), as the 报批 package takes both.
+  let pdf;
+  for (let i = 0; i < 300 && !pdf; i += 1) {
+    pdf = await findPdfOf(mongo.db, info);
+    if (!pdf) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(pdf?.metadata).toMatchObject({ kind: 'reviewMinutes', format: 'pdf', sourceFileId: info.id });
 }, 120_000);
 
 test('three yes votes of five are below the ¾ threshold: not passed, concluded as soon as everyone has voted', async () => {
