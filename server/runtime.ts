@@ -23,7 +23,7 @@ import { createCommentsRouter } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
 import { expertsExtension } from './extensions/experts';
-import { technicalReviewExtension } from './extensions/technical-review';
+import { technicalReviewExtension, technicalReviewLinks } from './extensions/technical-review';
 import { createTechnicalReviewService } from './extensions/technical-review-service';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
@@ -198,7 +198,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       availability,
       logger: logger.child({ module: 'http' }),
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
-      standardLinks: documentLinks,
+      standardLinks: (s) => [...documentLinks(s), ...technicalReviewLinks(s)],
       extensions: [
         // First: the core routes' errors reach it before the comments router's own error handler (which
         // takes every error passing through it). A dependency lost mid-request is then a 503, not a 500.

@@ -15,7 +15,7 @@ import { PROVINCE_INFO, type Actor, type StandardRecord } from '../../workflows/
 import { draftPermission } from '../../workflows/draft-access';
 import type { TechnicalReviewState } from '../../workflows/technical-review-messages';
 import { CONCLUSION_LABELS, FORM_LABELS, REVIEW_ACTIONS, VOTE_LABELS, VOTES, isOrganiser, type ReviewAction } from '../../workflows/technical-review-rules';
-import type { AppExtensionContext } from '../app-deps';
+import type { AppExtensionContext, StandardLink } from '../app-deps';
 import { userOf } from '../http/principal';
 import { loadStandardOr404 } from './editor-page';
 import type { TechnicalReviewService } from './technical-review-service';
@@ -44,6 +44,12 @@ function actorFor(user: Principal, standard: StandardRecord, action: ReviewActio
   const grant =
     (action === 'submitOpinion' ? user.grants.find((g) => g.role === 'expert') : user.grants.find((g) => isOrganiser(g, ctx))) ?? user.grants[0] ?? { role: 'expert' as const };
   return { userId: user.userId, displayName: user.displayName, role: grant.role, ...(grant.province ? { province: grant.province } : {}) };
+}
+
+/** The link on a standard's page, from 技术审查 on (the rounds and their minutes stay readable). */
+export function technicalReviewLinks(standard: Pick<StandardRecord, '_id' | 'stage'>): StandardLink[] {
+  if (!['technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review'].includes(standard.stage)) return [];
+  return [{ href: `/standards/${standard._id}/technical-review`, zh: '技术审查（专家组、审查意见、会议纪要）', en: 'Technical review (panel, opinions, minutes)' }];
 }
 
 export function technicalReviewExtension(deps: { db: Db; reviews: TechnicalReviewService }) {

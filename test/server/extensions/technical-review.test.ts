@@ -8,6 +8,7 @@ import { createUser } from '../../../activities/data/users';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 import { hashPassword } from '../../../server/auth/passwords';
 import { createTechnicalReviewService, type TechnicalReviewService } from '../../../server/extensions/technical-review-service';
+import { technicalReviewLinks } from '../../../server/extensions/technical-review';
 import type { Runtime } from '../../../server/runtime';
 import type { TechnicalReviewState } from '../../../workflows/technical-review-messages';
 import { DEFAULT_REVIEW_RULE } from '../../../workflows/technical-review-rules';
@@ -144,4 +145,14 @@ test('the organiser forms the panel, chooses 函审 and sends with forms; an exp
   expect(view.html).toContain('建议补充&lt;b&gt;监测&lt;/b&gt;方法');
   expect((view.html.match(/data-state="waiting"/g) ?? []).length).toBe(4);
   expect(view.html).toContain('recordConclusion');
+});
+
+test('the standard page links the review from 技术审查 on, not while drafting', async () => {
+  expect(technicalReviewLinks({ _id: 's', stage: 'technicalReview' }).map((l) => l.href)).toEqual(['/standards/s/technical-review']);
+  expect(technicalReviewLinks({ _id: 's', stage: 'approval' })).toHaveLength(1);
+  expect(technicalReviewLinks({ _id: 's', stage: 'drafting' })).toEqual([]);
+  const drafting = await page(await signIn('sh-eco'), `/standards/${standardId}`);
+  expect(drafting.status).toBe(200);
+  expect(drafting.html).not.toContain('/technical-review');
+  expect(drafting.html).toContain(`/standards/${standardId}/versions`);
 });
