@@ -24,7 +24,7 @@ import { createWorkerActivities } from '../activities/worker';
 import { chinaToday } from '../workflows/dates';
 import type { Actor, Province } from '../workflows/domain';
 import type { Action } from '../workflows/messages';
-import { pingUpdate, stopFloorSignal, type updateFloorWorkflow } from '../workflows/update-floor';
+import { pingUpdate, stopFloorSignal, type updateFloorWorkflow } from './update-floor';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   const taskQueue = `bench-lifecycle-${randomBytes(3).toString('hex')}`;
   try {
     await ensureLifecycleIndexes(mongo.db);
-    const workflowBundle = await bundleLifecycleWorkflows();
+    const workflowBundle = await bundleLifecycleWorkflows(path.join(__dirname, 'workflows.ts'));
     // Release documents: the real DOCX generator is registered when installed, but the benchmark's standards
     // have empty drafts (nothing to typeset), so a stand-in stores one id per edition; the release step is
     // automatic and not among the measured actions.

@@ -1,5 +1,6 @@
 // The floor for the lifecycle benchmark: a workflow whose Update returns at once, so a bare Temporal
-// Update round trip can be measured on the same servers in the same run.
+// Update round trip can be measured on the same servers in the same run. Benchmark-only: it is in the
+// benchmark's bundle (bench/workflows.ts), not in the production one (workflows/index.ts).
 import { condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 
 export const pingUpdate = defineUpdate<number, [number]>('ping');

@@ -34,9 +34,12 @@ export interface CreateWorkerOptions {
  */
 export const DEFAULT_NON_STICKY_POLL_RATIO = 1;
 
-/** Bundles the workflow code once (a few seconds); pass the result as `workflowBundle` to several workers. */
-export async function bundleLifecycleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined } });
+/**
+ * Bundles the workflow code once (a few seconds); pass the result as `workflowBundle` to several workers.
+ * The benchmark passes its own entry (bench/workflows.ts: these plus its floor workflow).
+ */
+export async function bundleLifecycleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined } });
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
