@@ -10,6 +10,7 @@ import type { ConsultationStandard, StandardsReader } from '../../activities/dat
 import type { CommentsStore } from '../../activities/comments/store';
 import type { NoticeDelivery } from '../../activities/comments/notices';
 import type { ConsultationFiles } from './public-downloads';
+import type { VersionChoices } from './version-choices';
 
 export interface RouterContext {
   basePath: string;
@@ -28,6 +29,8 @@ export interface RouterContext {
   delivery: NoticeDelivery;
   /** The 征求意见稿 and 编制说明 files the public draft page offers for download. */
   files: ConsultationFiles;
+  /** The standard's named versions a disposition may point to (the triage form's picker). */
+  versions: VersionChoices;
   publicUrl: string;
   log: Logger;
 }

@@ -18,6 +18,7 @@ import { createVersionDraftSource, type DraftSource } from './drafts';
 import type { RouterContext } from './context';
 import { createPublicRoutes } from './public-routes';
 import { createConsultationFiles } from './public-downloads';
+import { createVersionChoices } from './version-choices';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from '../../activities/data/consultation-standards';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
@@ -160,6 +161,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     resolve: (anchor, version) => resolveAnchor(anchor, version, clausesOf(version.json), fragment),
     delivery: { logger: log, ...deps.delivery },
     files: createConsultationFiles(deps.db),
+    versions: createVersionChoices(deps.db),
     publicUrl: (deps.publicUrl ?? '').replace(/\/$/, ''),
     log,
   };

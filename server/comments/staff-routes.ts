@@ -75,13 +75,14 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     delete filterQuery.after;
     const filter = parse(triageFilterSchema, filterQuery);
     const after = afterFromQuery(query);
-    const [page, counts, reviews, publication, current, frozen] = await Promise.all([
+    const [page, counts, reviews, publication, current, frozen, versions] = await Promise.all([
       ctx.store.page(std._id, filter, after),
       ctx.store.counts(std._id),
       ctx.store.provinceReviews(std._id),
       ctx.store.publication(std._id),
       ctx.getCurrentDraft(std._id),
       ctx.getCommentDraft(std._id),
+      ctx.versions.list(std._id),
     ]);
     const clauses = current ? clausesOf(current.json) : new Map();
     const frozenClauses = frozen ? clausesOf(frozen.json) : new Map();
@@ -90,7 +91,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const filterParams = Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
     const nextQuery = page.next ? new URLSearchParams({ ...filterParams, after: page.next }).toString() : undefined;
     const firstQuery = new URLSearchParams(filterParams).toString();
-    return { filter, items, next: page.next, nextQuery, firstQuery, firstPage: !after, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses };
+    return { filter, items, next: page.next, nextQuery, firstQuery, firstPage: !after, counts, reviews, publication, clauses: [...frozenClauses.values()], currentClauses: clauses, versions, versionLabels: Object.fromEntries(versions.map((v) => [v.id, v.label])) };
   }
 
   /** The triage page; `refused` is a disposition form that came back with field errors (status 400). */
@@ -164,6 +165,10 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     let d: ReturnType<typeof dispositionSchema.parse>;
     try {
       d = parse(dispositionSchema, req.body);
+      // The version carrying the change is one of this standard's (the picker offers only those).
+      if (d.versionId && !(await ctx.versions.belongs(std._id, d.versionId))) {
+        throw new AppError('VALIDATION_FAILED', { zh: '体现修改的版本不是本标准的版本', en: 'The version is not one of this standard’s' }, { details: [{ field: 'versionId', message: '请从列表中选择本标准的版本 / Choose one of this standard’s versions' }] });
+      }
     } catch (e) {
       // A form post comes back to the triage page, at this comment, with the field's message (issue 12 item 7).
       if (wantsJson(req) || !(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;

@@ -6,6 +6,8 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { createLogger } from '../../../activities/infra/logger';
 import { createLifecycleActivities } from '../../../activities/lifecycle';
 import { createConsultationMailingStore } from '../../../activities/data/consultation-mailings';
+import { Binary } from 'mongodb';
+import { createVersionStore } from '../../../activities/versions/store';
 import { freshMongo } from '../../support/mongo';
 import { postJson, sampleDraft, seedStandard, snapshotOf, startCommentsServer, submission, type TestServer } from './support';
 
@@ -29,6 +31,8 @@ describe('triage and disposition of public comments', () => {
   beforeAll(async () => {
     mongo = await freshMongo('comments-disp');
     await seedStandard(mongo.db, { id: SID, commentDeadline: deadline });
+    // The version a disposition points to is one of the standard's own (issue 12 item 6).
+    await createVersionStore(mongo.db).insert({ _id: 'v-review-1', standardId: SID, docName: `standard:${SID}`, kind: 'workingDraft', name: '处理意见后修改稿', createdBy: { userId: 'u-drafter', displayName: '起草人甲' }, createdAt: new Date(), state: new Binary(Buffer.alloc(0)), stateBytes: 0, stateSha256: '', json: null, jsonError: null, numbering: null });
     const draft = snapshotOf(sampleDraft());
     const origSend = transport.sendMail.bind(transport);
     transport.sendMail = ((mail: SendMailOptions) => {
