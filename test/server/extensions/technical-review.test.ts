@@ -88,6 +88,12 @@ test('the expert pool: managers add, others are refused, bad input names the fie
   expect((await postJson(exec, '/experts', { ...input, username: 'sh-eco' })).status).toBe(400);
   const ok = await postJson(await signIn('js-eco'), '/experts', input);
   expect(ok.status).toBe(201);
+  const { id } = (await ok.json()) as { id: string };
+  const change = await postJson(await signIn('drafter-sh'), `/experts/${id}`, { ...input, name: '改名' });
+  expect(change.status).toBe(403);
+  expect((await createExpertStore(rt.mongo.db).get(id))?.name).toBe('孙六');
+  expect((await postJson(exec, `/experts/${id}`, { ...input, title: '研究员' })).status).toBe(200);
+  expect((await createExpertStore(rt.mongo.db).get(id))?.title).toBe('研究员');
   const list = (await (await fetch(`${rt.url}/experts?province=SH`, { headers: { cookie: exec.cookie, accept: 'application/json' } })).json()) as { items: Array<{ name: string; fields: string[] }> };
   expect(list.items.find((e) => e.name === '孙六')?.fields).toEqual(['水环境', '大气']);
   const html = await page(exec, '/experts');
@@ -116,6 +122,9 @@ test('role × action over HTTP: 403 for the wrong role, 409 for the wrong phase,
   expect(got).toEqual(cases.map(([who, action, , status]) => `${who} ${action} ${status}`));
   const after = await reviews.state(standardId, 1);
   expect([after.revision, after.panel.length, after.phase]).toEqual([before.revision, 0, 'preparing']);
+  // A drafter of other standards may not even look; the pool is not theirs to read either.
+  expect((await page(await signIn('drafter-js'), `/standards/${standardId}/technical-review`)).status).toBe(403);
+  expect((await page(await signIn('drafter-js'), '/experts')).status).toBe(403);
 });
 
 test('the organiser forms the panel, chooses 函审 and sends with forms; an expert submits; the organiser sees who submitted', async () => {
