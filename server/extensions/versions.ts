@@ -14,6 +14,7 @@ import { loadStandardOr404 } from './editor-page';
 import type { Request } from 'express';
 import type { Principal } from '../../activities/data/users';
 import { generateRedlineDocx } from '../../activities/redline/redline';
+import { generateClauseTableDocx } from '../../activities/redline/clause-table';
 
 const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
 const saveBody = z.strictObject({ name: safeText(200).min(1), _csrf: z.string().optional() });
@@ -112,6 +113,26 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
       res
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .set('Content-Disposition', `attachment; filename="redline-${older.meta.seq}-${newer.meta.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(data);
+    });
+
+    // The same comparison as a two-column 条文对照表 (older clause | newer clause), one row per changed unit.
+    app.get('/standards/:id/versions/clause-table', requireUser, async (req, res) => {
+      const { standard } = await access(req, false);
+      const q = compareQuery.safeParse(req.query);
+      if (!q.success) throw badInput(q.error);
+      if (q.data.to === 'live') throw new AppError('VALIDATION_FAILED', { zh: '条文对照表需要两个已保存的版本，请先保存当前草案', en: 'A clause table needs two saved versions: save the live draft first' });
+      if (q.data.from === q.data.to) throw new AppError('VALIDATION_FAILED', { zh: '请选择两个不同的版本', en: 'Pick two different versions' });
+      const [a, b] = await Promise.all([versionOfStandard(standard._id, q.data.from), versionOfStandard(standard._id, q.data.to)]);
+      const [older, newer] = a.meta.seq <= b.meta.seq ? [a, b] : [b, a];
+      if (!older.json || !newer.json) throw new AppError('NOT_FOUND', { zh: '版本没有正文', en: 'A version has no content' });
+      // Stage drafts by their names (征求意见稿 | 送审稿); two versions of one kind by number as well.
+      const nameOf = (m: typeof older.meta): string => (older.meta.kind === newer.meta.kind ? `第${m.seq}版${VERSION_KIND_NAMES[m.kind].zh}` : VERSION_KIND_NAMES[m.kind].zh);
+      const data = await generateClauseTableDocx({ titleZh: standard.titleZh, older: older.json, newer: newer.json, olderName: nameOf(older.meta), newerName: nameOf(newer.meta) });
+      const name = `${standard.titleZh}-条文对照表（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`;
+      res
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .set('Content-Disposition', `attachment; filename="clause-table-${older.meta.seq}-${newer.meta.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
         .send(data);
     });
 

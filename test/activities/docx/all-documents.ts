@@ -1,11 +1,13 @@
 // Every kind of document the project generates, from the rich fixture: the joint and three province
-// editions, the three stage drafts, the 编制说明 of each stage and the 征求意见汇总处理表.
+// editions, the three stage drafts, the 编制说明 of each stage, the 征求意见汇总处理表 and the 条文对照表.
 import { dispositionTableDocx } from '../../../activities/comments/disposition-table';
 import { sampleDispositionInput } from '../../../activities/comments/sample';
 import { DRAFT_STAGES, EDITIONS } from '../../../activities/docx/edition';
 import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
+import { richStandardRevised } from '../../../activities/docx/fixtures/revised';
+import { generateClauseTableDocx } from '../../../activities/redline/clause-table';
 
 export interface GeneratedDocument {
   /** A short ASCII name (file name without extension). */
@@ -23,5 +25,6 @@ export async function generateAllDocuments(): Promise<GeneratedDocument[]> {
     out.push({ name: `note-${stage}`, data: await generateExplanatoryNoteDocx({ record, note: sampleExplanatoryNote(), stage }) });
   }
   out.push({ name: 'disposition-table', data: await dispositionTableDocx(sampleDispositionInput()) });
+  out.push({ name: 'clause-table', data: await generateClauseTableDocx({ titleZh: record.titleZh, older: body, newer: richStandardRevised(), olderName: '征求意见稿', newerName: '送审稿' }) });
   return out;
 }

@@ -31,11 +31,11 @@ async function xmlParts(data: Buffer): Promise<Record<string, string>> {
 }
 
 describe('every generated document', () => {
-  it('covers the 4 editions, 3 stage drafts, 3 编制说明 and the 征求意见汇总处理表', () => {
+  it('covers the 4 editions, 3 stage drafts, 3 编制说明, the 征求意见汇总处理表 and the 条文对照表', () => {
     expect(docs.map((d) => d.name)).toEqual([
       'edition-joint', 'edition-SH', 'edition-JS', 'edition-ZJ',
       'draft-draftForComment', 'note-draftForComment', 'draft-draftForReview', 'note-draftForReview', 'draft-draftForApproval', 'note-draftForApproval',
-      'disposition-table',
+      'disposition-table', 'clause-table',
     ]);
   });
 
