@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one state machine placing every GB/T 1.1 element (front matter, chapters, clauses, terms, lists, notes, tables, figures, formulas, annexes, 参考文献) shares its placement state; splitting it by element would pass that state through every module. */
 // Source blocks of a Word body → the GB/T 1.1 document model. Each paragraph is first given a role from
 // the strongest evidence it carries: the official template's style names (matched by name, through
 // basedOn), then Heading 1–5 / outline levels, then typed labels (「5.1　」, 「a）」, 「注：」, 「表1　」,
