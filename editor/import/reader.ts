@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one pass over document.xml: paragraphs, runs, tracked changes, comments, pictures, OMML and table merges share the walk and its counters */
 // Reads the body of a Word document (document.xml with its styles, numbering, relationships and
 // comments) into a flat stream of source blocks: paragraphs with their style name, numbering label,
 // runs and marks, pictures and formulas, and tables with merged cells resolved. Tracked changes are
