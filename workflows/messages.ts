@@ -3,6 +3,7 @@
 // Temporal boundary; documents live in MongoDB.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Province, ProvincePosition, Stage } from './domain';
+import type { ReviewRule } from './technical-review-rules';
 
 /** Every long duration is an input so tests run in seconds. Milliseconds. */
 export interface LifecycleDurations {
@@ -37,6 +38,8 @@ export interface LifecycleInput {
    * time-skipping test server, which has no custom search attributes registered, turns this off.
    */
   searchAttributes?: boolean;
+  /** The technical review's panel and conclusion rule (technical-review-rules.ts); unset = DEFAULT_REVIEW_RULE. */
+  reviewRule?: ReviewRule;
 }
 
 /** Sub-state within a stage, where the stage has steps. */

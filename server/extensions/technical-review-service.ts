@@ -8,7 +8,13 @@ import { createTechnicalReviewStore } from '../../activities/review/store';
 import { appErrorFromTemporal } from '../temporal/lifecycle-service';
 import type { Actor } from '../../workflows/domain';
 import { REVIEW_UPDATES, reviewStateQuery, type TechnicalReviewInput, type TechnicalReviewState } from '../../workflows/technical-review-messages';
-import { technicalReviewWorkflowId, type ReviewAction } from '../../workflows/technical-review-rules';
+import { technicalReviewWorkflowId, type ReviewAction, type ReviewRule } from '../../workflows/technical-review-rules';
+import type { Config } from '../infra/config';
+
+/** The review rule new lifecycles get, from REVIEW_PANEL_MIN, REVIEW_PANEL_PER_PROVINCE and REVIEW_PASS_SHARE. */
+export function reviewRuleFromConfig(c: Pick<Config, 'REVIEW_PANEL_MIN' | 'REVIEW_PANEL_PER_PROVINCE' | 'REVIEW_PASS_SHARE'>): ReviewRule {
+  return { minPanel: c.REVIEW_PANEL_MIN, perProvince: c.REVIEW_PANEL_PER_PROVINCE, passShare: c.REVIEW_PASS_SHARE };
+}
 
 export interface TechnicalReviewService {
   start(input: TechnicalReviewInput, taskQueue: string): Promise<void>;

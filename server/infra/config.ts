@@ -55,6 +55,11 @@ export const configSchema = z.object({
   REMINDER_INTERVAL_DAYS: z.coerce.number().positive().default(7),
   FILING_REMINDER_DAYS: z.coerce.number().positive().default(60),
   REVIEW_INTERVAL_DAYS: z.coerce.number().positive().max(1826, 'at most 5 years').default(1825),
+  /** The technical review's rule (技术审查): smallest panel, experts needed from each province, share of the panel
+   *  voting 通过 or 修改后通过 for the review to pass. */
+  REVIEW_PANEL_MIN: z.coerce.number().int().min(1).max(50).default(5),
+  REVIEW_PANEL_PER_PROVINCE: z.coerce.number().int().min(0).max(10).default(1),
+  REVIEW_PASS_SHARE: z.coerce.number().gt(0).max(1).default(0.75),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
   message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',

@@ -25,6 +25,7 @@ import {
 import { checkAction, grantOfActor } from '../../workflows/permissions';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { actionSchemas, proposalSchema, type ProposalInput } from '../../workflows/payloads';
+import type { ReviewRule } from '../../workflows/technical-review-rules';
 
 /** How long a state query may wait for a worker before the projection answers instead. */
 export const STATE_QUERY_DEADLINE_MS = 3000;
@@ -42,6 +43,8 @@ export interface LifecycleServiceOptions {
   workflowTaskTimeout?: string;
   /** Default: a child of the fallback root logger. */
   logger?: Logger;
+  /** The technical review's rule for new lifecycles (panel size, provinces, pass share); unset = the default. */
+  reviewRule?: ReviewRule;
 }
 
 export interface LifecycleService {
@@ -180,7 +183,7 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
       };
       await insertStandard(db, record);
       await appendAudit(db, { standardId, revision: 0, at, actor, fromStage: null, toStage: 'initiation', step: 'awaitingDecisions', action: 'propose' });
-      const wfInput: LifecycleInput = { standardId, leadProvince: actor.province, proposedBy: actor, durations, mandatory: p.mandatory, searchAttributes: useSearchAttributes };
+      const wfInput: LifecycleInput = { standardId, leadProvince: actor.province, proposedBy: actor, durations, mandatory: p.mandatory, searchAttributes: useSearchAttributes, ...(opts.reviewRule ? { reviewRule: opts.reviewRule } : {}) };
       try {
         await client.workflow.start<typeof lifecycleWorkflow>('lifecycleWorkflow', {
           workflowId: record.workflowId,

@@ -12,7 +12,8 @@ import { readFileBytes } from '../../activities/files/store';
 import { findPdfOf } from '../../activities/pdf/editions';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger } from '../../activities/infra/logger';
-import { createTechnicalReviewService, type TechnicalReviewService } from '../../server/extensions/technical-review-service';
+import { createTechnicalReviewService, reviewRuleFromConfig, type TechnicalReviewService } from '../../server/extensions/technical-review-service';
+import { configSchema } from '../../server/infra/config';
 import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
 import { createWorker } from '../../server/temporal/worker';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
@@ -269,4 +270,28 @@ test('the expert\'s direct result (the older path) still moves the lifecycle and
     if (phase !== 'cancelled') await new Promise((r) => setTimeout(r, 100));
   }
   expect(phase).toBe('cancelled');
+}, 120_000);
+
+test('the rule is configuration: REVIEW_PANEL_MIN / REVIEW_PANEL_PER_PROVINCE / REVIEW_PASS_SHARE reach the round the lifecycle starts', async () => {
+  expect(configSchema.safeParse({ REVIEW_PASS_SHARE: '1.5' }).success).toBe(false);
+  const rule = reviewRuleFromConfig(configSchema.parse({ REVIEW_PANEL_MIN: '3', REVIEW_PANEL_PER_PROVINCE: '1', REVIEW_PASS_SHARE: '0.5' }));
+  expect(rule).toEqual({ minPanel: 3, perProvince: 1, passShare: 0.5 });
+  expect(reviewRuleFromConfig(configSchema.parse({}))).toEqual(DEFAULT_REVIEW_RULE);
+  const own = createLifecycleService({ client: env.client, db: mongo.db, taskQueue, durations: DEFAULT_DURATIONS, searchAttributes: false, reviewRule: rule });
+  const { _id: id } = await own.propose(sampleProposal, actors.shEco);
+  for (const p of ['SH', 'JS', 'ZJ'] as const) await own.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
+  await own.act(id, 'submitForComment', {}, actors.drafter);
+  await env.sleep(31 * DAY_MS);
+  await own.act(id, 'completeCommentHandling', {}, actors.drafter);
+  for (let i = 0; i < 100 && (await reviews.state(id, 1).catch(() => ({ revision: 0 }))).revision === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+  expect((await reviews.state(id, 1)).rule).toEqual(rule);
+  const three = pool.slice(0, 3);
+  await reviews.act(id, 1, 'formPanel', { panel: three.map(panelMemberOf) }, actors.shEco);
+  await reviews.act(id, 1, 'chooseForm', { form: { kind: 'correspondence', deadline: await inDays(5) } }, actors.shEco);
+  await reviews.act(id, 1, 'send', { packageLink: '/x' }, actors.shEco);
+  const votes = ['pass', 'pass', 'fail'] as const;
+  for (let i = 0; i < 3; i += 1) await reviews.act(id, 1, 'submitOpinion', { text: `意见 ${i}`, vote: votes[i] }, expertActor(three[i]));
+  const done = await reviews.act(id, 1, 'recordConclusion', { handling: Object.fromEntries(three.map((e) => [e.userId as string, '已处理'])), summary: '过半通过' }, actors.shEco);
+  expect([done.conclusion, done.yesVotes, done.votesNeeded]).toEqual(['pass', 2, 2]);
+  expect((await lifecycleAt(id, (s) => s.step === 'revising')).reviewOutcome).toBe('passed');
 }, 120_000);

@@ -41,6 +41,7 @@ export function registerHandlers(run: LifecycleRun): void {
     standardId,
     leadProvince,
     reminderIntervalMs: durations.reminderIntervalMs,
+    ...(input.reviewRule ? { rule: input.reviewRule } : {}),
     onConclusion: async (r, round) => {
       if (!isAt(state, 'technicalReview', 'underReview')) return;
       const reason = `第 ${round} 轮技术审查 / review round ${round}: ${r.summary}`;
