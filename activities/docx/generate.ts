@@ -4,7 +4,7 @@
 // cover and the header line differ (checklist 42).
 import {
   Document, Footer, Header, NumberFormat, Packer, PageNumber, Paragraph, SectionType, TextRun,
-  DocumentGridType, type FileChild, type ISectionOptions,
+  DocumentGridType, type FileChild, type ICommentOptions, type ISectionOptions,
 } from 'docx';
 import type { StandardRecord } from '../../workflows/domain';
 import type { DocJSON, NodeJSON } from '../../editor/types';
@@ -35,6 +35,8 @@ export interface GenerateOptions {
   onProgress?: ProgressCallback;
   /** Loads figure images that are not data URLs (e.g. uploads); missing images print as a framed placeholder. */
   resolveImage?: (src: string) => Promise<ImageData | null>;
+  /** Word comments (comments.xml) whose ranges the body marks with COMMENT_MARK (activities/docx/inline.ts). */
+  comments?: ICommentOptions[];
 }
 
 const margins = { ...PAGE.margin };
@@ -141,6 +143,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
     defaultTabStop: 420,
     styles: stylesOptions(),
     numbering: numberingOptions(),
+    ...(opts.comments?.length ? { comments: { children: opts.comments } } : {}),
     sections: [
       cover,
       { properties: pageSetup({ start: 1, formatType: NumberFormat.UPPER_ROMAN }), ...headersFor(info.headerText), children: front },

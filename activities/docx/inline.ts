@@ -1,6 +1,6 @@
 // Inline content of the document model (text with marks, cross-references) as docx runs.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DeletedTextRun, InsertedTextRun, TextRun } from 'docx';
+import { CommentRangeEnd, CommentRangeStart, CommentReference, DeletedTextRun, InsertedTextRun, TextRun } from 'docx';
 import type { NodeJSON } from '../../editor/types';
 import { xrefText, type Numbering } from '../../editor/numbering';
 
@@ -13,6 +13,19 @@ export interface RunOptions {
 /** Marks of the redline copy (activities/redline): text inserted or deleted since the older version. */
 export const REDLINE_INS = 'redlineInsert';
 export const REDLINE_DEL = 'redlineDelete';
+
+/**
+ * Mark of a review copy with Word comments (activities/redline/review-comments.ts): the text a comment covers,
+ * `{ id, start?, end? }` — the range opens before the text node flagged `start` and closes after the one
+ * flagged `end` (with the comment's reference mark), so one comment may span runs and paragraphs.
+ */
+export const COMMENT_MARK = 'wordComment';
+
+interface CommentMarkAttrs {
+  id: number;
+  start?: boolean;
+  end?: boolean;
+}
 
 interface Tracking {
   author: string;
@@ -53,12 +66,17 @@ export function inlineRuns(nodes: readonly NodeJSON[] | undefined, numbering: Nu
         ...(marks.has('sub') ? { subScript: true } : {}),
         ...(marks.has('sup') ? { superScript: true } : {}),
       };
+      // Not one of the editor's marks (like the redline marks): read through a wider type.
+      const comments = ((n.marks ?? []) as ReadonlyArray<{ type: string; attrs?: unknown }>).filter((m) => m.type === COMMENT_MARK).map((m) => m.attrs as CommentMarkAttrs);
+      // Comment range elements stand where runs do, like the tracked runs below.
+      for (const c of comments) if (c.start) runs.push(new CommentRangeStart(c.id) as unknown as TextRun);
       const track = tracking.getStore();
       if (track && (marks.has(REDLINE_INS) || marks.has(REDLINE_DEL))) {
         const change = { ...options, id: track.nextId++, author: track.author, date: track.date };
         // Tracked runs stand where text runs do (a paragraph takes any run-level child).
         runs.push((marks.has(REDLINE_DEL) ? new DeletedTextRun(change) : new InsertedTextRun(change)) as unknown as TextRun);
       } else runs.push(new TextRun(options));
+      for (const c of comments) if (c.end) runs.push(new CommentRangeEnd(c.id) as unknown as TextRun, new TextRun({ children: [new CommentReference(c.id)] }));
     } else if (n.type === 'xref') {
       runs.push(new TextRun({ text: xrefText(numbering, String(n.attrs?.target ?? '')), ...base }));
     }

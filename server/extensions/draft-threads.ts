@@ -2,7 +2,8 @@
 // draft). Anyone who may read the draft opens threads and replies, mentioning people who may read it too
 // (they are notified); the drafting group and the lead department resolve and reopen (workflows/
 // draft-access.ts threadPermission). Role refusals are 403, stage and state refusals 409, and a refusal
-// changes nothing. Lists are keyset pages (`next`), filtered by open / resolved / mine.
+// changes nothing. Lists are keyset pages (`next`), filtered by open / resolved / mine. With the collaboration
+// server at hand, the review copy of the live draft is a DOCX with every thread as a Word comment.
 import type { Db } from 'mongodb';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -17,6 +18,11 @@ import { findUserByUsername, principalOf, provinceOfGrants, usersCollection, USE
 import { draftPermission, threadPermission, type ThreadAction } from '../../workflows/draft-access';
 import { safeText } from '../../workflows/safe-text';
 import { MAX_QUOTE_CHARS } from '../../editor/thread-anchors';
+import * as Y from 'yjs';
+import type { CollabServer } from '../collab/types';
+import { draftDocName } from '../../workflows/domain';
+import { reviewCopyWithComments, type ReviewThread } from '../../activities/redline/review-comments';
+import { generateStandardDocx } from '../../activities/docx/generate';
 
 const THREAD_ID = /^[0-9a-f-]{36}$/;
 const relPos = z.string().max(400).regex(/^[A-Za-z0-9+/]+={0,2}$/);
@@ -78,7 +84,7 @@ const replyView = (r: DraftThreadReplyRecord) => ({
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function draftThreadsExtension(deps: { db: Db; logger: Logger }) {
+export function draftThreadsExtension(deps: { db: Db; logger: Logger; collab?: Pick<CollabServer, 'getDoc'> }) {
   const { db, logger } = deps;
   const store = createDraftThreadsStore(db);
   const indexes = store.ensureIndexes().catch((e: unknown) => logger.warn({ err: e }, 'draft thread indexes not created'));
@@ -139,7 +145,48 @@ export function draftThreadsExtension(deps: { db: Db; logger: Logger }) {
     return t;
   }
 
+  /** Every thread of the standard with every reply, oldest first (all pages). */
+  async function everyThread(standardId: string, userId: string): Promise<ReviewThread[]> {
+    const out: ReviewThread[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.list(standardId, { filter: 'all', userId, limit: THREAD_PAGE_MAX, ...(after ? { after } : {}) });
+      for (const t of page.items) {
+        const replies: ReviewThread['replies'] = [];
+        let rAfter: string | undefined;
+        do {
+          const rp = await store.replies(standardId, t._id, { limit: THREAD_PAGE_MAX, ...(rAfter ? { after: rAfter } : {}) });
+          replies.push(...rp.items.map((r) => ({ author: r.author.displayName, text: r.text, createdAt: r.createdAt })));
+          rAfter = rp.next;
+        } while (rAfter);
+        out.push({ anchor: t.anchor, quote: t.quote, text: t.text, author: t.author.displayName, createdAt: t.createdAt, status: t.status, replies });
+      }
+      after = page.next;
+    } while (after);
+    return out;
+  }
+
   return ({ app, requireUser }: AppExtensionContext): void => {
+    const collab = deps.collab;
+    // The review copy (审阅稿) of the live draft with every thread as a Word comment.
+    if (collab) {
+      app.get('/standards/:id/threads/review-copy', requireUser, async (req, res) => {
+        const { user, standard } = await access(req);
+        const doc = await collab.getDoc(draftDocName(standard._id));
+        const threads = await everyThread(standard._id, user.userId);
+        const copy = reviewCopyWithComments(Y.encodeStateAsUpdate(doc), threads);
+        const data = await generateStandardDocx({ record: standard, body: copy.body, edition: 'joint', completedOn: new Date().toISOString().slice(0, 10), comments: copy.comments });
+        logger.info({ standardId: standard._id, threads: threads.length, placed: copy.placed, elsewhere: copy.elsewhere }, 'review copy with comments');
+        const name = `${standard.titleZh}-审阅稿（含批注）.docx`;
+        res
+          .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+          .set('Content-Disposition', `attachment; filename="review-copy.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+          .set('X-Threads-Placed', String(copy.placed))
+          .set('X-Threads-Elsewhere', String(copy.elsewhere))
+          .send(data);
+      });
+    }
+
     app.get('/api/standards/:id/threads', requireUser, async (req, res) => {
       const { user, standard } = await access(req);
       const q = parse(listQuery, req.query);

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import JSZip from 'jszip';
 import { launchChromium } from './browser';
 import { startTestRuntime } from '../support/test-runtime';
 import { startDraftingStandard } from '../support/drafting-standard';
@@ -128,6 +129,16 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   await drafter.waitForSelector('.tb-thread[data-status="open"][data-anchor="deleted"]');
   expect(await card(drafter).locator('.tb-thread-deleted').innerText()).toContain('原文已删除');
   await bureau.waitForSelector('.tb-thread[data-status="open"][data-anchor="deleted"]', { timeout: 15_000 });
+
+  // The review copy of the live draft carries both threads as Word comments: both sat on the words just
+  // deleted, so both are attached to the first line and say so.
+  const copy = await bureau.request.get(`${rt.url}/standards/${standardId}/threads/review-copy`);
+  expect(copy.status()).toBe(200);
+  expect(copy.headers()['x-threads-placed']).toBe('0');
+  expect(copy.headers()['x-threads-elsewhere']).toBe('2');
+  const zip = await JSZip.loadAsync(await copy.body());
+  const comments = (await zip.file('word/comments.xml')?.async('string')) ?? '';
+  for (const s of ['请 @js-msa 确认监测要求的范围。', '范围为跨界断面，已确认。', '这四个字要删掉吗？', '原文已删除', '〔已解决 Resolved〕']) expect(comments).toContain(s);
 
   await drafter.context().close();
   await bureau.context().close();
