@@ -24,7 +24,7 @@ import { documentsExtension, documentLinks } from './extensions/documents';
 import { editorPageExtension } from './extensions/editor-page';
 import { expertsExtension } from './extensions/experts';
 import { technicalReviewExtension, technicalReviewLinks } from './extensions/technical-review';
-import { createTechnicalReviewService } from './extensions/technical-review-service';
+import { createTechnicalReviewService, reviewRuleFromConfig } from './extensions/technical-review-service';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension } from './extensions/import';
@@ -123,7 +123,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // off here; where the worker runs, also a start-up pass and a schedule.
     const reconciler = createReconciler({ client: temporal.client, db: mongo.db, logger: logger.child({ module: 'reconciler' }) });
     cleanups.push(() => reconciler.stop());
-    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations, onProjectionMismatch: reconciler.noteMismatch, logger: logger.child({ module: 'lifecycle-service' }) });
+    const lifecycle = createLifecycleService({ client: temporal.client, db: mongo.db, taskQueue: config.TEMPORAL_TASK_QUEUE, durations, onProjectionMismatch: reconciler.noteMismatch, logger: logger.child({ module: 'lifecycle-service' }), reviewRule: reviewRuleFromConfig(config) });
 
     // The collaboration server needs the session layer (for authentication) and the app needs the
     // collaboration server (for links); the late binding below breaks the cycle.
