@@ -118,9 +118,9 @@ export async function driveLifecycle(opts: DriveOptions): Promise<DriveResult> {
       const st = await exec.request<LifecycleState>('GET', `/api/standards/${id}/state`);
       if (st.stage === 'inForce' || st.stage === 'review') return;
       if (st.step === 'generatingDocuments') {
-        const notes = (await exec.request<{ items: Array<{ standardId: string; kind: string; messageZh: string; messageEn: string }> }>('GET', '/api/notifications')).items;
+        const notes = (await exec.request<{ items: Array<{ standardId: string; kind: string; headline: string }> }>('GET', '/api/notifications')).items;
         const blocked = notes.find((n) => n.standardId === id && n.kind === 'releaseBlocked');
-        if (blocked) throw new Error(`${blocked.messageZh} / ${blocked.messageEn}`);
+        if (blocked) throw new Error(blocked.headline);
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for release; state ${st.stage}/${st.step}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -21,6 +21,10 @@ export const NOTIFICATIONS_PAGE_SIZE = 20;
 
 export interface NotificationItem extends NotificationText {
   id: string;
+  /** For programs (the API): which standard, and the kind and event in the stored vocabulary. */
+  standardId: string;
+  kind: NotificationRecord['kind'];
+  event?: NotificationRecord['event'];
   at: string;
   unread: boolean;
 }
@@ -81,7 +85,7 @@ export async function readerNotifications(
   const records = visibleNotices(page.items, user, byId);
   const items = records.map((n): NotificationItem => {
     const s = byId.get(n.standardId);
-    return { id: n._id, at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };
+    return { id: n._id, standardId: n.standardId, kind: n.kind, ...(n.event ? { event: n.event } : {}), at: n.at, unread: readUpTo === undefined || n.at > readUpTo, ...renderNotification(n, s ? { zh: s.titleZh, en: s.titleEn } : undefined, lang) };
   });
   return { items, records: page.items, ...(page.next ? { next: encodeCursor(page.next) } : {}), ...(readUpTo ? { readUpTo } : {}) };
 }

@@ -51,6 +51,7 @@ test('two users of the same role see their own notices, page by page', async () 
   expect(first.items[0].id).toBe('napi:34:news:0');
   expect(first.items[0].headline).toContain('江苏省市场监督管理局退回了立项申请');
   expect(first.items[0].href).toBe('/standards/napi');
+  expect(first.items[0]).toMatchObject({ standardId: 'napi', kind: 'news', event: 'proposalReturned' });
   expect(first.next).toEqual(expect.any(String));
   const second = (await a.agent.get(`/api/notifications?before=${first.next}`).expect(200)).body as { items: ApiItem[]; next?: string };
   const aIds = [...first.items, ...second.items].map((n) => n.id);
