@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createExpertStore } from '../../../activities/data/experts';
 import { createUser } from '../../../activities/data/users';
+import { storeGeneratedFile } from '../../../activities/files/store';
 import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
 import { hashPassword } from '../../../server/auth/passwords';
 import { createTechnicalReviewService, type TechnicalReviewService } from '../../../server/extensions/technical-review-service';
@@ -164,4 +165,13 @@ test('the standard page links the review from 技术审查 on, not while draftin
   expect(drafting.status).toBe(200);
   expect(drafting.html).not.toContain('/technical-review');
   expect(drafting.html).toContain(`/standards/${standardId}/versions`);
+});
+
+test('stored minutes are listed on the documents page under their own kind, with a button to make the PDF', async () => {
+  const f = await storeGeneratedFile(rt.mongo.db, { filename: '纪要.docx', data: Buffer.from('PK minutes'), metadata: { standardId, kind: 'reviewMinutes', stage: 'technicalReview', province: 'joint', format: 'docx' } });
+  const docs = await page(await signIn('sh-eco'), `/standards/${standardId}/documents`);
+  expect(docs.status).toBe(200);
+  const row = docs.html.slice(docs.html.indexOf(`/files/${f.id}`));
+  expect(row.slice(0, 2000)).toContain('审查会议纪要');
+  expect(row.slice(0, 2000)).toContain(`/documents/${f.id}/pdf`);
 });
