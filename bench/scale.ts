@@ -14,13 +14,16 @@ import { startApp, rssMb, ferretdbPids, temporalPids } from './soak/app';
 import { freePort } from '../scripts/embedded/launcher';
 import { commentIdFor, commentTextHash, newReceipt } from '../activities/comments/store';
 import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../activities/comments/model';
-import { AUDIT_LOG } from '../activities/data/audit';
+import { AUDIT_LOG, auditId } from '../activities/data/audit';
+import { bumpStandardsGeneration } from '../activities/data/standards-listing';
 
 const SCALE = process.env.SCALE === 'S2' ? 'S2' : 'S1';
 const SIZES = SCALE === 'S2' ? { standards: 5000, comments: 50_000, audit: 100_000 } : { standards: 1000, comments: 10_000, audit: 20_000 };
 const REQS = Number(process.env.REQS ?? 20);
 const PASSWORD = 'tongbiao-demo';
 const OPEN = 'std-scale-open';
+/** Audit entries per standard: revisions 0 … PER_STANDARD − 1, keyed as the lifecycle keys them. */
+const PER_STANDARD = Math.max(1, Math.floor(SIZES.audit / SIZES.standards));
 
 interface Timing {
   name: string;
@@ -61,6 +64,7 @@ function standardDoc(i: number, now: string): Record<string, unknown> {
     createdBy: 'bench',
     updatedAt: now,
     workflowId: `standard-${id}`,
+    revision: PER_STANDARD - 1,
   };
 }
 
@@ -111,13 +115,15 @@ async function seed(uri: string): Promise<{ oldest: string; newest: string; rece
     if (!oldest) oldest = docs[0].receipt;
     newest = docs[docs.length - 1].receipt;
   }
-  for (let i = 0; i < SIZES.audit; i += 1000) {
-    const docs = Array.from({ length: Math.min(1000, SIZES.audit - i) }, (_, k) => {
+  // Each standard's timeline: `<standardId>:<revision>` for every revision up to the projected one.
+  const ids = Array.from({ length: SIZES.standards }, (_, i) => standardDoc(i, now)._id as string);
+  for (let i = 0; i < SIZES.standards * PER_STANDARD; i += 1000) {
+    const docs = Array.from({ length: Math.min(1000, SIZES.standards * PER_STANDARD - i) }, (_, k) => {
       const n = i + k;
-      const standardId = n % 10 === 0 ? OPEN : standardDoc(1 + (n % (SIZES.standards - 1)), now)._id as string;
-      const revision = Math.floor(n / SIZES.standards) + 1;
+      const standardId = ids[Math.floor(n / PER_STANDARD)];
+      const revision = n % PER_STANDARD;
       return {
-        _id: `${standardId}:${revision}:${n}`,
+        _id: auditId(standardId, revision),
         standardId,
         revision,
         at: new Date(t0 + n * 500).toISOString(),
@@ -131,6 +137,8 @@ async function seed(uri: string): Promise<{ oldest: string; newest: string; rece
     });
     await db.collection<{ _id: string }>(AUDIT_LOG).insertMany(docs, { ordered: false });
   }
+  // Written past the data module: tell the app's held list view.
+  await bumpStandardsGeneration(db);
   console.log(`seeded ${SCALE}: ${SIZES.standards} standards, ${SIZES.comments} comments, ${SIZES.audit} audit entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await client.close();
   return { oldest, newest, receipts };

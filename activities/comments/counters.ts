@@ -116,6 +116,11 @@ export interface CommentCounters {
   read(standardId: string): Promise<CommentCounts>;
   /** Counts every comment of the standard, `BATCH_SIZE` at a time (the repair, and what tests compare with). */
   recount(standardId: string): Promise<CommentCounts>;
+  /**
+   * Makes sure the standard has its document (a recount when not): call before writing a comment, so the
+   * recount that creates it cannot have seen the write whose difference is then applied.
+   */
+  ensure(standardId: string): Promise<void>;
   /** Applies a comment's change (null before = new comment) and clears its `tallyPending` marker. */
   apply(standardId: string, commentId: string, before: Counted | null, after: Counted): Promise<void>;
   /** Recounts the standards that hold a comment whose difference was never applied (crash between writes). */
@@ -140,28 +145,41 @@ export function createCommentCounters(db: Db): CommentCounters {
     return c;
   }
 
+  // One first recount per standard at a time in this process (a burst of first comments would each scan).
+  const creating = new Map<string, Promise<void>>();
+  function create(standardId: string): Promise<void> {
+    let p = creating.get(standardId);
+    if (!p) {
+      p = (async () => {
+        const c = await recount(standardId);
+        // Insert only when still absent: another process or a repair may have stored it meanwhile.
+        await docs.updateOne({ _id: standardId }, { $setOnInsert: toDoc(standardId, c) }, { upsert: true });
+      })().finally(() => creating.delete(standardId));
+      creating.set(standardId, p);
+    }
+    return p;
+  }
+
   return {
     recount,
+    async ensure(standardId) {
+      if (!(await docs.findOne({ _id: standardId }, { projection: { _id: 1 } }))) await create(standardId);
+    },
     async read(standardId) {
       const doc = await docs.findOne({ _id: standardId });
       if (doc) return fromDoc(doc);
-      const c = await recount(standardId);
-      // Insert only when still absent: a concurrent first read or a repair may have stored it meanwhile.
-      await docs.updateOne({ _id: standardId }, { $setOnInsert: toDoc(standardId, c) }, { upsert: true });
-      return c;
+      await create(standardId);
+      const created = await docs.findOne({ _id: standardId });
+      return created ? fromDoc(created) : recount(standardId);
     },
     async apply(standardId, commentId, before, after) {
       const inc = delta(before, after);
       let counted = true;
       if (Object.keys(inc).length) {
-        // No upsert of the difference: a document must start from a recount, which sees this comment's write.
+        // No upsert of a difference: a document starts from a recount (`ensure`, before the write). Should it be
+        // missing anyway, the marker stays and the repair recounts.
         const r = await docs.updateOne({ _id: standardId }, { $inc: inc } as UpdateFilter<CountsDoc>);
-        if (r.matchedCount === 0) {
-          const c = await recount(standardId);
-          const u = await docs.updateOne({ _id: standardId }, { $setOnInsert: toDoc(standardId, c) }, { upsert: true });
-          // Another writer's recount stored it first and may not have seen this write: the marker stays for the repair.
-          counted = u.upsertedCount === 1;
-        }
+        counted = r.matchedCount === 1;
       }
       if (counted) await comments.updateOne({ _id: commentId, tallyPending: true }, { $unset: { tallyPending: '' } });
     },

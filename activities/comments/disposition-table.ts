@@ -47,10 +47,12 @@ type Face = 'song' | 'hei';
 
 // Characters XML 1.0 cannot carry; intake refuses them, this keeps older data from breaking the file.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-const clean = (s: string): string => s.replace(XML_INVALID, '\uFFFD');
+export const clean = (s: string): string => s.replace(XML_INVALID, '\uFFFD');
 
 export interface TableSummary {
   rows: DispositionRow[];
+  /** Visible comments, i.e. rows of the table (also when the rows were streamed and not kept). */
+  count: number;
   hidden: number;
   submitters: number;
   /** Units (non-empty organisations) among the submitters: the units that replied with comments. */
@@ -61,22 +63,51 @@ export interface TableSummary {
   byProvince: Record<string, number>;
 }
 
-export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): TableSummary {
-  const clauses: ReadonlyMap<string, ClauseInfo> | undefined = input.current ? clausesOf(input.current.json) : undefined;
-  const visible = input.comments.filter((c) => c.moderation === 'visible');
-  const rows = visible.map((c, i) => tableRow(c, i + 1, input.current, clauses, false));
-  const byDecision = { accepted: 0, partiallyAccepted: 0, rejected: 0, pending: 0 };
-  const byProvince: Record<string, number> = {};
-  const who = new Set<string>();
-  const units = new Set<string>();
-  for (const c of visible) {
-    if (c.submitter.organisation.trim()) units.add(c.submitter.organisation.trim());
-    byDecision[c.disposition?.decision ?? 'pending'] += 1;
-    byProvince[c.submitter.province] = (byProvince[c.submitter.province] ?? 0) + 1;
-    who.add(`${c.submitter.organisation}\u0000${c.submitter.organisation ? '' : c.submitter.name}`);
+/**
+ * Counts for the foot and the numbered rows, a comment at a time: the whole-table functions below and the
+ * streamed exports (./disposition-stream.ts) share it, so both number and count alike.
+ */
+export class TableTally {
+  private n = 0;
+  private hidden = 0;
+  private readonly who = new Set<string>();
+  private readonly units = new Set<string>();
+  private readonly byDecision = { accepted: 0, partiallyAccepted: 0, rejected: 0, pending: 0 };
+  private readonly byProvince: Record<string, number> = {};
+  private readonly clauses: ReadonlyMap<string, ClauseInfo> | undefined;
+
+  constructor(private readonly current: DraftSnapshot | null) {
+    this.clauses = current ? clausesOf(current.json) : undefined;
   }
-  const sentTo = typeof input.sentTo === 'number' && Number.isInteger(input.sentTo) && input.sentTo >= 0 ? input.sentTo : null;
-  return { rows, hidden: input.comments.length - visible.length, submitters: who.size, units: units.size, sentTo, byDecision, byProvince };
+
+  /** The comment's row, numbered in order; null for a hidden comment (counted at the foot only). */
+  add(c: CommentRecord): DispositionRow | null {
+    if (c.moderation !== 'visible') {
+      this.hidden += 1;
+      return null;
+    }
+    this.n += 1;
+    if (c.submitter.organisation.trim()) this.units.add(c.submitter.organisation.trim());
+    this.byDecision[c.disposition?.decision ?? 'pending'] += 1;
+    this.byProvince[c.submitter.province] = (this.byProvince[c.submitter.province] ?? 0) + 1;
+    this.who.add(`${c.submitter.organisation}\u0000${c.submitter.organisation ? '' : c.submitter.name}`);
+    return tableRow(c, this.n, this.current, this.clauses, false);
+  }
+
+  summary(sentToIn: number | null | undefined, rows: DispositionRow[] = []): TableSummary {
+    const sentTo = typeof sentToIn === 'number' && Number.isInteger(sentToIn) && sentToIn >= 0 ? sentToIn : null;
+    return { rows, count: this.n, hidden: this.hidden, submitters: this.who.size, units: this.units.size, sentTo, byDecision: { ...this.byDecision }, byProvince: { ...this.byProvince } };
+  }
+}
+
+export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): TableSummary {
+  const tally = new TableTally(input.current);
+  const rows: DispositionRow[] = [];
+  for (const c of input.comments) {
+    const r = tally.add(c);
+    if (r) rows.push(r);
+  }
+  return tally.summary(input.sentTo, rows);
 }
 
 /**
@@ -95,7 +126,7 @@ export function footText(s: TableSummary): string {
     `②收到《征求意见稿》后，回函的单位数：${s.units}个；` +
     `③收到《征求意见稿》后，回函并有建议或意见的单位数：${s.units}个；` +
     `④没有回函的单位数：${silent}。` +
-    `共收到意见${s.rows.length}条${prov ? `（${prov}）` : ''}，来自${s.units}个单位${persons > 0 ? `和${persons}名个人` : ''}；` +
+    `共收到意见${s.count}条${prov ? `（${prov}）` : ''}，来自${s.units}个单位${persons > 0 ? `和${persons}名个人` : ''}；` +
     `采纳${s.byDecision.accepted}条，部分采纳${s.byDecision.partiallyAccepted}条，不采纳${s.byDecision.rejected}条` +
     `${s.byDecision.pending ? `，尚未处理${s.byDecision.pending}条` : ''}` +
     `${s.hidden ? `。另有${s.hidden}条经审核为无关或不当内容，未列入本表` : ''}。`
@@ -128,28 +159,28 @@ function fillDate(d: Date): string {
   return `${p.year}年${p.month}月${p.day}日填写`;
 }
 
-/** The DOCX file. */
-export async function dispositionTableDocx(input: DispositionTableInput): Promise<Buffer> {
-  const s = summarise(input);
+/** A table row of the DOCX (the streamed DOCX takes its XML from one such row). */
+export function docxDataRow(r: Pick<DispositionRow, 'clause' | 'comment' | 'proposedChange' | 'from' | 'dispositionText' | 'remark'> & { no: number | string }): TableRow {
+  return new TableRow({
+    cantSplit: false,
+    children: [
+      cell(String(r.no), WIDTHS[0], { center: true }),
+      cell(r.clause, WIDTHS[1], { center: true }),
+      cell(r.comment, WIDTHS[2]),
+      cell(r.proposedChange, WIDTHS[3]),
+      cell(r.from, WIDTHS[4]),
+      cell(r.dispositionText, WIDTHS[5]),
+      cell(r.remark, WIDTHS[6]),
+    ],
+  });
+}
+
+/** The document around the rows: header block, the table with its heading row and `rows`, the 说明 line. */
+export function dispositionDocument(input: Omit<DispositionTableInput, 'comments'>, rows: TableRow[], foot: string): Document {
   const blank = '＿＿＿＿＿＿';
   const header = new TableRow({ tableHeader: true, cantSplit: true, children: COLUMNS.map((c, i) => cell(c, WIDTHS[i], { bold: true, center: true, font: 'hei' })) });
-  const rows = s.rows.map(
-    (r) =>
-      new TableRow({
-        cantSplit: false,
-        children: [
-          cell(String(r.no), WIDTHS[0], { center: true }),
-          cell(r.clause, WIDTHS[1], { center: true }),
-          cell(r.comment, WIDTHS[2]),
-          cell(r.proposedChange, WIDTHS[3]),
-          cell(r.from, WIDTHS[4]),
-          cell(r.dispositionText, WIDTHS[5]),
-          cell(r.remark, WIDTHS[6]),
-        ],
-      }),
-  );
   const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-  const doc = new Document({
+  return new Document({
     creator: 'Tongbiao 统标',
     title: `征求意见汇总处理表 — ${clean(input.standard.titleZh)}`,
     styles: { default: { document: { run: { font: fontOf('song'), size: SIZE.五号 } } } },
@@ -184,30 +215,35 @@ export async function dispositionTableDocx(input: DispositionTableInput): Promis
             borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
             rows: [header, ...rows],
           }),
-          new Paragraph({ spacing: { before: 120 }, children: [run(footText(s), { size: SIZE.五号 })] }),
+          new Paragraph({ spacing: { before: 120 }, children: [run(foot, { size: SIZE.五号 })] }),
         ],
       },
     ],
   });
-  return Packer.toBuffer(doc);
+}
+
+/** The DOCX file, built whole (the staff download streams it instead: ./disposition-stream.ts). */
+export async function dispositionTableDocx(input: DispositionTableInput): Promise<Buffer> {
+  const s = summarise(input);
+  return Packer.toBuffer(dispositionDocument(input, s.rows.map(docxDataRow), footText(s)));
 }
 
 // Spreadsheet programs execute cells that start with these; a leading apostrophe keeps them as text.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvCell(v: string): string {
+export function csvCell(v: string): string {
   const t = FORMULA_START.test(v) ? `'${v}` : v;
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** The CSV's first line (with its BOM) and one line per row, each ending in CRLF. */
+export const CSV_HEAD = `\uFEFF${[...COLUMNS, '回执编号', '处理结果'].map(csvCell).join(',')}\r\n`;
+export function csvLine(r: DispositionRow): string {
+  return `${[String(r.no), r.clause, r.comment, r.proposedChange, r.from, r.dispositionText, r.remark, r.receipt, r.decision.zh].map((x) => csvCell(clean(x))).join(',')}\r\n`;
 }
 
 /** The CSV file (UTF-8 with BOM so spreadsheet programs read Chinese correctly; RFC 4180 quoting). */
 export function dispositionTableCsv(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): string {
   const s = summarise(input);
-  const head = [...COLUMNS, '回执编号', '处理结果'];
-  const lines = [head.map(csvCell).join(',')];
-  for (const r of s.rows) {
-    lines.push([String(r.no), r.clause, r.comment, r.proposedChange, r.from, r.dispositionText, r.remark, r.receipt, r.decision.zh].map((x) => csvCell(clean(x))).join(','));
-  }
-  lines.push(csvCell(footText(s)));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return `${CSV_HEAD}${s.rows.map(csvLine).join('')}${csvCell(footText(s))}\r\n`;
 }

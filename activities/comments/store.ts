@@ -197,6 +197,7 @@ export function createCommentsStore(db: Db): CommentsStore {
     const _id = id;
     // A change that moves the counts marks the comment until its difference is applied (./counters.ts).
     const counted = action === 'dispose' || action === 'moderate';
+    if (counted) await counters.ensure(standardId);
     const write = counted ? { ...update, $set: { ...update.$set, tallyPending: true } } : update;
     const before = await comments.findOneAndUpdate({ _id, standardId, ...guard }, write, { returnDocument: 'before' });
     if (!before) {
@@ -221,6 +222,8 @@ export function createCommentsStore(db: Db): CommentsStore {
       await comments.createIndex({ standardId: 1, status: 1, moderation: 1 }, { name: 'gate' });
       await comments.createIndex({ standardId: 1, createdAt: 1, _id: 1 }, { name: 'by_standard_keyset' });
       await comments.createIndex({ tallyPending: 1 }, { name: 'tally_pending', sparse: true });
+      // Triage filtered by status (the most used filter), in keyset order.
+      await comments.createIndex({ standardId: 1, moderation: 1, status: 1, createdAt: 1, _id: 1 }, { name: 'triage_status' });
       await audit.createIndex({ standardId: 1, at: 1 });
       await outbox.createIndex({ status: 1, createdAt: 1 });
       await outbox.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
@@ -232,6 +235,7 @@ export function createCommentsStore(db: Db): CommentsStore {
       const _id = commentIdFor(rec.submissionKey);
       const stored = await comments.findOne({ _id });
       if (stored) return { comment: stored, created: false }; // a retried submission: its receipt row is there
+      await counters.ensure(rec.standardId);
       // The receipt row first, then the comment. A crash between the two leaves a row pointing at nothing
       // (read as not found); the retry draws a new receipt and completes.
       let receipt = await claimReceipt(_id, rec.standardId);

@@ -83,9 +83,36 @@ export async function recordAuditOfRevision(db: Db, entry: Omit<AuditEntry, '_id
   return res.modifiedCount === 1;
 }
 
-/** A standard's timeline, oldest first. */
+/** Point lookups in flight at once when a timeline is read by key. */
+const LOOKUPS_AT_ONCE = 32;
+
+const byAtThenRevision = (a: AuditEntry, b: AuditEntry): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.revision - b.revision);
+
+/**
+ * A standard's timeline, oldest first. Entries are keyed `<standardId>:<revision>`, so it is read by `_id`
+ * (the one lookup FerretDB on SQLite serves from an index; a `standardId` filter scans the whole log): every
+ * revision up to the one the projection shows, then on past it while entries follow (a transition whose
+ * projection has not landed yet). A standard without a projected revision is read by filter (MongoDB: the
+ * `standardId_at` index).
+ */
 export async function listAudit(db: Db, standardId: string): Promise<AuditEntry[]> {
-  return db.collection<AuditEntry>(AUDIT_LOG).find({ standardId }).sort({ at: 1, revision: 1 }).toArray();
+  const log = db.collection<AuditEntry>(AUDIT_LOG);
+  const std = await db.collection<{ _id: string; revision?: number }>('standards').findOne({ _id: standardId }, { projection: { revision: 1 } });
+  if (typeof std?.revision !== 'number' || !Number.isInteger(std.revision) || std.revision < 0) {
+    return log.find({ standardId }).sort({ at: 1, revision: 1 }).toArray();
+  }
+  const entries: AuditEntry[] = [];
+  for (let from = 0; from <= std.revision; from += LOOKUPS_AT_ONCE) {
+    const revisions = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, std.revision + 1 - from) }, (_, i) => from + i);
+    const found = await Promise.all(revisions.map((r) => log.findOne({ _id: auditId(standardId, r) })));
+    for (const e of found) if (e) entries.push(e);
+  }
+  for (let r = std.revision + 1; ; r++) {
+    const e = await log.findOne({ _id: auditId(standardId, r) });
+    if (!e) break;
+    entries.push(e);
+  }
+  return entries.sort(byAtThenRevision);
 }
 
 /** An audit entry the reconciler moved out of the log: when, and the workflow revision it exceeded. */

@@ -6,6 +6,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
 import type { CommentPhase } from '../comments/model';
+import { listingRows, type ListingRow } from './standards-listing';
 
 /** The fields of the standards projection this module reads. `step` and the proposal deadline are optional. */
 export type ConsultationStandard = Pick<StandardRecord, '_id' | 'titleZh' | 'titleEn' | 'stage' | 'leadProvince' | 'kind'> &
@@ -67,22 +68,54 @@ const PROJECTION = {
   proposalCommentDeadline: 1, draftingUnits: 1, leadUnits: 1, scope: 1,
 } as const;
 
+const CONSULTED_STAGES: ReadonlySet<string> = new Set(['publicComment', 'technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review']);
+
+/** A listing row cut to this module's fields (a copy: the held rows are shared). */
+function consultationOf(r: ListingRow): ConsultationStandard {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(PROJECTION)) if ((r as Record<string, unknown>)[k] !== undefined) out[k] = (r as Record<string, unknown>)[k];
+  return out as ConsultationStandard;
+}
+
+const isCandidate = (s: Pick<ConsultationStandard, 'stage' | 'step' | 'proposalCommentDeadline'>): boolean =>
+  (s.stage === 'publicComment' && s.step === 'open') || (s.stage === 'initiation' && s.proposalCommentDeadline !== undefined);
+
+/**
+ * Reads the projection. On `standards` the lists come from the held listing (./standards-listing.ts: one `_id`
+ * read unless a standard changed; FerretDB on SQLite would scan every standard for these filters); another
+ * collection (tests) is queried directly.
+ */
 export function createStandardsReader(db: Db, collectionName = 'standards'): StandardsReader {
   const col: Collection<ConsultationStandard> = db.collection<ConsultationStandard>(collectionName);
+  const held = collectionName === 'standards';
   return {
     get: (standardId) => col.findOne({ _id: standardId }, { projection: PROJECTION }),
-    candidates: () =>
-      col
+    candidates: async () => {
+      // Every open consultation: there are few at any time, and none may be left off the public list.
+      if (held) {
+        const rows = (await listingRows(db)).filter(isCandidate).map(consultationOf);
+        return rows.sort((a, b) => ((a.commentDeadline ?? '') < (b.commentDeadline ?? '') ? -1 : (a.commentDeadline ?? '') > (b.commentDeadline ?? '') ? 1 : a._id < b._id ? -1 : 1));
+      }
+      return col
         .find({ $or: [{ stage: 'publicComment', step: 'open' }, { stage: 'initiation', proposalCommentDeadline: { $exists: true } }] }, { projection: PROJECTION })
-        // Every open consultation: there are few at any time, and none may be left off the public list.
         .sort({ commentDeadline: 1, _id: 1 })
-        .toArray(),
-    consulted: async (afterId, limit = 200) => {
-      const rows = await col
-        .find({ stage: { $in: ['publicComment', 'technicalReview', 'approval', 'release', 'publicity', 'inForce', 'review'] }, ...(afterId ? { _id: { $gt: afterId } } : {}) }, { projection: PROJECTION })
-        .sort({ _id: 1 })
-        .limit(limit + 1)
         .toArray();
+    },
+    consulted: async (afterId, limit = 200) => {
+      let rows: ConsultationStandard[];
+      if (held) {
+        rows = (await listingRows(db))
+          .filter((r) => CONSULTED_STAGES.has(r.stage) && (!afterId || r._id > afterId))
+          .sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+          .slice(0, limit + 1)
+          .map(consultationOf);
+      } else {
+        rows = await col
+          .find({ stage: { $in: [...CONSULTED_STAGES] as StandardRecord['stage'][] }, ...(afterId ? { _id: { $gt: afterId } } : {}) }, { projection: PROJECTION })
+          .sort({ _id: 1 })
+          .limit(limit + 1)
+          .toArray();
+      }
       const items = rows.slice(0, limit);
       return rows.length > limit ? { items, next: items[items.length - 1]._id } : { items };
     },

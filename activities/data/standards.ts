@@ -4,9 +4,10 @@
 // (activities/lifecycle/reconcile.ts), which rewrites a projection from the workflow's queried state, and
 // only where the record is still exactly what it read (compare-and-set), so it never undoes a transition
 // that landed meanwhile. Runs on FerretDB and MongoDB alike.
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { Province, Stage, StandardRecord } from '../../workflows/domain';
 import type { ProjectedLifecycle } from '../../workflows/projection';
+import { bumpStandardsGeneration, listingRows } from './standards-listing';
 
 export const STANDARDS = 'standards';
 
@@ -14,17 +15,29 @@ export function standardsCollection(db: Db): Collection<StandardRecord> {
   return db.collection<StandardRecord>(STANDARDS);
 }
 
-/** Indexes for every list query: by stage, by lead province, newest first. */
+/**
+ * Indexes for every filtered query on MongoDB: by stage, by lead province, newest first, released. (The list pages
+ * read the held listing of ./standards-listing.ts; FerretDB on SQLite uses none of these but `_id`.)
+ */
 export async function ensureStandardsIndexes(db: Db): Promise<void> {
   const c = standardsCollection(db);
   await c.createIndex({ stage: 1, updatedAt: -1 }, { name: 'stage_updatedAt' });
   await c.createIndex({ leadProvince: 1, updatedAt: -1 }, { name: 'leadProvince_updatedAt' });
   await c.createIndex({ updatedAt: -1 }, { name: 'updatedAt' });
   await c.createIndex({ revisionOf: 1 }, { name: 'revisionOf', sparse: true });
+  // /published: released standards newest first, `_id` the tie-breaker of its keyset.
+  await c.createIndex({ publishedAt: -1, _id: -1 }, { name: 'publishedAt_id', sparse: true });
 }
 
 export async function insertStandard(db: Db, record: StandardRecord): Promise<void> {
   await standardsCollection(db).insertOne(record);
+  await bumpStandardsGeneration(db);
+}
+
+/** Inserts the record unless a standard with its `_id` exists (a retried activity); the list view is bumped either way. */
+export async function insertStandardOnce(db: Db, record: StandardRecord): Promise<void> {
+  await standardsCollection(db).updateOne({ _id: record._id }, { $setOnInsert: record }, { upsert: true });
+  await bumpStandardsGeneration(db);
 }
 
 export async function getStandard(db: Db, standardId: string): Promise<StandardRecord | null> {
@@ -33,6 +46,7 @@ export async function getStandard(db: Db, standardId: string): Promise<StandardR
 
 export async function deleteStandard(db: Db, standardId: string): Promise<void> {
   await standardsCollection(db).deleteOne({ _id: standardId });
+  await bumpStandardsGeneration(db);
 }
 
 /** The proposal's own fields, which the lead department may amend while the proposal is returned. */
@@ -53,11 +67,13 @@ export async function amendReturnedProposal(db: Db, standardId: string, fields: 
     if (v === undefined) unset[k] = '';
     else set[k] = v;
   }
-  return standardsCollection(db).findOneAndUpdate(
+  const before = await standardsCollection(db).findOneAndUpdate(
     { _id: standardId, stage: 'initiation', step: 'returned' },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
     { returnDocument: 'before' },
   );
+  if (before) await bumpStandardsGeneration(db);
+  return before;
 }
 
 /** The fields a list row shows; keeps list responses small. */
@@ -76,18 +92,22 @@ export interface ListStandardsQuery {
   skip?: number;
 }
 
-/** Newest first; each filter is served by an index above. */
+/** Picks the list fields of a listing row (a copy: the held rows are shared). */
+export function listItemOf(row: StandardListItem): StandardListItem {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(LIST_PROJECTION)) if ((row as Record<string, unknown>)[k] !== undefined) out[k] = (row as Record<string, unknown>)[k];
+  return out as StandardListItem;
+}
+
+/**
+ * Newest first, read from the held listing (./standards-listing.ts: one `_id` read unless a standard changed).
+ * On MongoDB the same filters and order are also served by the indexes above.
+ */
 export async function listStandards(db: Db, q: ListStandardsQuery = {}): Promise<StandardListItem[]> {
-  const filter: Filter<StandardRecord> = {};
-  if (q.stage) filter.stage = q.stage;
-  if (q.leadProvince) filter.leadProvince = q.leadProvince;
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-  return standardsCollection(db)
-    .find(filter, { projection: LIST_PROJECTION })
-    .sort({ updatedAt: -1, _id: 1 })
-    .skip(Math.max(q.skip ?? 0, 0))
-    .limit(limit)
-    .toArray() as Promise<StandardListItem[]>;
+  const skip = Math.max(q.skip ?? 0, 0);
+  const rows = (await listingRows(db)).filter((r) => (!q.stage || r.stage === q.stage) && (!q.leadProvince || r.leadProvince === q.leadProvince));
+  return rows.slice(skip, skip + limit).map(listItemOf);
 }
 
 /** What the lifecycle mirrors into the record at each transition (workflows/projection.ts maps the state). */
@@ -114,6 +134,7 @@ export async function applyProjection(db: Db, standardId: string, p: LifecyclePr
     },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
+  if (res.modifiedCount === 1) await bumpStandardsGeneration(db);
   return res.modifiedCount === 1;
 }
 
@@ -152,6 +173,7 @@ export async function rewriteProjection(db: Db, standardId: string, p: Lifecycle
     },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
+  if (res.modifiedCount === 1) await bumpStandardsGeneration(db);
   return res.modifiedCount === 1;
 }
 

@@ -3,7 +3,6 @@
 // the pure importer (editor/import). Errors are ImportErrors; toAppError() gives the HTTP form (4xx).
 import { AppError } from '../infra/errors';
 import { importDocxParts, isImportError, type ChangeMode, type ImportError, type ImportResult } from '../../editor/import';
-import type { DocJSON, NodeJSON } from '../../editor/types';
 import { openDocx, sniff, LIMITS, type Limits } from './package';
 import { convertToDocx } from './convert';
 import type { ConversionCache } from './convert-cache';
@@ -18,9 +17,6 @@ export interface ImportFileOptions {
   makeId?: () => string;
   /** Keeps .doc/.wps conversions by content hash (the upload → preview → confirm flow converts once). */
   conversions?: ConversionCache;
-  /** Stores the package's pictures (path → bytes) and gives each stored one's URL; the model then refers to
-   *  them by URL instead of carrying data: URLs. */
-  storePictures?: (media: ReadonlyMap<string, Uint8Array>) => Promise<ReadonlyMap<string, string>>;
 }
 
 export interface ImportFileResult extends ImportResult {
@@ -40,40 +36,13 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
     bytes = options.conversions ? await options.conversions.get(data, legacy, () => convertToDocx(data, legacy)) : await convertToDocx(data, legacy);
   }
   const pkg = await openDocx(bytes, limits);
-  // With a picture store, the model first refers to pictures by their part (no data: URLs); once the import
-  // succeeded (a refused file stores nothing), the pictures it uses are stored and referred to by URL.
   const result = importDocxParts(pkg.parts, {
-    pictureSrc: options.storePictures ? (p) => `${PART_REF}${p}` : undefined,
     changes: options.changes,
     allowNonStandard: options.allowNonStandard,
     media: (p) => pkg.media.get(p),
     makeId: options.makeId,
   });
-  if (options.storePictures) result.doc = await linkStoredPictures(result.doc, pkg.media, options.storePictures);
   return { ...result, format };
-}
-
-const PART_REF = 'tongbiao-part:';
-
-/** Stores the pictures the model refers to by part and puts their URLs in (''  for one the store refused). */
-async function linkStoredPictures(doc: DocJSON, media: ReadonlyMap<string, Uint8Array>, store: NonNullable<ImportFileOptions['storePictures']>): Promise<DocJSON> {
-  const used = new Map<string, Uint8Array>();
-  const collect = (n: NodeJSON): void => {
-    const src = n.type === 'figure' ? n.attrs?.src : undefined;
-    if (typeof src === 'string' && src.startsWith(PART_REF)) {
-      const bytes = media.get(src.slice(PART_REF.length));
-      if (bytes) used.set(src.slice(PART_REF.length), bytes);
-    }
-    for (const c of n.content ?? []) collect(c);
-  };
-  collect(doc as NodeJSON);
-  const urls = await store(used);
-  const link = (n: NodeJSON): NodeJSON => {
-    const src = n.type === 'figure' ? n.attrs?.src : undefined;
-    const attrs = typeof src === 'string' && src.startsWith(PART_REF) ? { ...n.attrs, src: urls.get(src.slice(PART_REF.length)) ?? '' } : n.attrs;
-    return { ...n, ...(attrs ? { attrs } : {}), ...(n.content ? { content: n.content.map(link) } : {}) };
-  };
-  return link(doc as NodeJSON) as DocJSON;
 }
 
 const STATUS: Record<ImportError['code'], { code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'VALIDATION_FAILED'; status: number }> = {

@@ -9,7 +9,7 @@ import { recordNotification, recordNotificationOfAttempt } from '../data/notific
 import { watchersOf } from '../data/watchers';
 import { noticesOfTransition } from './transition-notices';
 import { markNumbersPublished, releaseReservations, reserveNumber as reserveNumberRecord } from '../data/numbers';
-import { applyProjection, getStandard, standardsCollection } from '../data/standards';
+import { applyProjection, getStandard, insertStandardOnce } from '../data/standards';
 import { pendingCommentCount } from '../comments/store';
 import { PROVINCE_INFO, PROVINCES, lifecycleWorkflowId, parseStandardNumber, type StandardRecord } from '../../workflows/domain';
 import type { CreateRevisionInput, NotifyInput, ReserveNumberInput, TransitionInput } from './types';
@@ -131,7 +131,7 @@ export function createLifecycleActivities({ db, logger }: LifecycleActivityDeps)
         workflowId: lifecycleWorkflowId(r.newId),
         revisionOf: r.parentId,
       };
-      await standardsCollection(db).updateOne({ _id: r.newId }, { $setOnInsert: record }, { upsert: true });
+      await insertStandardOnce(db, record);
       await appendAudit(db, {
         standardId: r.newId,
         revision: 0,

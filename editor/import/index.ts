@@ -23,8 +23,6 @@ export interface ImportOptions {
   allowNonStandard?: boolean;
   /** Bytes of a package part (pictures). */
   media?: (path: string) => Uint8Array | undefined;
-  /** URL of a picture part stored by the caller (activities/import stores them by hash); else a data: URL. */
-  pictureSrc?: (path: string) => string | undefined;
   /** Id maker (default: the editor's random ids); tests pass a counter. */
   makeId?: () => string;
 }
@@ -44,7 +42,7 @@ const COMPARE_KINDS: readonly ElementKind[] = ['chapter', 'clause', 'term', 'ann
 export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): ImportResult {
   const mode = options.changes ?? 'refuse';
   const parse = (xml: string, part: string): XEl => parseXml(xml, part);
-  const read = readDocument(parts, { changes: mode, media: options.media ?? (() => undefined), parse, pictureSrc: options.pictureSrc });
+  const read = readDocument(parts, { changes: mode, media: options.media ?? (() => undefined), parse });
   if (mode === 'refuse' && read.changes.total > 0) {
     const who = Object.entries(read.changes.byAuthor).map(([a, n]) => `${a || '（未署名）'} ${n}`).join('，');
     throw new ImportError(

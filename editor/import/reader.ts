@@ -94,8 +94,6 @@ export interface ReadOptions {
   /** Bytes of a part named by its path inside the package (word/media/image1.png). */
   media: (path: string) => Uint8Array | undefined;
   parse: (xml: string, part: string) => XEl;
-  /** The URL of a picture part the caller has stored (by its path in the package), if it has. */
-  pictureSrc?: (path: string) => string | undefined;
 }
 
 export interface ReadResult {
@@ -191,9 +189,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     if (!bytes) return { src: '', alt, problem: 'missing' };
     const mime = sniffImage(bytes);
     if (!mime) return { src: '', alt, problem: `not a PNG/JPEG/GIF picture (${target ?? ''})` };
-    // A picture already stored by the caller is referred to by its URL; otherwise it travels as a data: URL.
-    const stored = target ? opts.pictureSrc?.(target) : undefined;
-    return { src: stored ?? `data:${mime};base64,${base64(bytes)}`, alt };
+    return { src: `data:${mime};base64,${base64(bytes)}`, alt };
   };
 
   const paragraph = (p: XEl, extra: SourceBlock[]): SourceParagraph | null => {

@@ -1,9 +1,11 @@
-// Reads of standards for lists and pages, from the MongoDB projection (activities/data/standards.ts owns the
-// collection and its indexes). The stage and lead-province filters use those indexes; the title search
-// is a case-insensitive match on the already-filtered rows, with the user's words regex-escaped.
-import type { Db, Filter } from 'mongodb';
+// Reads of standards for lists and pages. Lists read the held listing (activities/data/standards-listing.ts: one
+// `_id` read unless a standard changed, since FerretDB on SQLite would scan every standard for any filter or
+// sort); the stage, lead-province and title filters and the page are applied to it in memory, the user's words
+// matched as plain text, case-insensitively.
+import type { Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
-import { getStandard, LIST_PROJECTION, standardsCollection, type StandardListItem } from '../../activities/data/standards';
+import { getStandard, listItemOf, type StandardListItem } from '../../activities/data/standards';
+import { listingRows } from '../../activities/data/standards-listing';
 import { AppError } from '../../activities/infra/errors';
 import type { ListQuery } from './schemas';
 
@@ -15,29 +17,17 @@ export interface StandardPage {
   pages: number;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export async function listStandardPage(db: Db, q: ListQuery): Promise<StandardPage> {
-  const filter: Filter<StandardRecord> = {};
-  if (q.stage) filter.stage = q.stage;
-  if (q.province) filter.leadProvince = q.province;
-  if (q.q) {
-    const re = { $regex: escapeRegex(q.q), $options: 'i' };
-    filter.$or = [{ titleZh: re }, { titleEn: re }];
-  }
-  const c = standardsCollection(db);
-  const [items, total] = await Promise.all([
-    c
-      .find(filter, { projection: LIST_PROJECTION })
-      .sort({ updatedAt: -1, _id: 1 })
-      .skip((q.page - 1) * q.pageSize)
-      .limit(q.pageSize)
-      .toArray() as Promise<StandardListItem[]>,
-    c.countDocuments(filter),
-  ]);
-  return { items, total, page: q.page, pageSize: q.pageSize, pages: Math.max(1, Math.ceil(total / q.pageSize)) };
+  const words = q.q?.toLocaleLowerCase();
+  const rows = (await listingRows(db)).filter(
+    (r) =>
+      (!q.stage || r.stage === q.stage) &&
+      (!q.province || r.leadProvince === q.province) &&
+      (!words || (r.titleZh ?? '').toLocaleLowerCase().includes(words) || (r.titleEn ?? '').toLocaleLowerCase().includes(words)),
+  );
+  const start = (q.page - 1) * q.pageSize;
+  const items = rows.slice(start, start + q.pageSize).map(listItemOf);
+  return { items, total: rows.length, page: q.page, pageSize: q.pageSize, pages: Math.max(1, Math.ceil(rows.length / q.pageSize)) };
 }
 
 export const standardNotFound = (id: string): AppError =>

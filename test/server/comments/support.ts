@@ -19,6 +19,7 @@ import { createLogger } from '../../../activities/infra/logger';
 import { usersCollection } from '../../../activities/data/users';
 import type { RoleGrant } from '../../../workflows/domain';
 import { testConfig } from '../http/app-harness';
+import { bumpStandardsGeneration } from '../../../activities/data/standards-listing';
 
 export function sampleDraft(): DocJSON {
   return docJSON(
@@ -80,6 +81,8 @@ export async function seedStandard(db: Db, s: StandardSeed): Promise<void> {
     },
     { upsert: true },
   );
+  // Written past the data module: tell the held list view (activities/data/standards-listing.ts).
+  await bumpStandardsGeneration(db);
 }
 
 export interface TestServer {

@@ -1,0 +1,115 @@
+// The 征求意见汇总处理表 as a stream, for the staff downloads: comments are read a batch at a time and their rows
+// written out as they come, so memory stays flat however many comments a standard has (50,000 at the zone's
+// ten-year volume) and nothing is left out. The CSV is lines; the DOCX is the same document ./disposition-table.ts
+// builds, made once around a single marked row: the rows' XML is that row's XML with each cell's text put in
+// (one paragraph per line, as the whole-table builder does), written into word/document.xml while the zip is
+// being written; the 说明 line, whose counts are known only at the end, follows the table.
+import { PassThrough, Readable } from 'node:stream';
+import { Packer } from 'docx';
+import JSZip from 'jszip';
+import type { CommentRecord } from './model';
+import type { TableRow as DispositionRow } from './rows';
+import { clean, CSV_HEAD, csvCell, csvLine, dispositionDocument, docxDataRow, footText, TableTally, type DispositionTableInput } from './disposition-table';
+
+export interface StreamedTableInput extends Omit<DispositionTableInput, 'comments'> {
+  /** Every comment of the standard, oldest first, a batch at a time. */
+  batches: AsyncIterable<CommentRecord[]>;
+}
+
+/** The CSV, a chunk per batch of comments; the 说明 line last. */
+export async function* dispositionCsvChunks(input: Pick<StreamedTableInput, 'batches' | 'current' | 'sentTo'>): AsyncGenerator<string> {
+  const tally = new TableTally(input.current);
+  yield CSV_HEAD;
+  for await (const batch of input.batches) {
+    let chunk = '';
+    for (const c of batch) {
+      const r = tally.add(c);
+      if (r) chunk += csvLine(r);
+    }
+    if (chunk) yield chunk;
+  }
+  yield `${csvCell(footText(tally.summary(input.sentTo)))}\r\n`;
+}
+
+const CELLS = ['no', 'clause', 'comment', 'proposedChange', 'from', 'dispositionText', 'remark'] as const;
+const mark = (i: number): string => `@@TB${i}@@`;
+const FOOT = '@@TBFOOT@@';
+
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The `<w:p>` … `</w:p>` around `at` in `xml`. */
+function paragraphAround(xml: string, at: number): { start: number; end: number } {
+  const start = Math.max(xml.lastIndexOf('<w:p>', at), xml.lastIndexOf('<w:p ', at));
+  const end = xml.indexOf('</w:p>', at) + '</w:p>'.length;
+  if (start < 0 || end < '</w:p>'.length) throw new Error('disposition table template: no paragraph around a marker');
+  return { start, end };
+}
+
+/** Splits the marked document into what comes before the rows, a row renderer, and what follows (with the foot). */
+function splitTemplate(xml: string): { before: string; row: (r: DispositionRow) => string; after: (foot: string) => string } {
+  const first = xml.indexOf(mark(0));
+  const rowStart = xml.lastIndexOf('<w:tr>', first);
+  const rowEnd = xml.indexOf('</w:tr>', first) + '</w:tr>'.length;
+  if (first < 0 || rowStart < 0) throw new Error('disposition table template: marked row not found');
+  const rowXml = xml.slice(rowStart, rowEnd);
+  // The row as pieces: literal XML, then cell i's paragraph (as a template), and so on.
+  const pieces: Array<string | { cell: number; para: string }> = [];
+  let pos = 0;
+  CELLS.forEach((_, i) => {
+    const at = rowXml.indexOf(mark(i), pos);
+    if (at < 0) throw new Error(`disposition table template: cell ${i} not found`);
+    const p = paragraphAround(rowXml, at);
+    pieces.push(rowXml.slice(pos, p.start), { cell: i, para: rowXml.slice(p.start, p.end) });
+    pos = p.end;
+  });
+  pieces.push(rowXml.slice(pos));
+  const row = (r: DispositionRow): string =>
+    pieces
+      .map((piece) => {
+        if (typeof piece === 'string') return piece;
+        const text = String(r[CELLS[piece.cell]]);
+        const lines = text === '' ? [''] : text.split('\n');
+        return lines.map((l) => piece.para.replace(mark(piece.cell), escapeXml(clean(l)))).join('');
+      })
+      .join('');
+  const before = xml.slice(0, rowStart);
+  const rest = xml.slice(rowEnd);
+  if (!rest.includes(FOOT)) throw new Error('disposition table template: foot not found');
+  return { before, row, after: (foot) => rest.replace(FOOT, escapeXml(clean(foot))) };
+}
+
+async function* documentXml(input: StreamedTableInput, template: string): AsyncGenerator<Buffer> {
+  const { before, row, after } = splitTemplate(template);
+  const tally = new TableTally(input.current);
+  yield Buffer.from(before, 'utf8');
+  for await (const batch of input.batches) {
+    let chunk = '';
+    for (const c of batch) {
+      const r = tally.add(c);
+      if (r) chunk += row(r);
+    }
+    if (chunk) yield Buffer.from(chunk, 'utf8');
+  }
+  yield Buffer.from(after(footText(tally.summary(input.sentTo))), 'utf8');
+}
+
+/**
+ * The DOCX as a stream: the same file `dispositionTableDocx` makes, its rows written as their batches arrive.
+ * Errors after the first byte (a failed read) surface as the stream's error.
+ */
+export async function dispositionDocxStream(input: StreamedTableInput): Promise<Readable> {
+  const marked = { no: mark(0), clause: mark(1), comment: mark(2), proposedChange: mark(3), from: mark(4), dispositionText: mark(5), remark: mark(6) };
+  const template = await JSZip.loadAsync(await Packer.toBuffer(dispositionDocument(input, [docxDataRow(marked)], FOOT)));
+  const zip = new JSZip();
+  for (const [name, file] of Object.entries(template.files)) {
+    if (file.dir) continue;
+    if (name === 'word/document.xml') zip.file(name, Readable.from(documentXml(input, await file.async('string'))), { createFolders: false });
+    else zip.file(name, await file.async('nodebuffer'), { createFolders: false });
+  }
+  // JSZip's stream is an older kind of Node stream: carried into a standard one (async-iterable, pipeline-able).
+  const out = new PassThrough();
+  const zipped = zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 1 } });
+  zipped.on('error', (err: Error) => out.destroy(err));
+  zipped.pipe(out);
+  return out;
+}

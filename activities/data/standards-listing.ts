@@ -1,0 +1,97 @@
+// The list pages' view of `standards` (/standards with its filters, GET /api/standards, /consultation), held in
+// memory and checked against a generation counter on every read. FerretDB on SQLite serves only `_id` equality
+// from an index, so any filtered or sorted list is a scan of every standard (≈ 0.5–3 s at 1,000–5,000); here a
+// list read is one `_id` lookup (`standards_meta` {_id: 'generation'}) plus in-memory filtering, and the scan
+// happens once per change. Every writer of `standards` bumps the generation after its write
+// (activities/data/standards.ts; the revision copy in activities/lifecycle): a reader that reads the generation
+// before loading holds rows at least as new as it, so a change is never hidden past its bump — from any process
+// sharing the database. A write that bypasses those functions (or a writer that died before its bump) is seen at
+// the next bump or within a minute, when a held view is reloaded anyway.
+import type { Db } from 'mongodb';
+import type { StandardRecord } from '../../workflows/domain';
+
+export const STANDARDS_META = 'standards_meta';
+const GENERATION = 'generation';
+
+/** The fields the list pages and the public consultation read. */
+export const LISTING_PROJECTION = {
+  _id: 1, titleZh: 1, titleEn: 1, kind: 1, leadProvince: 1, plannedYear: 1, stage: 1, step: 1, provinces: 1,
+  pendingProvinces: 1, releaseDate: 1, implementationDate: 1, publishedAt: 1, commentDeadline: 1, reviewDueAt: 1,
+  updatedAt: 1, revision: 1, revisionOf: 1, proposalCommentDeadline: 1, draftingUnits: 1, leadUnits: 1, scope: 1,
+} as const;
+
+export type ListingRow = Pick<StandardRecord, Extract<keyof typeof LISTING_PROJECTION, keyof StandardRecord>> & { proposalCommentDeadline?: string };
+
+interface GenerationDoc {
+  _id: string;
+  n: number;
+}
+
+interface Held {
+  generation: number;
+  rows: ListingRow[];
+  at: number;
+}
+
+/** A held view is reloaded after this long even without a bump (a writer that died between its write and its bump). */
+const MAX_AGE_MS = 60_000;
+
+// One view per database handle; a load in flight is shared by the readers that arrive meanwhile.
+const held = new WeakMap<Db, Held>();
+const loading = new WeakMap<Db, { generation: number; rows: Promise<ListingRow[]> }>();
+
+function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: number }).code === 11000;
+}
+
+/** Marks `standards` as changed; call after every write to it. */
+export async function bumpStandardsGeneration(db: Db): Promise<void> {
+  const meta = db.collection<GenerationDoc>(STANDARDS_META);
+  try {
+    await meta.updateOne({ _id: GENERATION }, { $inc: { n: 1 } }, { upsert: true });
+  } catch (e) {
+    // Two first bumps raced to insert the document: the other one exists now.
+    if (!isDuplicateKey(e)) throw e;
+    await meta.updateOne({ _id: GENERATION }, { $inc: { n: 1 } });
+  }
+}
+
+async function currentGeneration(db: Db): Promise<number> {
+  const doc = await db.collection<GenerationDoc>(STANDARDS_META).findOne({ _id: GENERATION });
+  return doc?.n ?? 0;
+}
+
+/** Newest change first, then `_id`: the order of /standards. */
+export function byUpdatedDesc(a: ListingRow, b: ListingRow): number {
+  if (a.updatedAt !== b.updatedAt) return (a.updatedAt ?? '') < (b.updatedAt ?? '') ? 1 : -1;
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+async function load(db: Db): Promise<ListingRow[]> {
+  // No filter and no sort: one pass over the collection, the cheapest read the embedded store has.
+  const rows = (await db.collection<StandardRecord>('standards').find({}, { projection: LISTING_PROJECTION }).toArray()) as ListingRow[];
+  return rows.sort(byUpdatedDesc);
+}
+
+/**
+ * Every standard's list fields, newest change first (shared: callers must not change the rows). One `_id`
+ * read when nothing changed since the last load.
+ */
+export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
+  const generation = await currentGeneration(db);
+  const h = held.get(db);
+  if (h && h.generation === generation && Date.now() - h.at < MAX_AGE_MS) return h.rows;
+  const inFlight = loading.get(db);
+  if (inFlight && inFlight.generation === generation) return inFlight.rows;
+  const at = Date.now();
+  const rows = load(db);
+  loading.set(db, { generation, rows });
+  try {
+    const loaded = await rows;
+    const now = held.get(db);
+    if (!now || now.generation <= generation) held.set(db, { generation, rows: loaded, at });
+    return loaded;
+  } finally {
+    if (loading.get(db)?.rows === rows) loading.delete(db);
+  }
+}
