@@ -10,6 +10,7 @@ import type { Actor, StandardRecord } from '../workflows/domain';
 import type { Action, LifecycleState } from '../workflows/messages';
 import type { AuditEntry } from '../activities/data/audit';
 import type { ProposeBody } from './http/schemas';
+import type { RateLimitStoreFactory } from './http/rate-limit-store';
 import type { AnyActionPayload } from '../workflows/payloads';
 
 /** What a proposal carries into the lifecycle: the validated form (the lead province is the proposer's). */
@@ -56,6 +57,8 @@ export interface AppDeps {
   logger: Logger;
   /** Sign-in attempts allowed per client address and window before 429 (failed attempts only). */
   signInRateLimit?: { windowMs: number; limit: number };
+  /** Where rate limits count (Redis when REDIS_URL is set: shared by every process); default memory. */
+  rateLimitStores?: RateLimitStoreFactory;
   /** Extra links on a standard's page (the draft editor, the documents); default none. */
   standardLinks?: (standard: StandardRecord) => StandardLink[];
   /** Routes of other parts, mounted after the core routes and before the 404 handler. */

@@ -69,7 +69,7 @@ export async function createApp(deps: AppDeps): Promise<TongbiaoApp> {
     secureCookie: (config.PUBLIC_URL ?? '').startsWith('https://'),
     sweepIntervalMs: config.SESSION_SWEEP_INTERVAL_SECONDS * 1000,
   });
-  const signInLimiter = createSignInRateLimit(deps.signInRateLimit ?? DEFAULT_SIGN_IN_LIMIT);
+  const signInLimiter = createSignInRateLimit(deps.signInRateLimit ?? DEFAULT_SIGN_IN_LIMIT, deps.rateLimitStores);
 
   const app = express();
   app.disable('x-powered-by');

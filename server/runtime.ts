@@ -44,6 +44,7 @@ import { bundleLifecycleWorkflows } from './temporal/worker';
 import { superviseWorker, type WorkerSupervisor } from './temporal/worker-supervisor';
 import { ensureMailSchedules } from './temporal/mail-schedules';
 import { notificationSettingsExtension } from './extensions/notification-settings';
+import { connectRedis } from './infra/redis';
 
 export interface RuntimeOptions {
   config: Config;
@@ -118,6 +119,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => temporal.close());
     const availability = createAvailabilityMonitor({ checks: [mongoCheck(config.MONGODB_URI, mongo.client), temporalCheck(config)], logger: logger.child({ module: 'availability' }) });
     cleanups.push(() => availability.stop());
+    // Several processes behind one address (REDIS_URL): co-editing relay and shared rate limits.
+    const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger.child({ module: 'redis' })) : undefined;
+    if (redis) cleanups.push(() => redis.close());
     const durations = opts.durations ?? durationsFromConfig(config);
     // Keeps the projection true to the workflows (server/temporal/reconciler.ts): repairs what a read finds
     // off here; where the worker runs, also a start-up pass and a schedule.
@@ -135,6 +139,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // (cross-site WebSocket hijacking), whatever the cookie policy of the browser.
       authenticate: (req) => (sameOrigin(req) ? authenticate(req) : null),
       authorize: createDraftAuthorizer(mongo.db),
+      ...(redis ? { relay: redis.relay } : {}),
     });
     cleanups.push(() => collab.close());
 
@@ -198,6 +203,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       availability,
       logger: logger.child({ module: 'http' }),
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
+      ...(redis ? { rateLimitStores: redis.rateLimitStores } : {}),
       standardLinks: (s) => [...documentLinks(s), ...technicalReviewLinks(s)],
       extensions: [
         // First: the core routes' errors reach it before the comments router's own error handler (which
@@ -206,7 +212,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           express.use(unavailableOnUnreachable());
         },
         ({ app: express }) => {
-          express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL }, logger: logger.child({ module: 'comments' }) }));
+          express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL }, logger: logger.child({ module: 'comments' }), ...(redis ? { rateLimitStores: redis.rateLimitStores } : {}) }));
         },
         editorPageExtension({ db: mongo.db }),
         documentsExtension({ db: mongo.db, logger: logger.child({ module: 'documents' }) }),

@@ -1,5 +1,6 @@
 // Debian packages that some tests need (Chromium for browser tests, LibreOffice and poppler for rendering
-// tests, pandoc for the DOCX benchmark). Installed by the test set-up when missing and we are root.
+// tests, pandoc for the DOCX benchmark, redis-server for the several-process tests and start:cluster).
+// Installed by the test set-up when missing and we are root.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -15,6 +16,7 @@ export const SYSTEM_PACKAGES: Record<string, string> = {
   'fonts-noto-cjk': '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
   'poppler-utils': '/usr/bin/pdftotext',
   pandoc: '/usr/bin/pandoc',
+  'redis-server': '/usr/bin/redis-server',
 };
 
 export function missingSystemPackages(): string[] {

@@ -1,13 +1,16 @@
 // One loaded document: its Y.Doc and awareness, the sockets editing it, the write-behind pipeline to
 // MongoDB (group commit: every update applied while a write is in flight goes into the next insert) and
 // background compaction into a snapshot. Acknowledgements (`stored`) are answered from here once the
-// updates before a barrier are durable.
+// updates before a barrier are durable. With a relay (Redis, several app processes) local edits are also
+// published, and updates from other processes are applied, sent to the local sockets and stored here too:
+// every process stores what it applies, so an acknowledgement never depends on another process surviving.
 import type { ObjectId } from 'mongodb';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocumentStore } from '../../activities/data/documents';
 import type { CollabLimits, EmitHook } from './types';
 import { encodeAwareness, encodeSyncUpdate } from '../../editor/collab/wire';
+import type { RelayKind, RelayMessage } from './redis-relay';
 
 /** What a room needs from a socket; implemented by PeerConnection. */
 export interface RoomPeer {
@@ -16,6 +19,11 @@ export interface RoomPeer {
   sendAll(messages: Uint8Array[]): void;
   /** Awareness client ids this socket set, removed when it leaves. */
   readonly awarenessIds: Set<number>;
+}
+
+/** The room's side of the relay to other processes (bound to its document). */
+export interface RoomBus {
+  publish(kind: RelayKind, payload: Uint8Array, to?: string): void;
 }
 
 export interface RoomDeps {
@@ -28,6 +36,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 /** Origin of the transaction that applies the stored state: neither stored again nor relayed. */
 const HYDRATE_ORIGIN = Symbol('hydrate');
+/** Origin of updates from another process: stored and sent to local sockets, not published again. */
+const REMOTE_ORIGIN = Symbol('remote');
+/** Origin of a resynchronisation from MongoDB: sent to local sockets only (it is stored already). */
+const STORED_ORIGIN = Symbol('stored');
+const EMPTY_UPDATE = (u: Uint8Array): boolean => u.length === 2 && u[0] === 0 && u[1] === 0;
 
 export class Room {
   private readonly ydoc: Y.Doc;
@@ -57,6 +70,9 @@ export class Room {
   private closed = false;
   private outgoing: Array<{ update: Uint8Array; origin: unknown }> = [];
   private relayScheduled = false;
+  private bus: RoomBus | null = null;
+  /** Awareness client ids changed by this process's sockets since the last flush (to publish). */
+  private awarenessToPublish = new Set<number>();
 
   private constructor(readonly name: string, private readonly deps: RoomDeps, doc: Y.Doc, base: Uint8Array[], baseStateVector: Uint8Array | null, snapshotVersion: number, loadedIds: ObjectId[]) {
     this.ydoc = doc;
@@ -126,7 +142,7 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === HYDRATE_ORIGIN) return;
-    this.appendedSeq += 1;
+    if (origin !== STORED_ORIGIN) this.appendedSeq += 1;
     this.outgoing.push({ update, origin });
     if (!this.relayScheduled) {
       this.relayScheduled = true;
@@ -144,8 +160,14 @@ export class Room {
     const outgoing = this.outgoing;
     this.outgoing = [];
     if (outgoing.length === 0) return;
-    this.pending.push(...outgoing.map((o) => ({ update: o.update, count: 1 })));
-    this.flushing ??= this.runFlush();
+    const toStore = outgoing.filter((o) => o.origin !== STORED_ORIGIN);
+    if (toStore.length > 0) {
+      this.pending.push(...toStore.map((o) => ({ update: o.update, count: 1 })));
+      this.flushing ??= this.runFlush();
+    }
+    if (this.bus) {
+      for (const o of outgoing) if (o.origin !== REMOTE_ORIGIN && o.origin !== STORED_ORIGIN) this.bus.publish('update', o.update);
+    }
     const messages = outgoing.map((o) => encodeSyncUpdate(o.update));
     for (const peer of this.peers) {
       if (outgoing.length === 1) {
@@ -231,10 +253,15 @@ export class Room {
     try {
       const ok = await this.deps.store.compact(this.name, state, this.snapshotVersion, covered, stateVector);
       if (!ok) {
-        // Another process compacted this document: our version is stale. Stop compacting here; the
-        // log keeps growing until the document is reloaded, which is safe.
-        this.compactionDisabled = true;
-        this.deps.emit('onError', { docName: this.name, error: new Error('snapshot version conflict'), during: 'compact' });
+        // Another process compacted this document: take in its snapshot and log (our state then contains
+        // theirs) and compact again next time. If that fails, stop compacting here: the log keeps growing
+        // until the document is reloaded, which is safe.
+        try {
+          await this.syncFromStore();
+        } catch (error) {
+          this.compactionDisabled = true;
+          this.deps.emit('onError', { docName: this.name, error, during: 'compact' });
+        }
         return;
       }
       this.snapshotVersion += 1;
@@ -259,6 +286,7 @@ export class Room {
     for (const id of added) this.awarenessChanged.add(id);
     for (const id of updated) this.awarenessChanged.add(id);
     for (const id of removed) this.awarenessChanged.add(id);
+    if (this.bus && origin !== REMOTE_ORIGIN) for (const id of [...added, ...updated, ...removed]) this.awarenessToPublish.add(id);
     if (this.awarenessTimer === null && !this.closed) {
       this.awarenessTimer = setTimeout(this.flushAwareness, this.deps.limits.awarenessFlushMs);
     }
@@ -271,6 +299,10 @@ export class Room {
     this.awarenessChanged.clear();
     const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
     for (const peer of this.peers) peer.send(message);
+    if (this.bus && this.awarenessToPublish.size > 0) {
+      this.bus.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awarenessToPublish]));
+      this.awarenessToPublish.clear();
+    }
   };
 
   /** Every known awareness state in one message, or null when there is none. */
@@ -278,6 +310,67 @@ export class Room {
     const states = this.awareness.getStates();
     if (states.size === 0) return null;
     return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
+  }
+
+  // --- other processes (relay) -------------------------------------------------------------------
+
+  /** Connects the room to the relay and asks the other processes for what they hold that it lacks
+   * (edits they applied but not stored yet) and for their sockets' awareness. */
+  connect(bus: RoomBus): void {
+    this.bus = bus;
+    this.requestSync();
+  }
+
+  /** Sync step 1 to every other process (each answers with a sync2 to this one), and an awareness query. */
+  requestSync(): void {
+    this.bus?.publish('sync1', this.stateVector());
+    this.bus?.publish('queryAwareness', new Uint8Array(0));
+  }
+
+  /** A message from another process. */
+  onRelay(message: RelayMessage): void {
+    if (this.closed) return;
+    switch (message.kind) {
+      case 'update':
+      case 'sync2':
+        if (!EMPTY_UPDATE(message.payload)) Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+        break;
+      case 'sync1': {
+        const missing = this.missingFor(message.payload);
+        if (!EMPTY_UPDATE(missing)) this.bus?.publish('sync2', missing, message.from);
+        break;
+      }
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
+        break;
+      case 'queryAwareness': {
+        const local = [...this.peers].flatMap((p) => [...p.awarenessIds]);
+        if (local.length > 0) this.bus?.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, local), message.from);
+        break;
+      }
+    }
+  }
+
+  /** Applies what MongoDB holds (another process's snapshot and log) and adopts its snapshot version, so
+   * the next compaction covers every stored row. Used after a snapshot conflict and after Redis was away. */
+  async syncFromStore(): Promise<void> {
+    const stored = await this.deps.store.load(this.name);
+    if (this.closed) return;
+    const doc = this.doc;
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    }, STORED_ORIGIN);
+    this.snapshotVersion = stored.snapshotVersion;
+    const known = new Set(this.uncompactedIds.map((i) => i.toHexString()));
+    for (const u of stored.updates) if (!known.has(u.id.toHexString())) this.uncompactedIds.push(u.id);
+  }
+
+  /** After the relay was away: take in what MongoDB holds, then ask the other processes again. */
+  async resync(): Promise<void> {
+    await this.compacting;
+    await this.syncFromStore();
+    this.requestSync();
   }
 
   // --- peers ------------------------------------------------------------------------------------

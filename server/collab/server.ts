@@ -1,7 +1,9 @@
 // The collaboration server: takes WebSocket upgrades for `/collab/<docName>` from an existing http.Server,
 // authenticates them from the request (session cookie), authorizes them per document, and joins them to
 // the document's room (loaded from MongoDB on first use, unloaded when idle). Extensions observe every
-// step (see ./types.ts `CollabExtension`); the logging extension is on by default.
+// step (see ./types.ts `CollabExtension`); the logging extension is on by default. With a relay (Redis,
+// ./redis-relay.ts) several processes serve the same documents: each loaded room is joined to the relay,
+// permission refreshes reach every process, and after a relay outage every room resynchronises.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from 'mongodb';
@@ -13,6 +15,7 @@ import { PeerConnection } from './connection';
 import { createLoggingExtension } from './logging-extension';
 import { createMongoDocumentStore, type DocumentStore } from '../../activities/data/documents';
 import { Room } from './room';
+import type { CollabRelay } from './redis-relay';
 import { createKeyedBuckets } from './token-bucket';
 import {
   collabLimitsSchema,
@@ -43,6 +46,8 @@ export interface CollabServerOptions {
   store?: DocumentStore;
   /** The address rate limits count by. Default: the socket's remote address. */
   clientAddress?: (req: IncomingMessage) => string;
+  /** Cross-process relay (Redis); without it the server serves this process's sockets only. */
+  relay?: CollabRelay;
 }
 
 /**
@@ -67,6 +72,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   const idleTimers = new Map<string, NodeJS.Timeout>();
   let pendingUpgrades = 0;
   let closing = false;
+  const relay = options.relay;
   const indexesReady = store.ensureIndexes().catch((error: unknown) => emit('onError', { error, during: 'ensureIndexes' }));
 
   const emit: EmitHook = (hook, ctx) => {
@@ -90,7 +96,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       const existing = rooms.get(docName);
       if (existing) return existing;
       if (unloading.has(docName)) continue;
-      const loading = indexesReady.then(() => Room.load(docName, { store, limits, emit }));
+      const loading = indexesReady.then(() => Room.load(docName, { store, limits, emit })).then(async (room) => {
+        if (relay) {
+          // Subscribe before asking: an answer (or an edit) sent after the question is not missed.
+          await relay.join(docName, (m) => room.onRelay(m)).catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
+          room.connect({ publish: (kind, payload, to) => relay.publish(docName, kind, payload, to) });
+        }
+        return room;
+      });
       rooms.set(docName, loading);
       loading.catch(() => rooms.delete(docName));
       const room = await loading;
@@ -116,6 +129,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     rooms.delete(docName);
     const done = (async () => {
       const room = await roomPromise;
+      if (relay) await relay.leave(docName);
       await room.unload();
       emit('onUnloadDocument', { docName });
     })();
@@ -242,15 +256,33 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     else peer.setAccess(permission);
   }
 
+  /** Re-authorizes the document's sockets on this process (a refresh here or from another process). */
+  async function refreshLocal(docName: string): Promise<void> {
+    permissionGeneration.set(docName, (permissionGeneration.get(docName) ?? 0) + 1);
+    const peers = [...(peersByDoc.get(docName) ?? [])];
+    await Promise.all(peers.map((p) => reauthorize(p)));
+  }
+
+  relay?.onPermissions((docName) => {
+    if (DOC_NAME_PATTERN.test(docName)) void refreshLocal(docName);
+  });
+  relay?.onResume(() => {
+    // Messages sent while Redis was away are lost: take in MongoDB and the other processes' state again,
+    // and re-authorize every socket (a permission refresh may have been missed too).
+    for (const [docName, roomPromise] of rooms) {
+      void roomPromise.then((room) => room.resync()).catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
+    }
+    for (const docName of peersByDoc.keys()) void refreshLocal(docName);
+  });
+
   // --- the handle -------------------------------------------------------------------------------
 
   return {
     handleUpgrade,
 
     async refreshPermissions(docName) {
-      permissionGeneration.set(docName, (permissionGeneration.get(docName) ?? 0) + 1);
-      const peers = [...(peersByDoc.get(docName) ?? [])];
-      await Promise.all(peers.map((p) => reauthorize(p)));
+      const others = relay?.publishPermissions(docName).catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
+      await Promise.all([refreshLocal(docName), others]);
     },
 
     async getDoc(docName) {

@@ -2,11 +2,11 @@
 // pages and API, and the notice outbox, as one Express router the app mounts (server/runtime.ts). It runs
 // inside the app: the app's body parsers, sessions, CSRF protection and error middleware apply to it. It
 // limits submissions per client address and per contact.
-// Its pages still render with their own nunjucks environment (comments/views.ts): its `chinaTime` shows
-// seconds where the app's shows minutes, and templates/public/* are being reworked for issue 12.
+// Its pages render through the app's one views environment (comments/views.ts → res.render).
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { RateLimitStoreFactory } from '../http/rate-limit-store';
 import type { Db } from 'mongodb';
 import type { NoticeDelivery } from '../../activities/comments/notices';
 import { AppError } from '../../activities/infra/errors';
@@ -22,7 +22,6 @@ import { createVersionChoices } from './version-choices';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from '../../activities/data/consultation-standards';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
-import { createViews } from './views';
 
 export interface RateLimitWindow {
   windowMs: number;
@@ -53,6 +52,8 @@ export interface CommentsDeps {
   publicUrl?: string;
   /** Submissions per client address and per contact. Defaults: 30 per 10 min per address, 10 per hour per contact. */
   rateLimits?: { perAddress?: RateLimitWindow; perContact?: RateLimitWindow };
+  /** Where the limits count (one store per limiter); default each process's memory. */
+  rateLimitStores?: RateLimitStoreFactory;
   /** Outcome notices: SMTP_URL, or a nodemailer transport; none = outbox only. */
   delivery?: NoticeDelivery;
   /**
@@ -127,7 +128,9 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   const fragment = deps.fragment ?? YJS_FRAGMENT;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
 
+  // With a shared store (Redis) the same limits hold whatever the number of processes.
   const limitByAddress: RequestHandler = rateLimit({
+    ...(deps.rateLimitStores ? { store: deps.rateLimitStores('comments:address:'), passOnStoreError: true } : {}),
     windowMs: limits.perAddress.windowMs,
     limit: limits.perAddress.limit,
     standardHeaders: 'draft-8',
@@ -137,6 +140,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
     handler: (_req, _res, next) => next(rateLimited({ zh: '同一网络地址', en: 'from this address' }, limits.perAddress.windowMs)),
   });
   const limitByContact: RequestHandler = rateLimit({
+    ...(deps.rateLimitStores ? { store: deps.rateLimitStores('comments:contact:'), passOnStoreError: true } : {}),
     windowMs: limits.perContact.windowMs,
     limit: limits.perContact.limit,
     standardHeaders: false,
@@ -149,7 +153,6 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
   const ctx: RouterContext = {
     basePath: deps.basePath ?? '',
     assetBase: deps.assetBase ?? '/static',
-    views: createViews(),
     store,
     standards,
     getStandard,

@@ -40,6 +40,14 @@ export const configSchema = z.object({
   /** When set, Tongbiao starts no FerretDB and uses this MongoDB (or FerretDB) URI. */
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('tongbiao'),
+  /** Redis for several app processes behind one address (co-editing relay, shared rate limits); unset = one
+   *  process on its own (npm start). `npm run start:cluster` starts an embedded one when unset. */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .refine((s) => s === undefined || /^rediss?:\/\//.test(s), 'a redis:// or rediss:// URL')
+    .optional(),
   /** Secret for signing session cookies; generated and kept in the data directory when unset. */
   SESSION_SECRET: optionalString,
   /** SMTP for outcome notices to commenters; the outbox is kept in MongoDB either way. */
