@@ -70,6 +70,16 @@ function decode(s: string): Y.RelativePosition | null {
   }
 }
 
+/**
+ * Whether `s` is a base64 Yjs relative position as encodeThreadAnchor writes them: it decodes, and points at
+ * an item, a nested type or the draft's root fragment (`fragment`). Garbage is refused at the HTTP edge.
+ */
+export function isEncodedRelativePosition(s: string, fragment: string): boolean {
+  const rel = decode(s);
+  if (!rel || (rel.assoc !== 0 && rel.assoc !== -1)) return false;
+  return rel.item !== null || rel.type !== null || rel.tname === fragment;
+}
+
 /** Where a thread's passage is now in `doc` (the ProseMirror rendering of `type` through `mapping`). */
 export function resolveThreadAnchor(ydoc: Y.Doc, type: Y.XmlFragment, mapping: YMapping, doc: PMNode, anchor: EncodedThreadAnchor): ResolvedThreadAnchor {
   const start = decode(anchor.start);

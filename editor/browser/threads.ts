@@ -115,7 +115,7 @@ export function createThreadsPane(doc: Document, getView: () => EditorView, o: T
 
   /** A textarea with @ completion from the people who may read the draft. */
   function composer(onSend: (text: string) => Promise<void>, onCancel?: () => void): HTMLElement {
-    const area = h(doc, 'textarea', { class: 'tb-thread-input', rows: '3', placeholder: w('placeholder'), maxlength: '4000' });
+    const area = h(doc, 'textarea', { class: 'tb-thread-input', rows: '3', placeholder: w('placeholder'), 'aria-label': w('placeholder'), maxlength: '4000' });
     const people = h(doc, 'div', { class: 'tb-thread-people' });
     const send = h(doc, 'button', { type: 'button', class: 'tb-thread-send' }, w('send'));
     let seq = 0;

@@ -17,7 +17,8 @@ import { recordNotification } from '../../activities/data/notifications';
 import { findUserByUsername, principalOf, provinceOfGrants, usersCollection, USERNAME_PATTERN, type Principal } from '../../activities/data/users';
 import { draftPermission, threadPermission, type ThreadAction } from '../../workflows/draft-access';
 import { safeText } from '../../workflows/safe-text';
-import { MAX_QUOTE_CHARS } from '../../editor/thread-anchors';
+import { isEncodedRelativePosition, MAX_QUOTE_CHARS } from '../../editor/thread-anchors';
+import { YJS_FRAGMENT } from '../../editor/ydoc';
 import * as Y from 'yjs';
 import type { CollabServer } from '../collab/types';
 import { draftDocName } from '../../workflows/domain';
@@ -25,7 +26,11 @@ import { reviewCopyWithComments, type ReviewThread } from '../../activities/redl
 import { generateStandardDocx } from '../../activities/docx/generate';
 
 const THREAD_ID = /^[0-9a-f-]{36}$/;
-const relPos = z.string().max(400).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+const relPos = z
+  .string()
+  .max(400)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+  .refine((v) => isEncodedRelativePosition(v, YJS_FRAGMENT), { message: 'not a Yjs relative position / 不是有效的锚点' });
 const mentions = z.array(z.string().regex(USERNAME_PATTERN)).max(20).default([]);
 const text = safeText(4000, { label: { zh: '批注内容', en: 'Comment text' } }).min(1);
 

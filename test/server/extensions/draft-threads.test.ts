@@ -2,7 +2,12 @@
 // comment, reply, resolve and reopen (403 for the role, 409 for the state or stage, nothing changed on a
 // refusal), keyset pages covering every thread and reply with the open / resolved / mine filters, and
 // @mentions that notify only people who may read the draft (others refused with a 400 naming them).
+import { initProseMirrorDoc } from 'y-prosemirror';
 import { draftThreadsExtension } from '../../../server/extensions/draft-threads';
+import { encodeThreadAnchor, type YMapping } from '../../../editor/thread-anchors';
+import { YJS_FRAGMENT, jsonToYDoc } from '../../../editor/ydoc';
+import { newStandardJSON } from '../../../editor/template';
+import { schema } from '../../../editor/schema';
 import { createLogger } from '../../../activities/infra/logger';
 import { DRAFT_THREADS, DRAFT_THREAD_REPLIES, type DraftThreadRecord } from '../../../activities/data/draft-threads';
 import { NOTIFICATIONS, listNotificationsPage, type NotificationRecord } from '../../../activities/data/notifications';
@@ -44,7 +49,13 @@ async function seedStandard(db: AppHarness['db'], s: { id: string; stage: string
 }
 const STD = 'std-threads';
 const GONE = 'std-threads-withdrawn';
-const anchor = { start: 'AQIDBA==', end: 'BQYHCA==' };
+/** A real anchor (on a passage of a sample draft): the API refuses what is not a Yjs relative position. */
+const anchor = (() => {
+  const ydoc = jsonToYDoc(newStandardJSON());
+  const type = ydoc.getXmlFragment(YJS_FRAGMENT);
+  const { mapping } = initProseMirrorDoc(type, schema) as { mapping: YMapping };
+  return encodeThreadAnchor(type, mapping, 3, 6);
+})();
 const newThread = (text: string, extra: Record<string, unknown> = {}) => ({ anchor, quote: '中泓线处', text, ...extra });
 
 const users: Record<string, SignedIn> = {};
@@ -114,6 +125,9 @@ test("a withdrawn standard's threads are closed (409), a role refusal still come
 test('bad input is a 400 saying which field, in both languages', async () => {
   const res = await as('js-eco').post(`/api/standards/${STD}/threads`, { anchor: { start: 'not base64!', end: '' }, quote: '', text: '' }).expect(400);
   expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message_zh: expect.stringContaining('anchor.start'), message_en: expect.stringContaining('text') });
+  // Base64 that is not a Yjs relative position is refused too.
+  const garbage = await as('js-eco').post(`/api/standards/${STD}/threads`, { ...newThread('x'), anchor: { start: 'AQIDBA==', end: anchor.end } }).expect(400);
+  expect(garbage.body.message_en).toContain('anchor.start');
   await as('js-eco').agent.get(`/api/standards/${STD}/threads?filter=bogus`).expect(400);
   await as('js-eco').agent.get(`/api/standards/${STD}/threads?after=%%%`).expect(400);
   await as('js-eco').agent.get(`/api/standards/${STD}/threads/00000000-0000-0000-0000-000000000000/replies`).expect(404);
@@ -193,6 +207,11 @@ test('@mentions notify people who may read the draft; others are refused by name
   expect(page.items.map((n) => n._id)).toContain(notes[0]._id);
   const other = await listNotificationsPage(h.db, await principalOf(h.db, (await findUserByUsername(h.db, 'zj-msa'))!), { limit: 50 });
   expect(other.items.map((n) => n._id)).not.toContain(notes[0]._id);
+
+  // The mentioned bureau's notifications page says so in words, with who wrote what.
+  const notePage = (await as('js-msa').agent.get('/notifications').expect(200)).text;
+  expect(notePage).toContain('有人在草案的批注中提到了您');
+  expect(notePage).toContain('确认限值');
 
   // A mention in a reply notifies too, and the mentioned user's "mine" filter now holds the thread.
   const reply = await as('js-msa').post(`/api/standards/${STD}/threads/${t.id}/replies`, { text: '@sh-eco 请确认', mentions: ['sh-eco'] }).expect(201);
