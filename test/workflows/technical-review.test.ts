@@ -3,9 +3,11 @@
 // and phase refusals of every review action with nothing changed, reminders to a late expert by durable
 // timer, the deadline, the conclusion by the ¾ rule on both sides of the threshold, and the stored minutes.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import JSZip from 'jszip';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createExpertStore, panelMemberOf, type ExpertRecord } from '../../activities/data/experts';
 import { insertStandard } from '../../activities/data/standards';
 import { readFileBytes } from '../../activities/files/store';
@@ -253,6 +255,14 @@ test('the lifecycle starts round 1 when 技术审查 begins; a pass with changes
   await concludeWith(passed, ['pass', 'pass', 'pass', 'passWithChanges', 'fail']);
   const revising = await lifecycleAt(passed, (s) => s.step === 'revising');
   expect([revising.stage, revising.reviewOutcome]).toEqual(['technicalReview', 'passedWithChanges']);
+  // The meeting path replays on the current code (and is recorded for the replay test with TONGBIAO_RECORD_HISTORY=1).
+  await lifecycle.act(passed, 'withdraw', { reason: '测试结束' }, actors.shEco);
+  const handle = env.client.workflow.getHandle(`standard-${passed}`);
+  await handle.result();
+  const history = await handle.fetchHistory();
+  expect(history.events?.length).toBeGreaterThan(50);
+  await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, `standard-${passed}`);
+  if (process.env.TONGBIAO_RECORD_HISTORY === '1') writeFileSync(path.join(__dirname, 'histories', 'technical-review-meeting.json'), JSON.stringify(history, null, 1));
 
   const failed = await intoTechnicalReview();
   await concludeWith(failed, ['pass', 'pass', 'fail', 'fail', 'fail']);
