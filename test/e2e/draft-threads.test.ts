@@ -132,7 +132,8 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
 
   // The review copy of the live draft carries both threads as Word comments: both sat on the words just
   // deleted, so both are attached to the first line and say so.
-  const copy = await bureau.request.get(`${rt.url}/standards/${standardId}/threads/review-copy`);
+  const href = await bureau.locator('a[download][href$="/threads/review-copy"]').getAttribute('href');
+  const copy = await bureau.request.get(`${rt.url}${href}`);
   expect(copy.status()).toBe(200);
   expect(copy.headers()['x-threads-placed']).toBe('0');
   expect(copy.headers()['x-threads-elsewhere']).toBe('2');
