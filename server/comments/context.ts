@@ -1,7 +1,6 @@
-// What the comment routes share: storage, the standards projection, draft versions, clock, views and
+// What the comment routes share: storage, the standards projection, draft versions, clock and
 // limits. Built once by createCommentsRouter from its dependencies.
 import type { RequestHandler } from 'express';
-import type nunjucks from 'nunjucks';
 import type { Logger } from '../../activities/infra/logger';
 import type { DraftSnapshot, ResolvedAnchor } from '../../editor/anchors';
 import type { IntakeContext } from './intake';
@@ -16,7 +15,6 @@ export interface RouterContext {
   basePath: string;
   /** Where the app serves public/ (the browser bundle is at `${assetBase}/build/public-comment.js`). */
   assetBase: string;
-  views: nunjucks.Environment;
   store: CommentsStore;
   standards: StandardsReader;
   getStandard(standardId: string): Promise<ConsultationStandard | null>;

@@ -13,6 +13,7 @@ import { commentPeriodClosed, openPeriod } from '../../activities/data/consultat
 import { tableRow } from '../../activities/comments/rows';
 import { receiptSchema } from './schemas';
 import type { RouterContext } from './context';
+import { renderCommentPage } from './views';
 import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
 function bodyValues(body: unknown): Record<string, string> {
@@ -27,7 +28,7 @@ export function createPublicRoutes(ctx: RouterContext): Router {
   const r = express.Router();
   const page = (res: Response, name: string, data: Record<string, unknown>, status = 200): void => {
     const csrfToken = res.locals.csrfToken as (() => string) | undefined;
-    res.status(status).type('html').send(ctx.views.render(name, { base: ctx.basePath, assetBase: ctx.assetBase, csrf: csrfToken ? csrfToken() : '', ...data }));
+    renderCommentPage(res, name, { base: ctx.basePath, assetBase: ctx.assetBase, csrf: csrfToken ? csrfToken() : '', ...data }, status);
   };
   const standardOr404 = async (id: string) => {
     const std = await ctx.getStandard(id);

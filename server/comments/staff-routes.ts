@@ -3,9 +3,7 @@
 // step, publication of dispositions with outcome notices, the disposition table downloads and the
 // administrator's view of the notice outbox. Every change is audited in `comment_audit`.
 import express, { type Request, type Response, type Router } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { dispositionCsvChunks, dispositionDocxStream } from '../../activities/comments/disposition-stream';
+import { dispositionTableCsv, dispositionTableDocx } from '../../activities/comments/disposition-table';
 import { outboxEntryFor, sendQueuedNotices } from '../../activities/comments/notices';
 import { PROVINCES, type Province, type RoleGrant } from '../../workflows/domain';
 import { AppError } from '../../activities/infra/errors';
@@ -19,6 +17,7 @@ import { commentPeriodClosed, openPeriod, type ConsultationStandard } from '../.
 import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';
+import { renderCommentPage } from './views';
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } }, v: unknown): T {
   const r = schema.safeParse(v ?? {});
@@ -30,16 +29,10 @@ function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/');
 }
 
-/**
- * Renders a staff page. Inside the app (its page locals carry the translator `t`) pages extend the app's
- * layout.njk and get its CSRF token; elsewhere they use the stand-alone comments/layout.njk.
- */
+/** Renders a staff page with the app's layout.njk and its CSRF token. */
 export function renderStaffPage(ctx: RouterContext, res: Response, name: string, data: Record<string, unknown>, status = 200): void {
-  const inApp = typeof res.locals.t === 'function';
   const csrfToken = res.locals.csrfToken as (() => string) | undefined;
-  res.status(status).type('html').send(
-    ctx.views.render(name, { ...res.locals, base: ctx.basePath, layoutName: inApp ? 'layout.njk' : 'comments/layout.njk', csrf: csrfToken ? csrfToken() : '', ...data }),
-  );
+  renderCommentPage(res, name, { base: ctx.basePath, csrf: csrfToken ? csrfToken() : '', ...data }, status);
 }
 
 export function createStaffRoutes(ctx: RouterContext): Router {
@@ -246,37 +239,26 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   r.post('/standards/:standardId/comments/publish', publish);
   r.post('/api/standards/:standardId/comments/publish', publish);
 
-  // The downloads stream: comments are read a batch at a time while the file is written (memory stays flat).
   const tableInput = async (req: Request) => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     grantFor(p, 'triage', std);
+    const comments: CommentRecord[] = [];
+    for await (const batch of ctx.store.all(std._id, {})) comments.push(...batch);
     const current = await ctx.getCurrentDraft(std._id);
     // ① and ④ of the 说明 line: the units the 征求意见稿 was sent to, as recorded (server/extensions/consultation-mailing.ts).
     const sentTo = await createConsultationMailingStore(ctx.store.comments.db).sentTo(std._id);
-    const standard = { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] };
-    return { std, input: { standard, date: ctx.now(), batches: ctx.store.all(std._id, {}), current, sentTo } };
+    return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current, sentTo } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
-  /** Sends a stream; a failure once the first bytes are out can only cut the response, which the client sees as incomplete. */
-  const send = async (res: Response, std: ConsultationStandard, body: NodeJS.ReadableStream): Promise<void> => {
-    try {
-      await pipeline(body, res);
-    } catch (err) {
-      ctx.log.error({ err, standardId: std._id }, 'disposition table export failed while streaming');
-      res.destroy();
-    }
-  };
   r.get('/standards/:standardId/comments/disposition-table.docx', async (req, res) => {
     const { std, input } = await tableInput(req);
-    const body = await dispositionDocxStream(input);
-    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').set('Content-Disposition', fileName(std, 'docx'));
-    await send(res, std, body);
+    const buf = await dispositionTableDocx(input);
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').set('Content-Disposition', fileName(std, 'docx')).send(buf);
   });
   r.get('/standards/:standardId/comments/disposition-table.csv', async (req, res) => {
     const { std, input } = await tableInput(req);
-    res.type('text/csv; charset=utf-8').set('Content-Disposition', fileName(std, 'csv'));
-    await send(res, std, Readable.from(dispositionCsvChunks(input)));
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', fileName(std, 'csv')).send(dispositionTableCsv(input));
   });
 
   const outbox = async (req: Request, res: Response): Promise<void> => {

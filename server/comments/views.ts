@@ -1,34 +1,17 @@
-// The nunjucks environment of the comment pages (autoescape on), with the labels and date formatting the
-// templates share. Pages are rendered to strings here so the router does not depend on how the app
-// configures its own view engine.
-import nunjucks from 'nunjucks';
-import { TEMPLATES_DIR } from '../http/views';
-import { PROVINCE_INFO, STAGE_LABELS } from '../../workflows/domain';
+// The comment pages render through the app's one nunjucks environment (server/http/views.ts, bound to the
+// app by createApp): `res.render` applies the app's filters (`chinaTime` in minutes, China time) and
+// globals, and the app's page locals. The comment-specific labels are added to each page's data here.
+import type { Response } from 'express';
 import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS } from '../../activities/comments/model';
 
-const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-});
+/** Labels the comment templates use besides the app's globals (PROVINCE_INFO, STAGE_LABELS, …). */
+export const COMMENT_PAGE_LABELS = {
+  TYPE_LABELS: COMMENT_TYPE_LABELS,
+  DECISION_LABELS,
+  PROVINCE_LABELS: COMMENTER_PROVINCE_LABELS,
+} as const;
 
-/** `2026-12-31 23:59:59` in China time. */
-export function chinaTime(d: Date | string | undefined): string {
-  if (!d) return '';
-  const date = typeof d === 'string' ? new Date(d) : d;
-  if (Number.isNaN(date.getTime())) return '';
-  const parts = Object.fromEntries(CHINA_TIME.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-export function createViews(templatesDir = TEMPLATES_DIR): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templatesDir, { noCache: process.env.NODE_ENV === 'development' }), {
-    autoescape: true,
-    throwOnUndefined: false,
-  });
-  env.addFilter('chinaTime', chinaTime);
-  env.addGlobal('TYPE_LABELS', COMMENT_TYPE_LABELS);
-  env.addGlobal('DECISION_LABELS', DECISION_LABELS);
-  env.addGlobal('PROVINCE_LABELS', COMMENTER_PROVINCE_LABELS);
-  env.addGlobal('PROVINCE_INFO', PROVINCE_INFO);
-  env.addGlobal('STAGE_LABELS', STAGE_LABELS);
-  return env;
+/** Renders a comment page with the app's views; a template error reaches the app's error middleware. */
+export function renderCommentPage(res: Response, name: string, data: Record<string, unknown>, status = 200): void {
+  res.status(status).render(name, { ...COMMENT_PAGE_LABELS, ...data });
 }

@@ -126,7 +126,8 @@ describe('public comment intake', () => {
     expect(html).toContain('/consultation/std-open"');
     expect(html).toContain('/consultation/std-proposal"');
     expect(html).not.toContain('/consultation/std-handling"');
-    expect(html).toContain('2026-12-30 00:00:00');
+    // The app's chinaTime filter (minutes), as on every other page.
+    expect(html).toContain('2026-12-30 00:00<');
     expect(html).toContain('立项征求意见（项目建议）');
     const proposal = await fetch(`${server.url}/consultation/std-proposal`).then((r) => r.text());
     expect(proposal).toContain('项目建议');
