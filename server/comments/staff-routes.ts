@@ -3,7 +3,9 @@
 // step, publication of dispositions with outcome notices, the disposition table downloads and the
 // administrator's view of the notice outbox. Every change is audited in `comment_audit`.
 import express, { type Request, type Response, type Router } from 'express';
-import { dispositionTableCsv, dispositionTableDocx } from '../../activities/comments/disposition-table';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { dispositionCsvChunks, dispositionDocxStream } from '../../activities/comments/disposition-stream';
 import { outboxEntryFor, sendQueuedNotices } from '../../activities/comments/notices';
 import { PROVINCES, type Province, type RoleGrant } from '../../workflows/domain';
 import { AppError } from '../../activities/infra/errors';
@@ -239,26 +241,37 @@ export function createStaffRoutes(ctx: RouterContext): Router {
   r.post('/standards/:standardId/comments/publish', publish);
   r.post('/api/standards/:standardId/comments/publish', publish);
 
+  // The downloads stream: comments are read a batch at a time while the file is written (memory stays flat).
   const tableInput = async (req: Request) => {
     const p = requirePrincipal(req);
     const std = await standardOr404(String(req.params.standardId));
     grantFor(p, 'triage', std);
-    const comments: CommentRecord[] = [];
-    for await (const batch of ctx.store.all(std._id, {})) comments.push(...batch);
     const current = await ctx.getCurrentDraft(std._id);
     // ① and ④ of the 说明 line: the units the 征求意见稿 was sent to, as recorded (server/extensions/consultation-mailing.ts).
     const sentTo = await createConsultationMailingStore(ctx.store.comments.db).sentTo(std._id);
-    return { std, input: { standard: { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] }, date: ctx.now(), comments, current, sentTo } };
+    const standard = { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] };
+    return { std, input: { standard, date: ctx.now(), batches: ctx.store.all(std._id, {}), current, sentTo } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
+  /** Sends a stream; a failure once the first bytes are out can only cut the response, which the client sees as incomplete. */
+  const send = async (res: Response, std: ConsultationStandard, body: NodeJS.ReadableStream): Promise<void> => {
+    try {
+      await pipeline(body, res);
+    } catch (err) {
+      ctx.log.error({ err, standardId: std._id }, 'disposition table export failed while streaming');
+      res.destroy();
+    }
+  };
   r.get('/standards/:standardId/comments/disposition-table.docx', async (req, res) => {
     const { std, input } = await tableInput(req);
-    const buf = await dispositionTableDocx(input);
-    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').set('Content-Disposition', fileName(std, 'docx')).send(buf);
+    const body = await dispositionDocxStream(input);
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').set('Content-Disposition', fileName(std, 'docx'));
+    await send(res, std, body);
   });
   r.get('/standards/:standardId/comments/disposition-table.csv', async (req, res) => {
     const { std, input } = await tableInput(req);
-    res.type('text/csv; charset=utf-8').set('Content-Disposition', fileName(std, 'csv')).send(dispositionTableCsv(input));
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', fileName(std, 'csv'));
+    await send(res, std, Readable.from(dispositionCsvChunks(input)));
   });
 
   const outbox = async (req: Request, res: Response): Promise<void> => {
