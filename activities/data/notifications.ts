@@ -22,6 +22,7 @@ export type NotificationKind = 'reminder' | 'filingReminder' | 'releaseBlocked' 
 
 /** What happened, for `news` and `actionDue` notifications (rendered in words at display time). */
 export type NotificationEvent =
+  | 'proposalSubmitted'
   | 'proposalReturned'
   | 'proposalRejected'
   | 'proposalApproved'

@@ -27,6 +27,8 @@ const bureau = (p: Province | undefined): Words =>
 function eventWords(e: NotificationEvent, n: Pick<NotificationRecord, 'province' | 'stage'>): Words {
   const b = bureau(n.province);
   switch (e) {
+    case 'proposalSubmitted':
+      return { zh: '新的立项申请已提交，等待三地市场监督管理局审核', en: 'A new proposal was submitted and awaits the three market regulation bureaus' };
     case 'proposalReturned':
       return { zh: `${b.zh}退回了立项申请`, en: `${b.en} returned the proposal` };
     case 'proposalRejected':

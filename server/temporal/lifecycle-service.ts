@@ -4,6 +4,7 @@
 // trusts an actor from a request body. `state()` answers the workflow's truth and, when the projection shows
 // another revision, hands the standard to the reconciler (server/temporal/reconciler.ts) in the background.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { recordProposalNotices } from '../../activities/lifecycle/proposal-notice';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
@@ -200,6 +201,8 @@ export function createLifecycleService(opts: LifecycleServiceOptions): Lifecycle
         await deleteStandard(db, standardId);
         throw appErrorFromTemporal(e, standardId);
       }
+      // The bureaus are told their decision is due (a proposal is not a recorded transition).
+      await recordProposalNotices(db, record).catch((err: unknown) => log.error({ err, standardId }, 'proposal notices not recorded'));
       log.info({ standardId, by: actor.userId }, 'standard proposed');
       return record;
     },

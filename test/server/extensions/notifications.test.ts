@@ -100,6 +100,12 @@ test('a lifecycle tells each party its turn and its news, in words, only to thos
   const created = await post(shEco, '/api/standards', sampleProposalBody).expect(201);
   const id = (created.body as { _id: string })._id;
   await waitForState(h, id, (s) => s.revision >= 0);
+  // A new proposal: each bureau is told its decision is due.
+  for (const reg of Object.values(regs)) {
+    const t = listText(await notificationsPage(reg));
+    expect(t).toContain(`《${sampleProposalBody.titleZh}》：新的立项申请已提交`);
+    expect(t).toContain('请代表贵局作出立项决定');
+  }
 
   // The executive committee follows the standard from its page.
   const page = await exec.agent.get(`/standards/${id}`).expect(200);
