@@ -10,7 +10,7 @@ import type { NodeJSON } from '../../editor/types';
 import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor/numbering';
 import { clauseLevel } from '../../editor/schema';
 import { decodeDataUrl, fitToPage, type ImageData } from './images';
-import { inlineRuns, paragraphMarkChange, plainText } from './inline';
+import { inlineRuns, labelRun, paragraphMarkChange, plainText, whollyTracked } from './inline';
 import { italiciseSymbols, splitSymbol } from '../../editor/formula-symbols';
 import { listReference, type ListMarker } from './numbering';
 import { FORMULA_TABS, NUM, STYLE } from './styles';
@@ -215,7 +215,7 @@ function renderTable(n: NodeJSON, ctx: Ctx): FileChild[] {
   const out: FileChild[] = [];
   parts.forEach((part, k) => {
     if (k === 0) out.push(para(ctx.inAnnex ? STYLE.annexTableTitle : STYLE.tableTitle, inlineRuns(caption?.content, ctx.numbering)));
-    else out.push(para(STYLE.tableContinued, [new TextRun(`${numberLabel}（续）`)], { pageBreakBefore: true }));
+    else out.push(para(STYLE.tableContinued, [labelRun({ text: `${numberLabel}（续）` }, whollyTracked(n))], { pageBreakBefore: true }));
     let lastRow: TableRow | null = null;
     if (k === parts.length - 1 && notes.length > 0) {
       const noteParagraphs = renderBlocks(notes, ctx).filter((c): c is Paragraph => c instanceof Paragraph);
@@ -275,28 +275,32 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
   // The sequence number is a SEQ field Word counts itself; in an annex it follows the annex letter.
   const seqName = ctx.inAnnex ? `公式${ctx.annexLetter}` : '公式';
   const seqValue = number.includes('.') ? number.slice(number.lastIndexOf('.') + 1) : number;
+  // In a redline copy, what the renderer adds (tabs, brackets, 「式中：」, symbols, 「——」) is tracked with a
+  // formula inserted or deleted whole.
+  const whole = whollyTracked(n);
   const out: Paragraph[] = [
     new Paragraph({
       style: STYLE.formula,
       tabStops: FORMULA_TABS,
       children: [
-        new TextRun({ children: [new Tab()] }),
+        labelRun({ children: [new Tab()] }, whole),
         // Symbols in italic as in the 式中 lines; numbers, function names and descriptive subscripts upright.
         ...inlineRuns(italiciseSymbols(text?.content), ctx.numbering),
-        new TextRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }),
+        labelRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }, whole),
         new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
-        new TextRun(')'),
+        labelRun({ text: ')' }, whole),
       ],
     }),
   ];
   const symbols = (n.content ?? []).filter((c) => c.type === 'formulaSymbol');
   if (symbols.length > 0) {
-    out.push(para(STYLE.segment, [new TextRun('式中：')], { indent: { firstLine: 0 } }));
+    out.push(para(STYLE.segment, [labelRun({ text: '式中：' }, whole)], { indent: { firstLine: 0 } }));
     for (const s of symbols) {
       // 「V_0」/「V0」: italic V with the subscript 0, as on the formula line.
       const { base, sub } = splitSymbol(String(s.attrs?.symbol ?? ''));
-      const symbol = [new TextRun({ text: base, italics: true }), ...(sub ? [new TextRun({ text: sub, subScript: true })] : [])];
-      out.push(para(STYLE.formulaWhere, [...symbol, new TextRun('——'), ...inlineRuns(s.content, ctx.numbering)]));
+      const line = whole ?? whollyTracked(s);
+      const symbol = [labelRun({ text: base, italics: true }, line), ...(sub ? [labelRun({ text: sub, subScript: true }, line)] : [])];
+      out.push(para(STYLE.formulaWhere, [...symbol, labelRun({ text: '——' }, line), ...inlineRuns(s.content, ctx.numbering)]));
     }
   }
   return out;

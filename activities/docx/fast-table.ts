@@ -2,10 +2,13 @@
 // cell is a w:tc with a w:p and its runs), and building them from the docx library's objects costs ten
 // times the rest of the document; this component writes the same elements — grid, borders, repeated
 // header rows, cells with gridSpan/vMerge, 标准文件_表格 paragraphs — as the plain objects the library
-// serializes, so a 300-page standard stays within its time budget.
+// serializes, so a 300-page standard stays within its time budget. In a redline copy (activities/redline)
+// text marked inserted or deleted is written as w:ins / w:del (w:delText), and a row inserted or deleted
+// whole is marked so in its w:trPr, as Word does.
 import { FileChild, type IContext, type IXmlableObject, type XmlComponent } from 'docx';
 import type { NodeJSON } from '../../editor/types';
 import { xrefText, type Numbering } from '../../editor/numbering';
+import { nextChange, REDLINE_DEL, REDLINE_INS, whollyTracked } from './inline';
 
 type X = IXmlableObject;
 
@@ -29,7 +32,11 @@ function runsOf(nodes: readonly NodeJSON[] | undefined, numbering: Numbering): X
     } else if (n.type === 'xref') {
       text = xrefText(numbering, String(n.attrs?.target ?? ''));
     } else continue;
-    out.push(el('w:r', ...(props.length ? [el('w:rPr', ...props)] : []), { 'w:t': [attr({ 'xml:space': 'preserve' }), text] }));
+    const marks = new Set((n.marks ?? []).map((m) => m.type as string));
+    const kind = marks.has(REDLINE_DEL) ? 'w:del' : marks.has(REDLINE_INS) ? 'w:ins' : null;
+    const change = kind ? nextChange() : null;
+    const run = el('w:r', ...(props.length ? [el('w:rPr', ...props)] : []), { [kind === 'w:del' && change ? 'w:delText' : 'w:t']: [attr({ 'xml:space': 'preserve' }), text] });
+    out.push(kind && change ? { [kind]: [attr({ 'w:id': change.id, 'w:author': change.author, 'w:date': change.date }), run] } : run);
   }
   return out;
 }
@@ -74,7 +81,14 @@ export class FastTable extends FileChild {
     o.rows.forEach((row, r) => {
       const header = r < o.headerRows;
       const keep = header || (o.keepTogether === true && (r < o.rows.length - 1 || Boolean(o.lastRow)));
-      const trPr = el('w:trPr', el('w:cantSplit'), ...(header ? [el('w:tblHeader')] : []));
+      const whole = whollyTracked(row);
+      const rowChange = whole ? nextChange() : null;
+      const trPr = el(
+        'w:trPr',
+        el('w:cantSplit'),
+        ...(header ? [el('w:tblHeader')] : []),
+        ...(whole && rowChange ? [{ [whole === 'del' ? 'w:del' : 'w:ins']: attr({ 'w:id': rowChange.id, 'w:author': rowChange.author, 'w:date': rowChange.date }) }] : []),
+      );
       const cells: X[] = [];
       const source = [...(row.content ?? [])];
       let col = 0;

@@ -1,6 +1,6 @@
 // Inline content of the document model (text with marks, cross-references) as docx runs.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CommentRangeEnd, CommentRangeStart, CommentReference, DeletedTextRun, InsertedTextRun, TextRun } from 'docx';
+import { CommentRangeEnd, CommentRangeStart, CommentReference, DeletedTextRun, InsertedTextRun, SimpleField, TextRun } from 'docx';
 import type { NodeJSON } from '../../editor/types';
 import { xrefText, type Numbering } from '../../editor/numbering';
 
@@ -45,11 +45,44 @@ export function withTracking<T>(who: { author: string; date: string }, fn: () =>
  */
 export function paragraphMarkChange(children: readonly unknown[]): { run?: { insertion?: { id: number; author: string; date: string }; deletion?: { id: number; author: string; date: string } } } {
   const track = tracking.getStore();
-  if (!track || children.length === 0) return {};
+  // A field (a formula's SEQ number) goes with the runs around it.
+  const runs = children.filter((c) => !(c instanceof SimpleField));
+  if (!track || runs.length === 0) return {};
   const change = () => ({ id: track.nextId++, author: track.author, date: track.date });
-  if (children.every((c) => c instanceof DeletedTextRun)) return { run: { deletion: change() } };
-  if (children.every((c) => c instanceof InsertedTextRun)) return { run: { insertion: change() } };
+  if (runs.every((c) => c instanceof DeletedTextRun)) return { run: { deletion: change() } };
+  if (runs.every((c) => c instanceof InsertedTextRun)) return { run: { insertion: change() } };
   return {};
+}
+
+/** 'ins' or 'del' when every text under `nodes` carries that redline mark (a block inserted or deleted whole). */
+export function whollyTracked(nodes: readonly NodeJSON[] | NodeJSON | undefined): 'ins' | 'del' | null {
+  if (!tracking.getStore() || !nodes) return null;
+  const texts: NodeJSON[] = [];
+  const walk = (n: NodeJSON): void => {
+    if (n.type === 'text') texts.push(n);
+    else for (const c of n.content ?? []) walk(c);
+  };
+  for (const n of Array.isArray(nodes) ? nodes : [nodes as NodeJSON]) walk(n);
+  if (texts.length === 0) return null;
+  const all = (m: string) => texts.every((t) => (t.marks ?? []).some((x) => (x.type as string) === m));
+  return all(REDLINE_INS) ? 'ins' : all(REDLINE_DEL) ? 'del' : null;
+}
+
+/**
+ * A run of text the renderer adds itself (「式中：」, the formula number's brackets, 「表N（续）」, a 式中
+ * symbol): tracked like the block it belongs to when that block was inserted or deleted whole.
+ */
+export function labelRun(options: ConstructorParameters<typeof TextRun>[0] & object, kind: 'ins' | 'del' | null): TextRun {
+  const track = tracking.getStore();
+  if (!track || !kind) return new TextRun(options);
+  const change = { ...(options as object), id: track.nextId++, author: track.author, date: track.date };
+  return (kind === 'del' ? new DeletedTextRun(change) : new InsertedTextRun(change)) as unknown as TextRun;
+}
+
+/** The change attributes (w:id, w:author, w:date) of one more tracked change, or null outside a redline. */
+export function nextChange(): { id: number; author: string; date: string } | null {
+  const track = tracking.getStore();
+  return track ? { id: track.nextId++, author: track.author, date: track.date } : null;
 }
 
 /** The runs of a textblock's inline children; cross-references read their computed numbers. */
