@@ -27,7 +27,7 @@ import { technicalReviewExtension, technicalReviewLinks } from './extensions/tec
 import { createTechnicalReviewService, reviewRuleFromConfig } from './extensions/technical-review-service';
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
-import { importExtension } from './extensions/import';
+import { importExtension, proposalImportApplier } from './extensions/import';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
@@ -181,11 +181,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // A new standard's draft starts as the GB/T 1.1 skeleton, so versions frozen before anyone opened the
     // editor still hold a well-formed document. The seed is deterministic: browsers that seed the same
     // skeleton add nothing twice.
+    const applyProposalWord = proposalImportApplier({ db: mongo.db, collab, logger: logger.child({ module: 'import' }) });
     const lifecycleApi: LifecycleApi = {
       ...lifecycle,
       act: async (standardId, action, payload, actor) => {
         if (SUBMISSIONS_CHECKED.includes(action)) await assertDraftFollowsRules(collab, standardId);
-        return lifecycle.act(standardId, action, payload, actor);
+        const state = await lifecycle.act(standardId, action, payload, actor);
+        // A Word draft uploaded with the proposal becomes the draft when drafting starts (issue 14).
+        if (action === 'decideInitiation' && state.stage === 'drafting') await applyProposalWord(standardId);
+        return state;
       },
       propose: async (input, actor) => {
         const record = await lifecycle.propose(input, actor);

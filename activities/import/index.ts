@@ -3,6 +3,8 @@
 // the pure importer (editor/import). Errors are ImportErrors; toAppError() gives the HTTP form (4xx).
 import { AppError } from '../infra/errors';
 import { importDocxParts, isImportError, type ChangeMode, type ImportError, type ImportResult } from '../../editor/import';
+import type { DocJSON, NodeJSON } from '../../editor/types';
+import type { FormulaIssueReport } from '../../editor/import/report';
 import { openDocx, sniff, LIMITS, type Limits } from './package';
 import { convertToDocx } from './convert';
 import type { ConversionCache } from './convert-cache';
@@ -17,6 +19,9 @@ export interface ImportFileOptions {
   makeId?: () => string;
   /** Keeps .doc/.wps conversions by content hash (the upload → preview → confirm flow converts once). */
   conversions?: ConversionCache;
+  /** Stores the package's pictures (path → bytes) and gives each stored one's URL; the model then refers to
+   *  them by URL instead of carrying data: URLs. */
+  storePictures?: (media: ReadonlyMap<string, Uint8Array>) => Promise<ReadonlyMap<string, string>>;
 }
 
 export interface ImportFileResult extends ImportResult {
@@ -36,13 +41,52 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
     bytes = options.conversions ? await options.conversions.get(data, legacy, () => convertToDocx(data, legacy)) : await convertToDocx(data, legacy);
   }
   const pkg = await openDocx(bytes, limits);
+  // With a picture store, the model first refers to pictures by their part (no data: URLs); once the import
+  // succeeded (a refused file stores nothing), the pictures it uses are stored and referred to by URL.
   const result = importDocxParts(pkg.parts, {
+    pictureSrc: options.storePictures ? (p) => `${PART_REF}${p}` : undefined,
     changes: options.changes,
     allowNonStandard: options.allowNonStandard,
     media: (p) => pkg.media.get(p),
     makeId: options.makeId,
   });
+  if (options.storePictures) {
+    const linked = await linkStoredPictures(result.doc, result.report.formulaIssues, pkg.media, options.storePictures);
+    result.doc = linked.doc;
+  }
   return { ...result, format };
+}
+
+const PART_REF = 'tongbiao-part:';
+
+/** Stores the pictures the model refers to by part and puts their URLs in (''  for one the store refused). */
+async function linkStoredPictures(
+  doc: DocJSON,
+  formulaIssues: FormulaIssueReport[],
+  media: ReadonlyMap<string, Uint8Array>,
+  store: NonNullable<ImportFileOptions['storePictures']>,
+): Promise<{ doc: DocJSON }> {
+  const used = new Map<string, Uint8Array>();
+  const use = (src: unknown): void => {
+    if (typeof src !== 'string' || !src.startsWith(PART_REF)) return;
+    const bytes = media.get(src.slice(PART_REF.length));
+    if (bytes) used.set(src.slice(PART_REF.length), bytes);
+  };
+  const collect = (n: NodeJSON): void => {
+    if (n.type === 'figure') use(n.attrs?.src);
+    for (const c of n.content ?? []) collect(c);
+  };
+  collect(doc as NodeJSON);
+  for (const f of formulaIssues) use(f.src);
+  const urls = await store(used);
+  // Equation pictures in the report (mutated in place: the report is this import's own object).
+  for (const f of formulaIssues) if (f.src?.startsWith(PART_REF)) f.src = urls.get(f.src.slice(PART_REF.length)) ?? '';
+  const link = (n: NodeJSON): NodeJSON => {
+    const src = n.type === 'figure' ? n.attrs?.src : undefined;
+    const attrs = typeof src === 'string' && src.startsWith(PART_REF) ? { ...n.attrs, src: urls.get(src.slice(PART_REF.length)) ?? '' } : n.attrs;
+    return { ...n, ...(attrs ? { attrs } : {}), ...(n.content ? { content: n.content.map(link) } : {}) };
+  };
+  return { doc: link(doc as NodeJSON) as DocJSON };
 }
 
 const STATUS: Record<ImportError['code'], { code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'VALIDATION_FAILED'; status: number }> = {

@@ -10,7 +10,7 @@ import { parseXml, type XEl } from './xml';
 import { readDocument, type ChangeMode, type DocxParts, type SourceBlock } from './reader';
 import { buildModel } from './structure';
 import { linkCrossReferences } from './xrefs';
-import type { ElementKind, ImportReport, NumberMismatch, RecognisedElement } from './report';
+import type { ElementKind, FormulaIssueReport, ImportReport, NumberMismatch, RecognisedElement } from './report';
 
 export { ImportError, isImportError, type ImportErrorCode } from './errors';
 export type { ImportReport } from './report';
@@ -23,6 +23,8 @@ export interface ImportOptions {
   allowNonStandard?: boolean;
   /** Bytes of a package part (pictures). */
   media?: (path: string) => Uint8Array | undefined;
+  /** URL of a picture part stored by the caller (activities/import stores them by hash); else a data: URL. */
+  pictureSrc?: (path: string) => string | undefined;
   /** Id maker (default: the editor's random ids); tests pass a counter. */
   makeId?: () => string;
 }
@@ -42,7 +44,7 @@ const COMPARE_KINDS: readonly ElementKind[] = ['chapter', 'clause', 'term', 'ann
 export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): ImportResult {
   const mode = options.changes ?? 'refuse';
   const parse = (xml: string, part: string): XEl => parseXml(xml, part);
-  const read = readDocument(parts, { changes: mode, media: options.media ?? (() => undefined), parse });
+  const read = readDocument(parts, { changes: mode, media: options.media ?? (() => undefined), parse, pictureSrc: options.pictureSrc });
   if (mode === 'refuse' && read.changes.total > 0) {
     const who = Object.entries(read.changes.byAuthor).map(([a, n]) => `${a || '（未署名）'} ${n}`).join('，');
     throw new ImportError(
@@ -150,6 +152,32 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     }
   };
   countSource(read.blocks);
+  const formulaIssues: FormulaIssueReport[] = read.formulaIssues.map((f) =>
+    f.kind === 'oleEquation'
+      ? {
+          index: f.index,
+          kind: f.kind,
+          text: f.text,
+          ...(f.progId ? { progId: f.progId } : {}),
+          src: f.picture?.src ?? '',
+          zh: `公式对象（${f.progId ?? ''}）无法转换为公式文字：草案中保留其位置和编号（显示为“${f.text}”），${f.picture?.src ? '其图片见此处' : '其预览图不是 PNG/JPEG/GIF，无法显示'}，请重新录入。`,
+          en: `Equation object (${f.progId ?? ''}) cannot be converted to formula text: the draft keeps its place and number (shown as “${f.text}”); ${f.picture?.src ? 'its picture is shown here' : 'its preview is not PNG/JPEG/GIF and cannot be shown'}; please retype it.`,
+        }
+      : {
+          index: f.index,
+          kind: f.kind,
+          text: f.text,
+          constructs: f.constructs ?? [],
+          zh: `公式含有线性文字无法准确表示的结构（${(f.constructs ?? []).join('、')}），已按近似文字导入，请核对。`,
+          en: `The formula uses constructs linear text cannot express exactly (${(f.constructs ?? []).join(', ')}); imported as approximate text, please check it.`,
+        },
+  );
+  if (formulaIssues.length > 0) {
+    built.warnings.push({
+      zh: `${formulaIssues.length} 个公式需要核对（公式对象保留为图片，或近似转换），见 formulaIssues。`,
+      en: `${formulaIssues.length} formulas need checking (equation objects kept as pictures, or converted approximately); see formulaIssues.`,
+    });
+  }
   const report: ImportReport = {
     elements,
     counts,
@@ -159,6 +187,7 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     warnings: built.warnings,
     trackedChanges: { ...read.changes, applied: read.changes.total === 0 ? 'none' : mode === 'reject' ? 'rejected' : 'accepted' },
     comments: read.comments,
+    formulaIssues,
     crossReferences: { linked: xrefs.linked, unresolved: xrefs.unresolved },
     metadata: built.metadata,
     source: { paragraphs: read.paragraphs, tables, pictures, formulas },

@@ -94,9 +94,32 @@ export interface ReadOptions {
   /** Bytes of a part named by its path inside the package (word/media/image1.png). */
   media: (path: string) => Uint8Array | undefined;
   parse: (xml: string, part: string) => XEl;
+  /** The URL of a picture part the caller has stored (by its path in the package), if it has. */
+  pictureSrc?: (path: string) => string | undefined;
 }
 
+/** A formula the editor's linear formula text cannot hold faithfully: an OLE equation object (Equation 3.0,
+ *  MathType — only its preview picture is in the file) or OMML using constructs the text loses. */
+export interface FormulaIssue {
+  /** Index of the paragraph holding it. */
+  index: number;
+  kind: 'oleEquation' | 'approximate';
+  /** What the model holds for it (the linear text, or the placeholder of an OLE equation). */
+  text: string;
+  /** OLE ProgID (oleEquation). */
+  progId?: string;
+  /** Its preview picture (oleEquation; src '' when the preview is not PNG/JPEG/GIF, e.g. WMF/EMF). */
+  picture?: SourceImage;
+  /** OMML constructs the text cannot express (approximate). */
+  constructs?: string[];
+}
+
+/** What an OLE equation object becomes in the formula text: its picture is in the report. */
+export const EQUATION_PLACEHOLDER = '[公式图片]';
+
 export interface ReadResult {
+  /** Formulas kept only approximately or as a picture, for the report. */
+  formulaIssues: FormulaIssue[];
   blocks: SourceBlock[];
   changes: TrackedChanges;
   comments: WordComment[];
@@ -181,6 +204,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
   const body = child(doc, 'w:body');
   let index = 0;
   const openComments = new Map<string, string>();
+  const formulaIssues: FormulaIssue[] = [];
   const anchors = new Map<string, string>();
 
   const imageFrom = (rid: string | undefined, alt: string): SourceImage => {
@@ -189,7 +213,9 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     if (!bytes) return { src: '', alt, problem: 'missing' };
     const mime = sniffImage(bytes);
     if (!mime) return { src: '', alt, problem: `not a PNG/JPEG/GIF picture (${target ?? ''})` };
-    return { src: `data:${mime};base64,${base64(bytes)}`, alt };
+    // A picture already stored by the caller is referred to by its URL; otherwise it travels as a data: URL.
+    const stored = target ? opts.pictureSrc?.(target) : undefined;
+    return { src: stored ?? `data:${mime};base64,${base64(bytes)}`, alt };
   };
 
   const paragraph = (p: XEl, extra: SourceBlock[]): SourceParagraph | null => {
@@ -210,6 +236,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     const runs: SourceRun[] = [];
     const images: SourceImage[] = [];
     const math: SourceRun[][] = [];
+    const issues: Omit<FormulaIssue, 'index'>[] = [];
     let fieldDepth = 0;
     let inFieldCode = false;
     const push = (text: string, rPr: XEl | undefined): void => {
@@ -256,9 +283,21 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
             }
             break;
           }
+          case 'w:object': {
+            const progId = descendant(c, 'o:OLEObject')?.attrs.ProgID ?? '';
+            if (/equation|mathtype/i.test(progId)) {
+              // An equation object: nothing to convert, only its preview. The formula keeps its place (and
+              // number) with a placeholder; the picture goes to the report.
+              const data = descendant(c, 'v:imagedata');
+              const picture = imageFrom(data?.attrs['r:id'], progId);
+              math.push([{ text: EQUATION_PLACEHOLDER, marks: [], bold: false }]);
+              push(EQUATION_PLACEHOLDER, undefined);
+              issues.push({ kind: 'oleEquation', text: EQUATION_PLACEHOLDER, progId, picture });
+            } else drawing(c);
+            break;
+          }
           case 'w:drawing':
           case 'w:pict':
-          case 'w:object':
           case 'mc:AlternateContent':
             drawing(c);
             break;
@@ -322,9 +361,11 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
             break;
           case 'm:oMathPara':
           case 'm:oMath': {
-            const r = ommlToRuns(c);
+            const lossy = new Set<string>();
+            const r = ommlToRuns(c, lossy);
             math.push(r);
             for (const x of r) push(x.text, undefined);
+            if (lossy.size > 0) issues.push({ kind: 'approximate', text: r.map((x) => x.text).join(''), constructs: [...lossy] });
             break;
           }
           case 'w:commentRangeStart':
@@ -344,6 +385,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     inline(p, false);
     const text = runs.map((r) => r.text).join('');
     const numbering = numId !== undefined ? counter.next(numId, ilvl ?? 0) : null;
+    for (const issue of issues) formulaIssues.push({ index, ...issue });
     return {
       kind: 'p',
       index: index++,
@@ -471,7 +513,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       comments.push({ id, author: c.attrs['w:author'] ?? '', date: c.attrs['w:date'] ?? '', text: text.join('').trim(), anchor: anchors.get(id) ?? '' });
     }
   }
-  return { blocks, changes, comments, paragraphs: index };
+  return { blocks, changes, comments, paragraphs: index, formulaIssues };
 }
 
 function rowsOf(tbl: XEl): XEl[] {
@@ -490,4 +532,14 @@ function cellsOf(tr: XEl): XEl[] {
     else if (c.name === 'w:sdt' || c.name === 'w:customXml') out.push(...cellsOf(child(c, 'w:sdtContent') ?? c));
   }
   return out;
+}
+
+/** The first element named `name` below `el` (depth first). */
+function descendant(el: XEl, name: string): XEl | undefined {
+  for (const k of kids(el)) {
+    if (k.name === name) return k;
+    const d = descendant(k, name);
+    if (d) return d;
+  }
+  return undefined;
 }

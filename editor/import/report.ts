@@ -70,6 +70,19 @@ export interface ImportMetadata {
   technicalCommittee?: string;
 }
 
+/** A formula kept approximately (OMML the linear text cannot express) or as a picture (an OLE equation). */
+export interface FormulaIssueReport {
+  index: number;
+  kind: 'oleEquation' | 'approximate';
+  text: string;
+  progId?: string;
+  /** The equation's preview picture (data: URL, or the stored picture's URL); '' when not PNG/JPEG/GIF. */
+  src?: string;
+  constructs?: string[];
+  zh: string;
+  en: string;
+}
+
 export interface ImportReport {
   elements: RecognisedElement[];
   /** Node counts of the imported model (paragraph, list, note, table …). */
@@ -80,6 +93,8 @@ export interface ImportReport {
   warnings: Warning[];
   trackedChanges: TrackedChanges & { applied: 'accepted' | 'rejected' | 'none' };
   comments: WordComment[];
+  /** Formulas to check: kept as a placeholder with their picture, or converted approximately. */
+  formulaIssues: FormulaIssueReport[];
   /** Typed references turned into xref nodes, and those whose target is not in the file (kept as text). */
   crossReferences: CrossReferences;
   metadata: ImportMetadata;

@@ -6,7 +6,7 @@
 // the collaboration server like any import. Refusals come back on the proposal form, nothing stored.
 import type { Request, Response } from 'express';
 import type { Db } from 'mongodb';
-import { importWordFile, toAppError, type ConversionCache } from '../../activities/import';
+import { importWordFile, toAppError, type ConversionCache, type ImportFileOptions } from '../../activities/import';
 import { dropUpload, keepUpload, proposalUploadOf } from '../../activities/import/uploads';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
 import { AppError } from '../../activities/infra/errors';
@@ -133,14 +133,17 @@ export function registerProposalImport(ctx: AppExtensionContext, deps: ProposalI
  * Returns whether a file was applied. A file the importer now refuses is dropped and logged, never retried.
  */
 export async function applyProposalImport(
-  deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger; storeFigures: (doc: DocJSON, standardId: string, uploadedBy: string) => Promise<DocJSON> },
+  deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger; pictures: (standardId: string, uploadedBy: string) => NonNullable<ImportFileOptions['storePictures']> },
   standardId: string,
 ): Promise<boolean> {
   const pending = await proposalUploadOf(deps.db, standardId);
   if (!pending) return false;
   try {
-    const result = await importWordFile(pending.data, { changes: pending.meta.changes ?? 'accept', allowNonStandard: pending.meta.allowNonStandard });
-    const doc = await deps.storeFigures(result.doc, standardId, pending.meta.userId);
+    const { doc } = await importWordFile(pending.data, {
+      changes: pending.meta.changes ?? 'accept',
+      allowNonStandard: pending.meta.allowNonStandard,
+      storePictures: deps.pictures(standardId, pending.meta.userId),
+    });
     const docName = draftDocName(standardId);
     applyContentAsNewEdits(await deps.collab.getDoc(docName), doc);
     await deps.collab.flush(docName);

@@ -1,6 +1,8 @@
 // Word import on the draft page (issue 14): a drafter who may edit the draft uploads a .docx / .doc / .wps,
 // sees what the importer recognised (the preview), chooses what to do with tracked changes, and confirms.
-// The confirmation saves the current draft as a named version, replaces the live draft through the
+// Pictures are stored at upload like uploaded figures, once per content hash (activities/import refers to
+// them by part until the import succeeded, so a refused file stores nothing), and the model refers to them by
+// URL. The confirmation saves the current draft as a named version, replaces the live draft through the
 // collaboration server with new edits (the restore path of versions, so open editors receive it), and
 // lands on the compare page between the saved version and the new state.
 //
@@ -12,7 +14,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { GridFSBucket, type Db } from 'mongodb';
 import multer from 'multer';
 import { z } from 'zod';
-import { createConversionCache, importWordFile, LIMITS, toAppError } from '../../activities/import';
+import { createConversionCache, importWordFile, LIMITS, toAppError, type ImportFileOptions } from '../../activities/import';
 import { dropUpload, keepUpload, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
 import { createVersionActivities } from '../../activities/versions';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
@@ -22,7 +24,7 @@ import { AppError } from '../../activities/infra/errors';
 import { createLogger } from '../../activities/infra/logger';
 import type { Principal } from '../../activities/data/users';
 import type { ImportReport } from '../../editor/import';
-import type { DocJSON, NodeJSON } from '../../editor/types';
+import type { DocJSON } from '../../editor/types';
 import { draftDocName, PROVINCES, type Province, type StandardRecord } from '../../workflows/domain';
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission, isDraftWriter } from '../../workflows/draft-access';
@@ -113,33 +115,37 @@ function countsOf(report: ImportReport): Record<string, number> {
   return c;
 }
 
-/** Figures imported as data: URLs are stored like uploaded figures (GridFS `images`) and linked by URL. */
-async function storeFigures(db: Db, doc: DocJSON, standardId: string, username: string): Promise<DocJSON> {
+/**
+ * The picture store of an import into `standardId`: each picture is stored like an uploaded figure (GridFS
+ * `images`, metadata standardId + sha256) once per standard and content — the upload stores them, the
+ * preview and the confirmation find them by hash — and the model refers to it by URL. A part that is not a
+ * PNG/JPEG/GIF with a readable size is not stored (its figure keeps no picture; the importer reports it).
+ */
+export function pictureStore(db: Db, standardId: string, uploadedBy: string): NonNullable<ImportFileOptions['storePictures']> {
   const bucket = new GridFSBucket(db, { bucketName: IMAGES_BUCKET });
   const contentTypes = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif' } as const;
-  const visit = async (n: NodeJSON): Promise<NodeJSON> => {
-    let attrs = n.attrs;
-    const src = n.type === 'figure' && typeof attrs?.src === 'string' ? attrs.src : '';
-    const m = /^data:image\/[a-z]+;base64,(.*)$/s.exec(src);
-    if (m) {
-      const data = Buffer.from(m[1], 'base64');
+  return async (used) => {
+    const urls = new Map<string, string>();
+    for (const [part, bytes] of used) {
+      const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const type = sniffImageType(data);
-      let url = '';
-      if (type && pixelSize(data, type)) {
-        const stream = bucket.openUploadStream(`figure.${type}`, { metadata: { standardId, sha256: sha256Of(data), contentType: contentTypes[type], uploadedBy: username } });
-        await new Promise<void>((resolve, reject) => {
-          stream.once('finish', () => resolve());
-          stream.once('error', reject);
-          stream.end(data);
-        });
-        url = `/images/${stream.id.toString()}`;
+      if (!type || !pixelSize(data, type)) continue;
+      const sha256 = sha256Of(data);
+      const existing = await bucket.find({ 'metadata.standardId': standardId, 'metadata.sha256': sha256 }).next();
+      if (existing) {
+        urls.set(part, `/images/${existing._id.toString()}`);
+        continue;
       }
-      attrs = { ...attrs, src: url };
+      const stream = bucket.openUploadStream(`figure.${type}`, { metadata: { standardId, sha256, contentType: contentTypes[type], uploadedBy } });
+      await new Promise<void>((resolve, reject) => {
+        stream.once('finish', () => resolve());
+        stream.once('error', reject);
+        stream.end(data);
+      });
+      urls.set(part, `/images/${stream.id.toString()}`);
     }
-    const content = n.content ? await Promise.all(n.content.map(visit)) : undefined;
-    return { ...n, ...(attrs ? { attrs } : {}), ...(content ? { content } : {}) };
+    return urls;
   };
-  return (await visit(doc as NodeJSON)) as DocJSON;
 }
 
 export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'> }) {
@@ -162,7 +168,8 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
 
   async function renderPreview(req: Request, res: Response, standard: Standard, pending: PendingUpload, status = 200, error?: { zh: string; en: string }): Promise<void> {
     // The preview shows the document with tracked changes accepted; the confirmation applies the choice.
-    const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard, conversions });
+    const storePictures = pictureStore(db, standard._id, userOf(req).username);
+    const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard, conversions, storePictures });
     const report = result.report;
     if (wantsJson(req) && status === 200) {
       res.json({ uploadId: pending.id, format: result.format, report });
@@ -216,7 +223,8 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
         try {
           if (!file || file.size === 0) throw new AppError('BAD_REQUEST', { zh: '请选择要导入的 Word 文件', en: 'Choose a Word file to import' });
           // Refused files throw here, before anything is stored.
-          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard, conversions });
+          // Pictures are stored now (by hash, once): the preview and the confirmation refer to them by URL.
+          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard, conversions, storePictures: pictureStore(db, standard._id, user.username) });
         } catch (e) {
           refuseOnDraftPage(req, res, standard, e);
           return;
@@ -251,7 +259,12 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
       let doc: DocJSON;
       try {
         // Without a choice the importer refuses a document with tracked changes (422): shown on the preview.
-        const result = await importWordFile(pending.data, { changes: choice ?? 'refuse', allowNonStandard: pending.meta.allowNonStandard, conversions });
+        const result = await importWordFile(pending.data, {
+          changes: choice ?? 'refuse',
+          allowNonStandard: pending.meta.allowNonStandard,
+          conversions,
+          storePictures: pictureStore(db, standard._id, user.username),
+        });
         doc = result.doc;
       } catch (e) {
         const err = toAppError(e);
@@ -261,7 +274,6 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
         }
         throw err;
       }
-      doc = await storeFigures(db, doc, standard._id, user.username);
       const backup = await versions.saveNamedVersion({
         standardId: standard._id,
         name: `导入 Word 文件「${pending.meta.filename.slice(0, 100)}」前的自动保存`,
@@ -282,5 +294,5 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
 
 /** Applies a proposal's Word file to the standard's draft when drafting starts (server/runtime.ts calls it). */
 export function proposalImportApplier(deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger }): (standardId: string) => Promise<boolean> {
-  return (standardId) => applyProposalImport({ ...deps, storeFigures: (doc, id, by) => storeFigures(deps.db, doc, id, by) }, standardId);
+  return (standardId) => applyProposalImport({ ...deps, pictures: (id, by) => pictureStore(deps.db, id, by) }, standardId);
 }

@@ -14,7 +14,7 @@ import { schema } from '../../../editor/schema';
 import { yDocToJSON } from '../../../editor/ydoc';
 import type { DocJSON } from '../../../editor/types';
 import { draftDocName } from '../../../workflows/domain';
-import { docx, headingStyledMessy, p, templateStyled } from '../../fixtures/import/ooxml';
+import { docx, headingStyledMessy, p, picture, templateStyled } from '../../fixtures/import/ooxml';
 import { shape } from '../../editor/import/shape';
 
 jest.setTimeout(180_000);
@@ -142,8 +142,14 @@ test('upload → preview of the recognised structure → confirm: the old draft 
 test('tracked changes: the preview names their authors and the import needs a choice; comments are listed; pictures are stored as figures', async () => {
   const drafter = await signIn('drafter-sh');
   const kept = await pending();
+  const images = rt.mongo.db.collection('images.files');
+  const imagesBefore = await images.countDocuments({ 'metadata.standardId': standardId });
   const res = await upload(drafter, await headingStyledMessy());
   expect(res.status).toBe(303);
+  // The picture is stored at upload, keyed by its hash; the preview and the confirmation find it again.
+  const stored = await images.find({ 'metadata.standardId': standardId }).toArray();
+  expect(stored).toHaveLength(imagesBefore + 1);
+  expect(stored.every((f) => /^[0-9a-f]{64}$/.test(String((f.metadata as { sha256?: unknown } | undefined)?.sha256)))).toBe(true);
   const preview = res.headers.get('location')!;
   const html = await (await page(drafter, preview)).text();
   expect(html).toContain('张三');
@@ -173,6 +179,8 @@ test('tracked changes: the preview names their authors and the import needs a ch
   expect(text).not.toContain('data:image');
   const src = /"src":"(\/images\/[0-9a-f]{24})"/.exec(text)?.[1];
   expect(src).toBeDefined();
+  expect(await images.countDocuments({ 'metadata.standardId': standardId })).toBe(imagesBefore + 1);
+  expect(stored.map((f) => `/images/${String(f._id)}`)).toContain(src);
   const img = await fetch(`${rt.url}${src}`, { headers: { cookie: drafter.cookie } });
   expect(img.status).toBe(200);
   expect(img.headers.get('content-type')).toBe('image/png');
@@ -187,6 +195,12 @@ test('a file that is not Word is refused with 415 on the draft page and nothing 
   expect(html).toContain('id="editor"');
   expect(html).toContain('id="import-error"');
   expect(await pending()).toBe(before);
+  // A refused Word file with a picture (not a standard) stores no picture either.
+  const images = rt.mongo.db.collection('images.files');
+  const imagesBefore = await images.countDocuments({ 'metadata.standardId': standardId });
+  const notStandard = await upload(drafter, await docx({ body: p('一段不像标准的文字。') + picture('示意图'), picture: true }));
+  expect(notStandard.status).toBe(422);
+  expect(await images.countDocuments({ 'metadata.standardId': standardId })).toBe(imagesBefore);
   // An empty form is a 400 on the page too.
   const empty = await upload(drafter, Buffer.alloc(0));
   expect(empty.status).toBe(400);
