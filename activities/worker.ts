@@ -6,7 +6,7 @@ import type { Db } from 'mongodb';
 import { createReleaseActivities } from './docx/activities';
 import type { Logger } from './infra/logger';
 import { createLifecycleActivities, type LifecycleActivities } from './lifecycle';
-import type { FreezeVersionInput, FreezeVersionResult, SeamActivities } from './lifecycle/seams';
+import type { FreezeVersionInput, FreezeVersionResult, SeamActivities, StageDraftKind } from './lifecycle/seams';
 import { createVersionActivities, docNameForStandard, type LiveDocuments } from './versions';
 import { createReviewActivities } from './review/activities';
 import type { ReviewActivities } from './review/types';
@@ -39,20 +39,26 @@ export function createWorkerActivities(deps: WorkerActivityDeps): WorkerActiviti
   let warnedCollab = false;
 
   /**
-   * Freezes the version, then generates the stage draft (征求意见稿 / 送审稿 / 报批稿) from it and, when the
-   * drafting group has written one for this draft kind, its 编制说明. A failed generation does not hold up
-   * the lifecycle: it is logged, and staff generate it again from the documents page.
+   * The stage draft (征求意见稿 / 送审稿 / 报批稿) from the frozen version and, when the drafting group has
+   * written one for this draft kind, its 编制说明. A failed generation does not hold up the lifecycle: it is
+   * logged, and staff generate it again from the documents page.
+   */
+  async function generateStageDocuments({ standardId, kind }: { standardId: string; kind: StageDraftKind }): Promise<void> {
+    await release.generateStageDraft({ standardId, kind }).catch((err: unknown) => logger.error({ err, standardId, kind }, 'stage draft DOCX not generated'));
+    await release.generateExplanatoryNote({ standardId, kind }).catch((err: unknown) => {
+      if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId, kind }, 'no explanatory note written for this draft');
+      else logger.error({ err, standardId, kind }, 'explanatory note DOCX not generated');
+    });
+  }
+
+  /**
+   * Freezes the version. Lifecycles started before the stage documents became a workflow effect of their
+   * own (`stageDocuments` absent) get the stage documents generated here, as before.
    */
   async function freezeVersion(input: FreezeVersionInput): Promise<FreezeVersionResult> {
-    const frozen = await versions.freezeVersion(input);
-    if (input.kind !== 'published') {
-      const { standardId, kind } = input;
-      await release.generateStageDraft({ standardId, kind }).catch((err: unknown) => logger.error({ err, standardId, kind }, 'stage draft DOCX not generated'));
-      await release.generateExplanatoryNote({ standardId, kind }).catch((err: unknown) => {
-        if ((err as { type?: string }).type === 'EXPLANATORY_NOTE_MISSING') logger.info({ standardId, kind }, 'no explanatory note written for this draft');
-        else logger.error({ err, standardId, kind }, 'explanatory note DOCX not generated');
-      });
-    }
+    const { stageDocuments, ...freeze } = input;
+    const frozen = await versions.freezeVersion(freeze);
+    if (input.kind !== 'published' && stageDocuments !== false) await generateStageDocuments({ standardId: input.standardId, kind: input.kind });
     return frozen;
   }
 
@@ -72,6 +78,7 @@ export function createWorkerActivities(deps: WorkerActivityDeps): WorkerActiviti
     ...createReviewActivities({ db, logger }),
     ...createMailActivities({ db, logger, ...(deps.mail ? { mail: deps.mail } : {}) }),
     freezeVersion,
+    generateStageDocuments,
     generateReleaseDocuments: release.generateReleaseDocuments,
     refreshCollabPermissions,
     ...deps.overrides,

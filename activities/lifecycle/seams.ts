@@ -13,6 +13,24 @@ export interface FreezeVersionInput {
   kind: FrozenVersionKind;
   /** Who caused the freeze (the submitter, or for `published` the actor whose decision completed approval). */
   actor: Actor;
+  /**
+   * `false`: the lifecycle generates the stage draft and 编制说明 itself, as the separate activity
+   * `generateStageDocuments` after the freeze. Absent (lifecycles started before that change): the freeze
+   * generates them, as it always did.
+   */
+  stageDocuments?: boolean;
+}
+
+/** The stage drafts a freeze makes documents for (征求意见稿, 送审稿, 报批稿). */
+export type StageDraftKind = Exclude<FrozenVersionKind, 'published'>;
+
+/**
+ * The stage draft DOCX and, when the drafting group wrote one for this kind, the 编制说明, generated from the
+ * version just frozen. A failure is logged and does not hold up the lifecycle (staff generate the documents
+ * again from the documents page).
+ */
+export interface StageDocumentActivities {
+  generateStageDocuments(input: { standardId: string; kind: StageDraftKind }): Promise<void>;
 }
 
 export interface FreezeVersionResult {
@@ -47,7 +65,7 @@ export interface CollabActivities {
   refreshCollabPermissions(input: { standardId: string }): Promise<void>;
 }
 
-export type SeamActivities = VersionActivities & ReleaseDocumentActivities & CollabActivities;
+export type SeamActivities = VersionActivities & ReleaseDocumentActivities & CollabActivities & StageDocumentActivities;
 
 /** Failure types the seams' stand-ins throw; the workflow records a notification and carries on or parks. */
 export const SEAM_UNAVAILABLE = {
