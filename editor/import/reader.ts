@@ -78,6 +78,9 @@ export interface WordComment {
   text: string;
   /** The document text the comment is anchored to. */
   anchor: string;
+  /** Where the anchor starts: the source paragraph (the report's paragraph index) and the character offset in
+   *  its text — for turning comments into review threads later (issue 15). */
+  start?: { paragraph: number; offset: number };
 }
 
 export interface DocxParts {
@@ -206,6 +209,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
   const openComments = new Map<string, string>();
   const formulaIssues: FormulaIssue[] = [];
   const anchors = new Map<string, string>();
+  const starts = new Map<string, { paragraph: number; offset: number }>();
 
   const imageFrom = (rid: string | undefined, alt: string): SourceImage => {
     const target = rid ? rels.get(rid) : undefined;
@@ -370,6 +374,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
           }
           case 'w:commentRangeStart':
             openComments.set(c.attrs['w:id'] ?? '', '');
+            starts.set(c.attrs['w:id'] ?? '', { paragraph: index, offset: runs.reduce((n, r) => n + r.text.length, 0) });
             break;
           case 'w:commentRangeEnd': {
             const id = c.attrs['w:id'] ?? '';
@@ -510,7 +515,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
         }
       };
       walk(c);
-      comments.push({ id, author: c.attrs['w:author'] ?? '', date: c.attrs['w:date'] ?? '', text: text.join('').trim(), anchor: anchors.get(id) ?? '' });
+      comments.push({ id, author: c.attrs['w:author'] ?? '', date: c.attrs['w:date'] ?? '', text: text.join('').trim(), anchor: anchors.get(id) ?? '', ...(starts.has(id) ? { start: starts.get(id) } : {}) });
     }
   }
   return { blocks, changes, comments, paragraphs: index, formulaIssues };

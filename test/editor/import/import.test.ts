@@ -49,7 +49,11 @@ describe('Word import (hand-made drafts)', () => {
     expect(shape(rejected.doc)).toContain('1 | scope>paragraph | 本文件规定了湖泊的监测要求。');
     expect(accepted.report.trackedChanges).toEqual({ total: 3, byAuthor: { 张三: 2, 李四: 1 }, applied: 'accepted' });
     expect(rejected.report.trackedChanges.applied).toBe('rejected');
-    expect(accepted.report.comments).toEqual([{ id: '1', author: '王五', date: '2025-03-01T00:00:00Z', text: '请补充依据。', anchor: '点位应具有代表性。' }]);
+    expect(accepted.report.comments).toEqual([{ id: '1', author: '王五', date: '2025-03-01T00:00:00Z', text: '请补充依据。', anchor: '点位应具有代表性。', start: { paragraph: expect.any(Number), offset: 0 } }]);
+    // The anchor's start names the source paragraph (the report's index) and the offset in its text.
+    const start = accepted.report.comments[0].start!;
+    const anchored = accepted.blocks.find((b) => b.kind === 'p' && b.index === start.paragraph);
+    expect(anchored?.kind === 'p' && anchored.text.slice(start.offset)).toMatch(/^点位应具有代表性。/);
     expectNothingLost(accepted);
     expectNothingLost(rejected);
   });
