@@ -1,0 +1,183 @@
+// `npm run start:cluster -- --processes 2` with real processes: the suite's Temporal and MongoDB, the
+// embedded Redis, two app processes and the round-robin proxy. Two y-websocket clients (Node) signed in
+// through the proxy land on different processes and see each other's edits; a stage change with a
+// permission refresh (published on the Redis channel, as the worker's process does) makes the sockets of
+// both processes read-only within a second; kill -9 of one app process: its client reconnects through the
+// proxy and no acknowledged edit is lost (a cold load from MongoDB holds each exactly once).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { createMongoDocumentStore } from '../../activities/data/documents';
+import { connectMongo, type Mongo } from '../../activities/infra/mongo';
+import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
+import { trackSaveState, type SaveTracker } from '../../editor/collab/save-tracker';
+import { freePort } from '../../scripts/embedded/launcher';
+import { requireEnv } from '../support/mongo';
+import { seedStandard } from '../server/comments/support';
+
+jest.setTimeout(600_000);
+
+interface Ready {
+  url: string;
+  redisUrl: string;
+  processes: Array<{ url: string; pid: number }>;
+}
+
+let cluster: ChildProcess;
+let ready: Ready;
+let mongo: Mongo;
+let cookie = '';
+const dbName = `t_cluster_${Date.now().toString(36)}`;
+const ID = 'cluster-1';
+const DOC = `standard:${ID}`;
+const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider; tracker: SaveTracker }> = [];
+
+function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      if (predicate()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+function connect(): (typeof clients)[number] {
+  const headers = { cookie };
+  class CookieSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${ready.url.replace('http', 'ws')}/collab`, DOC, doc, { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true, maxBackoffTime: 300 });
+  const c = { doc, provider, tracker: trackSaveState(provider, { barrierDelayMs: 20 }) };
+  clients.push(c);
+  return c;
+}
+
+const synced = (c: (typeof clients)[number]) => until(() => c.provider.synced, 30_000, 'sync');
+const saved = (c: (typeof clients)[number]) => until(() => c.tracker.state.saved && c.provider.synced, 30_000, 'saved');
+
+async function coldText(): Promise<string> {
+  const loaded = await createMongoDocumentStore(mongo.db).load(DOC);
+  const d = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(d, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(d, u.update);
+  return d.getText('t').toString();
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  cluster = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../scripts/start-cluster.ts'), '--processes', '2'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
+      MONGODB_URI: requireEnv('MONGODB_URI'),
+      MONGODB_DB: dbName,
+      TEMPORAL_TASK_QUEUE: `${dbName}-queue`,
+      TONGBIAO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tb-cluster-')),
+      SEED_DEMO_ACCOUNTS: '1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cluster not ready:\n${out.slice(-3000)}`)), 480_000);
+    cluster.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /CLUSTER-READY (.+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(JSON.parse(m[1]) as Ready);
+      }
+    });
+    cluster.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    cluster.once('exit', (code) => reject(new Error(`cluster exited (${code}):\n${out.slice(-3000)}`)));
+  });
+  mongo = await connectMongo(requireEnv('MONGODB_URI'), dbName);
+  await seedStandard(mongo.db, { id: ID, stage: 'drafting', step: 'drafting' });
+  const res = await fetch(`${ready.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sh-eco', password: DEMO_PASSWORD }) });
+  expect(res.status).toBe(200);
+  cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+});
+
+afterAll(async () => {
+  for (const c of clients) {
+    c.tracker.destroy();
+    c.provider.destroy();
+    c.doc.destroy();
+  }
+  if (cluster && cluster.exitCode === null) {
+    const exited = new Promise((r) => cluster.once('exit', r));
+    cluster.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+  }
+  await mongo?.db.dropDatabase().catch(() => undefined);
+  await mongo?.close();
+});
+
+test('each process answers /readyz and the proxy serves pages', async () => {
+  for (const p of ready.processes) expect((await fetch(`${p.url}/readyz`)).status).toBe(200);
+  expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
+});
+
+test('two clients on different processes see each other’s edits; kill -9 of one process loses no acknowledged edit', async () => {
+  // Round-robin without other traffic in between: consecutive sockets land on different processes.
+  const a = connect();
+  await synced(a);
+  const b = connect();
+  await synced(b);
+  a.doc.getText('t').insert(0, '[a1]');
+  await until(() => b.doc.getText('t').toString().includes('[a1]'), 10_000, 'b sees a');
+  b.doc.getText('t').insert(0, '[b1]');
+  await until(() => a.doc.getText('t').toString().includes('[b1]'), 10_000, 'a sees b');
+  for (let i = 2; i <= 5; i++) {
+    a.doc.getText('t').insert(0, `[a${i}]`);
+    b.doc.getText('t').insert(0, `[b${i}]`);
+  }
+  await Promise.all([saved(a), saved(b)]);
+  const acknowledged = ['a', 'b'].flatMap((w) => [1, 2, 3, 4, 5].map((i) => `[${w}${i}]`));
+  // kill -9 of the first process mid-edit: its client reconnects through the proxy.
+  process.kill(ready.processes[0].pid, 'SIGKILL');
+  for (let i = 6; i <= 8; i++) {
+    a.doc.getText('t').insert(0, `[a${i}]`);
+    b.doc.getText('t').insert(0, `[b${i}]`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await Promise.all([saved(a), saved(b)]);
+  await until(() => a.doc.getText('t').toString() === b.doc.getText('t').toString(), 20_000, 'convergence after the kill');
+  const cold = await coldText();
+  for (const token of [...acknowledged, '[a8]', '[b8]']) expect(cold.split(token).length - 1).toBe(1);
+  expect(cold).toBe(a.doc.getText('t').toString());
+});
+
+test('a stage change with a permission refresh makes the sockets on both processes read-only within a second', async () => {
+  const a = connect();
+  await synced(a);
+  const b = connect();
+  await synced(b);
+  await until(() => a.tracker.state.access === 'edit' && b.tracker.state.access === 'edit', 10_000, 'editable');
+  await mongo.db.collection<{ _id: string }>('standards').updateOne({ _id: ID }, { $set: { stage: 'publicComment', step: 'open' } });
+  const redis = new Redis(ready.redisUrl);
+  try {
+    const started = Date.now();
+    // What the worker's process sends after the lifecycle's refreshCollabPermissions (its own sockets are
+    // re-authorized directly); any process id that is not one of the apps'.
+    await redis.publish('tongbiao:collab:permissions', `${'0'.repeat(32)}:${DOC}`);
+    await until(() => a.tracker.state.access === 'read' && b.tracker.state.access === 'read', 1000, 'both read-only');
+    expect(Date.now() - started).toBeLessThan(1000);
+  } finally {
+    await redis.quit();
+  }
+});
