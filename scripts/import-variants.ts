@@ -5,13 +5,15 @@
 //   headings  Word's Heading 1–6 styles, numbers typed by hand (「5.1　布设原则」), lists typed 「a)」
 //   typed     no styles at all: bold paragraphs with typed numbers, 「a）」 with full-width parentheses,
 //             typed 「注1：」「表1　…」「图1　…」, tables without header-row marks
+//   sloppy    like typed, more carelessly: plain (not bold) headings, an ASCII space after numbers, 「表 1」
+//             「图 1」 with a space, an empty paragraph after each heading, formulas' numbers after spaces
 //   noheader  the generated file with every header-row mark (w:tblHeader) removed
 // Text, runs (italic, sub/superscript), pictures, tables with merged cells are kept as they were.
 import JSZip from 'jszip';
 import type { SourceBlock, SourceParagraph, SourceRun, SourceTable } from '../editor/import/reader';
 
-export type VariantKind = 'headings' | 'typed' | 'noheader';
-export const VARIANTS: readonly VariantKind[] = ['headings', 'typed', 'noheader'];
+export type VariantKind = 'headings' | 'typed' | 'sloppy' | 'noheader';
+export const VARIANTS: readonly VariantKind[] = ['headings', 'typed', 'sloppy', 'noheader'];
 
 const NS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"`;
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -56,6 +58,7 @@ const styleOf = (p: SourceParagraph): string => p.styleNames.find((n) => n.start
 function typedLabel(p: SourceParagraph, kind: Out['kind']): string {
   const label = (p.numbering?.label ?? '').trim();
   if (kind === 'typed') return label.replace(/^([a-z0-9]+)\)$/, '$1）');
+  if (kind === 'sloppy') return label.replace(/^([表图])/, '$1 ');
   return label;
 }
 
@@ -69,6 +72,7 @@ function paragraphXml(p: SourceParagraph, out: Out): string {
     return out.kind === 'headings' ? para(runsXml(p.runs, false), { style: 'Heading1' }) : para(runsXml(p.runs, true), { center: true });
   }
   if (isHeading) {
+    if (out.kind === 'sloppy') return para(runXml(`${label} `, '') + runsXml(p.runs, false)) + para('');
     const content = runXml(`${label}\u3000`, out.kind === 'typed' ? '<w:b/>' : '') + runsXml(p.runs, out.kind === 'typed');
     return out.kind === 'headings' ? para(content, { style: `Heading${Math.min(6, headingDepth)}` }) : para(content);
   }
@@ -78,7 +82,8 @@ function paragraphXml(p: SourceParagraph, out: Out): string {
   }
   if (style.startsWith('标准文件_术语条') || style === '标准文件_术语') return para(runXml(label, '<w:b/>') + runsXml(p.runs, true));
   const center = /图标题$|表标题$|标准文件_图$|表格续$/.test(style);
-  const gap = /表标题$|图标题$/.test(style) ? '\u3000' : '';
+  const gap = /表标题$|图标题$/.test(style) ? (out.kind === 'sloppy' ? ' ' : '\u3000') : '';
+  if (out.kind === 'sloppy' && style === '标准文件_正文公式') return para(runXml(p.text.replace(/^\t/, '').replace(/\t/g, '    '), ''));
   const prefix = label ? runXml(`${label}${gap}`, '') : '';
   return para(prefix + runsXml(p.runs, false) + pictures, { center });
 }
@@ -106,7 +111,7 @@ function tableXml(t: SourceTable, out: Out): string {
         cells += `<w:tc>${tcPr ? `<w:tcPr>${tcPr}</w:tcPr>` : ''}${inner}</w:tc>`;
         col += cell.colspan;
       }
-      const header = row.header && out.kind !== 'typed' ? '<w:trPr><w:tblHeader/></w:trPr>' : '';
+      const header = row.header && out.kind === 'headings' ? '<w:trPr><w:tblHeader/></w:trPr>' : '';
       return `<w:tr>${header}${cells}</w:tr>`;
     })
     .join('');

@@ -243,10 +243,10 @@ function classify(p: SourceParagraph, ctx: { inTerms: boolean; inAnnex: boolean;
   return { role: byStyle ?? { t: 'para' }, stripped: 0 };
 }
 
-/** A formula typed as text (no equation object): 「<tab>ρ = m / V<tab>(1)」 — a relation, no Chinese, its number after a tab. */
+/** A formula typed as text (no equation object): 「<tab>ρ = m / V<tab>(1)」 — a relation, no Chinese, its number after a tab or spaces. */
 function isTypedFormula(text: string): boolean {
   const num = RE.formulaNumber.exec(text);
-  if (!num || !/\t[\s\u3000]*[（(][^（(]*$/.test(text)) return false;
+  if (!num || !/(\t|[ \u3000]{2,})[\s\u3000]*[（(][^（(]*$/.test(text)) return false;
   const body = text.slice(0, num.index).trim();
   return body.length > 0 && body.length <= 200 && /[=＝<>≤≥≈]/.test(body) && !/[\u4e00-\u9fff]/.test(body);
 }

@@ -1,6 +1,7 @@
 // The synthetic scoring corpus (scripts/import-variants.ts, scripts/import-score-keys.ts): the rich fixture
 // re-typed as drafters do — Heading styles with typed numbers; no styles, typed labels, formulas typed as
-// text, tables without header marks — imports with every scored element and all its text; and the score
+// text, tables without header marks; the same more carelessly (plain headings, ASCII spaces, 「表 1」, empty
+// paragraphs, formula numbers after spaces) — imports with every scored element and all its text; and the score
 // itself notices a changed note and a table of the wrong size.
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   generated = await generateStandardDocx({ record: richStandardRecord(), body, edition: 'joint' });
 });
 
-async function variant(kind: 'headings' | 'typed' | 'noheader'): Promise<Buffer> {
+async function variant(kind: 'headings' | 'typed' | 'sloppy' | 'noheader'): Promise<Buffer> {
   if (kind === 'noheader') return withoutHeaderMarks(generated);
   const pkg = await openDocx(generated);
   return retype(readDocument(pkg.parts, { changes: 'accept', media: (p) => pkg.media.get(p), parse: parseXml }).blocks, kind);
@@ -39,9 +40,9 @@ function find(doc: DocJSON, pred: (n: NodeJSON) => boolean): NodeJSON[] {
 }
 
 describe('import scoring on synthetic variants', () => {
-  it.each([['headings'], ['typed'], ['noheader']] as const)('the %s variant scores every element', async (kind) => {
+  it.each([['headings'], ['typed'], ['sloppy'], ['noheader']] as const)('the %s variant scores every element', async (kind) => {
     const data = await variant(kind);
-    if (kind === 'typed') expect(data.toString('latin1')).not.toContain('tblHeader');
+    if (kind === 'typed' || kind === 'sloppy') expect(data.toString('latin1')).not.toContain('tblHeader');
     const r = await importWordFile(data, { changes: 'accept' });
     const s = score(scoreKeys(body), scoreKeys(r.doc));
     expect(s.missing).toEqual([]);
