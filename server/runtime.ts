@@ -204,7 +204,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       config,
       db: mongo.db,
       lifecycle: lifecycleApi,
-      availability,
+      // /readyz lists Redis (REDIS_URL) beside the store and Temporal.
+      availability: redis ? redis.reportIn(availability) : availability,
       logger: logger.child({ module: 'http' }),
       ...(opts.signInRateLimit ? { signInRateLimit: opts.signInRateLimit } : {}),
       ...(redis ? { rateLimitStores: redis.rateLimitStores } : {}),

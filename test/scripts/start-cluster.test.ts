@@ -128,7 +128,16 @@ afterAll(async () => {
 });
 
 test('each process answers /readyz and the proxy serves pages', async () => {
-  for (const p of ready.processes) expect((await fetch(`${p.url}/readyz`)).status).toBe(200);
+  for (const p of ready.processes) {
+    let body: { dependencies: { redis?: { up: boolean } } } | undefined;
+    for (let i = 0; i < 50 && !body?.dependencies.redis?.up; i++) {
+      const res = await fetch(`${p.url}/readyz`);
+      expect(res.status).toBe(200);
+      body = (await res.json()) as typeof body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(body?.dependencies.redis?.up).toBe(true);
+  }
   expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
 });
 
