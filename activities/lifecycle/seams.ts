@@ -1,8 +1,8 @@
-// Seams where later issues plug into the lifecycle: freezing named versions (activities/versions), the
-// release documents (the DOCX generator) and the collaboration server's permission re-check. The workflow
-// calls these activities by name; the worker registers the real implementation when it is present and,
-// until then, one that says plainly that the capability is missing (see unavailable-seams.ts) — the
-// lifecycle never pretends a version was frozen or a document exists.
+// Seams where other modules plug into the lifecycle: freezing named versions (activities/versions), the
+// stage draft and 编制说明 generated after a freeze, the release documents (the DOCX generator) and the
+// collaboration server's permission re-check. The workflow calls these activities by name; the worker
+// registers them all through createWorkerActivities (activities/worker.ts), and the lifecycle never
+// pretends a version was frozen or a document exists.
 import type { Actor } from '../../workflows/domain';
 
 /** The version kinds the lifecycle freezes at stage changes. */
