@@ -293,13 +293,21 @@ export function createCommentsStore(db: Db): CommentsStore {
     },
 
     async *all(standardId, f) {
-      let after: Cursor | undefined;
-      for (;;) {
-        const { items, next } = await store.page(standardId, f, after, BATCH_SIZE);
-        if (items.length) yield items;
-        if (!next) return;
-        const last = items[items.length - 1];
-        after = { at: last.createdAt, id: last._id };
+      // One cursor, read `BATCH_SIZE` at a time: one query for the whole set. (A keyset query per batch would
+      // make FerretDB on SQLite scan and sort every comment once per batch: 50 scans for 50,000 comments.)
+      const cursor = comments.find(triageQuery(standardId, f), { batchSize: BATCH_SIZE }).sort({ createdAt: 1, _id: 1 });
+      try {
+        let batch: CommentRecord[] = [];
+        for await (const c of cursor) {
+          batch.push(c);
+          if (batch.length >= BATCH_SIZE) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length) yield batch;
+      } finally {
+        await cursor.close();
       }
     },
 
