@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { GridFSBucket, type Db } from 'mongodb';
 import { z } from 'zod';
+import { standardsCollection } from '../data/standards';
+import { TERMINAL_STAGES } from '../../workflows/domain';
 
 export const IMPORT_UPLOADS_BUCKET = 'importUploads';
 export const UPLOAD_TTL_MS = 60 * 60 * 1000;
@@ -35,12 +37,21 @@ function bucketOf(db: Db): GridFSBucket {
   return new GridFSBucket(db, { bucketName: IMPORT_UPLOADS_BUCKET });
 }
 
-/** Deletes pending uploads older than their expiry. */
+/** Deletes pending uploads older than their expiry, and proposal files whose standard ended (withdrawn,
+ *  abolished) or is gone before drafting started. */
 export async function sweepExpiredUploads(db: Db, now = new Date()): Promise<number> {
   const bucket = bucketOf(db);
   const expired = await bucket.find({ 'metadata.expiresAt': { $lt: now } }).toArray();
   for (const f of expired) await bucket.delete(f._id).catch(() => undefined);
-  return expired.length;
+  let abandoned = 0;
+  for (const f of await bucket.find({ 'metadata.purpose': 'proposal', 'metadata.standardId': { $ne: '' } }).toArray()) {
+    const standardId = String((f.metadata as { standardId?: unknown } | undefined)?.standardId ?? '');
+    const standard = await standardsCollection(db).findOne({ _id: standardId }, { projection: { stage: 1 } });
+    if (standard && !TERMINAL_STAGES.includes(standard.stage)) continue;
+    await bucket.delete(f._id).catch(() => undefined);
+    abandoned++;
+  }
+  return expired.length + abandoned;
 }
 
 /** Keeps an upload for the confirmation; returns its id. */
