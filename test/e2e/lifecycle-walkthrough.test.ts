@@ -2,7 +2,8 @@
 // (`npm start`'s wiring; short comment and review periods). Each role signs in through the form, reads its
 // notification and follows its link to the standard's page, where it uses the form of its action; the list's
 // search and filter find the standard; a member of the public comments on the draft; the comment is
-// disposed on the triage page. From 立项 to the 复审 decision.
+// disposed on the triage page; the public page offers the 征求意见稿 for download. From 立项 to the 复审
+// decision.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -131,6 +132,12 @@ test('from proposal to the review decision, through the pages only', async () =>
   const pub = await (await browser.newContext()).newPage();
   await pub.goto(`${rt.url}/consultation`);
   await Promise.all([pub.waitForURL(/\/consultation\/s[0-9a-f]+$/), pub.getByRole('link', { name: TITLE }).first().click()]);
+  // The 征求意见稿 generated at submission is offered for download, as a plain link that works.
+  const draftLink = pub.locator('[data-download="draft"] a').first();
+  expect(await draftLink.count()).toBe(1);
+  const download = await pub.request.get(`${rt.url}${await draftLink.getAttribute('href')}`);
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-type']).toContain('wordprocessingml');
   await Promise.all([pub.waitForURL(/\/comment/), pub.getByRole('link', { name: /对全文提意见/ }).click()]);
   await pub.locator('input[name="type"]').first().check();
   await pub.locator('#f-comment').fill('建议补充监测频次的要求。');
