@@ -1,6 +1,7 @@
 // Issue 12: the main public and staff pages have no serious or critical accessibility violations (axe-core,
 // WCAG 2.0/2.1 A and AA rules) in Debian's Chromium. axe's source is injected into each page (the context
-// bypasses the pages' CSP for that script only); the app is the whole runtime as `npm start` wires it.
+// bypasses the pages' CSP for that script only); the app is the whole runtime as `npm start` wires it. The comment
+// form and a decision form are used with the keyboard alone (Tab, Space, arrows, Enter).
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser';
@@ -124,4 +125,50 @@ test('staff pages: no serious or critical violations', async () => {
   ]);
   await context.close();
   expect(found).toEqual(clean(found));
+});
+
+/** Presses Tab until the focused element matches `selector` (at most 80 presses); fails if it is never reached. */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${selector} is not reachable with Tab`);
+}
+
+test('the public comment form works with the keyboard alone', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${rt.url}/consultation/${standardId}/comment`);
+  await tabTo(page, 'input[name="type"]');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#f-comment');
+  await page.keyboard.type('建议增加枯水期的监测要求。');
+  await tabTo(page, '#f-name');
+  await page.keyboard.type('赵六');
+  await tabTo(page, '#f-province');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'button[type="submit"]');
+  await Promise.all([page.waitForURL(/\/consultation\/receipt\//), page.keyboard.press('Enter')]);
+  expect(await page.locator('main').textContent()).toMatch(/回执/);
+  await page.context().close();
+});
+
+test('a decision form works with the keyboard alone', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${rt.url}/sign-in`);
+  await tabTo(page, 'input[name="username"]');
+  await page.keyboard.type('js-msa');
+  await tabTo(page, 'input[name="password"]');
+  await page.keyboard.type(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/standards/), page.keyboard.press('Enter')]);
+  await page.goto(`${rt.url}/standards/${standardId}`);
+  const form = '#act-decideInitiation-JS-h';
+  expect(await page.locator(form).count()).toBe(1);
+  await tabTo(page, 'form[aria-labelledby="act-decideInitiation-JS-h"] input[name="decision"]');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'form[aria-labelledby="act-decideInitiation-JS-h"] button[type="submit"]');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  expect(await page.getByRole('status').first().textContent()).toContain('已完成：立项审核');
+  expect(await page.locator('tr[data-province="JS"] .decision').textContent()).toBe('同意');
+  await page.context().close();
 });
