@@ -1,11 +1,14 @@
 // Runs Tongbiao's collaboration server alone in this process (for the benchmark and the kill -9 test):
 // http on 127.0.0.1:PORT (0 = any), MongoDB from MONGODB_URI / COLLAB_DB, every `?user=` may edit.
-// Prints one JSON line `{"ready":true,"port":N,"pid":P}` on stdout once listening.
+// Prints one JSON line `{"ready":true,"port":N,"pid":P}` on stdout once listening. With REDIS_URL it relays
+// through Redis like an app process of `npm run start:cluster` (bench/collab-cluster.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connectMongo } from '../../activities/infra/mongo';
 import { createCollabServer } from '../../server/collab/server';
 import { collabLimitsSchema } from '../../server/collab/types';
+import { createRedisRelay } from '../../server/collab/redis-relay';
+import { createLogger } from '../../activities/infra/logger';
 import { startProbe } from './probe';
 
 async function main(): Promise<void> {
@@ -13,7 +16,9 @@ async function main(): Promise<void> {
   if (!uri) throw new Error('MONGODB_URI is required');
   const mongo = await connectMongo(uri, process.env.COLLAB_DB ?? 'collab_bench', { onUnacknowledgedWrite: 'throw' });
   const limits = collabLimitsSchema.partial().parse(JSON.parse(process.env.COLLAB_LIMITS ?? '{}'));
+  const relay = process.env.REDIS_URL ? createRedisRelay({ url: process.env.REDIS_URL, logger: createLogger('bench-relay') }) : undefined;
   const collab = createCollabServer({
+    ...(relay ? { relay } : {}),
     db: mongo.db,
     limits: { connectionBurstPerAddress: 100_000, connectionsPerSecondPerAddress: 100_000, ...limits },
     authenticate: (req) => {
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
   });
   const stop = async (): Promise<void> => {
     await collab.close();
+    await relay?.close();
     server.close();
     await mongo.close();
     process.exit(0);
