@@ -136,7 +136,11 @@ export async function applyProposalImport(
   deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger; pictures: (standardId: string, uploadedBy: string) => NonNullable<ImportFileOptions['storePictures']> },
   standardId: string,
 ): Promise<boolean> {
-  const pending = await proposalUploadOf(deps.db, standardId);
+  // The transition has happened whatever this does: a failure here is logged, never thrown at the approver.
+  const pending = await proposalUploadOf(deps.db, standardId).catch((e: unknown) => {
+    deps.logger.error({ standardId, err: e }, 'Word file of the proposal could not be read; not applied');
+    return null;
+  });
   if (!pending) return false;
   try {
     const { doc } = await importWordFile(pending.data, {
