@@ -28,6 +28,13 @@ export interface ThreadAnchor {
 
 export type ThreadStatus = 'open' | 'resolved';
 
+/** A thread or reply that came from a Word comment (server/extensions/word-threads.ts): its creator is the
+ *  importing user; the Word author and date are kept here, shown as 「Word 批注：张三」. */
+export interface WordOrigin {
+  author: string;
+  date?: string;
+}
+
 export interface DraftThreadRecord {
   _id: string;
   standardId: string;
@@ -47,6 +54,7 @@ export interface DraftThreadRecord {
   updatedAt: Date;
   resolvedAt?: Date;
   resolvedBy?: ThreadAuthor;
+  word?: WordOrigin;
 }
 
 export interface DraftThreadReplyRecord {
@@ -57,6 +65,7 @@ export interface DraftThreadReplyRecord {
   author: ThreadAuthor;
   mentions: string[];
   createdAt: Date;
+  word?: WordOrigin;
 }
 
 export type ThreadFilter = 'all' | 'open' | 'resolved' | 'mine';
@@ -68,6 +77,9 @@ export interface NewThread {
   text: string;
   author: ThreadAuthor;
   mentions: string[];
+  /** Imported from Word: the comment's author and date; `resolved` for a comment the review copy marked so. */
+  word?: WordOrigin;
+  resolved?: boolean;
 }
 
 export interface DraftThreadsStore {
@@ -75,7 +87,7 @@ export interface DraftThreadsStore {
   create(t: NewThread): Promise<DraftThreadRecord>;
   get(standardId: string, threadId: string): Promise<DraftThreadRecord | null>;
   /** Adds a reply and counts it on the thread; null when the thread does not exist. */
-  reply(standardId: string, threadId: string, r: { text: string; author: ThreadAuthor; mentions: string[] }): Promise<DraftThreadReplyRecord | null>;
+  reply(standardId: string, threadId: string, r: { text: string; author: ThreadAuthor; mentions: string[]; word?: WordOrigin }): Promise<DraftThreadReplyRecord | null>;
   /**
    * Moves the thread from `from` to the other status. `changed: false` with the thread when it already
    * had the target status (the caller answers 409), null when there is no such thread.
@@ -119,10 +131,12 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
         author: t.author,
         mentions: [...new Set(t.mentions)],
         participants: [...new Set([t.author.userId, ...t.mentions])],
-        status: 'open',
+        status: t.resolved ? 'resolved' : 'open',
         replyCount: 0,
         createdAt: now,
         updatedAt: now,
+        ...(t.resolved ? { resolvedAt: now, resolvedBy: t.author } : {}),
+        ...(t.word ? { word: t.word } : {}),
       };
       await threads.insertOne(record);
       return record;
@@ -142,6 +156,7 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
         author: r.author,
         mentions: [...new Set(r.mentions)],
         createdAt: new Date(),
+        ...(r.word ? { word: r.word } : {}),
       };
       await replies.insertOne(record);
       await threads.updateOne(

@@ -12,7 +12,8 @@ import { userOf } from '../http/principal';
 import { loadStandardOr404 } from './editor-page';
 import { AppError } from '../../activities/infra/errors';
 import type { Logger } from '../../activities/infra/logger';
-import { createDraftThreadsStore, THREAD_PAGE_MAX, type DraftThreadRecord, type DraftThreadReplyRecord, type ThreadAuthor } from '../../activities/data/draft-threads';
+import { createDraftThreadsStore, THREAD_PAGE_MAX, type DraftThreadRecord, type DraftThreadReplyRecord, type ThreadAuthor, type WordOrigin } from '../../activities/data/draft-threads';
+import { wordLabel } from '../../editor/thread-word';
 import { recordNotification } from '../../activities/data/notifications';
 import { findUserByUsername, principalOf, provinceOfGrants, usersCollection, USERNAME_PATTERN, type Principal } from '../../activities/data/users';
 import { draftPermission, threadPermission, type ThreadAction } from '../../workflows/draft-access';
@@ -65,12 +66,16 @@ const authorOf = (u: Principal): ThreadAuthor => {
   return { userId: u.userId, displayName: u.displayName, ...(province ? { province } : {}) };
 };
 
+/** The name shown for a thread or reply: an imported Word comment says whose it was (「李四（Word 批注：张三）」). */
+export const shownName = (r: { author: ThreadAuthor; word?: WordOrigin }): string => (r.word ? `${r.author.displayName}（${wordLabel(r.word.author)}）` : r.author.displayName);
+
 const threadView = (t: DraftThreadRecord, me: string) => ({
   id: t._id,
   anchor: t.anchor,
   quote: t.quote,
   text: t.text,
-  author: { displayName: t.author.displayName, ...(t.author.province ? { province: t.author.province } : {}) },
+  author: { displayName: shownName(t), ...(t.author.province ? { province: t.author.province } : {}) },
+  ...(t.word ? { word: { author: t.word.author, label: wordLabel(t.word.author), ...(t.word.date ? { date: t.word.date } : {}) } } : {}),
   status: t.status,
   replyCount: t.replyCount,
   createdAt: t.createdAt.toISOString(),
@@ -83,7 +88,8 @@ const threadView = (t: DraftThreadRecord, me: string) => ({
 const replyView = (r: DraftThreadReplyRecord) => ({
   id: r._id,
   text: r.text,
-  author: { displayName: r.author.displayName, ...(r.author.province ? { province: r.author.province } : {}) },
+  author: { displayName: shownName(r), ...(r.author.province ? { province: r.author.province } : {}) },
+  ...(r.word ? { word: { author: r.word.author, label: wordLabel(r.word.author) } } : {}),
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -161,10 +167,10 @@ export function draftThreadsExtension(deps: { db: Db; logger: Logger; collab?: P
         let rAfter: string | undefined;
         do {
           const rp = await store.replies(standardId, t._id, { limit: THREAD_PAGE_MAX, ...(rAfter ? { after: rAfter } : {}) });
-          replies.push(...rp.items.map((r) => ({ author: r.author.displayName, text: r.text, createdAt: r.createdAt })));
+          replies.push(...rp.items.map((r) => ({ author: shownName(r), text: r.text, createdAt: r.createdAt })));
           rAfter = rp.next;
         } while (rAfter);
-        out.push({ anchor: t.anchor, quote: t.quote, text: t.text, author: t.author.displayName, createdAt: t.createdAt, status: t.status, replies });
+        out.push({ anchor: t.anchor, quote: t.quote, text: t.text, author: shownName(t), createdAt: t.createdAt, status: t.status, replies });
       }
       after = page.next;
     } while (after);

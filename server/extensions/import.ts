@@ -4,7 +4,8 @@
 // them by part until the import succeeded, so a refused file stores nothing), and the model refers to them by
 // URL. The confirmation saves the current draft as a named version, replaces the live draft through the
 // collaboration server with new edits (the restore path of versions, so open editors receive it), and
-// lands on the compare page between the saved version and the new state.
+// lands on the compare page between the saved version and the new state. The file's Word comments become
+// draft threads on their words in the new draft (./word-threads.ts, issue 15).
 //
 // Refusals of the importer (not Word, encrypted, macros, too large, unsafe XML, not a standard …) are
 // answered with their 4xx on the draft page itself, with the zh/en message and nothing stored; a file
@@ -14,7 +15,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { GridFSBucket, type Db } from 'mongodb';
 import multer from 'multer';
 import { z } from 'zod';
-import { createConversionCache, importWordFile, LIMITS, toAppError, type ImportFileOptions } from '../../activities/import';
+import { createConversionCache, importWordFile, LIMITS, toAppError, type ImportFileOptions, type ImportFileResult } from '../../activities/import';
 import { dropUpload, keepUpload, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
 import { createVersionActivities } from '../../activities/versions';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
@@ -22,7 +23,7 @@ import { sha256Of } from '../../activities/files/store';
 import { pixelSize } from '../../activities/docx/images';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger } from '../../activities/infra/logger';
-import type { Principal } from '../../activities/data/users';
+import { provinceOfGrants, type Principal } from '../../activities/data/users';
 import type { ImportReport } from '../../editor/import';
 import type { DocJSON } from '../../editor/types';
 import { draftDocName, PROVINCES, type Province, type StandardRecord } from '../../workflows/domain';
@@ -34,6 +35,7 @@ import { userOf } from '../http/principal';
 import { loadStandardOr404 } from './editor-page';
 import { IMAGES_BUCKET, sniffImageType } from './images';
 import { applyProposalImport, registerProposalImport } from './import-proposal';
+import { threadsFromWordComments } from './word-threads';
 import type { Logger } from '../../activities/infra/logger';
 
 const log = createLogger('import');
@@ -48,6 +50,12 @@ type Standard = StandardRecord & { step?: string };
 function actorOf(user: Principal) {
   const g = user.grants[0];
   return { userId: user.userId, displayName: user.displayName, ...(g ? { role: g.role } : {}), ...(g?.province ? { province: g.province } : {}) };
+}
+
+/** The importing user as the creator of the threads made from the file's comments. */
+function threadAuthorOf(user: Principal) {
+  const province = provinceOfGrants(user.grants);
+  return { userId: user.userId, displayName: user.displayName, ...(province ? { province } : {}) };
 }
 
 const wantsJson = (req: Request): boolean => req.accepts(['html', 'json']) === 'json';
@@ -257,6 +265,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
       const body = confirmBody.safeParse(req.body ?? {});
       const choice = body.success ? body.data.changes : undefined;
       let doc: DocJSON;
+      let word: Pick<ImportFileResult, 'blocks'> & { comments: ImportFileResult['report']['comments'] };
       try {
         // Without a choice the importer refuses a document with tracked changes (422): shown on the preview.
         const result = await importWordFile(pending.data, {
@@ -266,6 +275,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
           storePictures: pictureStore(db, standard._id, user.username),
         });
         doc = result.doc;
+        word = { blocks: result.blocks, comments: result.report.comments };
       } catch (e) {
         const err = toAppError(e);
         if (err instanceof AppError && err.status < 500 && !wantsJson(req)) {
@@ -283,10 +293,12 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
       const live = await deps.collab.getDoc(docName);
       applyContentAsNewEdits(live, doc);
       await deps.collab.flush(docName);
+      // The file's Word comments become threads on their words in the new draft (issue 15).
+      const threads = await threadsFromWordComments({ db, logger: log }, { standardId: standard._id, live, comments: word.comments, blocks: word.blocks, importer: threadAuthorOf(user) });
       await dropUpload(db, pending.id);
       log.info({ standardId: standard._id, uploadId: pending.id, backupVersionId: backup._id }, 'Word file imported into the draft');
       const compare = `/standards/${standard._id}/versions/compare?from=${encodeURIComponent(backup._id)}&to=live`;
-      if (wantsJson(req)) res.json({ backupVersionId: backup._id, compare });
+      if (wantsJson(req)) res.json({ backupVersionId: backup._id, compare, threads });
       else res.redirect(303, compare);
     });
   };
