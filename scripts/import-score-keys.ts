@@ -1,12 +1,13 @@
 // Scoring keys of a document model, for comparing an imported draft with the expected one element by
 // element, as issue 14 asks: chapters and clauses with the right number and title, terms with their
-// definition, tables with number, title and size, figures, formulas, notes, examples, annexes. Each element
+// definition, tables with number, title and size, figures, formulas, notes, examples, annexes — and list items
+// and references (normative and bibliography), which the issue's list leaves out. Each element
 // gives one key; two models agree on an element when they hold the same key (multiset intersection).
 import { computeNumbering } from '../editor/numbering';
 import type { DocJSON, NodeJSON } from '../editor/types';
 
-export type ScoredKind = 'clause' | 'term' | 'table' | 'figure' | 'formula' | 'note' | 'example' | 'annex';
-export const SCORED_KINDS: readonly ScoredKind[] = ['clause', 'term', 'table', 'figure', 'formula', 'note', 'example', 'annex'];
+export type ScoredKind = 'clause' | 'term' | 'table' | 'figure' | 'formula' | 'note' | 'example' | 'annex' | 'listItem' | 'reference';
+export const SCORED_KINDS: readonly ScoredKind[] = ['clause', 'term', 'table', 'figure', 'formula', 'note', 'example', 'annex', 'listItem', 'reference'];
 
 export interface ScoreKey {
   kind: ScoredKind;
@@ -54,6 +55,16 @@ export function scoreKeys(doc: DocJSON): ScoreKey[] {
       out.push({ kind: 'figure', key: `${label}|${squash(text(child(n, 'caption')))}|${String(n.attrs?.src ?? '') !== ''}` });
     } else if (t === 'formula') {
       out.push({ kind: 'formula', key: `${label}|${squash(text(child(n, 'formulaText')))}` });
+    } else if (t === 'listItem' || t === 'sublistItem') {
+      // The item's own number (a), 1), ——) and its first paragraph.
+      const label = (() => {
+        const id = typeof n.attrs?.id === 'string' ? n.attrs.id : '';
+        return id ? (numbering.byId[id]?.label ?? '') : '';
+      })();
+      out.push({ kind: 'listItem', key: `${within}|${t}|${label}|${squash(text(child(n, 'paragraph')))}` });
+    } else if (t === 'referenceEntry' || t === 'bibliographyEntry') {
+      out.push({ kind: 'reference', key: `${t}|${label}|${squash(text(n))}` });
+      return;
     } else if (t === 'note' || t === 'example') {
       out.push({ kind: t, key: `${within}|${squash(text(n))}` });
       return;
