@@ -15,7 +15,7 @@ export interface NotificationText {
   todo?: string;
   /** The reason given by whoever acted, when one was. */
   reason?: string;
-  /** Path of the standard's page (absolute when a base URL is given). */
+  /** Path of the standard's page, or its draft page for a thread mention (absolute when a base URL is given). */
   href: string;
 }
 
@@ -109,7 +109,9 @@ function sentence(title: string, w: Words, lang: Lang): string {
 
 export function renderNotification(n: NotificationRecord, titles: { zh: string; en: string } | undefined, lang: Lang, baseUrl = ''): NotificationText {
   const title = quoted(titles, lang);
-  const href = `${baseUrl.replace(/\/+$/, '')}/standards/${encodeURIComponent(n.standardId)}`;
+  // A mention in a draft's comment thread links to the draft page (the editor with its threads panel).
+  const page = n.event === 'mentionedInThread' ? '/draft' : '';
+  const href = `${baseUrl.replace(/\/+$/, '')}/standards/${encodeURIComponent(n.standardId)}${page}`;
   const todo = n.action && (n.kind === 'actionDue' || n.kind === 'reminder') ? TODO[n.action as Action]?.[lang] : undefined;
   const reason = n.reason && (n.kind === 'actionDue' || n.kind === 'news') ? n.reason : undefined;
   let headline: string;
