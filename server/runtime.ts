@@ -45,6 +45,7 @@ import { superviseWorker, type WorkerSupervisor } from './temporal/worker-superv
 import { ensureMailSchedules } from './temporal/mail-schedules';
 import { notificationSettingsExtension } from './extensions/notification-settings';
 import { connectRedis } from './infra/redis';
+import { clientAddressResolver } from './infra/client-address';
 
 export interface RuntimeOptions {
   config: Config;
@@ -140,6 +141,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       authenticate: (req) => (sameOrigin(req) ? authenticate(req) : null),
       authorize: createDraftAuthorizer(mongo.db),
       ...(redis ? { relay: redis.relay } : {}),
+      // Behind a trusted proxy (start:cluster's, or TRUST_PROXY) connection limits count the forwarded client.
+      clientAddress: clientAddressResolver(config.TRUST_PROXY),
     });
     cleanups.push(() => collab.close());
 
