@@ -2,7 +2,9 @@
 // 20 figures) as DOCX and compares time and peak memory with pandoc converting the same content, as
 // Markdown, to DOCX in the same run. Each tool runs in its own process under /usr/bin/time so peak
 // memory is each one's own; the generator also reports its in-process time (after module loading).
-// Goals: ≤ 3 s for the generation, and faster than pandoc.
+// Goals: ≤ 3 s for the generation, and faster than pandoc. Then the PDF editions and the redline copy
+// (bench/docx-pdf-redline.ts; skipped with BENCH_DOCX_PDF=0): redline ≤ 3 s, the whole release (four DOCX +
+// four PDF) within 1.5 × LibreOffice's time for four PDFs of pandoc's DOCX.
 import { standard300Body } from './standard-300';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -175,6 +177,10 @@ async function main(): Promise<void> {
   console.log(`RESULT docx_generate_300_pages_cold_cpu ${coldCpu.toFixed(2)}s goal <=3s ${coldCpu <= 3 ? 'met' : 'missed'}`);
   console.log(`RESULT docx_faster_than_pandoc_warm_worker ${(warm / pWall).toFixed(2)}x goal <1x ${warm < pWall ? 'met' : 'missed'}`);
   console.log(`RESULT docx_faster_than_pandoc_cold_process ${(cold / pWall).toFixed(2)}x goal <1x ${cold < pWall ? 'met' : 'missed'}`);
+  if (process.env.BENCH_DOCX_PDF !== '0') {
+    const { pdfAndRedlineBench } = await import('./docx-pdf-redline');
+    for (const line of await pdfAndRedlineBench({ body, outDir: OUT, pandocDocx: path.join(OUT, 'pandoc-0.docx') })) console.log(line);
+  }
 }
 
 main().catch((e: unknown) => {

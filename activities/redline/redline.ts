@@ -25,10 +25,16 @@ const redlineMark = (type: string): MarkJSON => ({ type }) as unknown as MarkJSO
 const INLINE = new Set(['text', 'xref']);
 const isTextblock = (n: NodeJSON): boolean => (n.content ?? []).some((c) => INLINE.has(c.type)) || (n.content === undefined && n.type !== 'text');
 
+// Blocks are compared many times while aligning (diffArrays): each block's text is computed once.
+const plainCache = new WeakMap<NodeJSON, string>();
 function plain(n: NodeJSON): string {
   if (n.type === 'text') return n.text ?? '';
   if (n.type === 'xref') return `\u0000${String(n.attrs?.target ?? '')}`;
-  return (n.content ?? []).map(plain).join('\u0001');
+  const cached = plainCache.get(n);
+  if (cached !== undefined) return cached;
+  const s = (n.content ?? []).map(plain).join('\u0001');
+  plainCache.set(n, s);
+  return s;
 }
 
 const idOf = (n: NodeJSON): string | undefined => (typeof n.attrs?.id === 'string' && n.attrs.id ? n.attrs.id : undefined);

@@ -1,0 +1,111 @@
+// The PDF and redline part of `npm run bench:docx` (issue 13): the 300-page standard rendered to PDF by
+// LibreOffice (activities/pdf/render.ts, PDF/A-2b, own profile per conversion) beside LibreOffice's own
+// conversion of pandoc's DOCX of the same content; the whole release — four DOCX editions and their four
+// PDFs, one after another as the release activity makes them — against LibreOffice's time for four PDFs of
+// pandoc's DOCX alone (four separate soffice runs, as each release PDF is); and the redline copy between two
+// 300-page versions. Prints table rows and RESULT lines; goals: redline ≤ 3 s, release ≤ 1.5 × LibreOffice.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { DocJSON, NodeJSON } from '../editor/types';
+
+const run = promisify(execFile);
+
+/** A later version of a body: every 7th paragraph reworded, a table cell changed in every 5th table, one clause deleted, one inserted. */
+export function reviseBody(body: DocJSON): DocJSON {
+  const doc = JSON.parse(JSON.stringify(body)) as NodeJSON;
+  let paragraphs = 0;
+  let tables = 0;
+  let deleted = false;
+  const walk = (n: NodeJSON): void => {
+    if (n.type === 'paragraph' && ++paragraphs % 7 === 0 && n.content?.[0]?.type === 'text') n.content[0] = { ...n.content[0], text: `${n.content[0].text ?? ''}（修订：补充说明。）` };
+    if (n.type === 'table' && ++tables % 5 === 0) {
+      const grid = n.content?.find((c) => c.type === 'tableGrid');
+      const cell = grid?.content?.[1]?.content?.[1]?.content?.[0]?.content?.[0];
+      if (cell?.type === 'text') cell.text = `${cell.text ?? ''}（修订）`;
+    }
+    if (n.type === 'chapter' && n.content) {
+      const clauses = n.content.filter((c) => c.type === 'clause1');
+      if (!deleted && clauses.length > 2) {
+        n.content = n.content.filter((c) => c !== clauses[1]);
+        n.content.push({ type: 'clause1', attrs: { id: 'bench-new-clause' }, content: [{ type: 'heading', content: [{ type: 'text', text: '新增要求' }] }, { type: 'paragraph', content: [{ type: 'text', text: '新增条款的要求文字，监测结果应在5个工作日内报送。' }] }] });
+        deleted = true;
+      }
+    }
+    for (const c of n.content ?? []) walk(c);
+  };
+  walk(doc);
+  return doc as DocJSON;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - t) / 1000 };
+}
+
+/** LibreOffice converting one DOCX to PDF in its own process and profile (the plain `pdf` export). */
+async function sofficeToPdf(file: string, dir: string): Promise<number> {
+  const t = performance.now();
+  await run('soffice', [`-env:UserInstallation=file://${dir}/profile-${path.basename(file)}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', dir, file], { timeout: 300_000, maxBuffer: 1 << 20 });
+  return (performance.now() - t) / 1000;
+}
+
+export async function pdfAndRedlineBench(opts: { body: DocJSON; outDir: string; pandocDocx: string }): Promise<string[]> {
+  const { generateStandardDocx } = await import('../activities/docx/generate');
+  const { richStandardRecord } = await import('../activities/docx/fixtures/rich-standard');
+  const { EDITIONS } = await import('../activities/docx/edition');
+  const { renderPdf } = await import('../activities/pdf/render');
+  const { generateRedlineDocx } = await import('../activities/redline/redline');
+  const record = richStandardRecord();
+  const dir = path.join(opts.outDir, 'pdf');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+
+  // LibreOffice alone: four conversions of pandoc's DOCX, each its own process, as the release runs them.
+  const lo: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const copy = path.join(dir, `pandoc-${i}.docx`);
+    await copyFile(opts.pandocDocx, copy);
+    lo.push(await sofficeToPdf(copy, dir));
+  }
+  const loFour = lo.reduce((a, b) => a + b, 0);
+  const loOne = [...lo].sort((a, b) => a - b)[1];
+
+  // The release: each edition's DOCX, then its PDF.
+  const release = await timed(async () => {
+    const pdfs: number[] = [];
+    for (const edition of EDITIONS) {
+      const docx = await generateStandardDocx({ record, body: opts.body, edition });
+      pdfs.push((await timed(() => renderPdf(docx, { timeoutMs: 300_000 }))).seconds);
+    }
+    return pdfs;
+  });
+  const ourPdf = [...release.value].sort((a, b) => a - b)[1];
+
+  // The redline between two 300-page versions (in a process that has generated documents already).
+  const newer = reviseBody(opts.body);
+  const cpu0 = process.cpuUsage();
+  const redline = await timed(() => generateRedlineDocx({ older: opts.body, newer, author: '起草组', date: '2026-03-02T08:00:00Z', record, edition: 'joint', stageLabel: 'draftForReview' }));
+
+  const cpu = process.cpuUsage(cpu0);
+  // Wall time on a shared machine depends on the load; the CPU the redline used does not.
+  const redlineCpu = (cpu.user + cpu.system) / 1e6;
+  const ratio = release.seconds / loFour;
+  return [
+    '',
+    '| step | what is timed | time (s) |',
+    '| --- | --- | ---: |',
+    `| LibreOffice, pandoc's DOCX → PDF | one conversion (median of 4 processes) | ${loOne.toFixed(2)} |`,
+    `| LibreOffice, pandoc's DOCX → PDF ×4 | four conversions, one process each | ${loFour.toFixed(2)} |`,
+    `| tongbiao renderPdf (PDF/A-2b) | one edition's PDF (median of the four) | ${ourPdf.toFixed(2)} |`,
+    `| tongbiao release | four DOCX editions + their four PDFs, in turn | ${release.seconds.toFixed(2)} |`,
+    `| tongbiao generateRedlineDocx | redline of two 300-page versions (${(redline.value.length / 1024).toFixed(0)} KB) | ${redline.seconds.toFixed(2)} |`,
+    '',
+    `RESULT docx_pdf_300_pages ${ourPdf.toFixed(2)}s libreoffice_on_pandoc_docx ${loOne.toFixed(2)}s ratio ${(ourPdf / loOne).toFixed(2)}x`,
+    `RESULT docx_release_4_docx_4_pdf ${release.seconds.toFixed(2)}s vs libreoffice_4_pdf ${loFour.toFixed(2)}s ratio ${ratio.toFixed(2)}x goal <=1.5x ${ratio <= 1.5 ? 'met' : 'missed'}`,
+    `RESULT docx_redline_300_pages ${redline.seconds.toFixed(2)}s goal <=3s ${redline.seconds <= 3 ? 'met' : 'missed'}`,
+    `RESULT docx_redline_300_pages_cpu ${redlineCpu.toFixed(2)}s goal <=3s ${redlineCpu <= 3 ? 'met' : 'missed'}`,
+  ];
+}
