@@ -79,6 +79,13 @@ export const TERMINAL_STAGES: readonly Stage[] = ['withdrawn', 'abolished'];
  * connection; the lifecycle asks it to know when a transition changes what connected writers may do.
  */
 export function draftIsEditable(s: { stage: Stage; step?: string }): boolean {
+  // While comments are handled the drafters work the accepted ones in: the 送审稿 is what comes out of it
+  // (issue 12 item 6). The 征求意见稿 itself is a frozen version, so the public text does not move.
+  return draftWasEditableBeforeHandlingEdits(s) || (s.stage === 'publicComment' && s.step === 'handlingComments');
+}
+
+/** The rule before editing while comments are handled: lifecycles started earlier keep it (run.ts, EDIT_WHILE_HANDLING). */
+export function draftWasEditableBeforeHandlingEdits(s: { stage: Stage; step?: string }): boolean {
   return s.stage === 'drafting' || (s.stage === 'technicalReview' && s.step === 'revising');
 }
 

@@ -44,11 +44,11 @@ function eventWords(e: NotificationEvent, n: Pick<NotificationRecord, 'province'
     case 'draftLocked':
       return { zh: '征求意见稿已提交并公开征求意见，草案已锁定', en: 'The draft for comment was submitted and published for comment; the draft is now locked' };
     case 'commentPeriodClosed':
-      return { zh: '征求意见期已结束，需对每条意见给出处理意见', en: 'The comment period has closed; every comment now needs a disposition' };
+      return { zh: '征求意见期已结束，需对每条意见给出处理意见；草案已重新开放编辑，可落实采纳的意见', en: 'The comment period has closed; every comment now needs a disposition, and the draft is open again to work accepted comments in' };
     case 'commentPeriodExtended':
       return { zh: '征求意见期已延长', en: 'The comment period was extended' };
     case 'reviewStarted':
-      return { zh: '意见处理已完成，送审稿进入技术审查', en: 'Comment handling is complete; the draft for review is in technical review' };
+      return { zh: '意见处理已完成，送审稿进入技术审查，草案已锁定', en: 'Comment handling is complete; the draft for review is in technical review and the draft is locked' };
     case 'reviewPassed':
       return { zh: '技术审查已通过，草案重新开放编辑以形成报批稿', en: 'Technical review passed; the draft is open again to prepare the draft for approval' };
     case 'sentBackToDrafting':

@@ -70,7 +70,7 @@ export function eventOfTransition(t: Pick<TransitionInput, 'action' | 'fromStage
 /** Events the proposer hears of (besides the watchers). */
 const PROPOSER_EVENTS: readonly NotificationEvent[] = ['proposalReturned', 'proposalRejected', 'proposalApproved', 'approvalReturned', 'published', 'withdrawn', 'abolished'];
 /** Events the drafters hear of as news (the draft locks, or the standard ends); they hear of the draft opening as an actionDue. */
-const DRAFTER_EVENTS: readonly NotificationEvent[] = ['draftLocked', 'approvalStarted', 'withdrawn', 'abolished'];
+const DRAFTER_EVENTS: readonly NotificationEvent[] = ['draftLocked', 'reviewStarted', 'approvalStarted', 'withdrawn', 'abolished'];
 
 /** A transition that stays in a step somebody was already told to act in. */
 function staysInStep(t: Pick<TransitionInput, 'action' | 'fromStage' | 'toStage' | 'step'>): boolean {

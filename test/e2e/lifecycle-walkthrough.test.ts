@@ -2,7 +2,7 @@
 // (`npm start`'s wiring; short comment and review periods). Each role signs in through the form, reads its
 // notification and follows its link to the standard's page, where it uses the form of its action; the list's
 // search and filter find the standard; a member of the public comments on the draft; the comment is
-// disposed on the triage page; the public page offers the 征求意见稿 for download. From 立项 to the 复审
+// disposed on the triage page while the drafter may edit the draft; the public page offers the 征求意见稿 for download. From 立项 to the 复审
 // decision.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -151,8 +151,15 @@ test('from proposal to the review decision, through the pages only', async () =>
   const disp = eco.locator('form[action*="/disposition"]').first();
   await disp.getByRole('radio', { name: /^采纳/ }).first().check();
   await Promise.all([eco.waitForNavigation(), disp.getByRole('button', { name: /保存处理意见/ }).click()]);
+  // While comments are handled the drafters may edit the draft to work accepted comments in (item 6).
+  await drafter.goto(`${rt.url}${standardPath}`);
+  await Promise.all([drafter.waitForURL(/\/draft$/), drafter.getByRole('link', { name: '打开草案（在线编辑）' }).click()]);
+  expect(await drafter.locator('.status-line').textContent()).toContain('您可以编辑此草案');
   await eco.goto(`${rt.url}${standardPath}`);
   await act(eco, '完成意见处理');
+  // In 技术审查 the 送审稿 is under review: read-only again.
+  await drafter.reload();
+  expect(await drafter.locator('.status-line').textContent()).toContain('此草案当前为只读');
 
   // 技术审查: the expert records the result; the drafter submits the draft for approval.
   const expert = await signIn('expert');

@@ -10,13 +10,15 @@ const std = (stage: Stage, step?: string) => ({ _id: 's1', leadProvince: 'SH' as
 const G = GRANTS;
 
 describe('draft access', () => {
-  it('writers edit in drafting and while revising after review, read elsewhere', () => {
+  it('writers edit in drafting, while comments are handled and while revising after review, read elsewhere', () => {
     for (const w of ['drafter', 'shEco']) {
       expect(isDraftWriter([G[w]], std('drafting'))).toBe(true);
       expect(draftPermission([G[w]], std('drafting', 'editing'))).toBe('edit');
       expect(draftPermission([G[w]], std('technicalReview', 'revising'))).toBe('edit');
       expect(draftPermission([G[w]], std('technicalReview', 'underReview'))).toBe('read');
       expect(draftPermission([G[w]], std('publicComment', 'open'))).toBe('read');
+      // Accepted comments are worked in while comments are handled (issue 12 item 6).
+      expect(draftPermission([G[w]], std('publicComment', 'handlingComments'))).toBe('edit');
       expect(draftPermission([G[w]], std('inForce', 'active'))).toBe('read');
     }
   });

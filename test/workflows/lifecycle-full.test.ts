@@ -139,7 +139,8 @@ test('a standard goes from 立项 to 废止 with every role taking its part, eac
     const after = { stage: timeline[i].toStage, step: timeline[i].step };
     if (draftIsEditable(before) !== draftIsEditable(after)) flips += 1;
   }
-  expect(flips).toBe(4);
+  // drafting → (open) → handling → (review) → revising → (approval): six, with editing while comments are handled.
+  expect(flips).toBe(6);
   expect(refreshes).toBe(flips);
   /** The events an Update of `name` wrote between its acceptance and completion, one list per Update. */
   const eventsOfUpdates = (name: string): Array<typeof events> => {

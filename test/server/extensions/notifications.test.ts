@@ -161,6 +161,8 @@ test('a lifecycle tells each party its turn and its news, in words, only to thos
   expect(closed?.action).toBe('completeCommentHandling');
   expect(closed?.recipients).toContainEqual({ role: 'ecoEnvDepartment', province: 'SH' });
   expect(listText(await notificationsPage(shEco))).toContain('征求意见期已结束');
+  // The drafters are told the draft is open again to work accepted comments in (item 6).
+  expect(listText(await notificationsPage(drafter))).toContain('草案已重新开放编辑');
 
   // Nobody is told to do what they cannot; every id carries the revision, so the reconciler's cleanup applies.
   await expectOnlyActionableRecipients(id);
