@@ -15,6 +15,7 @@ import type { Request } from 'express';
 import type { Principal } from '../../activities/data/users';
 import { generateRedlineDocx } from '../../activities/redline/redline';
 import { generateClauseTableDocx } from '../../activities/redline/clause-table';
+import { versionThreads } from './version-threads';
 
 const VERSION_ID = /^[A-Za-z0-9_~-]{1,120}$/;
 const saveBody = z.strictObject({ name: safeText(200).min(1), _csrf: z.string().optional() });
@@ -137,9 +138,11 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
     });
 
     app.get('/standards/:id/versions/:versionId', requireUser, async (req, res) => {
-      const { standard } = await access(req, false);
+      const { user, standard } = await access(req, false);
       const v = await versionOfStandard(standard._id, versionIdOf(req));
-      res.render('version-view.njk', { standard, version: v.meta, kindNames: VERSION_KIND_NAMES });
+      // The draft's threads, read-only, with their quotes (anchors resolve against the live draft only).
+      const threads = await versionThreads(deps.db, standard._id, user.userId, new Date(v.meta.createdAt), req.query);
+      res.render('version-view.njk', { standard, version: v.meta, kindNames: VERSION_KIND_NAMES, threads });
     });
 
     app.get('/api/standards/:id/versions/:versionId/content', requireUser, async (req, res) => {
