@@ -3,7 +3,8 @@
 // through the proxy land on different processes and see each other's edits; a stage change with a
 // permission refresh (published on the Redis channel, as the worker's process does) makes the sockets of
 // both processes read-only within a second; kill -9 of one app process: its client reconnects through the
-// proxy and no acknowledged edit is lost (a cold load from MongoDB holds each exactly once).
+// proxy and no acknowledged edit is lost (a cold load from MongoDB holds each exactly once); kill -9 of
+// Redis: both processes keep acknowledging edits and converge once the supervisor brought Redis back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -49,7 +50,7 @@ function until(predicate: () => boolean, timeoutMs: number, what: string): Promi
   });
 }
 
-function connect(): (typeof clients)[number] {
+function connect(docName = DOC): (typeof clients)[number] {
   const headers = { cookie };
   class CookieSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
@@ -57,7 +58,7 @@ function connect(): (typeof clients)[number] {
     }
   }
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${ready.url.replace('http', 'ws')}/collab`, DOC, doc, { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true, maxBackoffTime: 300 });
+  const provider = new WebsocketProvider(`${ready.url.replace('http', 'ws')}/collab`, docName, doc, { WebSocketPolyfill: CookieSocket as unknown as typeof globalThis.WebSocket, disableBc: true, maxBackoffTime: 300 });
   const c = { doc, provider, tracker: trackSaveState(provider, { barrierDelayMs: 20 }) };
   clients.push(c);
   return c;
@@ -66,8 +67,8 @@ function connect(): (typeof clients)[number] {
 const synced = (c: (typeof clients)[number]) => until(() => c.provider.synced, 30_000, 'sync');
 const saved = (c: (typeof clients)[number]) => until(() => c.tracker.state.saved && c.provider.synced, 30_000, 'saved');
 
-async function coldText(): Promise<string> {
-  const loaded = await createMongoDocumentStore(mongo.db).load(DOC);
+async function coldText(docName = DOC): Promise<string> {
+  const loaded = await createMongoDocumentStore(mongo.db).load(docName);
   const d = new Y.Doc();
   if (loaded.snapshot) Y.applyUpdate(d, loaded.snapshot);
   for (const u of loaded.updates) Y.applyUpdate(d, u.update);
@@ -189,4 +190,32 @@ test('a stage change with a permission refresh makes the sockets on both process
   } finally {
     await redis.quit();
   }
+});
+
+test('kill -9 of Redis: both processes keep acknowledging edits and converge when it is back', async () => {
+  await seedStandard(mongo.db, { id: 'cluster-2', stage: 'drafting', step: 'drafting' });
+  const doc = 'standard:cluster-2';
+  const a = connect(doc);
+  await synced(a);
+  const b = connect(doc);
+  await synced(b);
+  a.doc.getText('t').insert(0, '[r0]');
+  await until(() => b.doc.getText('t').toString() === '[r0]', 10_000, 'relay before the outage');
+  const redis = new Redis(ready.redisUrl, { maxRetriesPerRequest: null });
+  try {
+    const info = await redis.info('server');
+    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+    process.kill(pid, 'SIGKILL');
+    a.doc.getText('t').insert(0, '[ra]');
+    b.doc.getText('t').insert(0, '[rb]');
+    // Each process acknowledges its own client's edit (stored in MongoDB) while Redis is away.
+    await Promise.all([saved(a), saved(b)]);
+    await until(() => a.doc.getText('t').toString() === b.doc.getText('t').toString(), 30_000, 'convergence after Redis returned');
+    expect(Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1])).not.toBe(pid);
+  } finally {
+    redis.disconnect();
+  }
+  const text = a.doc.getText('t').toString();
+  for (const token of ['[r0]', '[ra]', '[rb]']) expect(text.split(token).length - 1).toBe(1);
+  expect(await coldText(doc)).toBe(text);
 });
