@@ -1,8 +1,9 @@
 // npm run docx:sample -- --out DIR
 // Writes the release documents of the rich fixture standard (every element type, two annexes, 30+ pages):
-// the joint edition, the three province editions, the 征求意见稿 and its 编制说明, and the 征求意见汇总处理表
-// of the comments module's sample (DOCX and CSV), each DOCX also as PDF (LibreOffice; skipped with a notice
-// when it is not installed), and prints their paths and SHA-256 hashes.
+// the joint edition, the three province editions, the 征求意见稿 and its 编制说明, the 送审稿 (the sample as
+// revised, activities/docx/fixtures/revised.ts) with the redline copy (修改对照稿, Word tracked changes) and the
+// 条文对照表 between the two, and the 征求意见汇总处理表 of the comments module's sample (DOCX and CSV), each DOCX
+// also as PDF (LibreOffice; skipped with a notice when it is not installed), and prints paths and SHA-256.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../activitie
 import { editionFileName } from '../activities/docx/activities';
 import { EDITIONS } from '../activities/docx/edition';
 import { richStandardBody, richStandardRecord } from '../activities/docx/fixtures/rich-standard';
+import { richStandardRevised } from '../activities/docx/fixtures/revised';
+import { generateRedlineDocx } from '../activities/redline/redline';
+import { generateClauseTableDocx } from '../activities/redline/clause-table';
 import { pdfFileName } from '../activities/pdf/editions';
 import { renderPdf } from '../activities/pdf/render';
 
@@ -32,6 +36,11 @@ async function main(): Promise<void> {
     data: await generateStandardDocx({ record, body, edition: 'joint', stageLabel: 'draftForComment', completedOn: '2025-03-01' }),
   });
   files.push({ name: `${record.titleZh}（征求意见稿）编制说明.docx`, data: await generateExplanatoryNoteDocx({ record, note: sampleExplanatoryNote(), stage: 'draftForComment' }) });
+  const revised = richStandardRevised();
+  const review = { record, edition: 'joint' as const, stageLabel: 'draftForReview' as const, completedOn: '2025-05-01' };
+  files.push({ name: `${record.titleZh}（送审稿）.docx`, data: await generateStandardDocx({ ...review, body: revised }) });
+  files.push({ name: `${record.titleZh}-修改对照稿（征求意见稿→送审稿）.docx`, data: await generateRedlineDocx({ ...review, older: body, newer: revised, author: '起草组', date: '2025-05-01T08:00:00Z' }) });
+  files.push({ name: `${record.titleZh}-条文对照表（征求意见稿→送审稿）.docx`, data: await generateClauseTableDocx({ titleZh: record.titleZh, older: body, newer: revised, olderName: '征求意见稿', newerName: '送审稿' }) });
   const print = (p: string, data: Buffer): void => console.log(`${createHash('sha256').update(data).digest('hex')}  ${data.length.toString().padStart(8)}  ${p}`);
   let pdfs = true;
   for (const f of files) {
