@@ -44,6 +44,9 @@ async function importFile(s: Session, data: Buffer): Promise<{ threads: { create
   const up = await fetch(`${rt.url}/standards/${standardId}/import`, { method: 'POST', headers: { cookie: s.cookie, accept: 'application/json' }, body: form });
   expect(up.status).toBe(201);
   const { preview } = (await up.json()) as { preview: string };
+  // The preview says what will become of the comments.
+  const html = await (await fetch(`${rt.url}${preview}`, { headers: { cookie: s.cookie, accept: 'text/html' } })).text();
+  expect(html).toContain('每条批注成为草案中的一条批注');
   const res = await fetch(`${rt.url}${preview}/confirm`, {
     method: 'POST',
     headers: { cookie: s.cookie, accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': s.csrf },
