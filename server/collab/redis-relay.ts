@@ -34,6 +34,11 @@ export interface CollabRelay {
   onPermissions(handler: (docName: string) => void): void;
   /** Called each time Redis is back after an outage (messages may have been missed). */
   onResume(handler: () => void): void;
+  /** A lock on the document's compaction, held by one process at a time (SET NX PX): resolves with its
+   * release, or null when another process holds it or Redis is away. FerretDB's compare-and-set on the
+   * snapshot version is not atomic (10 concurrent replaceOne on one version: up to 7 matched), so two
+   * processes compacting at once could each delete rows only the other's snapshot holds. */
+  lockCompaction(docName: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
   /** True while both connections are up. */
   connected(): boolean;
   close(): Promise<void>;
@@ -143,6 +148,17 @@ export function createRedisRelay(opts: { url: string; logger: Logger }): CollabR
     },
     onResume(handler) {
       resumeHandlers.push(handler);
+    },
+    async lockCompaction(docName, ttlMs) {
+      if (pub.status !== 'ready') return null;
+      const key = `${PREFIX}compact:${docName}`;
+      const token = randomBytes(8).toString('hex');
+      const ok = await pub.set(key, token, 'PX', ttlMs, 'NX').catch(() => null);
+      if (ok !== 'OK') return null;
+      return async () => {
+        // Delete only our own lock (it may have expired and been taken by another process).
+        await pub.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token).catch(() => undefined);
+      };
     },
     connected() {
       return pub.status === 'ready' && sub.status === 'ready';

@@ -24,6 +24,8 @@ export interface RoomPeer {
 /** The room's side of the relay to other processes (bound to its document). */
 export interface RoomBus {
   publish(kind: RelayKind, payload: Uint8Array, to?: string): void;
+  /** With several processes only the holder of this lock compacts (null: not now). */
+  lockCompaction(): Promise<(() => Promise<void>) | null>;
 }
 
 export interface RoomDeps {
@@ -245,6 +247,18 @@ export class Room {
    * stored update (they were applied before being stored), so deleting the covered rows loses nothing. */
   private async compact(): Promise<void> {
     await new Promise<void>((r) => setImmediate(r));
+    if (this.uncompactedIds.length === 0) return;
+    // Several processes: one compacts at a time; the others leave their rows for a later compaction.
+    const release = this.bus ? await this.bus.lockCompaction() : null;
+    if (this.bus && !release) return;
+    try {
+      await this.compactLocked();
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async compactLocked(): Promise<void> {
     const covered = this.uncompactedIds.slice();
     if (covered.length === 0) return;
     const started = performance.now();

@@ -100,7 +100,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         if (relay) {
           // Subscribe before asking: an answer (or an edit) sent after the question is not missed.
           await relay.join(docName, (m) => room.onRelay(m)).catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
-          room.connect({ publish: (kind, payload, to) => relay.publish(docName, kind, payload, to) });
+          room.connect({ publish: (kind, payload, to) => relay.publish(docName, kind, payload, to), lockCompaction: () => relay.lockCompaction(docName, 60_000) });
         }
         return room;
       });

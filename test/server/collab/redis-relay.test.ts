@@ -158,3 +158,52 @@ test('randomized concurrent edits on two processes converge to what a cold load 
   expect((await one.collab.getDoc(doc)).getText('t').toString()).toBe(final);
   expect((await two.collab.getDoc(doc)).getText('t').toString()).toBe(final);
 });
+
+test('one process at a time holds a document’s compaction lock', async () => {
+  const [r1, r2] = relays;
+  const release = await r1.lockCompaction('standard:lock', 5000);
+  expect(release).not.toBeNull();
+  expect(await r2.lockCompaction('standard:lock', 5000)).toBeNull();
+  await release!();
+  const again = await r2.lockCompaction('standard:lock', 5000);
+  expect(again).not.toBeNull();
+  await again!();
+});
+
+test('two processes compacting the same busy document lose nothing (one compacts at a time; a stale snapshot version resyncs)', async () => {
+  const extra = async () => {
+    const r = createRedisRelay({ url: redis.url, logger: createLogger('relay-test') });
+    relays.push(r);
+    return startCollab(mongo.db, { compactAfterUpdates: 5, storeDelayMs: 0 }, { relay: r });
+  };
+  const three = await extra();
+  const four = await extra();
+  await until(() => relays.every((r) => r.connected()), 10_000, 'relays connected');
+  try {
+    const doc = 'standard:relay-compact';
+    const cs = [client(three, doc, 'sh-c0'), client(four, doc, 'js-c1'), client(three, doc, 'zj-c2'), client(four, doc, 'sh-c3')];
+    await Promise.all(cs.map((c) => c.synced()));
+    for (let round = 0; round < 40; round++) {
+      cs.forEach((c, i) => c.doc.getArray<string>('ops').push([`${i}:${round}`]));
+      if (round % 5 === 4) await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(cs.map((c) => c.saved()));
+    await until(() => cs.every((c) => c.doc.getArray('ops').length === 160), 10_000, 'all ops everywhere');
+    // Let both processes finish their compactions, then read the database cold.
+    await three.collab.flush(doc);
+    await four.collab.flush(doc);
+    await new Promise((r) => setTimeout(r, 500));
+    const loaded = await createMongoDocumentStore(mongo.db).load(doc);
+    const cold = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(cold, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(cold, u.update);
+    const ops = cold.getArray<string>('ops').toArray();
+    expect(new Set(ops).size).toBe(160);
+    expect(ops.length).toBe(160);
+    expect(loaded.snapshotVersion).toBeGreaterThan(0);
+  } finally {
+    for (const c of clients.splice(0)) c.destroy();
+    await three.close();
+    await four.close();
+  }
+});
