@@ -37,6 +37,8 @@ export interface GenerateOptions {
   resolveImage?: (src: string) => Promise<ImageData | null>;
   /** Word comments (comments.xml) whose ranges the body marks with COMMENT_MARK (activities/docx/inline.ts). */
   comments?: ICommentOptions[];
+  /** Printed page of each 目次 entry by outline id, read from a real layout (activities/pdf/toc-pages.ts); estimated when absent. */
+  tocPages?: ReadonlyMap<string, string>;
 }
 
 const margins = { ...PAGE.margin };
@@ -119,7 +121,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
   const introduction = top.find((n) => n.type === 'introduction');
   const front: FileChild[] = [
     new Paragraph({ style: STYLE.tocTitle, children: [new TextRun(SPACED_TITLES.toc)] }),
-    tableOfContents(tocEntries(body, numbering)),
+    tableOfContents(tocEntries(body, numbering, opts.tocPages)),
     new Paragraph({ style: STYLE.frontTitle, pageBreakBefore: true, children: [new TextRun(SPACED_TITLES.foreword)] }),
     ...forewordParagraphs(forewordLines(record, bodyForewordLines(foreword))),
   ];

@@ -43,8 +43,8 @@ function textOf(e: OutlineEntry, numbering: Numbering): string {
   }
 }
 
-/** The entries of the 目次 with estimated page numbers. */
-export function tocEntries(body: DocJSON, numbering: Numbering): TocEntry[] {
+/** The entries of the 目次 with estimated page numbers, or the pages a real layout printed them on (`exact`). */
+export function tocEntries(body: DocJSON, numbering: Numbering, exact?: ReadonlyMap<string, string>): TocEntry[] {
   const listed = numbering.outline.filter((e) => e.level === 1 || (e.level === 2 && e.kind === 'clause' && e.title !== ''));
   const { body: bodyPages, front } = estimatePages(body, listed.length);
   return listed.map((e) => {
@@ -54,7 +54,7 @@ export function tocEntries(body: DocJSON, numbering: Numbering): TocEntry[] {
       id: e.id,
       text: textOf(e, numbering),
       level: e.level === 1 ? 1 : 2,
-      page: page === undefined ? '' : isFront ? toRoman(page) : String(page),
+      page: e.id && exact?.has(e.id) ? (exact.get(e.id) as string) : page === undefined ? '' : isFront ? toRoman(page) : String(page),
     };
   });
 }
