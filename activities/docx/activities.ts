@@ -19,6 +19,9 @@ import { createExplanatoryNoteStore } from '../data/explanatory-notes';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
 import { ensurePdfOf } from '../pdf/editions';
 import { PdfRenderError, renderPdf as defaultRenderPdf, type PdfRenderer } from '../pdf/render';
+import { laidOutPages, pagesOfEntries, pdfText } from '../pdf/toc-pages';
+import { computeNumbering } from '../../editor/numbering';
+import { tocEntries } from './toc';
 import { createLogger, type Logger } from '../infra/logger';
 import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } from '../lifecycle/seams';
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
@@ -100,6 +103,25 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
     }
   }
 
+  /**
+   * The 目次 pages LibreOffice really prints for these options (activities/pdf/toc-pages.ts): one layout of
+   * the document with estimated numbers. Optional like the PDFs: undefined (estimates kept) when there is no
+   * renderer or pdftotext, or the layout fails; never throws.
+   */
+  async function exactTocPages(opts: GenerateOptions): Promise<ReadonlyMap<string, string> | undefined> {
+    if (!render || toolMissing(opts.record._id)) return undefined;
+    try {
+      heartbeat({ phase: 'toc-layout' });
+      const text = await pdfText(await render(await generateStandardDocx(opts)));
+      if (text === null) return undefined;
+      return pagesOfEntries(tocEntries(opts.body, computeNumbering(opts.body)), laidOutPages(text));
+    } catch (err) {
+      if (err instanceof PdfRenderError && err.reason === 'PDF_TOOL_MISSING') missingSince = Date.now();
+      log.warn({ err, standardId: opts.record._id }, '目次 layout failed; the estimated page numbers are kept');
+      return undefined;
+    }
+  }
+
   // Without LibreOffice every conversion fails the same way: after one such failure, skip PDFs for a minute
   // (logged once) instead of trying each edition in turn.
   let missingSince = 0;
@@ -142,12 +164,15 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
     const existing = await listFiles(db, { standardId, kind: 'edition', stage: 'release', sourceVersionId: versionId, format: 'docx' });
     const ids = new Map<EditionName, string>();
     for (const f of existing) if (!ids.has(f.metadata.province)) ids.set(f.metadata.province, f.id);
+    // The editions share their body and front matter, so one layout gives the 目次 pages of all four.
+    const tocPages = EDITIONS.some((e) => !ids.has(e)) ? await exactTocPages({ record, body, edition: 'joint', resolveImage: deps.resolveImage }) : undefined;
     for (const [i, edition] of EDITIONS.entries()) {
       if (ids.has(edition)) continue;
       const data = await generateStandardDocx({
         record,
         body,
         edition,
+        tocPages,
         resolveImage: deps.resolveImage,
         onProgress: (fraction, phase) => heartbeat({ edition, fraction: (i + fraction) / EDITIONS.length, phase }),
       });
@@ -193,15 +218,8 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       const pdf = await pdfBeside(already);
       return { fileId: already.id, sha256: already.metadata.sha256, ...(pdf ? { pdfFileId: pdf.id, pdfSha256: pdf.metadata.sha256 } : {}) };
     }
-    const data = await generateStandardDocx({
-      record,
-      body,
-      edition: 'joint',
-      stageLabel: input.kind,
-      completedOn: new Date().toISOString().slice(0, 10),
-      resolveImage: deps.resolveImage,
-      onProgress: (fraction, phase) => heartbeat({ fraction, phase }),
-    });
+    const draftOptions: GenerateOptions = { record, body, edition: 'joint', stageLabel: input.kind, completedOn: new Date().toISOString().slice(0, 10), resolveImage: deps.resolveImage };
+    const data = await generateStandardDocx({ ...draftOptions, tocPages: await exactTocPages(draftOptions), onProgress: (fraction, phase) => heartbeat({ fraction, phase }) });
     const stored: StoredFile = await storeGeneratedFile(db, {
       filename: `${record.titleZh}（${VERSION_KIND_NAMES[input.kind].zh}）.docx`,
       data,

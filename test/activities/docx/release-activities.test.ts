@@ -85,7 +85,8 @@ describe('generateReleaseDocuments', () => {
       },
       resolveImage: async () => {
         calls += 1;
-        if (calls === 3) throw new Error('image store unavailable');
+        // Call 1 is the 目次 layout pass (activities/pdf/toc-pages.ts), then one per edition: the third edition is call 4.
+        if (calls === 4) throw new Error('image store unavailable');
         return null;
       },
     });
