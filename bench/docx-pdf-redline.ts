@@ -2,7 +2,9 @@
 // LibreOffice (activities/pdf/render.ts, PDF/A-2b, own profile per conversion) beside LibreOffice's own
 // conversion of pandoc's DOCX of the same content; the whole release — four DOCX editions and their four
 // PDFs, one after another as the release activity makes them — against LibreOffice's time for four PDFs of
-// pandoc's DOCX alone (four separate soffice runs, as each release PDF is); and the redline copy between two
+// pandoc's DOCX alone (four separate soffice runs, as each release PDF is) — the release includes its 目次
+// layout pass (one more render: activities/pdf/toc-pages.ts), and the joint PDF's 目次 is checked against
+// where each heading landed; and the redline copy between two
 // 300-page versions. Prints table rows and RESULT lines; goals: redline ≤ 3 s, release ≤ 1.5 × LibreOffice.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -58,6 +60,10 @@ export async function pdfAndRedlineBench(opts: { body: DocJSON; outDir: string; 
   const { EDITIONS } = await import('../activities/docx/edition');
   const { renderPdf } = await import('../activities/pdf/render');
   const { generateRedlineDocx } = await import('../activities/redline/redline');
+  const { laidOutPages, pagesOfEntries, pdfText } = await import('../activities/pdf/toc-pages');
+  const { tocEntries } = await import('../activities/docx/toc');
+  const { computeNumbering } = await import('../editor/numbering');
+  const entries = tocEntries(opts.body, computeNumbering(opts.body));
   const record = richStandardRecord();
   const dir = path.join(opts.outDir, 'pdf');
   await rm(dir, { recursive: true, force: true });
@@ -73,16 +79,33 @@ export async function pdfAndRedlineBench(opts: { body: DocJSON; outDir: string; 
   const loFour = lo.reduce((a, b) => a + b, 0);
   const loOne = [...lo].sort((a, b) => a - b)[1];
 
-  // The release: each edition's DOCX, then its PDF.
+  // The release: the 目次 layout pass, then each edition's DOCX and its PDF.
+  let corrected = 0;
+  let jointPdf: Buffer | null = null;
   const release = await timed(async () => {
+    const layout = await pdfText(await renderPdf(await generateStandardDocx({ record, body: opts.body, edition: 'joint' }), { timeoutMs: 300_000 }));
+    const tocPages = layout ? pagesOfEntries(entries, laidOutPages(layout)) : undefined;
+    corrected = entries.filter((e) => e.id && tocPages?.has(e.id) && tocPages.get(e.id) !== e.page).length;
     const pdfs: number[] = [];
     for (const edition of EDITIONS) {
-      const docx = await generateStandardDocx({ record, body: opts.body, edition });
-      pdfs.push((await timed(() => renderPdf(docx, { timeoutMs: 300_000 }))).seconds);
+      const docx = await generateStandardDocx({ record, body: opts.body, edition, tocPages });
+      const pdf = await timed(() => renderPdf(docx, { timeoutMs: 300_000 }));
+      if (edition === 'joint') jointPdf = pdf.value;
+      pdfs.push(pdf.seconds);
     }
     return pdfs;
   });
   const ourPdf = [...release.value].sort((a, b) => a - b)[1];
+  // The printed 目次 against where the headings are in the same PDF.
+  const finalText = jointPdf ? ((await pdfText(jointPdf)) ?? '') : '';
+  const landed = pagesOfEntries(entries, laidOutPages(finalText));
+  const printed = new Map<string, string>();
+  for (const line of finalText.split('\n')) {
+    const m = /^\s*(.+?)\s*[.…]{4,}\s*([IVXLC]+|\d+)\s*$/.exec(line);
+    if (m) printed.set(m[1].replace(/[\s\u3000]+/g, ''), m[2]);
+  }
+  const withIds = entries.filter((e) => e.id);
+  const tocWrong = withIds.filter((e) => printed.get(e.text.replace(/[\s\u3000]+/g, '')) !== landed.get(e.id as string)).length;
 
   // The redline between two 300-page versions (in a process that has generated documents already).
   const newer = reviseBody(opts.body);
@@ -100,11 +123,12 @@ export async function pdfAndRedlineBench(opts: { body: DocJSON; outDir: string; 
     `| LibreOffice, pandoc's DOCX → PDF | one conversion (median of 4 processes) | ${loOne.toFixed(2)} |`,
     `| LibreOffice, pandoc's DOCX → PDF ×4 | four conversions, one process each | ${loFour.toFixed(2)} |`,
     `| tongbiao renderPdf (PDF/A-2b) | one edition's PDF (median of the four) | ${ourPdf.toFixed(2)} |`,
-    `| tongbiao release | four DOCX editions + their four PDFs, in turn | ${release.seconds.toFixed(2)} |`,
+    `| tongbiao release | 目次 layout pass, four DOCX editions + their four PDFs, in turn | ${release.seconds.toFixed(2)} |`,
     `| tongbiao generateRedlineDocx | redline of two 300-page versions (${(redline.value.length / 1024).toFixed(0)} KB) | ${redline.seconds.toFixed(2)} |`,
     '',
     `RESULT docx_pdf_300_pages ${ourPdf.toFixed(2)}s libreoffice_on_pandoc_docx ${loOne.toFixed(2)}s ratio ${(ourPdf / loOne).toFixed(2)}x`,
     `RESULT docx_release_4_docx_4_pdf ${release.seconds.toFixed(2)}s vs libreoffice_4_pdf ${loFour.toFixed(2)}s ratio ${ratio.toFixed(2)}x goal <=1.5x ${ratio <= 1.5 ? 'met' : 'missed'}`,
+    `RESULT docx_toc_300_pages_wrong_entries ${tocWrong} of ${withIds.length} (layout corrected ${corrected} estimates) goal 0 ${tocWrong === 0 ? 'met' : 'missed'}`,
     `RESULT docx_redline_300_pages ${redline.seconds.toFixed(2)}s goal <=3s ${redline.seconds <= 3 ? 'met' : 'missed'}`,
     `RESULT docx_redline_300_pages_cpu ${redlineCpu.toFixed(2)}s goal <=3s ${redlineCpu <= 3 ? 'met' : 'missed'}`,
   ];
