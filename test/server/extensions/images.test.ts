@@ -6,7 +6,7 @@ import { startDraftingStandard } from '../../support/drafting-standard';
 import { standardsCollection } from '../../../activities/data/standards';
 import { createImageResolver } from '../../../server/extensions/images';
 import type { Runtime } from '../../../server/runtime';
-import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
+import { signInBrowser, type BrowserSession as Browser } from '../../support/browser-session';
 
 jest.setTimeout(120_000);
 
@@ -16,18 +16,8 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 let rt: Runtime;
 let standardId: string;
 
-/** A browser-like session: the cookie and the CSRF token the sign-in answer carries. */
-interface Browser {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Browser> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { cookie, csrf: csrfToken };
+function signIn(username: string): Promise<Browser> {
+  return signInBrowser(rt.url, username);
 }
 
 function uploadAs(b: Browser, data: Buffer, name = 'figure.png', type = 'image/png'): Promise<Response> {

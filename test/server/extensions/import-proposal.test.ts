@@ -6,7 +6,7 @@
 import { startTestRuntime } from '../../support/test-runtime';
 import { SAMPLE_PROPOSAL } from '../../support/drafting-standard';
 import { ApiSession } from '../../../scripts/demo-lifecycle-driver';
-import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
+import { signInBrowser, type BrowserSession as Browser } from '../../support/browser-session';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
 import { importWordFile } from '../../../activities/import';
@@ -23,16 +23,8 @@ jest.setTimeout(240_000);
 
 let rt: Runtime;
 
-interface Browser {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Browser> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: csrfToken };
+function signIn(username: string): Promise<Browser> {
+  return signInBrowser(rt.url, username);
 }
 
 function upload(b: Browser, data: Buffer, fields: Record<string, string> = {}): Promise<Response> {

@@ -10,7 +10,7 @@ import { initProseMirrorDoc } from 'y-prosemirror';
 import type { Node as PMNode } from 'prosemirror-model';
 import { startTestRuntime } from '../../support/test-runtime';
 import { startDraftingStandard } from '../../support/drafting-standard';
-import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
+import { signInBrowser, type BrowserSession as Session } from '../../support/browser-session';
 import type { Runtime } from '../../../server/runtime';
 import { schema } from '../../../editor/schema';
 import { YJS_FRAGMENT } from '../../../editor/ydoc';
@@ -24,16 +24,8 @@ jest.setTimeout(240_000);
 let rt: Runtime;
 let standardId: string;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Session> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: csrfToken };
+function signIn(username: string): Promise<Session> {
+  return signInBrowser(rt.url, username);
 }
 
 /** Upload (multipart, as the draft page's form) and confirm as JSON: what the confirmation answered. */

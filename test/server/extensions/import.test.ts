@@ -4,7 +4,7 @@
 // becomes the imported model. Refusals come back on the draft page with their 4xx and nothing is stored.
 import { startTestRuntime } from '../../support/test-runtime';
 import { startDraftingStandard } from '../../support/drafting-standard';
-import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
+import { signInBrowser, type BrowserSession as Browser } from '../../support/browser-session';
 import { standardsCollection } from '../../../activities/data/standards';
 import { importWordFile } from '../../../activities/import';
 import { countUploads } from '../../../activities/import/uploads';
@@ -22,17 +22,8 @@ jest.setTimeout(180_000);
 let rt: Runtime;
 let standardId: string;
 
-interface Browser {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Browser> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { cookie, csrf: csrfToken };
+function signIn(username: string): Promise<Browser> {
+  return signInBrowser(rt.url, username);
 }
 
 /** The draft page's form: multipart, the CSRF token as the `_csrf` field, as a browser sends it. */

@@ -16,6 +16,7 @@ import { DEFAULT_REVIEW_RULE } from '../../../workflows/technical-review-rules';
 import { DAY_MS } from '../../../workflows/messages';
 import { startDraftingStandard } from '../../support/drafting-standard';
 import { startTestRuntime } from '../../support/test-runtime';
+import { signInBrowser, type BrowserSession as Browser } from '../../support/browser-session';
 
 jest.setTimeout(180_000);
 
@@ -25,16 +26,8 @@ let standardId: string;
 const expertIds: string[] = [];
 const expertUsers: string[] = [];
 
-interface Browser {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Browser> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: csrfToken };
+function signIn(username: string): Promise<Browser> {
+  return signInBrowser(rt.url, username);
 }
 
 function postJson(b: Browser, path: string, body: unknown): Promise<Response> {

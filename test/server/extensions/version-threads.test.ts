@@ -5,7 +5,7 @@
 import { initProseMirrorDoc } from 'y-prosemirror';
 import { startTestRuntime } from '../../support/test-runtime';
 import { startDraftingStandard } from '../../support/drafting-standard';
-import { DEMO_PASSWORD } from '../../../server/auth/demo-accounts';
+import { signInBrowser, type BrowserSession as Session } from '../../support/browser-session';
 import type { Runtime } from '../../../server/runtime';
 import { schema } from '../../../editor/schema';
 import { YJS_FRAGMENT } from '../../../editor/ydoc';
@@ -18,16 +18,8 @@ jest.setTimeout(240_000);
 let rt: Runtime;
 let standardId: string;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function signIn(username: string): Promise<Session> {
-  const res = await fetch(`${rt.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-  expect(res.status).toBeLessThan(300);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: csrfToken };
+function signIn(username: string): Promise<Session> {
+  return signInBrowser(rt.url, username);
 }
 
 async function post<T>(s: Session, url: string, body: unknown, status = 201): Promise<T> {
