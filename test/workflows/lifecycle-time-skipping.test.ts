@@ -1,47 +1,25 @@
 // The production durations — a 30-day comment period, weekly reminders, the 60-day 备案 reminder, the
 // 5-year 复审 — on the time-skipping test server (TEMPORAL_TEST_SERVER_PATH), with real activities on
 // FerretDB. Also: publicity that is never completed still gives way to 实施 on the implementation date.
-import { randomBytes } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { listNotificationsOfStandard } from '../../activities/data/notifications';
-import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
-import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
-import { createWorker } from '../../server/temporal/worker';
-import { createLogger } from '../../activities/infra/logger';
+import type { LifecycleService } from '../../server/temporal/lifecycle-service';
 import { chinaToday } from '../../workflows/dates';
-import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
-import { freshMongo, requireEnv } from '../support/mongo';
-import { actors, numberFor, regulatorOf, sampleProposal, sharedBundle, testWorkerActivities } from './support';
+import { DAY_MS, type LifecycleState } from '../../workflows/messages';
+import { actors, numberFor, regulatorOf, sampleProposal } from './support';
+import { startTimeSkipping, type TimeSkippingHarness } from './time-skipping';
 
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // installed already
-}
-
-let env: TestWorkflowEnvironment;
-let mongo: Awaited<ReturnType<typeof freshMongo>>;
-let worker: Worker;
-let running: Promise<void>;
+let ts: TimeSkippingHarness;
+let env: TimeSkippingHarness['env'];
+let mongo: TimeSkippingHarness['mongo'];
 let service: LifecycleService;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } } });
-  mongo = await freshMongo('timeskip');
-  await ensureLifecycleIndexes(mongo.db);
-  const taskQueue = `test-timeskip-${randomBytes(4).toString('hex')}`;
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities: testWorkerActivities(mongo.db, createLogger('test-timeskip')), workflowBundle: await sharedBundle(), logger: createLogger('test-timeskip') });
-  running = worker.run();
-  // The test server has no Tongbiao search attributes registered.
-  service = createLifecycleService({ client: env.client, db: mongo.db, taskQueue, durations: DEFAULT_DURATIONS, searchAttributes: false });
+  ts = await startTimeSkipping('timeskip');
+  ({ env, mongo, lifecycle: service } = ts);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await mongo?.drop();
+  await ts?.close();
 });
 
 async function chinaDate(offsetDays: number): Promise<string> {

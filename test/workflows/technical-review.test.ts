@@ -6,35 +6,24 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createExpertStore, panelMemberOf, type ExpertRecord } from '../../activities/data/experts';
 import { insertStandard } from '../../activities/data/standards';
 import { readFileBytes } from '../../activities/files/store';
 import { findPdfOf } from '../../activities/pdf/editions';
 import { AppError } from '../../activities/infra/errors';
-import { createLogger } from '../../activities/infra/logger';
 import { createTechnicalReviewService, reviewRuleFromConfig, type TechnicalReviewService } from '../../server/extensions/technical-review-service';
 import { configSchema } from '../../server/infra/config';
-import { ensureLifecycleIndexes } from '../../server/temporal/indexes';
-import { createWorker } from '../../server/temporal/worker';
 import { createLifecycleService, type LifecycleService } from '../../server/temporal/lifecycle-service';
 import type { Actor, StandardRecord } from '../../workflows/domain';
 import { DAY_MS, DEFAULT_DURATIONS, type LifecycleState } from '../../workflows/messages';
 import { DEFAULT_REVIEW_RULE, type PanelMember, type ReviewAction } from '../../workflows/technical-review-rules';
-import { freshMongo, requireEnv } from '../support/mongo';
-import { actors, regulatorOf, sampleProposal, sharedBundle, testWorkerActivities } from './support';
+import { actors, regulatorOf, sampleProposal, sharedBundle } from './support';
+import { startTimeSkipping, type TimeSkippingHarness } from './time-skipping';
 
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // installed already
-}
-
-let env: TestWorkflowEnvironment;
-let mongo: Awaited<ReturnType<typeof freshMongo>>;
-let worker: Worker;
-let running: Promise<void>;
+let ts: TimeSkippingHarness;
+let env: TimeSkippingHarness['env'];
+let mongo: TimeSkippingHarness['mongo'];
 let reviews: TechnicalReviewService;
 let lifecycle: LifecycleService;
 let taskQueue: string;
@@ -76,15 +65,9 @@ const panel = (): PanelMember[] => pool.slice(0, 5).map(panelMemberOf);
 const inDays = async (d: number): Promise<string> => new Date((await env.currentTimeMs()) + d * DAY_MS).toISOString();
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } } });
-  mongo = await freshMongo('techreview');
-  await ensureLifecycleIndexes(mongo.db);
-  taskQueue = `test-techreview-${randomBytes(4).toString('hex')}`;
-  const logger = createLogger('test-techreview');
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities: testWorkerActivities(mongo.db, logger), workflowBundle: await sharedBundle(), logger });
-  running = worker.run();
+  ts = await startTimeSkipping('techreview');
+  ({ env, mongo, taskQueue, lifecycle } = ts);
   reviews = createTechnicalReviewService({ client: env.client, db: mongo.db });
-  lifecycle = createLifecycleService({ client: env.client, db: mongo.db, taskQueue, durations: DEFAULT_DURATIONS, searchAttributes: false });
   const experts = createExpertStore(mongo.db);
   const people: Array<[string, string, 'SH' | 'JS' | 'ZJ']> = [
     ['张一', '同济大学', 'SH'], ['李二', '南京大学', 'JS'], ['王三', '浙江大学', 'ZJ'], ['赵四', '华东师范大学', 'SH'], ['钱五', '河海大学', 'JS'], ['孙六', '复旦大学', 'SH'],
@@ -97,10 +80,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await mongo?.drop();
+  await ts?.close();
 });
 
 test('a panel with a conflicted expert, a panel missing a province, and a short panel are refused; nothing changes', async () => {
