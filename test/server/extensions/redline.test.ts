@@ -2,13 +2,10 @@
 // (newer version with w:ins/w:del against the older, whichever order they were picked in) under a UTF-8 file
 // name; the live draft and a drafter of other standards are refused; the versions page offers the button.
 import JSZip from 'jszip';
-import { Binary } from 'mongodb';
-import type { Response } from 'superagent';
-import { startAppHarness, type AppHarness } from '../http/app-harness';
+import type { AppHarness } from '../http/app-harness';
 import { seedStandard } from '../comments/support';
-import { versionsExtension } from '../../../server/extensions/versions';
-import { VERSIONS_COLLECTION } from '../../../activities/versions/store';
 import type { DocJSON } from '../../../editor/types';
+import { binary, putStoredVersion, startVersionsApp } from './stored-versions';
 
 jest.setTimeout(120_000);
 
@@ -30,22 +27,12 @@ const body = (clauseText: string, extra: string[] = []): DocJSON =>
     ],
   }) as unknown as DocJSON;
 
-async function putVersion(id: string, seq: number, json: DocJSON): Promise<void> {
-  await h.db.collection(VERSIONS_COLLECTION).insertOne({
-    _id: id as never, standardId: ID, docName: `draft-${ID}`, seq, kind: 'workingDraft', name: `第${seq}版`,
-    createdBy: { userId: 'u1', displayName: '上海起草组' }, createdAt: new Date('2026-03-0' + seq + 'T08:00:00Z'),
-    state: new Binary(Buffer.from([0, 0])), stateBytes: 2, stateSha256: '', json: JSON.stringify(json), jsonError: null, numbering: null,
-  });
+function putVersion(id: string, seq: number, json: DocJSON): Promise<void> {
+  return putStoredVersion(h.db, ID, { id, seq, kind: 'workingDraft', json });
 }
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
 beforeAll(async () => {
-  h = await startAppHarness('redline', { extensions: (db) => [versionsExtension({ db, collab: { getDoc: () => Promise.reject(new Error('no live draft')), flush: async () => undefined } as never })] });
+  h = await startVersionsApp('redline');
   await seedStandard(h.db, { id: ID, stage: 'drafting', step: 'drafting' });
   await putVersion('v1aaaa', 1, body('监测点位应覆盖主要断面。', ['采样频次每月一次。']));
   await putVersion('v2bbbb', 2, body('监测点位应覆盖全部主要断面。', ['新增的质量控制要求。']));
