@@ -1,7 +1,7 @@
 // Issue 13 item 9 on the 编制说明 form: the two sections the note gained (与国际、国外同类标准水平的对比,
 // 涉及专利的有关说明) can be written on the plain form, are kept when saved, and have English headings.
 import type { AppHarness } from '../http/app-harness';
-import { startStaffPages, type StaffPages } from '../http/staff-pages-harness';
+import { sampleNoteForm, startStaffPages, type StaffPages } from '../http/staff-pages-harness';
 import { createExplanatoryNoteStore } from '../../../activities/data/explanatory-notes';
 
 let h: AppHarness;
@@ -17,17 +17,9 @@ afterAll(async () => {
 });
 
 const form = {
-  taskSource: '长三角示范区执委会2026年标准计划',
-  process: '组建起草组，开展调研，形成征求意见稿。',
-  principlesAndBasis: '科学性、可操作性。',
-  topic0: '4 要求',
-  rationale0: '依据现状监测数据确定。',
-  verification: '开展了三地试点。',
+  ...sampleNoteForm,
   internationalComparison: '本文件未采用国际标准，限值严于欧盟同类指令。',
   patents: '本文件不涉及专利。',
-  relationToLawsAndStandards: '与现行法律法规协调一致。',
-  majorDivergences: '无。',
-  implementationSuggestions: '发布后六个月实施。',
 };
 
 describe('the 编制说明 form: international comparison and patents (issue 13 item 9)', () => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Binary } from 'mongodb';
 import * as Y from 'yjs';
 import type { AppHarness } from './app-harness';
-import { startStaffPages, type StaffPages } from './staff-pages-harness';
+import { sampleNoteForm as noteForm, startStaffPages, type StaffPages } from './staff-pages-harness';
 import { actors } from '../../workflows/support';
 import { createVersionStore } from '../../../activities/versions/store';
 import { docNameForStandard } from '../../../activities/versions';
@@ -87,18 +87,6 @@ describe('English error pages (item 9)', () => {
     expect(res.text).not.toMatch(/<h1>[^<]*（/);
   });
 });
-
-const noteForm = {
-  taskSource: '长三角示范区执委会2026年标准计划',
-  process: '组建起草组，开展调研，形成征求意见稿。',
-  principlesAndBasis: '科学性、可操作性。',
-  topic0: '4 要求',
-  rationale0: '依据现状监测数据确定。',
-  verification: '开展了三地试点。',
-  relationToLawsAndStandards: '与现行法律法规协调一致。',
-  majorDivergences: '无。',
-  implementationSuggestions: '发布后六个月实施。',
-};
 
 describe('the 编制说明 form (item 9)', () => {
   it('confirms a save and shows the text saved', async () => {

@@ -1,7 +1,7 @@
 // Issue 12 items 5 and 11 on the staff pages: stage and step in words on the standard's page and the list,
 // timeline reasons in words, and the warning on the standard's page when 报批 is offered with no 编制说明.
 import type { AppHarness } from './app-harness';
-import { startStaffPages, type StaffPages } from './staff-pages-harness';
+import { sampleNoteForm as noteForm, startStaffPages, type StaffPages } from './staff-pages-harness';
 import { actors, waitForState } from '../../workflows/support';
 import { stageInWords, timelineReasonInWords } from '../../../server/http/views';
 
@@ -47,18 +47,6 @@ describe('stage and step in words (item 5)', () => {
     expect(timelineReasonInWords(undefined, titles)).toBeNull();
   });
 });
-
-const noteForm = {
-  taskSource: '长三角示范区执委会2026年标准计划',
-  process: '组建起草组，开展调研，形成征求意见稿。',
-  principlesAndBasis: '科学性、可操作性。',
-  topic0: '4 要求',
-  rationale0: '依据现状监测数据确定。',
-  verification: '开展了三地试点。',
-  relationToLawsAndStandards: '与现行法律法规协调一致。',
-  majorDivergences: '无。',
-  implementationSuggestions: '发布后六个月实施。',
-};
 
 describe('报批 with an empty 编制说明 (item 11)', () => {
   it('warns on the standard page while 报批 is offered and the 报批稿 has no 编制说明, without refusing', async () => {

@@ -6,6 +6,19 @@ import { regulatorOf } from '../../workflows/support';
 import { versionsExtension } from '../../../server/extensions/versions';
 import { explanatoryNoteExtension } from '../../../server/extensions/explanatory-note';
 
+/** A filled-in 编制说明 form (the plain form's fields, one topic), as the staff-page tests post it. */
+export const sampleNoteForm = {
+  taskSource: '长三角示范区执委会2026年标准计划',
+  process: '组建起草组，开展调研，形成征求意见稿。',
+  principlesAndBasis: '科学性、可操作性。',
+  topic0: '4 要求',
+  rationale0: '依据现状监测数据确定。',
+  verification: '开展了三地试点。',
+  relationToLawsAndStandards: '与现行法律法规协调一致。',
+  majorDivergences: '无。',
+  implementationSuggestions: '发布后六个月实施。',
+};
+
 export interface StaffPages {
   h: AppHarness;
   s: Record<'sh-eco' | 'exec', SignedIn>;
