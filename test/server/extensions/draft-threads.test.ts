@@ -13,40 +13,12 @@ import { DRAFT_THREADS, DRAFT_THREAD_REPLIES, type DraftThreadRecord } from '../
 import { NOTIFICATIONS, listNotificationsPage, type NotificationRecord } from '../../../activities/data/notifications';
 import { findUserByUsername, grantDrafter, principalOf } from '../../../activities/data/users';
 import { startAppHarness, type AppHarness, type SignedIn } from '../http/app-harness';
+import { seedStandard } from '../comments/support';
 
 jest.setTimeout(120_000);
 
 let h: AppHarness;
 
-/** A standard record in the given stage (no workflow: thread routes only read the record). */
-async function seedStandard(db: AppHarness['db'], s: { id: string; stage: string; step: string }): Promise<void> {
-  const now = new Date().toISOString();
-  await db.collection<{ _id: string }>('standards').replaceOne(
-    { _id: s.id },
-    {
-      titleZh: `示范区地表水环境质量监测技术规范（${s.id}）`,
-      titleEn: `Surface water monitoring (${s.id})`,
-      kind: 'monitoringMethod',
-      mandatory: false,
-      field: '水',
-      scope: '',
-      leadProvince: 'SH',
-      leadUnits: ['上海市生态环境局'],
-      participatingUnits: [],
-      plannedYear: 2026,
-      draftingUnits: ['上海市环境科学研究院'],
-      drafters: [],
-      stage: s.stage,
-      step: s.step,
-      provinces: { SH: {}, JS: {}, ZJ: {} },
-      createdAt: now,
-      createdBy: 'test',
-      updatedAt: now,
-      workflowId: `standard-${s.id}`,
-    },
-    { upsert: true },
-  );
-}
 const STD = 'std-threads';
 const GONE = 'std-threads-withdrawn';
 /** A real anchor (on a passage of a sample draft): the API refuses what is not a Yjs relative position. */
