@@ -2,7 +2,7 @@
 // a new lifecycle freezes the 征求意见稿 with `stageDocuments: false` and then schedules the activity
 // `generateStageDocuments`; the published version gets no stage documents. Older histories (without the
 // marker) keep generating inside freezeVersion — the replay test covers that their commands are unchanged.
-import { actors, chinaTodayNow, numberFor, regulatorOf, sampleProposal, startHarness, waitForState, type Harness } from './support';
+import { actors, chinaTodayNow, driveToApproval, numberFor, regulatorOf, startHarness, waitForState, type Harness } from './support';
 
 let h: Harness;
 beforeAll(async () => {
@@ -26,13 +26,7 @@ async function scheduled(id: string): Promise<Scheduled[]> {
 }
 
 test('each stage freeze is followed by generateStageDocuments for that kind; the published freeze is not', async () => {
-  const { _id: id } = await h.service.propose(sampleProposal, actors.shEco);
-  for (const p of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideInitiation', { province: p, decision: 'approve' }, regulatorOf[p]);
-  await h.service.act(id, 'submitForComment', {}, actors.drafter);
-  await waitForState(h, id, (s) => s.step === 'handlingComments');
-  await h.service.act(id, 'completeCommentHandling', {}, actors.drafter);
-  await h.service.act(id, 'recordReviewResult', { outcome: 'pass' }, actors.expert);
-  await h.service.act(id, 'submitForApproval', {}, actors.drafter);
+  const id = await driveToApproval(h);
   const today = chinaTodayNow();
   await h.service.act(id, 'setReleaseDates', { releaseDate: today, implementationDate: today }, actors.exec);
   for (const p of ['SH', 'JS', 'ZJ'] as const) await h.service.act(id, 'decideApproval', { province: p, decision: 'approve', number: numberFor(p, 350001) }, regulatorOf[p]);
