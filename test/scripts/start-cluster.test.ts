@@ -20,6 +20,7 @@ import { trackSaveState, type SaveTracker } from '../../editor/collab/save-track
 import { freePort } from '../../scripts/embedded/launcher';
 import { requireEnv } from '../support/mongo';
 import { seedStandard } from '../server/comments/support';
+import { until } from '../server/collab/support';
 
 jest.setTimeout(600_000);
 
@@ -37,18 +38,6 @@ const dbName = `t_cluster_${Date.now().toString(36)}`;
 const ID = 'cluster-1';
 const DOC = `standard:${ID}`;
 const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider; tracker: SaveTracker }> = [];
-
-function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 function connect(docName = DOC): (typeof clients)[number] {
   const headers = { cookie };
