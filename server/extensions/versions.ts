@@ -9,9 +9,9 @@ import { draftPermission } from '../../workflows/draft-access';
 import type { CollabServer } from '../collab/types';
 import { userOf } from '../http/principal';
 import { safeText } from '../../workflows/safe-text';
-import { AppError } from '../../activities/infra/errors';
+import { AppError, type Bilingual } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Principal } from '../../activities/data/users';
 import { generateRedlineDocx } from '../../activities/redline/redline';
 import { generateClauseTableDocx } from '../../activities/redline/clause-table';
@@ -30,6 +30,14 @@ function versionIdOf(req: Request): string {
   const id = String(req.params.versionId);
   if (!VERSION_ID.test(id)) throw new AppError('NOT_FOUND', { zh: `版本不存在：${id}`, en: `No such version: ${id}` });
   return id;
+}
+
+/** Sends a DOCX as a download: an ASCII file name, and the full (Chinese) name in UTF-8 for browsers that read it. */
+function sendDocx(res: Response, data: Buffer, asciiName: string, name: string): void {
+  res
+    .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    .set('Content-Disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .send(data);
 }
 
 function actorOf(user: Principal) {
@@ -58,6 +66,19 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
     const v = await versions.getVersion({ versionId });
     if (v.meta.standardId !== standardId) throw new AppError('NOT_FOUND', { zh: `版本不存在：${versionId}`, en: `No such version: ${versionId}` });
     return v;
+  }
+
+  /** The two saved versions (`from`, `to`, either order) a comparison document is made of, older first, both
+   *  with content. The live draft is refused with `liveRefused` (it names the document), one version twice too. */
+  async function savedPair(req: Request, standardId: string, liveRefused: Bilingual) {
+    const q = compareQuery.safeParse(req.query);
+    if (!q.success) throw badInput(q.error);
+    if (q.data.to === 'live') throw new AppError('VALIDATION_FAILED', liveRefused);
+    if (q.data.from === q.data.to) throw new AppError('VALIDATION_FAILED', { zh: '请选择两个不同的版本', en: 'Pick two different versions' });
+    const [a, b] = await Promise.all([versionOfStandard(standardId, q.data.from), versionOfStandard(standardId, q.data.to)]);
+    const [older, newer] = a.meta.seq <= b.meta.seq ? [a, b] : [b, a];
+    if (!older.json || !newer.json) throw new AppError('NOT_FOUND', { zh: '版本没有正文', en: 'A version has no content' });
+    return { older: { meta: older.meta, json: older.json }, newer: { meta: newer.meta, json: newer.json } };
   }
 
   return ({ app, requireUser }: AppExtensionContext): void => {
@@ -94,13 +115,7 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
     // older, on the stage-draft layout (activities/redline).
     app.get('/standards/:id/versions/redline', requireUser, async (req, res) => {
       const { standard } = await access(req, false);
-      const q = compareQuery.safeParse(req.query);
-      if (!q.success) throw badInput(q.error);
-      if (q.data.to === 'live') throw new AppError('VALIDATION_FAILED', { zh: '修改对照稿需要两个已保存的版本，请先保存当前草案', en: 'A redline needs two saved versions: save the live draft first' });
-      if (q.data.from === q.data.to) throw new AppError('VALIDATION_FAILED', { zh: '请选择两个不同的版本', en: 'Pick two different versions' });
-      const [a, b] = await Promise.all([versionOfStandard(standard._id, q.data.from), versionOfStandard(standard._id, q.data.to)]);
-      const [older, newer] = a.meta.seq <= b.meta.seq ? [a, b] : [b, a];
-      if (!older.json || !newer.json) throw new AppError('NOT_FOUND', { zh: '版本没有正文', en: 'A version has no content' });
+      const { older, newer } = await savedPair(req, standard._id, { zh: '修改对照稿需要两个已保存的版本，请先保存当前草案', en: 'A redline needs two saved versions: save the live draft first' });
       const data = await generateRedlineDocx({
         older: older.json,
         newer: newer.json,
@@ -110,31 +125,17 @@ export function versionsExtension(deps: { db: Db; collab: Pick<CollabServer, 'ge
         edition: 'joint',
         completedOn: new Date(newer.meta.createdAt).toISOString().slice(0, 10),
       });
-      const name = `${standard.titleZh}-修改对照稿（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`;
-      res
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .set('Content-Disposition', `attachment; filename="redline-${older.meta.seq}-${newer.meta.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-        .send(data);
+      sendDocx(res, data, `redline-${older.meta.seq}-${newer.meta.seq}.docx`, `${standard.titleZh}-修改对照稿（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`);
     });
 
     // The same comparison as a two-column 条文对照表 (older clause | newer clause), one row per changed unit.
     app.get('/standards/:id/versions/clause-table', requireUser, async (req, res) => {
       const { standard } = await access(req, false);
-      const q = compareQuery.safeParse(req.query);
-      if (!q.success) throw badInput(q.error);
-      if (q.data.to === 'live') throw new AppError('VALIDATION_FAILED', { zh: '条文对照表需要两个已保存的版本，请先保存当前草案', en: 'A clause table needs two saved versions: save the live draft first' });
-      if (q.data.from === q.data.to) throw new AppError('VALIDATION_FAILED', { zh: '请选择两个不同的版本', en: 'Pick two different versions' });
-      const [a, b] = await Promise.all([versionOfStandard(standard._id, q.data.from), versionOfStandard(standard._id, q.data.to)]);
-      const [older, newer] = a.meta.seq <= b.meta.seq ? [a, b] : [b, a];
-      if (!older.json || !newer.json) throw new AppError('NOT_FOUND', { zh: '版本没有正文', en: 'A version has no content' });
+      const { older, newer } = await savedPair(req, standard._id, { zh: '条文对照表需要两个已保存的版本，请先保存当前草案', en: 'A clause table needs two saved versions: save the live draft first' });
       // Stage drafts by their names (征求意见稿 | 送审稿); two versions of one kind by number as well.
       const nameOf = (m: typeof older.meta): string => (older.meta.kind === newer.meta.kind ? `第${m.seq}版${VERSION_KIND_NAMES[m.kind].zh}` : VERSION_KIND_NAMES[m.kind].zh);
       const data = await generateClauseTableDocx({ titleZh: standard.titleZh, older: older.json, newer: newer.json, olderName: nameOf(older.meta), newerName: nameOf(newer.meta) });
-      const name = `${standard.titleZh}-条文对照表（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`;
-      res
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .set('Content-Disposition', `attachment; filename="clause-table-${older.meta.seq}-${newer.meta.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-        .send(data);
+      sendDocx(res, data, `clause-table-${older.meta.seq}-${newer.meta.seq}.docx`, `${standard.titleZh}-条文对照表（第${older.meta.seq}版→第${newer.meta.seq}版）.docx`);
     });
 
     app.get('/standards/:id/versions/:versionId', requireUser, async (req, res) => {
