@@ -21,6 +21,7 @@ import type { CollabServer } from './collab/types';
 import { createDraftAuthorizer } from './collab-access';
 import { createCommentsRouter } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
+import { createGenerationJobs } from './files';
 import { editorPageExtension } from './extensions/editor-page';
 import { expertsExtension } from './extensions/experts';
 import { technicalReviewExtension, technicalReviewLinks } from './extensions/technical-review';
@@ -203,6 +204,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return record;
       },
     };
+    // Owned here so that stop() ends its sweep timer: a stopped runtime must not keep querying a closed client.
+    const documentsLogger = logger.child({ module: 'documents' });
+    const generationJobs = createGenerationJobs({ db: mongo.db, logger: documentsLogger });
+    cleanups.push(async () => generationJobs.close());
     const app = await createApp({
       config,
       db: mongo.db,
@@ -223,7 +228,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           express.use(createCommentsRouter({ db: mongo.db, publicUrl: config.PUBLIC_URL, delivery: { smtpUrl: config.SMTP_URL }, logger: logger.child({ module: 'comments' }), ...(redis ? { rateLimitStores: redis.rateLimitStores } : {}) }));
         },
         editorPageExtension({ db: mongo.db }),
-        documentsExtension({ db: mongo.db, logger: logger.child({ module: 'documents' }) }),
+        documentsExtension({ db: mongo.db, logger: documentsLogger, jobs: generationJobs }),
         versionsExtension({ db: mongo.db, collab }),
         importExtension({ db: mongo.db, collab }),
         explanatoryNoteExtension({ db: mongo.db, release: releaseActivities }),

@@ -5,7 +5,7 @@
 // process renews the job's lease while it works; if it dies the lease runs out and the job reads as
 // failed, and the user starts it again. The file it produces is stored in GridFS and outlives the job.
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
+import { MongoNotConnectedError, type Db } from 'mongodb';
 import { createGenerationJobsStore, type GenerationJobsStore } from '../../activities/data/generation-jobs';
 import { AppError, type Bilingual } from '../../activities/infra/errors';
 import type { Logger } from '../../activities/infra/logger';
@@ -58,7 +58,14 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
   const store = options.store ?? createGenerationJobsStore(options.db);
   const ready = store.ensureIndexes().catch((err: unknown) => log.warn({ err }, 'generation job indexes not created'));
   const sweeper = setInterval(() => {
-    store.sweep(keepMs).catch((err: unknown) => log.warn({ err }, 'generation job sweep failed'));
+    store.sweep(keepMs).catch((err: unknown) => {
+      // The client was closed by its owner (a stopped runtime that did not call close()): nothing is left to
+      // sweep through it, so the timer ends instead of failing every minute for the life of the process.
+      if (err instanceof MongoNotConnectedError) {
+        clearInterval(sweeper);
+        log.debug('generation job sweep ended: the database client was closed');
+      } else log.warn({ err }, 'generation job sweep failed');
+    });
   }, options.sweepMs ?? 60_000);
   sweeper.unref();
 

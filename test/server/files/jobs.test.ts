@@ -127,4 +127,22 @@ describe('generation jobs in MongoDB', () => {
     expect(await store.sweep(60_000)).toBeGreaterThanOrEqual(1);
     expect(await store.get('00000000-0000-4000-8000-000000000002', 60_000)).toBeNull();
   });
+
+  it('ends its sweep when the database client was closed, instead of failing every interval', async () => {
+    const own = await freshMongo('jobs-closed');
+    const lines: string[] = [];
+    const pino = (await import('pino')).default;
+    const captured = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
+    const jobs = createGenerationJobs({ db: own.db, logger: captured, sweepMs: 30 });
+    await own.drop();
+    await new Promise((r) => setTimeout(r, 400));
+    const failures = lines.filter((l) => l.includes('generation job sweep failed'));
+    const ended = lines.findIndex((l) => l.includes('generation job sweep ended'));
+    jobs.close();
+    // A sweep in flight at the moment of closing may fail once (its connection is cancelled); after the
+    // first sweep that finds the client closed, the timer is gone: ten more intervals passed silently.
+    expect(ended).toBeGreaterThanOrEqual(0);
+    expect(failures.length).toBeLessThanOrEqual(1);
+    expect(lines.slice(ended + 1).filter((l) => l.includes('generation job sweep'))).toEqual([]);
+  });
 });
