@@ -13,7 +13,7 @@ import { freePort, launchEmbeddedServers } from '../scripts/embedded/launcher';
 import { launchEmbeddedRedis } from '../scripts/embedded/redis';
 import { BenchClient } from './collab/client';
 import { readStoredDocument, startServer, type ServerProcess } from './collab/harness';
-import { percentile } from './collab/scenarios';
+import { percentile, pushEvery20ms } from './collab/scenarios';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const TRIALS = Number(process.env.BENCH_KILL_TRIALS ?? 3);
@@ -74,13 +74,7 @@ async function killTrial(servers: ServerProcess[], docName: string, db: Paramete
       w.barrier(token);
     }, 30);
   });
-  const timers = writers.map((w, i) =>
-    setInterval(() => {
-      const id = `x:${i}:${pushed[i].length}`;
-      pushed[i].push(id);
-      w.doc!.getArray<string>('ops').push([id]);
-    }, 20),
-  );
+  const timers = pushEvery20ms(writers, pushed);
   await sleep(1200 + Math.floor(Math.random() * 600));
   await servers[0].kill9();
   await sleep(300);

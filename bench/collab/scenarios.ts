@@ -163,6 +163,19 @@ export async function heapPerDocument(kind: ServerKind, port: number, db: Db, st
   return (after - before) / copies;
 }
 
+/** The kill trials' edits: every 20 ms each writer pushes a fresh id (`x:<writer>:<n>`) onto the shared
+ *  `ops` array and records it in `pushed[writer]`, so what was acknowledged can be looked for afterwards.
+ *  Returns the timers (clear them to stop). */
+export function pushEvery20ms(writers: BenchClient[], pushed: string[][]): ReturnType<typeof setInterval>[] {
+  return writers.map((w, i) =>
+    setInterval(() => {
+      const id = `x:${i}:${pushed[i].length}`;
+      pushed[i].push(id);
+      w.doc!.getArray<string>('ops').push([id]);
+    }, 20),
+  );
+}
+
 export interface KillResult {
   trials: number;
   acknowledged: number;
@@ -203,13 +216,7 @@ export async function killTrials(kind: ServerKind, port: number, mongoUri: strin
         for (let j = 0; j < n && j < pushed[i].length; j++) acked.add(pushed[i][j]);
       });
     });
-    const timers = room.writers.map((w, i) =>
-      setInterval(() => {
-        const id = `x:${i}:${pushed[i].length}`;
-        pushed[i].push(id);
-        w.doc!.getArray<string>('ops').push([id]);
-      }, 20),
-    );
+    const timers = pushEvery20ms(room.writers, pushed);
     await sleep(1200 + Math.floor(Math.random() * 600));
     await server.kill9();
     timers.forEach(clearInterval);
