@@ -3,6 +3,7 @@
 // lifecycle worker, the web server and the co-editing server in this process, seeds the demo accounts on
 // the embedded database, and prints the URL. Ctrl-C stops everything cleanly. Checks that LibreOffice and a
 // CJK font are there for the PDF editions, and says how to install them when not (and starts anyway).
+import path from 'node:path';
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accounts';
 import { ensureUserIndexes } from '../activities/data/users';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {
-    runtime = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri } });
+    runtime = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri }, workflowBundleCacheDir: path.join(config.TONGBIAO_DATA_DIR, 'cache') });
   } catch (e) {
     await servers.stop();
     throw e;

@@ -60,6 +60,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** What an unacknowledged (w: 0) write does: 'log' in production (default), 'throw' under tests. */
   onUnacknowledgedWrite?: UnacknowledgedWritePolicy;
+  /** Where the workflow bundle is kept between starts (`npm start`: under the data dir); default rebuilt each start. */
+  workflowBundleCacheDir?: string;
 }
 
 export interface Runtime {
@@ -156,7 +158,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     let workerSupervisor: WorkerSupervisor | undefined;
     if (opts.runWorker ?? true) {
       // Bundled once: the supervisor re-creates the worker after Temporal was away, without re-bundling.
-      const workflowBundle = await bundleLifecycleWorkflows();
+      const workflowBundle = await bundleLifecycleWorkflows(undefined, opts.workflowBundleCacheDir ? { dir: opts.workflowBundleCacheDir, logger: logger.child({ module: 'workflow-bundle' }) } : undefined);
       workerSupervisor = await superviseWorker({
         connect: () => temporal.openNativeConnection(),
         logger: logger.child({ module: 'worker-supervisor' }),

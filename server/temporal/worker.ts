@@ -4,8 +4,10 @@ import path from 'node:path';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkerActivities } from '../../activities/worker';
 import type { Logger } from '../../activities/infra/logger';
+import { bundleKey, cachedBundle } from './bundle-cache';
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows', 'index.ts');
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -38,8 +40,11 @@ export const DEFAULT_NON_STICKY_POLL_RATIO = 1;
  * Bundles the workflow code once (a few seconds); pass the result as `workflowBundle` to several workers.
  * The benchmark passes its own entry (bench/workflows.ts: these plus its floor workflow).
  */
-export async function bundleLifecycleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined } });
+export async function bundleLifecycleWorkflows(workflowsPath = WORKFLOWS_PATH, cache?: { dir: string; logger: Logger }): Promise<WorkflowBundle> {
+  const build = (): Promise<WorkflowBundle> =>
+    bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined } });
+  if (!cache) return build();
+  return cachedBundle({ cacheDir: cache.dir, key: bundleKey(workflowsPath, PROJECT_ROOT), build, logger: cache.logger });
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
