@@ -132,8 +132,14 @@ test('from proposal to the review decision, through the pages only', async () =>
   const pub = await (await browser.newContext()).newPage();
   await pub.goto(`${rt.url}/consultation`);
   await Promise.all([pub.waitForURL(/\/consultation\/s[0-9a-f]+$/), pub.getByRole('link', { name: TITLE }).first().click()]);
-  // The 征求意见稿 generated at submission is offered for download, as a plain link that works.
+  // The 征求意见稿 generated at submission (a workflow effect after the freeze, laid out by LibreOffice for
+  // its 目次) is offered for download, as a plain link that works; until it is stored the page says so.
   const draftLink = pub.locator('[data-download="draft"] a').first();
+  for (let i = 0; i < 120 && (await draftLink.count()) === 0; i++) {
+    expect(await pub.locator('[data-download-pending]').count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    await pub.reload();
+  }
   expect(await draftLink.count()).toBe(1);
   const download = await pub.request.get(`${rt.url}${await draftLink.getAttribute('href')}`);
   expect(download.status()).toBe(200);
