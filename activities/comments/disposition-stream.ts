@@ -17,8 +17,8 @@ export interface StreamedTableInput extends Omit<DispositionTableInput, 'comment
 }
 
 /** The CSV, a chunk per batch of comments; the 说明 line last. */
-export async function* dispositionCsvChunks(input: Pick<StreamedTableInput, 'batches' | 'current' | 'sentTo'>): AsyncGenerator<string> {
-  const tally = new TableTally(input.current);
+export async function* dispositionCsvChunks(input: Pick<StreamedTableInput, 'batches' | 'current' | 'sentTo' | 'versionNames'>): AsyncGenerator<string> {
+  const tally = new TableTally(input.current, input.versionNames);
   yield CSV_HEAD;
   for await (const batch of input.batches) {
     let chunk = '';
@@ -80,7 +80,7 @@ function splitTemplate(xml: string): { before: string; row: (r: DispositionRow) 
 
 async function* documentXml(input: StreamedTableInput, template: string): AsyncGenerator<Buffer> {
   const { before, row, after } = splitTemplate(template);
-  const tally = new TableTally(input.current);
+  const tally = new TableTally(input.current, input.versionNames);
   yield Buffer.from(before, 'utf8');
   for await (const batch of input.batches) {
     let chunk = '';

@@ -38,6 +38,8 @@ export interface DispositionTableInput {
   current: DraftSnapshot | null;
   /** How many units the 征求意见稿 was sent to, as recorded for the consultation; null/absent when not recorded. */
   sentTo?: number | null;
+  /** Version names by id (./version-names.ts), so 备注 names the version a change is in rather than its id. */
+  versionNames?: ReadonlyMap<string, string>;
 }
 
 export const COLUMNS = ['序号', '标准章条编号', '意见内容', '修改建议', '提出单位', '处理意见', '备注'] as const;
@@ -76,7 +78,10 @@ export class TableTally {
   private readonly byProvince: Record<string, number> = {};
   private readonly clauses: ReadonlyMap<string, ClauseInfo> | undefined;
 
-  constructor(private readonly current: DraftSnapshot | null) {
+  constructor(
+    private readonly current: DraftSnapshot | null,
+    private readonly versionNames?: ReadonlyMap<string, string>,
+  ) {
     this.clauses = current ? clausesOf(current.json) : undefined;
   }
 
@@ -91,7 +96,7 @@ export class TableTally {
     this.byDecision[c.disposition?.decision ?? 'pending'] += 1;
     this.byProvince[c.submitter.province] = (this.byProvince[c.submitter.province] ?? 0) + 1;
     this.who.add(`${c.submitter.organisation}\u0000${c.submitter.organisation ? '' : c.submitter.name}`);
-    return tableRow(c, this.n, this.current, this.clauses, false);
+    return tableRow(c, this.n, this.current, this.clauses, false, this.versionNames);
   }
 
   summary(sentToIn: number | null | undefined, rows: DispositionRow[] = []): TableSummary {
@@ -100,8 +105,8 @@ export class TableTally {
   }
 }
 
-export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo'>): TableSummary {
-  const tally = new TableTally(input.current);
+export function summarise(input: Pick<DispositionTableInput, 'comments' | 'current' | 'sentTo' | 'versionNames'>): TableSummary {
+  const tally = new TableTally(input.current, input.versionNames);
   const rows: DispositionRow[] = [];
   for (const c of input.comments) {
     const r = tally.add(c);

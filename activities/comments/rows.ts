@@ -41,7 +41,7 @@ export function clauseColumn(c: CommentRecord, current: DraftSnapshot | null, cl
  * Builds a row. `forPublic` shows the commenter's name and organisation only with their consent (otherwise
  * 「上海市公众」 etc.); the internal table always names them.
  */
-export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | null, clauses: ReadonlyMap<string, ClauseInfo> | undefined, forPublic: boolean): TableRow {
+export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | null, clauses: ReadonlyMap<string, ClauseInfo> | undefined, forPublic: boolean, versionNames?: ReadonlyMap<string, string>): TableRow {
   const prov = COMMENTER_PROVINCE_LABELS[c.submitter.province] ?? COMMENTER_PROVINCE_LABELS.other;
   const named = [c.submitter.organisation, c.submitter.organisation ? '' : c.submitter.name].filter(Boolean).join('');
   const from = forPublic && !c.submitter.showName ? `${prov.zh}公众` : `${named || c.submitter.name}（${prov.zh}）`;
@@ -53,7 +53,7 @@ export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | 
     c.duplicateOf ? `重复意见（同 ${c.duplicateOf}）` : '',
     c.provinceOpinion && !forPublic ? `省级意见：${c.provinceOpinion.opinion}` : '',
     c.disposition?.remark ?? '',
-    c.disposition?.versionId && !forPublic ? `修改见版本 ${c.disposition.versionId}` : '',
+    c.disposition?.versionId && !forPublic ? `修改见版本 ${versionNames?.get(c.disposition.versionId) ?? c.disposition.versionId}` : '',
     forPublic ? '' : `回执 ${c.receipt}`,
   ].filter(Boolean).join('；');
   const comment = c.anchor.quote ? `原文：「${quoted(c.anchor.quote)}」\n${c.comment}` : c.comment;

@@ -17,6 +17,7 @@ import type { CommentRecord } from '../../activities/comments/model';
 import { afterFromQuery } from '../../activities/data/paging';
 import { commentPeriodClosed, openPeriod, type ConsultationStandard } from '../../activities/data/consultation-standards';
 import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
+import { versionNamesOf } from '../../activities/comments/version-names';
 import { dispositionSchema, moderationSchema, provinceOpinionSchema, provinceReviewSchema, triageFilterSchema } from './schemas';
 import type { RouterContext } from './context';
 import { renderCommentPage } from './views';
@@ -250,7 +251,8 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     // ① and ④ of the 说明 line: the units the 征求意见稿 was sent to, as recorded (server/extensions/consultation-mailing.ts).
     const sentTo = await createConsultationMailingStore(ctx.store.comments.db).sentTo(std._id);
     const standard = { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] };
-    return { std, input: { standard, date: ctx.now(), batches: ctx.store.all(std._id, {}), current, sentTo } };
+    const versionNames = await versionNamesOf(ctx.store.comments.db, std._id);
+    return { std, input: { standard, date: ctx.now(), batches: ctx.store.all(std._id, {}), current, sentTo, versionNames } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
   /** Sends a stream; a failure once the first bytes are out can only cut the response, which the client sees as incomplete. */

@@ -27,6 +27,7 @@ import { dispositionTableDocx } from '../../activities/comments/disposition-tabl
 import type { CommentRecord } from '../../activities/comments/model';
 import { createVersionDraftSource } from '../comments/drafts';
 import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
+import { versionNamesOf } from '../../activities/comments/version-names';
 
 /** Links on a standard's page. */
 export function documentLinks(standard: StandardRecord): StandardLink[] {
@@ -154,7 +155,8 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
           for await (const batch of createCommentsStore(db).all(standard._id, {})) comments.push(...batch);
           const current = await createVersionDraftSource(db).getCurrentDraft(standard._id);
           const sentTo = await createConsultationMailingStore(db).sentTo(standard._id);
-          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current, sentTo });
+          const versionNames = await versionNamesOf(db, standard._id);
+          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current, sentTo, versionNames });
         },
       });
       const stream = await stagePackageStream(db, standard, stage, plan);

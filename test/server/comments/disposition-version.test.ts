@@ -67,4 +67,8 @@ test('another standard’s version is refused with the field message; the chosen
   const page = await fetch(`${server.url}/standards/${SID}/comments`, { headers: drafter }).then((r) => r.text());
   expect(page).toContain('体现修改的版本 <span lang="en">Version</span>：采纳意见后修改稿（第 2 版');
   expect(page).toMatch(/<option value="v-dv-2" selected>/);
+  // The table's 备注 names the version as people know it, not by its internal id.
+  const csv = await fetch(`${server.url}/standards/${SID}/comments/disposition-table.csv`, { headers: drafter }).then((r) => r.text());
+  expect(csv).toContain('修改见版本 采纳意见后修改稿（第 2 版）');
+  expect(csv).not.toContain('修改见版本 v-dv-2');
 });
