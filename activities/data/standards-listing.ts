@@ -7,6 +7,7 @@
 // before loading holds rows at least as new as it, so a change is never hidden past its bump — from any process
 // sharing the database. A write that bypasses those functions (or a writer that died before its bump) is seen at
 // the next bump or within a minute, when a held view is reloaded anyway.
+import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
 
@@ -24,11 +25,14 @@ export type ListingRow = Pick<StandardRecord, Extract<keyof typeof LISTING_PROJE
 
 interface GenerationDoc {
   _id: string;
-  n: number;
+  /** A fresh random token per bump (see bumpStandardsGeneration). */
+  t?: string;
+  /** The counter of earlier releases. */
+  n?: number;
 }
 
 interface Held {
-  generation: number;
+  generation: string;
   rows: ListingRow[];
   at: number;
 }
@@ -38,27 +42,33 @@ const MAX_AGE_MS = 60_000;
 
 // One view per database handle; a load in flight is shared by the readers that arrive meanwhile.
 const held = new WeakMap<Db, Held>();
-const loading = new WeakMap<Db, { generation: number; rows: Promise<ListingRow[]> }>();
+const loading = new WeakMap<Db, { generation: string; rows: Promise<ListingRow[]> }>();
 
 function isDuplicateKey(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: number }).code === 11000;
 }
 
-/** Marks `standards` as changed; call after every write to it. */
+/**
+ * Marks `standards` as changed; call after every write to it. A fresh random token rather than `$inc`:
+ * FerretDB does not apply concurrent `$inc`s on one document atomically (50 at once counted 8), so two
+ * writers bumping together could leave the counter where a reader had already loaded, hiding the second
+ * write until the view aged out. Readers compare for equality, so any later bump changes what they see.
+ */
 export async function bumpStandardsGeneration(db: Db): Promise<void> {
   const meta = db.collection<GenerationDoc>(STANDARDS_META);
+  const update = { $set: { t: randomUUID() } };
   try {
-    await meta.updateOne({ _id: GENERATION }, { $inc: { n: 1 } }, { upsert: true });
+    await meta.updateOne({ _id: GENERATION }, update, { upsert: true });
   } catch (e) {
     // Two first bumps raced to insert the document: the other one exists now.
     if (!isDuplicateKey(e)) throw e;
-    await meta.updateOne({ _id: GENERATION }, { $inc: { n: 1 } });
+    await meta.updateOne({ _id: GENERATION }, update);
   }
 }
 
-async function currentGeneration(db: Db): Promise<number> {
+async function currentGeneration(db: Db): Promise<string> {
   const doc = await db.collection<GenerationDoc>(STANDARDS_META).findOne({ _id: GENERATION });
-  return doc?.n ?? 0;
+  return doc?.t ?? `n${doc?.n ?? 0}`;
 }
 
 /** Newest change first, then `_id`: the order of /standards. */
@@ -89,7 +99,8 @@ export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
   try {
     const loaded = await rows;
     const now = held.get(db);
-    if (!now || now.generation <= generation) held.set(db, { generation, rows: loaded, at });
+    // Tokens carry no order: the load that started later is the newer view.
+    if (!now || now.at <= at) held.set(db, { generation, rows: loaded, at });
     return loaded;
   } finally {
     if (loading.get(db)?.rows === rows) loading.delete(db);

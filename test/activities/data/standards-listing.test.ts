@@ -104,3 +104,28 @@ test("a standard's timeline is read by _id and equals the log read by filter", a
   expect(plan).toMatch(/SEARCH .* USING INDEX|IDHACK|EXPRESS_IXSCAN|IXSCAN/);
   expect(plan).not.toMatch(/"SCAN /);
 });
+
+test('concurrent bumps each change the generation readers compare (no lost increment hides a write)', async () => {
+  const { bumpStandardsGeneration, STANDARDS_META } = await import('../../../activities/data/standards-listing');
+  const { freshMongo } = await import('../../support/mongo');
+  const m = await freshMongo('listing-bumps');
+  try {
+    const seen = new Set<string>();
+    const read = async (): Promise<string> => {
+      const d = await m.db.collection<{ _id: string; t?: string }>(STANDARDS_META).findOne({ _id: 'generation' });
+      return d?.t ?? '';
+    };
+    // Each bump, done alone after a read, must produce a value no reader has seen before; 30 of them at once
+    // end on a value that none of the reads taken before they started saw.
+    for (let i = 0; i < 5; i++) {
+      await bumpStandardsGeneration(m.db);
+      const g = await read();
+      expect(seen.has(g)).toBe(false);
+      seen.add(g);
+    }
+    await Promise.all(Array.from({ length: 30 }, () => bumpStandardsGeneration(m.db)));
+    expect(seen.has(await read())).toBe(false);
+  } finally {
+    await m.drop();
+  }
+});
