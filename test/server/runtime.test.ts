@@ -130,13 +130,8 @@ test('a standard goes from proposal to review with real drafts, comments, versio
 
   let s = await act(drafter, id, 'submitForComment', { reason: '征求意见稿' });
   expect(s.stage).toBe('publicComment');
-  // The 征求意见稿 DOCX is generated from the version frozen at submission.
-  const stageDraft = await waitFor('the 征求意见稿 DOCX', async () =>
-    (await listFiles(rt.mongo.db, { standardId: id, kind: 'draft' })).find((f) => f.metadata.draftKind === 'draftForComment'),
-  );
-  expect(stageDraft.filename).toContain('征求意见稿');
-
-  // The public comments without an account; the frozen 征求意见稿 carries the drafter's text.
+  // The public comments without an account, within the test's 4-second period (before waiting for the DOCX,
+  // whose 目次 layout pass may take longer than that); the frozen 征求意见稿 carries the drafter's text.
   const comment = await fetch(`${rt.url}/api/consultation/${id}/comments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -145,6 +140,12 @@ test('a standard goes from proposal to review with real drafts, comments, versio
   expect(comment.status).toBe(201);
   const draftPage = await (await fetch(`${rt.url}/consultation/${id}`)).text();
   expect(draftPage).toContain(SCOPE_TEXT);
+
+  // The 征求意见稿 DOCX is generated from the version frozen at submission.
+  const stageDraft = await waitFor('the 征求意见稿 DOCX', async () =>
+    (await listFiles(rt.mongo.db, { standardId: id, kind: 'draft' })).find((f) => f.metadata.draftKind === 'draftForComment'),
+  );
+  expect(stageDraft.filename).toContain('征求意见稿');
 
   await waitFor('the comment period closes by its timer', async () => {
     const st = await shEco.request<LifecycleState>('GET', `/api/standards/${id}/state`);
