@@ -6,6 +6,7 @@
 // between leaves the marker, and `repairCounts` (at start) recounts those standards from the comments.
 // A missing counts document is recounted on first read (comments written before counters existed).
 import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { serialByKey } from '../infra/keyed-serial';
 import { BATCH_SIZE } from '../data/paging';
 import { COLLECTIONS, type CommentRecord } from './model';
 
@@ -178,7 +179,7 @@ export function createCommentCounters(db: Db): CommentCounters {
       if (Object.keys(inc).length) {
         // No upsert of a difference: a document starts from a recount (`ensure`, before the write). Should it be
         // missing anyway, the marker stays and the repair recounts.
-        const r = await docs.updateOne({ _id: standardId }, { $inc: inc } as UpdateFilter<CountsDoc>);
+        const r = await serialByKey(`${db.databaseName}\0${COUNTS_COLLECTION}\0${standardId}`, () => docs.updateOne({ _id: standardId }, { $inc: inc } as UpdateFilter<CountsDoc>));
         counted = r.matchedCount === 1;
       }
       if (counted) await comments.updateOne({ _id: commentId, tallyPending: true }, { $unset: { tallyPending: '' } });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Filter } from 'mongodb';
 import { afterFilter, decodeCursor, encodeCursor, type Page } from './paging';
 import type { Province } from '../../workflows/domain';
+import { serialByKey } from '../infra/keyed-serial';
 
 export const DRAFT_THREADS = 'draft_threads';
 export const DRAFT_THREAD_REPLIES = 'draft_thread_replies';
@@ -159,9 +160,12 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
         ...(r.word ? { word: r.word } : {}),
       };
       await replies.insertOne(record);
-      await threads.updateOne(
-        { _id: threadId, standardId },
-        { $inc: { replyCount: 1 }, $set: { updatedAt: record.createdAt }, $addToSet: { participants: { $each: [r.author.userId, ...record.mentions] } } },
+      // Queued per thread: the embedded store loses concurrent updates of one document (activities/infra/keyed-serial.ts).
+      await serialByKey(`${threads.dbName}\0threads\0${threadId}`, () =>
+        threads.updateOne(
+          { _id: threadId, standardId },
+          { $inc: { replyCount: 1 }, $set: { updatedAt: record.createdAt }, $addToSet: { participants: { $each: [r.author.userId, ...record.mentions] } } },
+        ),
       );
       return record;
     },

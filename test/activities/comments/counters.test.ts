@@ -74,6 +74,15 @@ describe('comment counts kept at write time', () => {
     expect(await mongo.db.collection(COLLECTIONS.comments).countDocuments({ tallyPending: true })).toBe(0);
   });
 
+  it('equal a full recount after 60 comments arrive at once (the store does not apply concurrent $inc atomically)', async () => {
+    const std = 'std-counts-burst';
+    await store.insertOnce(intake(1000, '第一条', std));
+    await Promise.all(Array.from({ length: 60 }, (_, i) => store.insertOnce(intake(1001 + i, `并发意见 ${i}`, std))));
+    const c = await store.counts(std);
+    expect(c.total).toBe(61);
+    expect(c).toEqual(await store.recount(std));
+  });
+
   it('are one _id read of comment_counts', async () => {
     const explain = await mongo.db.command({ explain: { find: COUNTS_COLLECTION, filter: { _id: STD } } });
     const plan = JSON.stringify(explain.queryPlanner);
