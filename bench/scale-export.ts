@@ -5,8 +5,8 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { commentIdFor, commentTextHash, newReceipt } from '../activities/comments/store';
 import type { CommentRecord } from '../activities/comments/model';
+import { benchComment } from './comment-doc';
 import { dispositionCsvChunks, dispositionDocxStream } from '../activities/comments/disposition-stream';
 import { dispositionTableCsv, dispositionTableDocx } from '../activities/comments/disposition-table';
 
@@ -14,25 +14,9 @@ const N = Number(process.argv[2] ?? 50_000);
 const BATCH = 1000;
 const STD = 'std-scale-open';
 
-function comment(n: number): CommentRecord {
-  const submissionKey = `bench-export-${n}`;
-  const text = `第${n}条意见：建议将采样频次由每月一次改为每月两次，以反映汛期水质变化。`;
-  const clauseId = n % 3 === 0 ? undefined : n % 3 === 1 ? 'c51' : 'c52';
-  const textHash = commentTextHash(STD, clauseId, text);
-  return {
-    _id: commentIdFor(submissionKey), standardId: STD, phase: 'publicComment', submissionKey, receipt: newReceipt(),
-    type: (['editorial', 'technical', 'general'] as const)[n % 3],
-    anchor: clauseId ? { scope: 'clause', clauseId, clauseNumber: clauseId === 'c51' ? '5.1' : '5.2' } : { scope: 'document' },
-    comment: text, proposedChange: n % 2 ? '每月两次。' : '',
-    submitter: { name: `评论人${n}`, organisation: '某环境监测站', province: (['SH', 'JS', 'ZJ', 'other'] as const)[n % 4], contact: '', showName: false },
-    createdAt: new Date(Date.UTC(2026, 0, 1) + n * 1000), textHash, textKey: textHash,
-    status: n % 2 ? 'disposed' : 'pending', moderation: n % 97 === 0 ? 'hidden' : 'visible', moderationLog: [], addressHash: 'h',
-    ...(n % 2 ? { disposition: { decision: 'rejected' as const, reason: '现有频次已能反映变化。', by: { userId: 'u', displayName: '起草组', role: 'drafter' as const }, at: new Date() } } : {}),
-  };
-}
 
 async function* batches(): AsyncGenerator<CommentRecord[]> {
-  for (let i = 0; i < N; i += BATCH) yield Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => comment(i + k));
+  for (let i = 0; i < N; i += BATCH) yield Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => benchComment(i + k, { standardId: STD, keyPrefix: 'bench-export', t0: Date.UTC(2026, 0, 1), handled: true }));
 }
 
 function sampler(): { stop(): number } {

@@ -4,7 +4,6 @@
 // real ones (comments with their receipt rows, as intake writes them), then times each page and API call as the
 // right role (REQS requests each, default 20, sequential), the receipt lookups of the oldest and newest comment
 // and of an unknown code, and the two complete exports with the receipts they hold; samples the app's RSS.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import JSZip from 'jszip';
 import { MongoClient } from 'mongodb';
 import { startApp, rssMb, ferretdbPids, temporalPids } from './soak/app';
 import { freePort } from '../scripts/embedded/launcher';
-import { commentIdFor, commentTextHash, newReceipt } from '../activities/comments/store';
+import { benchComment } from './comment-doc';
 import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../activities/comments/model';
 import { AUDIT_LOG, auditId } from '../activities/data/audit';
 import { bumpStandardsGeneration } from '../activities/data/standards-listing';
@@ -70,31 +69,6 @@ function standardDoc(i: number, now: string): Record<string, unknown> {
   };
 }
 
-function commentDoc(n: number, t0: number): CommentRecord {
-  const submissionKey = `bench-scale-${n}`;
-  const comment = `第${n}条意见：建议将采样频次由每月一次改为每月两次，以反映汛期水质变化。`;
-  const clauseId = n % 3 === 0 ? undefined : n % 3 === 1 ? 'c51' : 'c52';
-  const textHash = commentTextHash(OPEN, clauseId, comment);
-  return {
-    _id: commentIdFor(submissionKey),
-    standardId: OPEN,
-    phase: 'publicComment',
-    submissionKey,
-    receipt: newReceipt(),
-    type: (['editorial', 'technical', 'general'] as const)[n % 3] as CommentRecord['type'],
-    anchor: clauseId ? { scope: 'clause', clauseId, clauseNumber: clauseId === 'c51' ? '5.1' : '5.2' } : { scope: 'document' },
-    comment,
-    proposedChange: n % 2 ? '每月两次。' : '',
-    submitter: { name: `评论人${n}`, organisation: '某环境监测站', province: (['SH', 'JS', 'ZJ', 'other'] as const)[n % 4], contact: `c${n}@example.org`, showName: n % 5 === 0 },
-    createdAt: new Date(t0 + n * 1000),
-    textHash,
-    textKey: textHash,
-    status: 'pending',
-    moderation: 'visible',
-    moderationLog: [],
-    addressHash: createHash('sha256').update(`a${n % 500}`).digest('hex').slice(0, 32),
-  };
-}
 
 async function seed(uri: string): Promise<{ oldest: string; newest: string; receipts: Set<string> }> {
   const client = await MongoClient.connect(uri);
@@ -110,7 +84,7 @@ async function seed(uri: string): Promise<{ oldest: string; newest: string; rece
   let oldest = '';
   let newest = '';
   for (let i = 0; i < SIZES.comments; i += 1000) {
-    const docs = Array.from({ length: Math.min(1000, SIZES.comments - i) }, (_, k) => commentDoc(i + k, t0));
+    const docs = Array.from({ length: Math.min(1000, SIZES.comments - i) }, (_, k) => benchComment(i + k, { standardId: OPEN, keyPrefix: 'bench-scale', t0 }));
     await db.collection<ReceiptRecord>(COLLECTIONS.receipts).insertMany(docs.map((c) => ({ _id: c.receipt, commentId: c._id, standardId: c.standardId })), { ordered: false });
     await db.collection<CommentRecord>(COLLECTIONS.comments).insertMany(docs, { ordered: false });
     for (const c of docs) receipts.add(c.receipt);

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
-import { commentIdFor, commentTextHash, createCommentsStore, newReceipt } from '../activities/comments/store';
+import { benchComment } from './comment-doc';
+import { createCommentsStore } from '../activities/comments/store';
 import { createCommentCounters } from '../activities/comments/counters';
 import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../activities/comments/model';
 import { AUDIT_LOG, auditId, ensureAuditIndexes, listAudit } from '../activities/data/audit';
@@ -46,20 +47,6 @@ async function waitFor(uri: string, ms = 60_000): Promise<void> {
   }
 }
 
-function comment(n: number, t0: number): CommentRecord {
-  const submissionKey = `store-compare-${n}`;
-  const text = `第${n}条意见：建议将采样频次由每月一次改为每月两次，以反映汛期水质变化。`;
-  const clauseId = n % 3 === 0 ? undefined : n % 3 === 1 ? 'c51' : 'c52';
-  const textHash = commentTextHash(OPEN, clauseId, text);
-  return {
-    _id: commentIdFor(submissionKey), standardId: OPEN, phase: 'publicComment', submissionKey, receipt: newReceipt(),
-    type: (['editorial', 'technical', 'general'] as const)[n % 3],
-    anchor: clauseId ? { scope: 'clause', clauseId, clauseNumber: clauseId === 'c51' ? '5.1' : '5.2' } : { scope: 'document' },
-    comment: text, proposedChange: n % 2 ? '每月两次。' : '',
-    submitter: { name: `评论人${n}`, organisation: '某环境监测站', province: (['SH', 'JS', 'ZJ', 'other'] as const)[n % 4], contact: `c${n}@example.org`, showName: false },
-    createdAt: new Date(t0 + n * 1000), textHash, textKey: textHash, status: 'pending', moderation: 'visible', moderationLog: [], addressHash: 'h',
-  };
-}
 
 function standard(i: number, now: string): Record<string, unknown> {
   const stages = ['initiation', 'drafting', 'publicComment', 'technicalReview', 'approval', 'inForce'];
@@ -88,7 +75,7 @@ async function seed(db: Db): Promise<{ newest: string; seconds: number }> {
   const t0 = Date.now() - N * 1000;
   let newest = '';
   for (let i = 0; i < N; i += 1000) {
-    const docs = Array.from({ length: Math.min(1000, N - i) }, (_, k) => comment(i + k, t0));
+    const docs = Array.from({ length: Math.min(1000, N - i) }, (_, k) => benchComment(i + k, { standardId: OPEN, keyPrefix: 'store-compare', t0 }));
     await db.collection<ReceiptRecord>(COLLECTIONS.receipts).insertMany(docs.map((c) => ({ _id: c.receipt, commentId: c._id, standardId: c.standardId })));
     await db.collection<CommentRecord>(COLLECTIONS.comments).insertMany(docs);
     newest = docs[docs.length - 1].receipt;
