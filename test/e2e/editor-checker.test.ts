@@ -1,39 +1,20 @@
 // Drafting-rule findings in the browser editor: real Chromium (playwright-core), the real bundle
 // (public/build/editor.js) and the real collaboration server. A rule broken while typing shows up in the
 // findings pane and as a mark on the clause shortly after the typing stops, and goes away when fixed.
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { editorSuite } from './editor-suite';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { chapter, clause, docJSON, foreword, h, li, list, normativeReferences, note, p, scope, table, termsAndDefinitions } from '../../editor/builders';
-import { freshMongo } from '../support/mongo';
-import { startEditorPageServer, type EditorPageServer } from '../editor/support/page-server';
 
 jest.setTimeout(120_000);
 
 
-let mongo: Awaited<ReturnType<typeof freshMongo>>;
-let server: EditorPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
-  mongo = await freshMongo('checkere2e');
-  server = await startEditorPageServer(mongo.db);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await mongo?.drop();
-});
+const suite = editorSuite('checkere2e');
 
 async function open(doc: string, user: string, lang = 'zh'): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await suite.browser.newContext()).newPage();
   page.on('pageerror', (e) => console.error(`[${user}] page error`, e));
-  await page.goto(server.pageUrl(doc, user, { province: 'SH', lang }));
+  await page.goto(suite.server.pageUrl(doc, user, { province: 'SH', lang }));
   await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
   await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
   return page;

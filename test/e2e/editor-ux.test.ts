@@ -2,41 +2,22 @@
 // (public/build/editor.js) and the real collaboration server. The outline and the findings pane stay in
 // view below the toolbar, Tab in a table's last cell adds a row and the header row stands out, a cut network
 // shows as offline, and the one-click fix of a hanging paragraph converts it in place.
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { editorSuite } from './editor-suite';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { chapter, clause, docJSON, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../editor/builders';
 import type { NodeJSON } from '../../editor/types';
-import { freshMongo } from '../support/mongo';
-import { startEditorPageServer, type EditorPageServer } from '../editor/support/page-server';
 
 jest.setTimeout(120_000);
 
-let mongo: Awaited<ReturnType<typeof freshMongo>>;
-let server: EditorPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
-  mongo = await freshMongo('editorux');
-  server = await startEditorPageServer(mongo.db);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await mongo?.drop();
-});
+const suite = editorSuite('editorux');
 
 const docName = (): string => `ux-${randomBytes(4).toString('hex')}`;
 
 async function open(doc: string, user: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await suite.browser.newContext({ viewport })).newPage();
   page.on('pageerror', (e) => console.error(`[${user}] page error`, e));
-  await page.goto(server.pageUrl(doc, user, { province: 'SH', page: true }));
+  await page.goto(suite.server.pageUrl(doc, user, { province: 'SH', page: true }));
   await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
   await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
   return page;
