@@ -1,15 +1,14 @@
 // The release activities against the real FerretDB: four editions of the published version stored as
 // immutable files with hashes; a retry returns the same ids; the release refuses to complete while an
 // edition is missing; stage drafts and the 编制说明.
-import { Binary } from 'mongodb';
 import { createReleaseActivities, EXPLANATORY_NOTES_COLLECTION } from '../../../activities/docx/activities';
 import { sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
-import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
-import { createVersionStore, type VersionKind } from '../../../activities/versions/store';
-import { insertStandard } from '../../../activities/data/standards';
+import { richStandardBody } from '../../../activities/docx/fixtures/rich-standard';
+import type { VersionKind } from '../../../activities/versions/store';
 import { listFiles, readFileBytes } from '../../../activities/files/store';
 import type { StandardRecord } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
+import { seedRichStandard } from './seed-rich';
 import { paragraphs, unzipDocx } from './docx-xml';
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
@@ -22,28 +21,7 @@ afterAll(async () => {
   await mongo.drop();
 });
 
-async function seed(id: string, kinds: VersionKind[], overrides: Partial<StandardRecord> = {}): Promise<void> {
-  await insertStandard(mongo.db, richStandardRecord({ _id: id, ...overrides }));
-  const versions = createVersionStore(mongo.db);
-  const json = JSON.stringify(richStandardBody());
-  for (const kind of kinds) {
-    await versions.insert({
-      _id: `${id}-${kind}`,
-      standardId: id,
-      docName: `standard:${id}`,
-      kind,
-      name: kind,
-      createdBy: { userId: 'u1', displayName: '起草人' },
-      createdAt: new Date(),
-      state: new Binary(Buffer.alloc(0)),
-      stateBytes: 0,
-      stateSha256: '',
-      json,
-      jsonError: null,
-      numbering: null,
-    });
-  }
-}
+const seed = (id: string, kinds: VersionKind[], overrides: Partial<StandardRecord> = {}): Promise<void> => seedRichStandard(mongo.db, id, kinds, overrides);
 
 describe('generateReleaseDocuments', () => {
   it('stores the joint and the three province editions of the published version, with hash and metadata', async () => {

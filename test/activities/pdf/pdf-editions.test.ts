@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { Binary } from 'mongodb';
 import { createReleaseActivities } from '../../../activities/docx/activities';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { richStandardBody, richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
-import { createVersionStore, type VersionKind } from '../../../activities/versions/store';
-import { insertStandard } from '../../../activities/data/standards';
+import type { VersionKind } from '../../../activities/versions/store';
 import { listFiles, readFileBytes, sha256Of } from '../../../activities/files/store';
 import { PdfRenderError, renderPdf } from '../../../activities/pdf/render';
 import { createLogger } from '../../../activities/infra/logger';
@@ -21,6 +19,7 @@ import { createApp } from '../../../server/app';
 import { documentsExtension } from '../../../server/extensions/documents';
 import type { StandardRecord } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
+import { seedRichStandard } from '../docx/seed-rich';
 import { testConfig } from '../../server/http/app-harness';
 import { paragraphs, unzipDocx } from '../docx/docx-xml';
 
@@ -102,14 +101,7 @@ describe('stored PDF editions', () => {
     await mongo.drop();
   });
 
-  async function seed(id: string, kinds: VersionKind[], overrides: Partial<StandardRecord> = {}): Promise<void> {
-    await insertStandard(mongo.db, richStandardRecord({ _id: id, ...overrides }));
-    const versions = createVersionStore(mongo.db);
-    const json = JSON.stringify(richStandardBody());
-    for (const kind of kinds) {
-      await versions.insert({ _id: `${id}-${kind}`, standardId: id, docName: `standard:${id}`, kind, name: kind, createdBy: { userId: 'u1', displayName: '起草人' }, createdAt: new Date(), state: new Binary(Buffer.alloc(0)), stateBytes: 0, stateSha256: '', json, jsonError: null, numbering: null });
-    }
-  }
+  const seed = (id: string, kinds: VersionKind[], overrides: Partial<StandardRecord> = {}): Promise<void> => seedRichStandard(mongo.db, id, kinds, overrides);
 
   it('stores a PDF beside each of the four release editions, with the metadata of its DOCX and a sha256 of its bytes', async () => {
     await seed('pdf-rel-1', ['published']);
