@@ -46,6 +46,8 @@ export interface GenerationJobsStore {
   get(id: string, keepMs: number): Promise<GenerationJobRecord | null>;
   /** Running jobs whose lease is still valid, over all processes. */
   countRunning(): Promise<number>;
+  /** Deletes a job that was recorded but never started (it backed off from the limit). */
+  withdraw(id: string): Promise<void>;
   /** Deletes finished jobs past their expiry and fails abandoned ones; returns how many were deleted. */
   sweep(keepMs: number): Promise<number>;
 }
@@ -100,6 +102,10 @@ export function createGenerationJobsStore(db: Db, clock: () => Date = () => new 
 
     async countRunning() {
       return jobs.countDocuments({ state: 'running', leaseUntil: { $gte: clock() } });
+    },
+
+    async withdraw(id) {
+      await jobs.deleteOne({ _id: id });
     },
 
     async sweep(keepMs) {

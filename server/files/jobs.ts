@@ -48,6 +48,7 @@ export interface GenerationJobsOptions {
 }
 
 const JOB_ID = /^[0-9a-f-]{36}$/;
+const TOO_MANY: Bilingual = { zh: '正在生成的文件过多，请稍后再试', en: 'Too many documents are being generated; try again shortly' };
 const NO_SUCH_JOB: Bilingual = { zh: '生成任务不存在或已过期', en: 'No such generation job (or it expired)' };
 
 export function createGenerationJobs(options: GenerationJobsOptions): GenerationJobs {
@@ -101,11 +102,17 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
   return {
     async start(owner, standardId, run) {
       await ready;
-      if ((await store.countRunning()) >= maxRunning) {
-        throw new AppError('RATE_LIMITED', { zh: '正在生成的文件过多，请稍后再试', en: 'Too many documents are being generated; try again shortly' });
-      }
+      if ((await store.countRunning()) >= maxRunning) throw new AppError('RATE_LIMITED', TOO_MANY);
+      // Record first, count after, and back off when over the limit: of the starts that go ahead, the one
+      // that counted last saw every other one's record (each recorded before it counted), so the limit
+      // holds across processes without a lock; under contention a start may back off needlessly, never
+      // the other way round. (Count-then-insert let concurrent starts on several processes all pass.)
       const id = randomUUID();
       await store.create({ id, owner, standardId, leaseMs });
+      if ((await store.countRunning()) > maxRunning) {
+        await store.withdraw(id);
+        throw new AppError('RATE_LIMITED', TOO_MANY);
+      }
       void runJob(id, run);
       return id;
     },

@@ -1,7 +1,7 @@
 // Generation jobs recorded in MongoDB: progress while running and the file when done, seen from another
 // process's job service on the same database; failures with a bilingual message; a job whose process died
-// (lease not renewed) reads as failed instead of running forever; the limit counts jobs of every process;
-// the sweep deletes finished jobs.
+// (lease not renewed) reads as failed instead of running forever; the limit counts jobs of every process and
+// holds when starts on several processes race; the sweep deletes finished jobs.
 import { createGenerationJobs, type GenerationJobs } from '../../../server/files/jobs';
 import { createGenerationJobsStore, generationJobsCollection, JOB_ABANDONED } from '../../../activities/data/generation-jobs';
 import type { StoredFile } from '../../../activities/files/store';
@@ -118,6 +118,20 @@ describe('generation jobs in MongoDB', () => {
     await service({ maxRunning: 2 }).start('u1', 's', never);
     const err = await errorOf(service({ maxRunning: 2 }).start('u1', 's', never));
     expect(isAppError(err) && err.code).toBe('RATE_LIMITED');
+  });
+
+  it('never runs more than the limit when starts race on several processes at once', async () => {
+    await generationJobsCollection(mongo.db).deleteMany({});
+    const never = () => new Promise<StoredFile>(() => undefined);
+    // Twelve job services (as twelve processes would hold, nothing shared in memory), all starting at once.
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => service({ maxRunning: 3 }).start('u1', 's', never)));
+    const started = outcomes.filter((o) => o.status === 'fulfilled').length;
+    for (const o of outcomes) if (o.status === 'rejected') expect(isAppError(o.reason) && o.reason.code).toBe('RATE_LIMITED');
+    expect(started).toBeLessThanOrEqual(3);
+    expect(await generationJobsCollection(mongo.db).countDocuments({ state: 'running' })).toBe(started);
+    // Once the race is over a start is taken again while slots are free.
+    await generationJobsCollection(mongo.db).deleteMany({});
+    await expect(service({ maxRunning: 3 }).start('u1', 's', never)).resolves.toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sweeps finished jobs past their expiry with an acknowledged delete', async () => {
