@@ -18,6 +18,9 @@
 // such documents back in order within a moment (editor/repair.ts); readers should still not assume it.
 //
 // Numbers are never stored: editor/numbering.ts computes them from the structure.
+// Suggested changes (track changes, issue 15) live in the document itself so they travel through Yjs like any
+// edit: text carries the marks `suggestInsert` / `suggestDelete`, and a block inserted or deleted as a whole
+// carries `suggestion: { kind, sid, by, name, province, at }` (editor/suggestions.ts reads and resolves them).
 // Every block that a comment can point to has an `id` attribute (see editor/ids.ts for how ids are
 // kept stable across edits and made unique after copy-paste).
 import { Schema, type NodeSpec, type MarkSpec, type Attrs, type DOMOutputSpec } from 'prosemirror-model';
@@ -78,6 +81,80 @@ export const ID_NODE_TYPES: readonly string[] = [
 ];
 
 const idAttr = { id: { default: null as string | null } };
+
+/** Who proposed a suggested change: suggestion id, user id, display name, province (SH/JS/ZJ or ''), ISO time. */
+export interface SuggestionAuthor {
+  sid: string;
+  by: string;
+  name: string;
+  province: string;
+  at: string;
+}
+/** The `suggestion` attribute of a block proposed for insertion or deletion as a whole (null = none). */
+export interface BlockSuggestion extends SuggestionAuthor {
+  kind: 'insert' | 'delete';
+}
+/** Names of the two suggestion marks. */
+export const SUGGEST_INSERT = 'suggestInsert';
+export const SUGGEST_DELETE = 'suggestDelete';
+/** Node types that carry the block-level `suggestion` attribute (inserted or deleted as a whole). */
+export const SUGGESTION_NODE_TYPES: readonly string[] = [
+  'chapter', ...CLAUSE_TYPES, 'annex', 'termEntry', 'paragraph', 'list', 'listItem', 'sublistItem', 'note', 'example',
+  'table', 'tableRow', 'figure', 'formula', 'referenceEntry', 'bibliographyEntry',
+];
+const suggestionAttr = { suggestion: { default: null as BlockSuggestion | null } };
+
+/** A block's suggestion as DOM attributes (kind and province for styling, the whole value for parsing back). */
+function suggestionDOM(node: { attrs: Attrs }): Record<string, string> {
+  const s = node.attrs.suggestion as BlockSuggestion | null;
+  if (!s) return {};
+  return { 'data-suggestion': JSON.stringify(s), 'data-suggest': s.kind, 'data-province': s.province, title: s.name };
+}
+
+/** Reads back `data-suggestion` (null when absent or malformed). */
+function suggestionOf(dom: HTMLElement): BlockSuggestion | null {
+  const raw = dom.getAttribute('data-suggestion');
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<BlockSuggestion> | null;
+    if (!v || (v.kind !== 'insert' && v.kind !== 'delete') || typeof v.sid !== 'string') return null;
+    return { kind: v.kind, sid: v.sid, by: String(v.by ?? ''), name: String(v.name ?? ''), province: String(v.province ?? ''), at: String(v.at ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+/** Adds the `suggestion` attribute to a node spec: attrs, DOM output and parsing. */
+function withSuggestion(spec: NodeSpec): NodeSpec {
+  const toDOM = spec.toDOM;
+  return {
+    ...spec,
+    attrs: { ...(spec.attrs ?? {}), ...suggestionAttr },
+    parseDOM: (spec.parseDOM ?? []).map((rule) => {
+      const getAttrs = rule.getAttrs;
+      return {
+        ...rule,
+        getAttrs: (dom: HTMLElement) => {
+          const base = getAttrs ? getAttrs(dom) : {};
+          if (base === false) return false;
+          return { ...(base ?? {}), suggestion: suggestionOf(dom) };
+        },
+      };
+    }),
+    toDOM: toDOM
+      ? (node): DOMOutputSpec => {
+          const out = toDOM(node);
+          if (!Array.isArray(out)) return out;
+          const [tag, maybeAttrs, ...rest] = out as unknown[];
+          const extra = suggestionDOM(node);
+          if (maybeAttrs && typeof maybeAttrs === 'object' && !Array.isArray(maybeAttrs)) {
+            return [tag, { ...(maybeAttrs as Record<string, string>), ...extra }, ...rest] as unknown as DOMOutputSpec;
+          }
+          return [tag, extra, ...(maybeAttrs === undefined ? [] : [maybeAttrs]), ...rest] as unknown as DOMOutputSpec;
+        }
+      : undefined,
+  };
+}
 
 function idOf(dom: HTMLElement): Attrs {
   return { id: dom.getAttribute('data-id') };
@@ -230,7 +307,7 @@ const nodes: Record<string, NodeSpec> = {
 
   /** 公式: the formula text (plain or LaTeX-like), then 式中 symbol explanations. Numbered (1) / (A.1). */
   formula: container('formula', 'div', 'formulaText formulaSymbol*', { group: 'block' }),
-  formulaText: field('formulaText', 'div', 'text*', 'em sub sup'),
+  formulaText: field('formulaText', 'div', 'text*', 'em sub sup suggestInsert suggestDelete'),
   /** One line of 「式中：」: `symbol` (attribute, plain text) —— explanation (content). */
   formulaSymbol: {
     content: 'inline*',
@@ -252,7 +329,7 @@ const nodes: Record<string, NodeSpec> = {
   /** One normative reference: `code` (GB/T), `number` (3095), `year` ('' = undated) as attributes; the title is the content. */
   referenceEntry: {
     content: 'text*',
-    marks: '',
+    marks: 'suggestInsert suggestDelete',
     attrs: { ...idAttr, code: { default: '' }, number: { default: '' }, year: { default: '' } },
     parseDOM: [
       {
@@ -297,13 +374,57 @@ function listKindOf(dom: HTMLElement): ListKind {
   return (LIST_KINDS as readonly (string | null)[]).includes(k) ? (k as ListKind) : 'dash';
 }
 
+/** A suggestion mark: `inclusive: false`, excluding the other one; the author is shown by province colour. */
+function suggestionMark(name: string, other: string, tag: 'ins' | 'del'): MarkSpec {
+  return {
+    attrs: { sid: { default: '' }, by: { default: '' }, name: { default: '' }, province: { default: '' }, at: { default: '' } },
+    inclusive: false,
+    excludes: `${name} ${other}`,
+    parseDOM: [
+      {
+        tag: `${tag}[data-sid]`,
+        getAttrs: (dom) => ({
+          sid: dom.getAttribute('data-sid') ?? '',
+          by: dom.getAttribute('data-by') ?? '',
+          name: dom.getAttribute('data-name') ?? '',
+          province: dom.getAttribute('data-province') ?? '',
+          at: dom.getAttribute('data-at') ?? '',
+        }),
+      },
+    ],
+    toDOM: (mark): DOMOutputSpec => [
+      tag,
+      {
+        class: `tb-${name}`,
+        'data-sid': mark.attrs.sid,
+        'data-by': mark.attrs.by,
+        'data-name': mark.attrs.name,
+        'data-province': mark.attrs.province,
+        'data-at': mark.attrs.at,
+        title: mark.attrs.name,
+      },
+      0,
+    ],
+  };
+}
+
 const marks: Record<string, MarkSpec> = {
   /** Italic, e.g. quantity symbols. */
   em: { parseDOM: [{ tag: 'i' }, { tag: 'em' }, { style: 'font-style=italic' }], toDOM: () => ['em', 0] },
   strong: { parseDOM: [{ tag: 'strong' }, { tag: 'b' }], toDOM: () => ['strong', 0] },
   sub: { excludes: 'sup', parseDOM: [{ tag: 'sub' }], toDOM: () => ['sub', 0] },
   sup: { excludes: 'sub', parseDOM: [{ tag: 'sup' }], toDOM: () => ['sup', 0] },
+  /** Text proposed for insertion (suggestion mode). */
+  suggestInsert: suggestionMark('suggestInsert', 'suggestDelete', 'ins'),
+  /** Text proposed for deletion (suggestion mode); still part of the text until accepted. */
+  suggestDelete: suggestionMark('suggestDelete', 'suggestInsert', 'del'),
 };
+
+for (const name of SUGGESTION_NODE_TYPES) {
+  const spec = nodes[name];
+  if (!spec) throw new Error(`schema: no node type ${name} for suggestions`);
+  nodes[name] = withSuggestion(spec);
+}
 
 /** The GB/T 1.1—2020 document schema. */
 export const schema = new Schema({ nodes, marks });

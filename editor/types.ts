@@ -43,10 +43,12 @@ export type NodeTypeName =
   | 'text'
   | 'xref';
 
-export type MarkTypeName = 'em' | 'strong' | 'sub' | 'sup';
+export type MarkTypeName = 'em' | 'strong' | 'sub' | 'sup' | 'suggestInsert' | 'suggestDelete';
 
 export interface MarkJSON {
   type: MarkTypeName;
+  /** Only on the suggestion marks: { sid, by, name, province, at } (editor/schema.ts SuggestionAuthor). */
+  attrs?: Record<string, unknown>;
 }
 
 /** Attributes by node type; node types not listed have no attributes, or only `id`. */
