@@ -305,8 +305,23 @@ const nodes: Record<string, NodeSpec> = {
   /** Title of a table or figure. */
   caption: field('caption', 'figcaption'),
 
-  /** 公式: the formula text (plain or LaTeX-like), then 式中 symbol explanations. Numbered (1) / (A.1). */
-  formula: container('formula', 'div', 'formulaText formulaSymbol*', { group: 'block' }),
+  /** 公式: the formula text (plain or LaTeX-like), then 式中 symbol explanations. Numbered (1) / (A.1).
+   *  `src`: a picture shown (and printed) in place of the text — an imported equation object that could not be
+   *  converted to text keeps its preview this way ('' = none). */
+  formula: {
+    ...container('formula', 'div', 'formulaText formulaSymbol*', { group: 'block' }),
+    attrs: { ...idAttr, src: { default: '' } },
+    parseDOM: [{ tag: 'div[data-type="formula"]', getAttrs: (dom) => ({ id: dom.getAttribute('data-id'), src: dom.getAttribute('data-src') ?? '' }) }],
+    toDOM: (node): DOMOutputSpec =>
+      node.attrs.src
+        ? [
+            'div',
+            { 'data-type': 'formula', 'data-id': node.attrs.id, 'data-src': node.attrs.src, class: 'tb-formula' },
+            ['img', { src: node.attrs.src, alt: '公式图片 formula picture', class: 'tb-formulaPicture', contenteditable: 'false' }],
+            ['div', 0],
+          ]
+        : ['div', { 'data-type': 'formula', 'data-id': node.attrs.id, class: 'tb-formula' }, 0],
+  },
   formulaText: field('formulaText', 'div', 'text*', 'em sub sup suggestInsert suggestDelete'),
   /** One line of 「式中：」: `symbol` (attribute, plain text) —— explanation (content). */
   formulaSymbol: {

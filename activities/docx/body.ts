@@ -6,6 +6,7 @@ import {
   BorderStyle, ImageRun, Paragraph, SimpleField, Tab, TableCell, TableRow, TextRun, WidthType, type FileChild,
 } from 'docx';
 import { FastTable } from './fast-table';
+import { formulaPictureRun } from './formula-picture';
 import type { NodeJSON } from '../../editor/types';
 import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor/numbering';
 import { clauseLevel } from '../../editor/schema';
@@ -272,6 +273,8 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
   const id = String(n.attrs?.id ?? '');
   const number = ctx.numbering.byId[id]?.number ?? '';
   const text = (n.content ?? []).find((c) => c.type === 'formulaText');
+  const pictureSrc = String(n.attrs?.src ?? '');
+  const picture = pictureSrc ? (ctx.images.get(pictureSrc) ?? decodeDataUrl(pictureSrc)) : null;
   // The sequence number is a SEQ field Word counts itself; in an annex it follows the annex letter.
   const seqName = ctx.inAnnex ? `公式${ctx.annexLetter}` : '公式';
   const seqValue = number.includes('.') ? number.slice(number.lastIndexOf('.') + 1) : number;
@@ -285,7 +288,8 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
       children: [
         labelRun({ children: [new Tab()] }, whole),
         // Symbols in italic as in the 式中 lines; numbers, function names and descriptive subscripts upright.
-        ...inlineRuns(italiciseSymbols(text?.content), ctx.numbering),
+        // A formula kept as a picture (an imported equation object) prints the picture instead.
+        ...(picture ? [formulaPictureRun(picture, ++ctx.drawing)] : inlineRuns(italiciseSymbols(text?.content), ctx.numbering)),
         labelRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }, whole),
         new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
         labelRun({ text: ')' }, whole),

@@ -83,7 +83,8 @@ function bodyForewordLines(foreword: NodeJSON | undefined): ForewordLine[] {
 async function resolveImages(body: DocJSON, resolve: GenerateOptions['resolveImage']): Promise<ImageMap> {
   const map = new Map<string, ImageData>();
   const walk = async (n: NodeJSON): Promise<void> => {
-    if (n.type === 'figure') {
+    // Figures, and formulas kept as pictures (an imported equation object's preview).
+    if (n.type === 'figure' || n.type === 'formula') {
       const src = String(n.attrs?.src ?? '');
       if (src && !map.has(src)) {
         const img = decodeDataUrl(src) ?? (resolve ? await resolve(src) : null);

@@ -8,6 +8,8 @@ import type { FormulaIssueReport } from '../../editor/import/report';
 import { openDocx, sniff, LIMITS, type Limits } from './package';
 import { convertToDocx } from './convert';
 import type { ConversionCache } from './convert-cache';
+import { metafilesToPng, type MetafileOutcome } from './metafile-media';
+import type { MetafileTools } from './metafile';
 
 export { LIMITS, sniff, checkCentralDirectory } from './package';
 export { createConversionCache, type ConversionCache } from './convert-cache';
@@ -22,11 +24,15 @@ export interface ImportFileOptions {
   /** Stores the package's pictures (path → bytes) and gives each stored one's URL; the model then refers to
    *  them by URL instead of carrying data: URLs. */
   storePictures?: (media: ReadonlyMap<string, Uint8Array>) => Promise<ReadonlyMap<string, string>>;
+  /** LibreOffice / pdftocairo paths for rendering WMF/EMF pictures (equation previews) to PNG. */
+  metafileTools?: MetafileTools;
 }
 
 export interface ImportFileResult extends ImportResult {
   /** 'docx', or the legacy format that was converted first. */
   format: 'docx' | 'doc' | 'wps';
+  /** WMF/EMF pictures rendered to PNG, or kept (with the failure, for the log: it may name server paths). */
+  metafiles: MetafileOutcome;
 }
 
 /** Imports a Word file given as bytes. Throws ImportError. */
@@ -41,6 +47,8 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
     bytes = options.conversions ? await options.conversions.get(data, legacy, () => convertToDocx(data, legacy)) : await convertToDocx(data, legacy);
   }
   const pkg = await openDocx(bytes, limits);
+  // Equation previews (WMF/EMF) become PNG pictures before the importer reads the package.
+  const metafiles = await metafilesToPng(pkg.media, { conversions: options.conversions, tools: options.metafileTools });
   // With a picture store, the model first refers to pictures by their part (no data: URLs); once the import
   // succeeded (a refused file stores nothing), the pictures it uses are stored and referred to by URL.
   const result = importDocxParts(pkg.parts, {
@@ -54,7 +62,13 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
     const linked = await linkStoredPictures(result.doc, result.report.formulaIssues, pkg.media, options.storePictures);
     result.doc = linked.doc;
   }
-  return { ...result, format };
+  if (metafiles.kept.length > 0) {
+    result.report.warnings.push({
+      zh: `${metafiles.kept.length} 个 WMF/EMF 图片（公式对象的预览图）未能转换为 PNG，草案中保留占位文字，请重新录入或插入图片。`,
+      en: `${metafiles.kept.length} WMF/EMF pictures (equation previews) could not be rendered as PNG; the draft keeps placeholders, please retype or insert them.`,
+    });
+  }
+  return { ...result, format, metafiles };
 }
 
 const PART_REF = 'tongbiao-part:';
@@ -73,7 +87,7 @@ async function linkStoredPictures(
     if (bytes) used.set(src.slice(PART_REF.length), bytes);
   };
   const collect = (n: NodeJSON): void => {
-    if (n.type === 'figure') use(n.attrs?.src);
+    if (n.type === 'figure' || n.type === 'formula') use(n.attrs?.src);
     for (const c of n.content ?? []) collect(c);
   };
   collect(doc as NodeJSON);
@@ -82,7 +96,7 @@ async function linkStoredPictures(
   // Equation pictures in the report (mutated in place: the report is this import's own object).
   for (const f of formulaIssues) if (f.src?.startsWith(PART_REF)) f.src = urls.get(f.src.slice(PART_REF.length)) ?? '';
   const link = (n: NodeJSON): NodeJSON => {
-    const src = n.type === 'figure' ? n.attrs?.src : undefined;
+    const src = n.type === 'figure' || n.type === 'formula' ? n.attrs?.src : undefined;
     const attrs = typeof src === 'string' && src.startsWith(PART_REF) ? { ...n.attrs, src: urls.get(src.slice(PART_REF.length)) ?? '' } : n.attrs;
     return { ...n, ...(attrs ? { attrs } : {}), ...(n.content ? { content: n.content.map(link) } : {}) };
   };

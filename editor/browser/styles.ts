@@ -78,6 +78,7 @@ export const EDITOR_CSS = `
 .ProseMirror th { background: #e9ecef; font-weight: bold; font-family: "Noto Sans CJK SC", SimHei, sans-serif; border-bottom-width: 2px; }
 .ProseMirror .selectedCell { background: #d0ebff; }
 .ProseMirror div[data-type="formula"] { margin: 0.5em 0; }
+.ProseMirror div[data-type="formula"] > img.tb-formulaPicture { display: block; margin: 0 auto; max-width: 100%; }
 .ProseMirror div[data-type="formulaText"] { text-align: center; font-family: "Cambria Math", "STIX Two Math", serif; font-style: italic; position: relative; padding-right: 5em; }
 .ProseMirror div[data-type="formulaText"][data-label]::after { content: "……" attr(data-label); position: absolute; right: 0; font-style: normal; }
 .ProseMirror div[data-type="formulaSymbol"] { margin-left: 4em; font-size: 14px; }

@@ -160,8 +160,12 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
           text: f.text,
           ...(f.progId ? { progId: f.progId } : {}),
           src: f.picture?.src ?? '',
-          zh: `公式对象（${f.progId ?? ''}）无法转换为公式文字：草案中保留其位置和编号（显示为“${f.text}”），${f.picture?.src ? '其图片见此处' : '其预览图不是 PNG/JPEG/GIF，无法显示'}，请重新录入。`,
-          en: `Equation object (${f.progId ?? ''}) cannot be converted to formula text: the draft keeps its place and number (shown as “${f.text}”); ${f.picture?.src ? 'its picture is shown here' : 'its preview is not PNG/JPEG/GIF and cannot be shown'}; please retype it.`,
+          zh: f.picture?.src
+            ? `公式对象（${f.progId ?? ''}）无法转换为公式文字：草案中保留其位置和编号，以其图片显示（文字为“${f.text}”），图片见此处；如需编辑请重新录入。`
+            : `公式对象（${f.progId ?? ''}）无法转换为公式文字：草案中保留其位置和编号（显示为“${f.text}”），其预览图无法显示，请重新录入。`,
+          en: f.picture?.src
+            ? `Equation object (${f.progId ?? ''}) cannot be converted to formula text: the draft keeps its place and number and shows its picture (text “${f.text}”), shown here; please retype it to edit it.`
+            : `Equation object (${f.progId ?? ''}) cannot be converted to formula text: the draft keeps its place and number (shown as “${f.text}”); its preview cannot be shown; please retype it.`,
         }
       : {
           index: f.index,

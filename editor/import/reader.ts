@@ -44,6 +44,8 @@ export interface SourceParagraph {
   math: SourceRun[][];
   /** A centered paragraph (pPr/jc center), a hint for titles of typed documents. */
   centered: boolean;
+  /** The picture of the paragraph's first equation object (its preview), when it has one that can be shown. */
+  equationPicture?: string;
 }
 
 export interface SourceCell {
@@ -111,7 +113,8 @@ export interface FormulaIssue {
   text: string;
   /** OLE ProgID (oleEquation). */
   progId?: string;
-  /** Its preview picture (oleEquation; src '' when the preview is not PNG/JPEG/GIF, e.g. WMF/EMF). */
+  /** Its preview picture (oleEquation; src '' when the preview is missing or not PNG/JPEG/GIF — a WMF/EMF the
+   *  caller could not render to PNG). */
   picture?: SourceImage;
   /** OMML constructs the text cannot express (approximate). */
   constructs?: string[];
@@ -391,6 +394,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     const text = runs.map((r) => r.text).join('');
     const numbering = numId !== undefined ? counter.next(numId, ilvl ?? 0) : null;
     for (const issue of issues) formulaIssues.push({ index, ...issue });
+    const equationPicture = issues.find((i) => i.kind === 'oleEquation' && i.picture?.src)?.picture?.src;
     return {
       kind: 'p',
       index: index++,
@@ -403,6 +407,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       images,
       math,
       centered: val(props, 'w:jc') === 'center',
+      ...(equationPicture ? { equationPicture } : {}),
     };
   };
 

@@ -955,7 +955,8 @@ export function buildModel(blocks: readonly SourceBlock[], makeId: () => string)
         if (!p.math.length && num) runs = sliceRuns(p.runs, 0, p.text.length - num[0].length);
         if (num) strippedLabels.push(num[0]);
         const ft = node('formulaText', toInline(sliceRuns(runs, 0)).map((x) => ({ ...x, ...(x.marks ? { marks: x.marks.filter((m) => m.type !== 'strong') } : {}) })).map((x) => (x.marks && x.marks.length === 0 ? { type: x.type, text: x.text } : x)));
-        const f = node('formula', [ft]);
+        // An equation object's preview picture is shown in place of its placeholder text.
+        const f = node('formula', [ft], p.equationPicture ? { src: p.equationPicture } : {});
         resetFlow();
         if (place(f, p)) lastFormula = f;
         return;
