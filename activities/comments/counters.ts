@@ -5,9 +5,12 @@
 // nothing. The comment carries `tallyPending` from its write until its difference is applied; a crash in
 // between leaves the marker, and `repairCounts` (at start) recounts those standards from the comments.
 // A missing counts document is recounted on first read (comments written before counters existed).
+// `pending` and `exact` are what the lifecycle's gate and the publication rely on: never a count that could
+// let comment handling end while a visible comment lacks a disposition (see `pending`).
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { serialByKey } from '../infra/keyed-serial';
-import { BATCH_SIZE } from '../data/paging';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { BATCH_SIZE, PAGE_SIZE } from '../data/paging';
 import { COLLECTIONS, type CommentRecord } from './model';
 
 export const COUNTS_COLLECTION = 'comment_counts';
@@ -124,6 +127,18 @@ export interface CommentCounters {
   ensure(standardId: string): Promise<void>;
   /** Applies a comment's change (null before = new comment) and clears its `tallyPending` marker. */
   apply(standardId: string, commentId: string, before: Counted | null, after: Counted): Promise<void>;
+  /**
+   * Counts that hold now: the kept ones, or a recount (not stored) when a comment of the standard still
+   * carries `tallyPending` (a write in flight, or one a crash left for the repair).
+   */
+  exact(standardId: string): Promise<CommentCounts>;
+  /**
+   * Visible comments still waiting for a disposition, for the lifecycle's gate. The kept count, checked by an
+   * index read of at most PAGE_SIZE + 1 ids whenever it is PAGE_SIZE or less — so a zero is always a fact (an
+   * increment lost between processes on the embedded store cannot open the gate) and the last few are counted
+   * exactly; above that the gate is closed either way and the kept number is shown.
+   */
+  pending(standardId: string): Promise<number>;
   /** Recounts the standards that hold a comment whose difference was never applied (crash between writes). */
   repair(): Promise<number>;
 }
@@ -134,9 +149,14 @@ export function createCommentCounters(db: Db): CommentCounters {
 
   async function recount(standardId: string): Promise<CommentCounts> {
     const c = emptyCounts();
-    const cursor = comments.find({ standardId }, { projection: COUNTED_FIELDS, batchSize: BATCH_SIZE });
+    const cursor = comments.find({ standardId }, { projection: COUNTED_FIELDS, batchSize: BATCH_SIZE, ...EXACT_PUSHDOWN });
     for await (const x of cursor) applyTo(c, contribution(x));
     return c;
+  }
+
+  /** Whether a comment of the standard carries a difference not yet applied (index `tally_pending_v2`). */
+  async function unsettled(standardId: string): Promise<boolean> {
+    return (await comments.findOne({ tallyPending: true, standardId }, { projection: { _id: 1 }, ...EXACT_PUSHDOWN })) !== null;
   }
 
   /** Recounts and stores (the repair). */
@@ -161,17 +181,32 @@ export function createCommentCounters(db: Db): CommentCounters {
     return p;
   }
 
+  async function read(standardId: string): Promise<CommentCounts> {
+    const doc = await docs.findOne({ _id: standardId });
+    if (doc) return fromDoc(doc);
+    await create(standardId);
+    const created = await docs.findOne({ _id: standardId });
+    return created ? fromDoc(created) : recount(standardId);
+  }
+
   return {
     recount,
+    read,
     async ensure(standardId) {
       if (!(await docs.findOne({ _id: standardId }, { projection: { _id: 1 } }))) await create(standardId);
     },
-    async read(standardId) {
-      const doc = await docs.findOne({ _id: standardId });
-      if (doc) return fromDoc(doc);
-      await create(standardId);
-      const created = await docs.findOne({ _id: standardId });
-      return created ? fromDoc(created) : recount(standardId);
+    async exact(standardId) {
+      return (await unsettled(standardId)) ? recount(standardId) : read(standardId);
+    },
+    async pending(standardId) {
+      if (await unsettled(standardId)) return (await recount(standardId)).pending;
+      const kept = (await read(standardId)).pending;
+      if (kept > PAGE_SIZE) return kept;
+      const rows = await comments
+        .find({ standardId, moderation: 'visible', status: 'pending' }, { projection: { _id: 1 }, limit: kept + 1, ...EXACT_PUSHDOWN })
+        .toArray();
+      // Fewer than kept + 1 found: that many there are. More: the kept count is behind — count them all.
+      return rows.length <= kept ? rows.length : (await recount(standardId)).pending;
     },
     async apply(standardId, commentId, before, after) {
       const inc = delta(before, after);
@@ -185,7 +220,8 @@ export function createCommentCounters(db: Db): CommentCounters {
       if (counted) await comments.updateOne({ _id: commentId, tallyPending: true }, { $unset: { tallyPending: '' } });
     },
     async repair() {
-      const marked = comments.find({ tallyPending: true }, { projection: { _id: 1, standardId: 1 }, batchSize: BATCH_SIZE });
+      // An index seek on `tallyPending` (tally_pending_v2): a start does not read every comment.
+      const marked = comments.find({ tallyPending: true }, { projection: { _id: 1, standardId: 1 }, batchSize: BATCH_SIZE, ...EXACT_PUSHDOWN });
       const byStandard = new Map<string, string[]>();
       for await (const m of marked) byStandard.set(m.standardId, [...(byStandard.get(m.standardId) ?? []), m._id]);
       for (const [standardId, ids] of byStandard) {

@@ -6,6 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from 'mongodb';
 import { createLogger, type Logger } from '../infra/logger';
 import { COLLECTIONS, DECISION_LABELS, type CommentRecord, type OutboxRecord } from './model';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
 
 /** How notices leave: an SMTP URL, a ready nodemailer transport (tests), or none (outbox only). */
 export interface NoticeDelivery {
@@ -92,7 +93,7 @@ export async function sendQueuedNotices(db: Db, delivery: NoticeDelivery, batch 
         status: { $in: ['queued', 'failed'] },
         attempts: { $lt: 5 },
         ...(after ? { $or: [{ createdAt: { $gt: after.at } }, { createdAt: after.at, _id: { $gt: after.id } }] } : {}),
-      })
+      }, EXACT_PUSHDOWN)
       .sort({ createdAt: 1, _id: 1 })
       .limit(batch)
       .toArray();

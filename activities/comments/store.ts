@@ -23,6 +23,8 @@ import {
 } from './model';
 import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Page } from '../data/paging';
 import { createCommentCounters, type CommentCounts } from './counters';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureCommentIndexes } from './indexes';
 
 export type { CommentCounts } from './counters';
 
@@ -154,10 +156,11 @@ function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): 
 
 /**
  * Comments of a standard that are visible and still pending a disposition: the lifecycle may leave comment
- * handling only when there are none (hidden comments, spam or abuse, need no disposition).
+ * handling only when there are none (hidden comments, spam or abuse, need no disposition). From the counts
+ * kept at write time, a zero always checked against the comments (./counters.ts `pending`), not a scan.
  */
 export function pendingCommentCount(db: Db, standardId: string): Promise<number> {
-  return db.collection<CommentRecord>(COLLECTIONS.comments).countDocuments({ standardId, status: 'pending', moderation: 'visible' });
+  return createCommentCounters(db).pending(standardId);
 }
 
 export function createCommentsStore(db: Db): CommentsStore {
@@ -219,14 +222,8 @@ export function createCommentsStore(db: Db): CommentsStore {
       await comments.createIndex({ submissionKey: 1 }, { unique: true, name: 'submissionKey_unique' });
       await comments.createIndex({ receipt: 1 }, { unique: true, name: 'receipt_unique' });
       await comments.createIndex({ textKey: 1 }, { unique: true, name: 'textKey_unique' });
-      await comments.createIndex({ standardId: 1, status: 1, moderation: 1 }, { name: 'gate' });
-      await comments.createIndex({ standardId: 1, createdAt: 1, _id: 1 }, { name: 'by_standard_keyset' });
-      await comments.createIndex({ tallyPending: 1 }, { name: 'tally_pending', sparse: true });
-      // Triage filtered by status (the most used filter), in keyset order.
-      await comments.createIndex({ standardId: 1, moderation: 1, status: 1, createdAt: 1, _id: 1 }, { name: 'triage_status' });
-      await audit.createIndex({ standardId: 1, at: 1 });
-      await outbox.createIndex({ status: 1, createdAt: 1 });
-      await outbox.createIndex({ createdAt: -1, _id: -1 }, { name: 'newest_first' });
+      // The query-shaped indexes, under their `_v2` names (./indexes.ts).
+      await ensureCommentIndexes(db);
       await backfillReceipts(db);
       await counters.repair();
     },
@@ -282,8 +279,9 @@ export function createCommentsStore(db: Db): CommentsStore {
 
     async page(standardId, f, after, limit = PAGE_SIZE) {
       // One row more than the page tells whether there is a next page without counting.
+      // Scalar fields only (./indexes.ts has an index per filter): an index walk with its LIMIT on the embedded store.
       const rows = await comments
-        .find({ ...triageQuery(standardId, f), ...afterFilter<CommentRecord>('createdAt', after) })
+        .find({ ...triageQuery(standardId, f), ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN)
         .sort({ createdAt: 1, _id: 1 })
         .limit(limit + 1)
         .toArray();
@@ -295,7 +293,7 @@ export function createCommentsStore(db: Db): CommentsStore {
     async *all(standardId, f) {
       // One cursor, read `BATCH_SIZE` at a time: one query for the whole set. (A keyset query per batch would
       // make FerretDB on SQLite scan and sort every comment once per batch: 50 scans for 50,000 comments.)
-      const cursor = comments.find(triageQuery(standardId, f), { batchSize: BATCH_SIZE }).sort({ createdAt: 1, _id: 1 });
+      const cursor = comments.find(triageQuery(standardId, f), { batchSize: BATCH_SIZE, ...EXACT_PUSHDOWN }).sort({ createdAt: 1, _id: 1 });
       try {
         let batch: CommentRecord[] = [];
         for await (const c of cursor) {
@@ -330,12 +328,13 @@ export function createCommentsStore(db: Db): CommentsStore {
     async saveProvinceReview(rec) {
       await reviews.replaceOne({ _id: rec._id }, rec, { upsert: true });
     },
-    provinceReviews: (standardId) => reviews.find({ standardId }).sort({ province: 1 }).toArray(),
+    provinceReviews: (standardId) => reviews.find({ standardId }, EXACT_PUSHDOWN).sort({ province: 1, _id: 1 }).toArray(),
 
     publication: (standardId) => publications.findOne({ _id: standardId }),
 
     async publish(standardId, by, now, notices) {
-      const count = await comments.countDocuments({ standardId, moderation: 'visible', status: 'disposed' });
+      // Visible disposed comments, from the kept counts (a recount while a change is still being applied).
+      const count = (await counters.exact(standardId)).disposed;
       const rec: PublicationRecord = { _id: standardId, publishedAt: now, by, comments: count };
       await publications.replaceOne({ _id: standardId }, rec, { upsert: true });
       let queued = 0;
@@ -355,7 +354,7 @@ export function createCommentsStore(db: Db): CommentsStore {
 
     async outbox(after, limit = PAGE_SIZE) {
       const rows = await outbox
-        .find(afterFilter<OutboxRecord>('createdAt', after, -1))
+        .find(afterFilter<OutboxRecord>('createdAt', after, -1), EXACT_PUSHDOWN)
         .sort({ createdAt: -1, _id: -1 })
         .limit(limit + 1)
         .toArray();
@@ -363,8 +362,8 @@ export function createCommentsStore(db: Db): CommentsStore {
       const last = items[items.length - 1];
       return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
     },
-    audit: (standardId, limit = 1000) => audit.find({ standardId }).sort({ at: -1 }).limit(limit).toArray(),
-    pendingCount: (standardId) => pendingCommentCount(db, standardId),
+    audit: (standardId, limit = 1000) => audit.find({ standardId }, EXACT_PUSHDOWN).sort({ at: -1, _id: -1 }).limit(limit).toArray(),
+    pendingCount: (standardId) => counters.pending(standardId),
   };
   return store;
 }

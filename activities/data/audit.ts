@@ -8,6 +8,8 @@
 import type { Db } from 'mongodb';
 import type { Actor, Role, Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from './named-indexes';
 
 export const AUDIT_LOG = 'audit_log';
 /** Entries of revisions the workflow never made, moved here by the reconciler; never read as the log. */
@@ -35,8 +37,21 @@ export function auditId(standardId: string, revision: number): string {
   return `${standardId}:${revision}`;
 }
 
+/**
+ * A standard's log in time order (a standard without a projected revision), and its entries above a revision
+ * (the reconciler): both queries carry EXACT_PUSHDOWN, so on the embedded store too they are index walks
+ * (`_v2` names: ./named-indexes.ts).
+ */
 export async function ensureAuditIndexes(db: Db): Promise<void> {
-  await db.collection<AuditEntry>(AUDIT_LOG).createIndex({ standardId: 1, at: 1 }, { name: 'standardId_at' });
+  await ensureNamedIndexes(
+    db.collection<AuditEntry>(AUDIT_LOG),
+    [
+      { key: { standardId: 1, at: 1, revision: 1 }, name: 'standardId_at_v2' },
+      { key: { standardId: 1, revision: 1 }, name: 'standardId_revision_v2' },
+    ],
+    ['standardId_at'],
+  );
+  await ensureNamedIndexes(db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED), [{ key: { standardId: 1, abandonedAt: 1, revision: 1 }, name: 'standardId_abandonedAt_v2' }]);
 }
 
 function isDuplicateKey(e: unknown): boolean {
@@ -99,7 +114,7 @@ export async function listAudit(db: Db, standardId: string): Promise<AuditEntry[
   const log = db.collection<AuditEntry>(AUDIT_LOG);
   const std = await db.collection<{ _id: string; revision?: number }>('standards').findOne({ _id: standardId }, { projection: { revision: 1 } });
   if (typeof std?.revision !== 'number' || !Number.isInteger(std.revision) || std.revision < 0) {
-    return log.find({ standardId }).sort({ at: 1, revision: 1 }).toArray();
+    return log.find({ standardId }, EXACT_PUSHDOWN).sort({ at: 1, revision: 1 }).toArray();
   }
   const entries: AuditEntry[] = [];
   for (let from = 0; from <= std.revision; from += LOOKUPS_AT_ONCE) {
@@ -133,7 +148,7 @@ export interface AbandonedAuditEntry extends Omit<AuditEntry, '_id'> {
 export async function abandonAuditAbove(db: Db, standardId: string, workflowRevision: number, abandonedAt: string): Promise<number[]> {
   const log = db.collection<AuditEntry>(AUDIT_LOG);
   const abandoned = db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED);
-  const above = await log.find({ standardId, revision: { $gt: workflowRevision } }).toArray();
+  const above = await log.find({ standardId, revision: { $gt: workflowRevision } }, EXACT_PUSHDOWN).toArray();
   const moved: number[] = [];
   for (const e of above) {
     const { _id, ...rest } = e;
@@ -148,5 +163,5 @@ export async function abandonAuditAbove(db: Db, standardId: string, workflowRevi
 
 /** The abandoned entries of a standard (what the reconciler moved out of its log), oldest first. */
 export async function listAbandonedAudit(db: Db, standardId: string): Promise<AbandonedAuditEntry[]> {
-  return db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED).find({ standardId }).sort({ abandonedAt: 1, revision: 1 }).toArray();
+  return db.collection<AbandonedAuditEntry>(AUDIT_ABANDONED).find({ standardId }, EXACT_PUSHDOWN).sort({ abandonedAt: 1, revision: 1 }).toArray();
 }

@@ -8,6 +8,8 @@ import type { Db, Filter } from 'mongodb';
 import { afterFilter, decodeCursor, encodeCursor, type Page } from './paging';
 import type { Province } from '../../workflows/domain';
 import { serialByKey } from '../infra/keyed-serial';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from './named-indexes';
 
 export const DRAFT_THREADS = 'draft_threads';
 export const DRAFT_THREAD_REPLIES = 'draft_thread_replies';
@@ -115,10 +117,18 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
 
   return {
     async ensureIndexes() {
-      await threads.createIndex({ standardId: 1, createdAt: 1, _id: 1 }, { name: 'standard_created' });
-      await threads.createIndex({ standardId: 1, status: 1, createdAt: 1, _id: 1 }, { name: 'standard_status_created' });
+      // `_v2`: built with the key expressions the embedded store's exact pushdown matches (./named-indexes.ts).
+      await ensureNamedIndexes(
+        threads,
+        [
+          { key: { standardId: 1, createdAt: 1, _id: 1 }, name: 'standard_created_v2' },
+          { key: { standardId: 1, status: 1, createdAt: 1, _id: 1 }, name: 'standard_status_created_v2' },
+        ],
+        ['standard_created', 'standard_status_created'],
+      );
+      // `participants` is an array: its queries are never pushed down (MongoDB uses this multikey index).
       await threads.createIndex({ standardId: 1, participants: 1, createdAt: 1 }, { name: 'standard_participants_created' });
-      await replies.createIndex({ threadId: 1, createdAt: 1, _id: 1 }, { name: 'thread_created' });
+      await ensureNamedIndexes(replies, [{ key: { threadId: 1, createdAt: 1, _id: 1 }, name: 'thread_created_v2' }], ['thread_created']);
     },
 
     async create(t) {
@@ -188,8 +198,9 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
       const after = opts.after ? decodeCursor(opts.after) : undefined;
       const byFilter: Filter<DraftThreadRecord> =
         opts.filter === 'open' || opts.filter === 'resolved' ? { status: opts.filter } : opts.filter === 'mine' ? { participants: opts.userId } : {};
+      // 'mine' filters on the `participants` array: no pushdown marker for it (activities/infra/exact-pushdown.ts).
       const rows = await threads
-        .find({ standardId, ...byFilter, ...afterFilter<DraftThreadRecord>('createdAt', after) })
+        .find({ standardId, ...byFilter, ...afterFilter<DraftThreadRecord>('createdAt', after) }, opts.filter === 'mine' ? {} : EXACT_PUSHDOWN)
         .sort({ createdAt: 1, _id: 1 })
         .limit(limit + 1)
         .toArray();
@@ -200,7 +211,7 @@ export function createDraftThreadsStore(db: Db): DraftThreadsStore {
       const limit = clampLimit(opts.limit);
       const after = opts.after ? decodeCursor(opts.after) : undefined;
       const rows = await replies
-        .find({ threadId, standardId, ...afterFilter<DraftThreadReplyRecord>('createdAt', after) })
+        .find({ threadId, standardId, ...afterFilter<DraftThreadReplyRecord>('createdAt', after) }, EXACT_PUSHDOWN)
         .sort({ createdAt: 1, _id: 1 })
         .limit(limit + 1)
         .toArray();

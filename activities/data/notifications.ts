@@ -8,6 +8,8 @@ import type { Db } from 'mongodb';
 import type { Province, RoleGrant, Stage } from '../../workflows/domain';
 import type { StageStep } from '../../workflows/messages';
 import type { NotificationRecipient } from '../../workflows/holders';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from './named-indexes';
 
 export type { NotificationRecipient } from '../../workflows/holders';
 
@@ -74,7 +76,9 @@ export interface NotificationRecord {
 
 export async function ensureNotificationsIndexes(db: Db): Promise<void> {
   const c = db.collection<NotificationRecord>(NOTIFICATIONS);
-  await c.createIndex({ standardId: 1, at: -1 }, { name: 'standardId_at' });
+  // A standard's notifications in time order (scalar fields: its queries carry EXACT_PUSHDOWN; `_v2`, see
+  // ./named-indexes.ts). The readers' queries filter on arrays (`recipients.role`, `userIds`): never pushed down.
+  await ensureNamedIndexes(c, [{ key: { standardId: 1, at: 1, _id: 1 }, name: 'standardId_at_v2' }], ['standardId_at']);
   await c.createIndex({ 'recipients.role': 1, at: -1 }, { name: 'recipientRole_at' });
   await c.createIndex({ userIds: 1, at: -1 }, { name: 'userIds_at' });
 }
@@ -102,7 +106,7 @@ export async function recordNotificationOfAttempt(db: Db, n: NotificationRecord,
 }
 
 export async function listNotificationsOfStandard(db: Db, standardId: string): Promise<NotificationRecord[]> {
-  return db.collection<NotificationRecord>(NOTIFICATIONS).find({ standardId }).sort({ at: 1, _id: 1 }).toArray();
+  return db.collection<NotificationRecord>(NOTIFICATIONS).find({ standardId }, EXACT_PUSHDOWN).sort({ at: 1, _id: 1 }).toArray();
 }
 
 function reaches(r: NotificationRecipient, g: RoleGrant): boolean {
@@ -139,7 +143,7 @@ export function revisionOfNotificationId(standardId: string, id: string): number
  */
 export async function removeNotificationsAbove(db: Db, standardId: string, workflowRevision: number): Promise<string[]> {
   const c = db.collection<NotificationRecord>(NOTIFICATIONS);
-  const docs = await c.find({ standardId }, { projection: { _id: 1, at: 1 } }).toArray();
+  const docs = await c.find({ standardId }, { projection: { _id: 1, at: 1 }, ...EXACT_PUSHDOWN }).toArray();
   const removed: string[] = [];
   for (const d of docs) {
     const r = revisionOfNotificationId(standardId, d._id);

@@ -38,11 +38,17 @@ export function afterFromQuery(query: unknown): Cursor | undefined {
   return after ? decodeCursor(after) : undefined;
 }
 
-/** The filter for rows after `c` in (sortField ascending, _id ascending) order. */
+/**
+ * The filter for rows after `c` in (sortField, _id) order, both ascending (or both descending). Written as a
+ * range on the sort field plus the tie-break — `field ≥ at and (field > at or _id > id)`, the same rows as
+ * `field > at or (field = at and _id > id)` — so an index on (…, field, _id) seeks to the cursor instead of
+ * walking from the first row (a deep page costs what the first does).
+ */
 export function afterFilter<T extends { _id: string }>(field: keyof T & string, c: Cursor | undefined, direction: 1 | -1 = 1): Filter<T> {
   if (!c) return {};
   const op = direction === 1 ? '$gt' : '$lt';
-  return { $or: [{ [field]: { [op]: c.at } }, { [field]: c.at, _id: { [op]: c.id } }] } as Filter<T>;
+  const opOrEqual = direction === 1 ? '$gte' : '$lte';
+  return { [field]: { [opOrEqual]: c.at }, $or: [{ [field]: { [op]: c.at } }, { _id: { [op]: c.id } }] } as Filter<T>;
 }
 
 export interface Page<T> {

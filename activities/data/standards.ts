@@ -8,6 +8,8 @@ import type { Collection, Db } from 'mongodb';
 import type { Province, Stage, StandardRecord } from '../../workflows/domain';
 import type { ProjectedLifecycle } from '../../workflows/projection';
 import { bumpStandardsGeneration, listingRows } from './standards-listing';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from './named-indexes';
 
 export const STANDARDS = 'standards';
 
@@ -23,10 +25,24 @@ export async function ensureStandardsIndexes(db: Db): Promise<void> {
   const c = standardsCollection(db);
   await c.createIndex({ stage: 1, updatedAt: -1 }, { name: 'stage_updatedAt' });
   await c.createIndex({ leadProvince: 1, updatedAt: -1 }, { name: 'leadProvince_updatedAt' });
-  await c.createIndex({ updatedAt: -1 }, { name: 'updatedAt' });
   await c.createIndex({ revisionOf: 1 }, { name: 'revisionOf', sparse: true });
-  // /published: released standards newest first, `_id` the tie-breaker of its keyset.
-  await c.createIndex({ publishedAt: -1, _id: -1 }, { name: 'publishedAt_id', sparse: true });
+  // The two queries that carry EXACT_PUSHDOWN, under `_v2` names (./named-indexes.ts): the reconciler's recent
+  // changes, newest first; /published, released standards newest first with `_id` the tie-breaker of its keyset.
+  await ensureNamedIndexes(
+    c,
+    [
+      { key: { updatedAt: -1, _id: -1 }, name: 'updatedAt_v2' },
+      { key: { publishedAt: -1, _id: -1 }, name: 'publishedAt_id_v2' },
+    ],
+    ['updatedAt', 'publishedAt_id'],
+  );
+}
+
+/** The filter and sort of /published's keyset page (released standards newest first): one index walk. */
+export function publishedPageQuery(after?: { at: string; id: string }): { filter: Record<string, unknown>; sort: { publishedAt: -1; _id: -1 }; options: typeof EXACT_PUSHDOWN } {
+  // `publishedAt ≤ at and (publishedAt < at or _id < id)`: a range the index seeks to (see ../data/paging.ts).
+  const filter = after ? { publishedAt: { $lte: after.at }, $or: [{ publishedAt: { $lt: after.at } }, { _id: { $lt: after.id } }] } : { publishedAt: { $exists: true } };
+  return { filter, sort: { publishedAt: -1, _id: -1 }, options: EXACT_PUSHDOWN };
 }
 
 export async function insertStandard(db: Db, record: StandardRecord): Promise<void> {
@@ -182,7 +198,11 @@ export async function rewriteProjection(db: Db, standardId: string, p: Lifecycle
  * newest first: where a phantom write can be, since phantoms are always recent.
  */
 export async function standardsUpdatedSince(db: Db, sinceIso: string, limit = 2000): Promise<string[]> {
-  const docs = await standardsCollection(db).find({ updatedAt: { $gte: sinceIso } }, { projection: { _id: 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
+  const docs = await standardsCollection(db)
+    .find({ updatedAt: { $gte: sinceIso } }, { projection: { _id: 1 }, ...EXACT_PUSHDOWN })
+    .sort({ updatedAt: -1, _id: -1 })
+    .limit(limit)
+    .toArray();
   return docs.map((d) => d._id);
 }
 
