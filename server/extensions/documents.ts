@@ -19,12 +19,11 @@ import { createGenerationJobs, sendStoredFile, type GenerationJobs, type Progres
 import { jobPhaseWords } from '../files/phase-words';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger, type Logger } from '../../activities/infra/logger';
-import { standardsCollection } from '../../activities/data/standards';
+import { publishedPageQuery, standardsCollection } from '../../activities/data/standards';
 import { loadStandardOr404 } from './editor-page';
 import { contentDisposition, isPackageStage, planStagePackage, stagePackageStream } from '../../activities/packages/stage-package';
 import { createCommentsStore } from '../../activities/comments/store';
-import { dispositionTableDocx } from '../../activities/comments/disposition-table';
-import type { CommentRecord } from '../../activities/comments/model';
+import { dispositionDocxStream } from '../../activities/comments/disposition-stream';
 import { createVersionDraftSource } from '../comments/drafts';
 import { createConsultationMailingStore } from '../../activities/data/consultation-mailings';
 import { versionNamesOf } from '../../activities/comments/version-names';
@@ -150,13 +149,17 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
       const stage = String(req.params.stage);
       if (!isPackageStage(stage)) throw new AppError('NOT_FOUND', { zh: '没有这个阶段的材料', en: 'No package for that stage' });
       const plan = await planStagePackage(db, standard, stage, {
+        // Streamed like the staff download (activities/comments/disposition-stream.ts): comments are read a
+        // batch at a time and written as rows; only the zipped DOCX is held, never every comment.
         dispositionTable: async () => {
-          const comments: CommentRecord[] = [];
-          for await (const batch of createCommentsStore(db).all(standard._id, {})) comments.push(...batch);
           const current = await createVersionDraftSource(db).getCurrentDraft(standard._id);
           const sentTo = await createConsultationMailingStore(db).sentTo(standard._id);
           const versionNames = await versionNamesOf(db, standard._id);
-          return dispositionTableDocx({ standard: { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits }, date: new Date(), comments, current, sentTo, versionNames });
+          const standardFields = { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits };
+          const docx = await dispositionDocxStream({ standard: standardFields, date: new Date(), batches: createCommentsStore(db).all(standard._id, {}), current, sentTo, versionNames });
+          const chunks: Buffer[] = [];
+          for await (const chunk of docx) chunks.push(chunk as Buffer);
+          return Buffer.concat(chunks);
         },
       });
       const stream = await stagePackageStream(db, standard, stage, plan);
@@ -184,10 +187,11 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
       const after = typeof req.query.after === 'string' ? req.query.after : '';
       const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
       if (after && !m) throw new AppError('VALIDATION_FAILED', { zh: '分页参数无效，请从第一页重新打开', en: 'Invalid page cursor; open the first page again' });
-      const filter = m ? { publishedAt: { $exists: true }, $or: [{ publishedAt: { $lt: m[1] } }, { publishedAt: m[1], _id: { $lt: m[2] } }] } : { publishedAt: { $exists: true } };
+      // An index walk (publishedAt_id_v2) on the embedded store too: the query carries EXACT_PUSHDOWN.
+      const q = publishedPageQuery(m ? { at: m[1], id: m[2] } : undefined);
       const rows = await standardsCollection(db)
-        .find(filter, { projection: { _id: 1, titleZh: 1, titleEn: 1, provinces: 1, releaseDate: 1, implementationDate: 1, stage: 1, publishedAt: 1 } })
-        .sort({ publishedAt: -1, _id: -1 })
+        .find(q.filter, { projection: { _id: 1, titleZh: 1, titleEn: 1, provinces: 1, releaseDate: 1, implementationDate: 1, stage: 1, publishedAt: 1 }, ...q.options })
+        .sort(q.sort)
         .limit(PAGE + 1)
         .toArray();
       const standards = rows.slice(0, PAGE);

@@ -7,6 +7,9 @@ import { startAppHarness, type AppHarness } from '../http/app-harness';
 import { seedStandard } from '../comments/support';
 import { documentsExtension } from '../../../server/extensions/documents';
 import { sha256Of, storeGeneratedFile } from '../../../activities/files/store';
+import { BATCH_SIZE } from '../../../activities/data/paging';
+import { commentIdFor, commentTextHash, newReceipt } from '../../../activities/comments/store';
+import type { CommentRecord } from '../../../activities/comments/model';
 
 jest.setTimeout(120_000);
 
@@ -52,6 +55,49 @@ describe('stage package download', () => {
     expect(table).toBeDefined();
     const inner = await JSZip.loadAsync(await zip.file(table!)!.async('nodebuffer'));
     expect(await inner.file('word/document.xml')!.async('string')).toContain('征求意见汇总处理表');
+  });
+
+  it(`puts every comment in the generated disposition table, above the batch size (${BATCH_SIZE})`, async () => {
+    const id = 'pkg-http-many';
+    await seedStandard(h.db, { id, stage: 'technicalReview', step: 'underReview' });
+    const receipts: string[] = [];
+    const docs: CommentRecord[] = Array.from({ length: BATCH_SIZE + 137 }, (_, i) => {
+      const comment = `第 ${i} 条意见：建议调整采样频次。`;
+      const textHash = commentTextHash(id, 'c51', comment);
+      const receipt = newReceipt();
+      receipts.push(receipt);
+      return {
+        _id: commentIdFor(`pkg-many-${i}`),
+        standardId: id,
+        phase: 'publicComment',
+        submissionKey: `pkg-many-${i}`,
+        receipt,
+        type: 'technical',
+        anchor: { scope: 'clause', clauseId: 'c51', clauseNumber: '5.1' },
+        comment,
+        proposedChange: '',
+        submitter: { name: `提意见者${i}`, organisation: '', province: 'SH', contact: '', showName: false },
+        createdAt: new Date(Date.UTC(2026, 9, 1) + i * 1000),
+        textHash,
+        textKey: textHash,
+        status: 'disposed',
+        moderation: 'visible',
+        moderationLog: [],
+        addressHash: 'h',
+        disposition: { decision: 'accepted', reason: '', by: { userId: 'u', displayName: '起草组', role: 'drafter' }, at: new Date(Date.UTC(2026, 10, 1)) },
+      };
+    });
+    for (let i = 0; i < docs.length; i += 500) await h.db.collection<CommentRecord>('comments').insertMany(docs.slice(i, i + 500));
+    const exec = await h.signIn('exec');
+    const res = await exec.agent.get(`/standards/${id}/documents/package/review`).buffer(true).parse(binary).expect(200);
+    const zip = await JSZip.loadAsync(res.body as Buffer);
+    const table = Object.keys(zip.files).find((n) => n.endsWith('意见汇总处理表.docx'));
+    const xml = await (await JSZip.loadAsync(await zip.file(table!)!.async('nodebuffer'))).file('word/document.xml')!.async('string');
+    // Every comment's receipt, in order of arrival; the 说明 line counts them all.
+    const order = receipts.map((r) => xml.indexOf(`回执 ${r}`));
+    expect(order.filter((pos) => pos < 0)).toHaveLength(0);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(xml).toContain(`共收到意见${docs.length}条`);
   });
 
   it('refuses the anonymous, a drafter of other standards and an unknown stage; links the packages', async () => {
