@@ -38,7 +38,19 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
 
-function standardDoc(i: number, now: string): Record<string, unknown> {
+/**
+ * When standard i was created and last changed: spread over the ten years before the run, the newest two days
+ * old. (Seeded at the run's own time, every standard looked freshly changed to the reconciler, which then
+ * queried Temporal for up to 2,000 workflows the seed never started, every 30 s — the top of the app's CPU
+ * profile, and not what the zone's ten-year volume looks like.)
+ */
+function seededAt(i: number): string {
+  const days = 2 + ((SIZES.standards - 1 - i) * 3650) / SIZES.standards;
+  return new Date(Date.now() - days * 86_400_000).toISOString();
+}
+
+function standardDoc(i: number): Record<string, unknown> {
+  const now = seededAt(i);
   const id = i === 0 ? OPEN : `std-scale-${String(i).padStart(5, '0')}`;
   const stages = ['initiation', 'drafting', 'publicComment', 'review', 'approval', 'released'];
   const stage = i === 0 ? 'publicComment' : stages[i % stages.length];
@@ -73,11 +85,10 @@ function standardDoc(i: number, now: string): Record<string, unknown> {
 async function seed(uri: string): Promise<{ oldest: string; newest: string; receipts: Set<string> }> {
   const client = await MongoClient.connect(uri);
   const db = client.db('tongbiao');
-  const now = new Date().toISOString();
   const t0 = Date.now() - SIZES.comments * 1000 - 86_400_000;
   const started = Date.now();
   for (let i = 0; i < SIZES.standards; i += 1000) {
-    const docs = Array.from({ length: Math.min(1000, SIZES.standards - i) }, (_, k) => standardDoc(i + k, now));
+    const docs = Array.from({ length: Math.min(1000, SIZES.standards - i) }, (_, k) => standardDoc(i + k));
     await db.collection<{ _id: string }>('standards').insertMany(docs as Array<{ _id: string }>, { ordered: false });
   }
   const receipts = new Set<string>();
@@ -92,7 +103,7 @@ async function seed(uri: string): Promise<{ oldest: string; newest: string; rece
     newest = docs[docs.length - 1].receipt;
   }
   // Each standard's timeline: `<standardId>:<revision>` for every revision up to the projected one.
-  const ids = Array.from({ length: SIZES.standards }, (_, i) => standardDoc(i, now)._id as string);
+  const ids = Array.from({ length: SIZES.standards }, (_, i) => standardDoc(i)._id as string);
   for (let i = 0; i < SIZES.standards * PER_STANDARD; i += 1000) {
     const docs = Array.from({ length: Math.min(1000, SIZES.standards * PER_STANDARD - i) }, (_, k) => {
       const n = i + k;
@@ -140,7 +151,9 @@ class Client {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tb-scale-'));
   const [port, temporalPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
-  const app = startApp({ dataDir, port, temporalPort, mongoPort, extra: {}, logFile: path.join(dataDir, 'app.log') }, (l) => console.error(l));
+  // APP_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the app process only.
+  const extra: Record<string, string> = process.env.APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APP_NODE_OPTIONS } : {};
+  const app = startApp({ dataDir, port, temporalPort, mongoPort, extra, logFile: path.join(dataDir, 'app.log') }, (l) => console.error(l));
   let rssMax = 0;
   const sampler = setInterval(() => {
     if (app.child.pid) rssMax = Math.max(rssMax, rssMb(app.child.pid));
