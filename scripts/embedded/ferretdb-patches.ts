@@ -1,10 +1,11 @@
 // Source patches applied to FerretDB v1.24 before it is built for the embedded default. Each one is a literal
 // replacement that must match exactly once, so a changed upstream source fails the install loudly instead
-// of building an unpatched binary. The patch set's id is stored beside the binary: a binary built with an
-// older set (or none) is rebuilt.
-import { readFileSync, writeFileSync } from 'node:fs';
+// of building an unpatched binary; a file the set adds must not exist yet. The patch set's id is stored beside
+// the binary: a binary built with an older set (or none) is rebuilt.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../activities/infra/errors';
+import { EXACT_PUSHDOWN_PATCHES } from './ferretdb-exact-pushdown';
 
 export interface SourcePatch {
   id: string;
@@ -14,6 +15,16 @@ export interface SourcePatch {
   find: string;
   replace: string;
 }
+
+/** A whole new source file added to the tree (long Go code lives in its own TS module). */
+export interface SourceFile {
+  id: string;
+  file: string;
+  why: string;
+  content: string;
+}
+
+export type FerretdbPatch = SourcePatch | SourceFile;
 
 function idPushdownPatch(id: string, method: string, lineAfterCase: string): SourcePatch {
   // Query and Explain hold the same block; the line after the `case` tells them apart.
@@ -70,7 +81,7 @@ const OP_MSG_MORE_TO_COME_PATCH: SourcePatch = {
  * ignored, or safely applied partially") lets it narrow by `_id` whatever else the filter holds: the
  * handler applies the whole filter to what comes back.
  */
-export const FERRETDB_PATCHES: SourcePatch[] = [
+export const FERRETDB_PATCHES: FerretdbPatch[] = [
   {
     id: 'sqlite-id-lookup-uses-index',
     file: 'internal/backends/sqlite/metadata/metadata.go',
@@ -82,14 +93,27 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
   // Explain too, so it shows what Query does.
   idPushdownPatch('sqlite-id-pushdown-with-other-keys-explain', 'Explain', 'filterPushdown = true'),
   OP_MSG_MORE_TO_COME_PATCH,
+  // Issue 11: find with the comment EXACT_PUSHDOWN_COMMENT runs WHERE … ORDER BY … LIMIT in SQLite.
+  ...EXACT_PUSHDOWN_PATCHES,
 ];
 
 /** The id of the patch set, stored beside the binary built with it. */
 export const FERRETDB_PATCH_SET = FERRETDB_PATCHES.map((p) => p.id).join('+');
 
-export function applyFerretdbPatches(srcDir: string, patches: SourcePatch[] = FERRETDB_PATCHES): void {
+export function applyFerretdbPatches(srcDir: string, patches: FerretdbPatch[] = FERRETDB_PATCHES): void {
   for (const p of patches) {
     const file = path.join(srcDir, p.file);
+    if ('content' in p) {
+      if (existsSync(file)) {
+        throw new AppError('TOOL_INSTALL_FAILED', {
+          zh: `FerretDB 源码补丁 ${p.id}（${p.why}）无法应用：${p.file} 已存在`,
+          en: `FerretDB source patch ${p.id} (${p.why}) does not apply: ${p.file} already exists`,
+        });
+      }
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, p.content);
+      continue;
+    }
     const text = readFileSync(file, 'utf8');
     const count = text.split(p.find).length - 1;
     if (count !== 1) {

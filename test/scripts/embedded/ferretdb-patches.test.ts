@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -38,7 +38,7 @@ describe('applyFerretdbPatches', () => {
   it('the set holds the moreToCome patch, so the binary stored beside an older set is rebuilt', () => {
     const patch = FERRETDB_PATCHES.find((p) => p.id === 'opmsg-more-to-come-no-reply');
     expect(patch).toMatchObject({ file: 'internal/clientconn/conn.go' });
-    expect(patch!.replace).toContain('reqMsg.Flags.FlagSet(wire.OpMsgMoreToCome)');
+    expect(patch && 'replace' in patch && patch.replace).toContain('reqMsg.Flags.FlagSet(wire.OpMsgMoreToCome)');
     expect(FERRETDB_PATCH_SET).toContain('opmsg-more-to-come-no-reply');
   });
 
@@ -47,13 +47,23 @@ describe('applyFerretdbPatches', () => {
       execFileSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { env: { ...process.env, GOFLAGS: '-mod=mod' } }).toString(),
     ) as { Dir: string };
     const copy = mkdtempSync(path.join(os.tmpdir(), 'tb-fdbsrc-'));
-    for (const p of new Set(FERRETDB_PATCHES.map((x) => x.file))) {
+    // Files the set adds must be new to the pinned source; the others are copied to be patched.
+    for (const p of FERRETDB_PATCHES.filter((x) => 'content' in x)) expect(existsSync(path.join(Dir, p.file))).toBe(false);
+    for (const p of new Set(FERRETDB_PATCHES.filter((x) => 'find' in x).map((x) => x.file))) {
       mkdirSync(path.dirname(path.join(copy, p)), { recursive: true });
       writeFileSync(path.join(copy, p), readFileSync(path.join(Dir, p)));
     }
     applyFerretdbPatches(copy);
-    for (const p of FERRETDB_PATCHES) expect(readFileSync(path.join(copy, p.file), 'utf8')).toContain(p.replace);
+    for (const p of FERRETDB_PATCHES) expect(readFileSync(path.join(copy, p.file), 'utf8')).toContain('content' in p ? p.content : p.replace);
   }, 120_000);
+
+  it('adds a new file, and refuses to overwrite one the source already has', () => {
+    const dir = tree('package a\n');
+    const add = { id: 'f1', file: 'c/d.go', why: 'test', content: 'package c\n' };
+    applyFerretdbPatches(dir, [add]);
+    expect(readFileSync(path.join(dir, 'c', 'd.go'), 'utf8')).toBe('package c\n');
+    expect(() => applyFerretdbPatches(dir, [add])).toThrow(/f1 .*c\/d\.go already exists/);
+  });
 });
 
 describe('the embedded FerretDB built with the patches', () => {
