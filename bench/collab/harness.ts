@@ -23,9 +23,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(kind: ServerKind, port: number, mongoUri: string, dbName: string, limits: Record<string, number> = {}): Promise<ServerProcess> {
+/** `env` adds to or overrides the benchmark's environment (e.g. REDIS_URL: '' for a process that relays nothing). */
+export async function startServer(kind: ServerKind, port: number, mongoUri: string, dbName: string, limits: Record<string, number> = {}, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, SCRIPTS[kind])], {
-    env: { ...process.env, PORT: String(port), MONGODB_URI: mongoUri, COLLAB_DB: dbName, LOG_LEVEL: 'error', COLLAB_LIMITS: JSON.stringify(limits) },
+    env: { ...process.env, PORT: String(port), MONGODB_URI: mongoUri, COLLAB_DB: dbName, LOG_LEVEL: 'error', COLLAB_LIMITS: JSON.stringify(limits), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -113,27 +113,46 @@ export async function fanout(kind: ServerKind, port: number, seconds: number): P
 
 export interface KneeStep {
   rate: number;
+  /** The rate the bench process actually offered (ops sent ÷ step time). */
+  offered: number;
   p99: number;
   delivered: number;
   ok: boolean;
 }
 
-/** Ramps the total offered rate; the knee is the highest rate with p99 ≤ `maxP99` and everything delivered. */
-export async function knee(kind: ServerKind, port: number, rates: number[], stepMs: number, maxP99: number): Promise<{ knee: number; steps: KneeStep[] }> {
+/** How the ramp ended: the server's knee was passed, the bench process could not offer the rate, or the
+ *  top of the ramp was reached. */
+export type KneeEnd = 'server' | 'client' | 'ceiling';
+
+/**
+ * Ramps the total offered rate and stops at the first step that fails; the knee is the highest rate with
+ * p99 ≤ `maxP99` and everything delivered (updates still missing a second after the step = acks behind).
+ * A step where the bench process offered under 90 % of the rate ends the ramp as client-limited.
+ */
+export async function knee(kind: ServerKind, port: number, rates: number[], stepMs: number, maxP99: number): Promise<{ knee: number; steps: KneeStep[]; end: KneeEnd }> {
   const room = await openRoom(kind, port, `knee-${kind}`, { writers: 20, observers: 2, drains: 0 });
   const steps: KneeStep[] = [];
   let kneeRate = 0;
+  let end: KneeEnd = 'ceiling';
   for (const [i, rate] of rates.entries()) {
     const sent = await drive(room, rate / room.writers.length, stepMs, `k${i}`);
     await sleep(1000);
     const r = latencyOf(room, `k${i}:`, sent * room.observers.length);
+    const offered = sent / (stepMs / 1000);
     const ok = r.p99 <= maxP99 && r.delivered >= 0.999;
-    steps.push({ rate, p99: r.p99, delivered: r.delivered, ok });
-    if (!ok) break;
+    steps.push({ rate, offered, p99: r.p99, delivered: r.delivered, ok });
+    if (offered < 0.9 * rate) {
+      end = 'client';
+      break;
+    }
+    if (!ok) {
+      end = 'server';
+      break;
+    }
     kneeRate = rate;
   }
   room.close();
-  return { knee: kneeRate, steps };
+  return { knee: kneeRate, steps, end };
 }
 
 /** Cold loads of distinct copies of the large document: time until its bytes arrived at a fresh client. */
