@@ -6,7 +6,9 @@
 // (activities/data/standards.ts; the revision copy in activities/lifecycle): a reader that reads the generation
 // before loading holds rows at least as new as it, so a change is never hidden past its bump — from any process
 // sharing the database. A write that bypasses those functions (or a writer that died before its bump) is seen at
-// the next bump or within a minute, when a held view is reloaded anyway.
+// the next bump or within a minute, when a held view is reloaded anyway — in the background: the reader that
+// finds the view a minute old is answered from it (the generation unchanged, nothing is known to be newer)
+// while the reload runs, so no list read waits on that minute's scan.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
@@ -90,9 +92,20 @@ async function load(db: Db): Promise<ListingRow[]> {
 export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
   const generation = await currentGeneration(db);
   const h = held.get(db);
-  if (h && h.generation === generation && Date.now() - h.at < MAX_AGE_MS) return h.rows;
+  if (h && h.generation === generation) {
+    if (Date.now() - h.at >= MAX_AGE_MS && !loading.get(db)) {
+      // Only the age says reload: a failure here leaves the held rows and the next read tries again.
+      reload(db, generation).catch(() => undefined);
+    }
+    return h.rows;
+  }
   const inFlight = loading.get(db);
   if (inFlight && inFlight.generation === generation) return inFlight.rows;
+  return reload(db, generation);
+}
+
+/** Loads the view for `generation` (shared by the readers that arrive meanwhile) and holds it. */
+async function reload(db: Db, generation: string): Promise<ListingRow[]> {
   const at = Date.now();
   const rows = load(db);
   loading.set(db, { generation, rows });

@@ -129,3 +129,32 @@ test('concurrent bumps each change the generation readers compare (no lost incre
     await m.drop();
   }
 });
+
+test('a view a minute old answers from what it holds and reloads in the background; the reload shows a write no bump announced', async () => {
+  const mm = await freshMongo('listing-age');
+  try {
+    await insertStandard(mm.db, record('age-1', '2026-04-01T00:00:00.000Z'));
+    expect((await listStandards(mm.db)).map((r) => r._id)).toEqual(['age-1']);
+    // A write past the data module, with no bump (a writer that died before its bump).
+    await mm.db.collection<StandardRecord>('standards').insertOne(record('age-2', '2026-04-02T00:00:00.000Z'));
+    expect((await listStandards(mm.db)).map((r) => r._id)).toEqual(['age-1']);
+    const realNow = Date.now;
+    const later = realNow() + 61_000;
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      // A minute on: this read is answered from the held rows, and starts the reload…
+      expect((await listStandards(mm.db)).map((r) => r._id)).toEqual(['age-1']);
+      // …which the following reads see once it is done.
+      let ids: string[] = [];
+      for (let i = 0; i < 50 && ids.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        ids = (await listStandards(mm.db)).map((r) => r._id);
+      }
+      expect(ids).toEqual(['age-2', 'age-1']);
+    } finally {
+      spy.mockRestore();
+    }
+  } finally {
+    await mm.drop();
+  }
+});
