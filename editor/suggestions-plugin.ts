@@ -8,7 +8,8 @@
 // Not rewritten: changes from the other co-authors and from undo/redo (y-prosemirror's sync transactions),
 // accept/reject (`SKIP` meta), id and repair fixes, and structure moves (wrap/lift: ReplaceAroundStep) and
 // formatting, which a suggest-only user cannot make (filterTransaction refuses them).
-// Typing inside someone's suggested deletion first moves the cursor past it.
+// Typing inside someone's suggested deletion first moves the cursor past it. With the mode off, text typed
+// inside a pending suggestion is made plain rather than inheriting (and being attributed to) its mark.
 import { Plugin, PluginKey, TextSelection, type Command, type EditorState, type Transaction } from 'prosemirror-state';
 import { Fragment, Slice, type Mark, type Node as PMNode } from 'prosemirror-model';
 import { Mapping, ReplaceStep, ReplaceAroundStep, AddMarkStep, RemoveMarkStep, AttrStep, type Step } from 'prosemirror-transform';
@@ -157,7 +158,7 @@ interface Deleted {
 }
 
 /** Rewrites this batch of the user's transactions into suggestions; null when there is nothing to do. */
-function rewrite(trs: readonly Transaction[], oldState: EditorState, newState: EditorState, user: SuggestUser, now: () => string, newSid: () => string): Transaction | null {
+function rewrite(trs: readonly Transaction[], oldState: EditorState, newState: EditorState, on: boolean, user: SuggestUser, now: () => string, newSid: () => string): Transaction | null {
   const maps: { map: ReturnType<Step['getMap']>; step: Step; doc: PMNode; local: boolean }[] = [];
   for (const tr of trs) {
     const local = tr.docChanged && !isExempt(tr);
@@ -180,6 +181,7 @@ function rewrite(trs: readonly Transaction[], oldState: EditorState, newState: E
     if (to > from) deleted.push({ at: rest.map(from, -1), slice: m.doc.slice(from, to), backward: emptyBefore === to });
   });
   if (!inserted.length && !deleted.length) return null;
+  if (!on) return plainInsertions(newState, inserted);
 
   const tr = newState.tr;
   const at = now();
@@ -223,6 +225,24 @@ function rewrite(trs: readonly Transaction[], oldState: EditorState, newState: E
     if ($c.parent.inlineContent) tr.setSelection(TextSelection.create(tr.doc, $c.pos));
   }
   return tr.setMeta(SKIP, true).setMeta('addToHistory', true);
+}
+
+/**
+ * Outside suggestion mode, text typed or pasted inside someone's pending suggestion would inherit its mark
+ * (and be attributed to them): it is made plain text instead.
+ */
+function plainInsertions(state: EditorState, inserted: Inserted[]): Transaction | null {
+  const tr = state.tr;
+  for (const { from, to } of inserted) {
+    let marked = false;
+    state.doc.nodesBetween(from, to, (node) => {
+      if (node.isInline && node.marks.some((m) => m.type === schema.marks.suggestInsert || m.type === schema.marks.suggestDelete)) marked = true;
+      return !marked;
+    });
+    if (!marked) continue;
+    tr.removeMark(from, to, schema.marks.suggestInsert).removeMark(from, to, schema.marks.suggestDelete);
+  }
+  return tr.docChanged ? tr.setMeta(SKIP, true) : null;
 }
 
 /** The end of the suggested-deletion run the cursor sits inside (both sides struck), or null. */
@@ -270,8 +290,7 @@ export function suggestionsPlugin(opts: SuggestionsOptions): Plugin<PluginState>
       return !tr.steps.some(isStructureOrFormat);
     },
     appendTransaction(trs, oldState, newState) {
-      if (!isSuggesting(newState)) return null;
-      return rewrite(trs, oldState, newState, opts.user, now, newSid);
+      return rewrite(trs, oldState, newState, isSuggesting(newState), opts.user, now, newSid);
     },
     props: {
       handleTextInput(view, from, to, text) {

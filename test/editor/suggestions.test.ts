@@ -136,6 +136,16 @@ describe('suggestion mode: text', () => {
     expect(listSuggestions(s.doc)).toHaveLength(1);
   });
 
+  it('does not attribute plain typing inside someone’s suggestion to them', () => {
+    let s = stateOf(base());
+    s = typeAt(s, posOf(s.doc, '表1'), '附录');
+    s = command(s, setSuggesting(false));
+    s = typeAt(s, posOf(s.doc, '录'), '件');
+    expect(s.doc.textContent).toContain('符合附件录表1');
+    expect(marksAt(s.doc, '件')).toEqual([]);
+    expect(listSuggestions(s.doc).map((x) => x.text)).toEqual(['附录']);
+  });
+
   it('can be turned off by a drafter but not by a suggest-only user, who cannot format either', () => {
     let s = stateOf(base(), true);
     s = command(s, setSuggesting(false));
