@@ -1,4 +1,5 @@
-// npm run import:docx -- FILE --out DIR [--accept-changes | --reject-changes] [--allow-non-standard]
+// npm run import:docx -- FILE --out DIR [--accept-changes | --reject-changes | --keep-changes] [--allow-non-standard]
+// (--keep-changes: tracked changes become suggested changes by their Word authors, 保留为修订建议.)
 // Runs the same import as the upload: writes DIR/model.json (ProseMirror JSON as the editor stores it) and
 // DIR/report.json. Exit status 0 when imported, 2 when refused (zh/en reason on stderr), 1 on a crash.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,9 +15,10 @@ const argsSchema = z
     out: z.string().min(1),
     acceptChanges: z.boolean(),
     rejectChanges: z.boolean(),
+    keepChanges: z.boolean(),
     allowNonStandard: z.boolean(),
   })
-  .refine((a) => !(a.acceptChanges && a.rejectChanges), { message: '--accept-changes and --reject-changes exclude each other' });
+  .refine((a) => [a.acceptChanges, a.rejectChanges, a.keepChanges].filter(Boolean).length <= 1, { message: '--accept-changes, --reject-changes and --keep-changes exclude each other' });
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       'accept-changes': { type: 'boolean', default: false },
       'reject-changes': { type: 'boolean', default: false },
+      'keep-changes': { type: 'boolean', default: false },
       'allow-non-standard': { type: 'boolean', default: false },
     },
   });
@@ -33,10 +36,11 @@ async function main(): Promise<number> {
     out: values.out,
     acceptChanges: values['accept-changes'],
     rejectChanges: values['reject-changes'],
+    keepChanges: values['keep-changes'],
     allowNonStandard: values['allow-non-standard'],
   });
   if (!parsed.success) {
-    console.error('用法 / usage: npm run import:docx -- FILE --out DIR [--accept-changes | --reject-changes] [--allow-non-standard]');
+    console.error('用法 / usage: npm run import:docx -- FILE --out DIR [--accept-changes | --reject-changes | --keep-changes] [--allow-non-standard]');
     console.error(parsed.error.issues.map((i) => i.message).join('\n'));
     return 2;
   }
@@ -44,7 +48,9 @@ async function main(): Promise<number> {
   const data = await readFile(a.file);
   try {
     const result = await importWordFile(data, {
-      changes: a.acceptChanges ? 'accept' : a.rejectChanges ? 'reject' : 'refuse',
+      changes: a.acceptChanges ? 'accept' : a.rejectChanges ? 'reject' : a.keepChanges ? 'keep' : 'refuse',
+      // Kept suggestions are proposed by whoever runs the import.
+      ...(a.keepChanges ? { suggestionsBy: process.env.USER ?? 'import-cli' } : {}),
       allowNonStandard: a.allowNonStandard,
     });
     const out = path.resolve(a.out);

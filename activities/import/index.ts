@@ -16,6 +16,8 @@ export { createConversionCache, type ConversionCache } from './convert-cache';
 
 export interface ImportFileOptions {
   changes?: ChangeMode;
+  /** The importing user's id, recorded as the proposer of kept suggestions (changes 'keep'). */
+  suggestionsBy?: string;
   allowNonStandard?: boolean;
   limits?: Limits;
   makeId?: () => string;
@@ -54,6 +56,7 @@ export async function importWordFile(data: Uint8Array, options: ImportFileOption
   const result = importDocxParts(pkg.parts, {
     pictureSrc: options.storePictures ? (p) => `${PART_REF}${p}` : undefined,
     changes: options.changes,
+    suggestionsBy: options.suggestionsBy,
     allowNonStandard: options.allowNonStandard,
     media: (p) => pkg.media.get(p),
     makeId: options.makeId,

@@ -10,6 +10,7 @@ import { parseXml, type XEl } from './xml';
 import { readDocument, type ChangeMode, type DocxParts, type SourceBlock } from './reader';
 import { buildModel } from './structure';
 import { linkCrossReferences } from './xrefs';
+import { keepSuggestions } from './suggestions';
 import type { ElementKind, FormulaIssueReport, ImportReport, NumberMismatch, RecognisedElement } from './report';
 
 export { ImportError, isImportError, type ImportErrorCode } from './errors';
@@ -17,8 +18,11 @@ export type { ImportReport } from './report';
 export type { ChangeMode, DocxParts } from './reader';
 
 export interface ImportOptions {
-  /** What to do with tracked changes; 'refuse' (the default) refuses a document that has any. */
+  /** What to do with tracked changes; 'refuse' (the default) refuses a document that has any; 'keep' makes them
+   *  suggested changes (保留为修订建议) by their Word authors, proposed through `suggestionsBy`. */
   changes?: ChangeMode;
+  /** The importing user's id, the `by` of kept suggestions (mode 'keep'). */
+  suggestionsBy?: string;
   /** Import a document without recognisable GB/T 1.1 structure anyway (the user confirmed). */
   allowNonStandard?: boolean;
   /** Bytes of a package part (pictures). */
@@ -64,6 +68,13 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     });
   }
   const doc = built.doc as DocJSON;
+  const kept = mode === 'keep' ? keepSuggestions(doc as NodeJSON, { by: options.suggestionsBy ?? '', makeId: options.makeId ?? newId }) : null;
+  if (kept && kept.notKept > 0) {
+    built.warnings.push({
+      zh: `${kept.notKept} 处修订位于不能标记修订建议的文字中（如术语来源、缩略语），已按拒绝处理（保留原文）。`,
+      en: `${kept.notKept} tracked changes are in text that cannot carry suggestions (e.g. a term source or abbreviation) and were rejected there (the original text kept).`,
+    });
+  }
   // Typed references (见5.2, 按表3, 见附录A) become xref nodes; their text is computed from now on.
   const xrefs = linkCrossReferences(doc);
   built.strippedLabels.push(...xrefs.linkedTexts);
@@ -189,7 +200,7 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
     unplaced: built.unplaced,
     skipped: built.skipped,
     warnings: built.warnings,
-    trackedChanges: { ...read.changes, applied: read.changes.total === 0 ? 'none' : mode === 'reject' ? 'rejected' : 'accepted' },
+    trackedChanges: { ...read.changes, applied: read.changes.total === 0 ? 'none' : mode === 'reject' ? 'rejected' : mode === 'keep' ? 'kept' : 'accepted', ...(kept ? { suggestions: kept } : {}) },
     comments: read.comments,
     formulaIssues,
     crossReferences: { linked: xrefs.linked, unresolved: xrefs.unresolved },

@@ -2,14 +2,24 @@
 // Reads the body of a Word document (document.xml with its styles, numbering, relationships and
 // comments) into a flat stream of source blocks: paragraphs with their style name, numbering label,
 // runs and marks, pictures and formulas, and tables with merged cells resolved. Tracked changes are
-// counted by author and, as the caller chose, accepted or rejected here; Word comments are collected with
+// counted by author and, as the caller chose, accepted or rejected here — or kept ('keep'): each run then says
+// which change it belongs to, for editor/import/suggestions.ts to turn into suggestions; Word comments are collected with
 // the text they are anchored to. Nothing about GB/T 1.1 is decided here (see structure.ts).
 import type { MarkTypeName } from '../types';
 import { child, childrenNamed, kids, onOff, textOf, val, type XEl } from './xml';
 import { NumberingCounter, readNumbering, readStyles, styleChain, type NumberedLabel, type Styles } from './word-styles';
 import { ommlToRuns } from './omml';
 
-export type ChangeMode = 'refuse' | 'accept' | 'reject';
+export type ChangeMode = 'refuse' | 'accept' | 'reject' | 'keep';
+
+/** A tracked change kept as a suggestion (mode 'keep'): its kind, Word author and date; `block` when its whole
+ *  paragraph (the paragraph mark too) or table row was inserted or deleted. */
+export interface RunChange {
+  kind: 'insert' | 'delete';
+  author: string;
+  date: string;
+  block?: boolean;
+}
 
 export interface SourceRun {
   text: string;
@@ -17,6 +27,8 @@ export interface SourceRun {
   bold: boolean;
   /** Half-points, when set on the run. */
   size?: number;
+  /** Mode 'keep': the tracked change this text belongs to. */
+  change?: RunChange;
 }
 
 export interface SourceImage {
@@ -207,6 +219,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
   const rels = parseRels(parts.documentRels, opts.parse);
   const changes = countChanges(doc);
   const reject = opts.changes === 'reject';
+  const keep = opts.changes === 'keep';
   const body = child(doc, 'w:body');
   let index = 0;
   const openComments = new Map<string, string>();
@@ -246,37 +259,37 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     const issues: Omit<FormulaIssue, 'index'>[] = [];
     let fieldDepth = 0;
     let inFieldCode = false;
-    const push = (text: string, rPr: XEl | undefined): void => {
+    const push = (text: string, rPr: XEl | undefined, change?: RunChange): void => {
       if (!text) return;
       for (const [id] of openComments) openComments.set(id, (openComments.get(id) ?? '') + text);
       const m = runMarks(rPr);
       const last = runs[runs.length - 1];
-      if (last && last.marks.join() === m.marks.join() && last.size === m.size) last.text += text;
-      else runs.push({ text, ...m });
+      if (last && last.marks.join() === m.marks.join() && last.size === m.size && sameChange(last.change, change)) last.text += text;
+      else runs.push({ text, ...m, ...(change ? { change } : {}) });
     };
-    const run = (r: XEl, deleted: boolean): void => {
+    const run = (r: XEl, deleted: boolean, change?: RunChange): void => {
       const rPr = child(r, 'w:rPr');
       for (const c of kids(r)) {
         switch (c.name) {
           case 'w:t':
-            if (!inFieldCode && !deleted) push(textOf(c), rPr);
+            if (!inFieldCode && !deleted) push(textOf(c), rPr, change);
             break;
           case 'w:delText':
-            if (!inFieldCode && deleted) push(textOf(c), rPr);
+            if (!inFieldCode && deleted) push(textOf(c), rPr, change);
             break;
           case 'w:tab':
           case 'w:ptab':
-            if (!inFieldCode) push('\t', rPr);
+            if (!inFieldCode) push('\t', rPr, change);
             break;
           case 'w:br':
           case 'w:cr':
-            if (!inFieldCode) push('\n', rPr);
+            if (!inFieldCode) push('\n', rPr, change);
             break;
           case 'w:noBreakHyphen':
-            push('\u2011', rPr);
+            push('\u2011', rPr, change);
             break;
           case 'w:sym':
-            push(String.fromCodePoint(parseInt(c.attrs['w:char'] ?? '20', 16) % 0xf000 || 0x20), rPr);
+            push(String.fromCodePoint(parseInt(c.attrs['w:char'] ?? '20', 16) % 0xf000 || 0x20), rPr, change);
             break;
           case 'w:fldChar': {
             const t = c.attrs['w:fldCharType'];
@@ -341,19 +354,21 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       };
       walk(d, '');
     };
-    const inline = (el: XEl, deleted: boolean): void => {
+    const inline = (el: XEl, deleted: boolean, change?: RunChange): void => {
       for (const c of kids(el)) {
         switch (c.name) {
           case 'w:r':
-            run(c, deleted);
+            run(c, deleted, change);
             break;
           case 'w:ins':
           case 'w:moveTo':
-            if (!reject) inline(c, deleted);
+            if (keep) inline(c, deleted, changeOf(c, 'insert'));
+            else if (!reject) inline(c, deleted, change);
             break;
           case 'w:del':
           case 'w:moveFrom':
-            if (reject) inline(c, true);
+            if (keep) inline(c, true, changeOf(c, 'delete'));
+            else if (reject) inline(c, true, change);
             break;
           case 'w:hyperlink':
           case 'w:smartTag':
@@ -361,10 +376,10 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
           case 'w:fldSimple':
           case 'w:dir':
           case 'w:bdo':
-            inline(c, deleted);
+            inline(c, deleted, change);
             break;
           case 'w:sdt':
-            inline(child(c, 'w:sdtContent') ?? c, deleted);
+            inline(child(c, 'w:sdtContent') ?? c, deleted, change);
             break;
           case 'm:oMathPara':
           case 'm:oMath': {
@@ -391,6 +406,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       }
     };
     inline(p, false);
+    if (keep) markWholeParagraph(pPr, runs);
     const text = runs.map((r) => r.text).join('');
     const numbering = numId !== undefined ? counter.next(numId, ilvl ?? 0) : null;
     for (const issue of issues) formulaIssues.push({ index, ...issue });
@@ -414,6 +430,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
   /** Paragraph mark deleted (accept) or inserted (reject): the paragraph joins the next one. */
   const markRemoved = (p: XEl): boolean => {
     const rPr = child(child(p, 'w:pPr'), 'w:rPr');
+    if (keep) return false;
     return reject ? !!child(rPr, 'w:ins') : !!(child(rPr, 'w:del') || child(rPr, 'w:moveFrom'));
   };
 
@@ -425,8 +442,9 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     let columns = 0;
     for (const tr of rowsOf(tbl)) {
       const trPr = child(tr, 'w:trPr');
-      if (!reject && child(trPr, 'w:del')) continue;
-      if (reject && child(trPr, 'w:ins')) continue;
+      if (!keep && !reject && child(trPr, 'w:del')) continue;
+      if (!keep && reject && child(trPr, 'w:ins')) continue;
+      const rowChange = keep ? (child(trPr, 'w:ins') ? changeOf(child(trPr, 'w:ins') as XEl, 'insert') : child(trPr, 'w:del') ? changeOf(child(trPr, 'w:del') as XEl, 'delete') : undefined) : undefined;
       const row: SourceRow = { header: !!child(trPr, 'w:tblHeader') && onOff(trPr, 'w:tblHeader'), cells: [] };
       let col = 0;
       for (const tc of cellsOf(tr)) {
@@ -435,6 +453,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
         const vMerge = child(tcPr, 'w:vMerge');
         const blocks: SourceBlock[] = [];
         container(tc, blocks);
+        if (rowChange) markBlocks(blocks, { ...rowChange, block: true });
         if (vMerge && vMerge.attrs['w:val'] !== 'restart' && open.has(col)) {
           const start = open.get(col) as SourceCell;
           start.rowspan++;
@@ -483,11 +502,11 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
         case 'w:customXml':
         case 'w:ins':
         case 'w:moveTo':
-          if (c.name === 'w:customXml' || !reject) for (const k of kids(c)) visit(k);
+          if (c.name === 'w:customXml' || keep || !reject) for (const k of kids(c)) visit(k);
           break;
         case 'w:del':
         case 'w:moveFrom':
-          if (reject) for (const k of kids(c)) visit(k);
+          if (keep || reject) for (const k of kids(c)) visit(k);
           break;
         case 'mc:AlternateContent': {
           const choice = child(c, 'mc:Choice') ?? child(c, 'mc:Fallback');
@@ -524,6 +543,32 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
     }
   }
   return { blocks, changes, comments, paragraphs: index, formulaIssues };
+}
+
+const sameChange = (a: RunChange | undefined, b: RunChange | undefined): boolean =>
+  a === b || (!!a && !!b && a.kind === b.kind && a.author === b.author && a.date === b.date && !!a.block === !!b.block);
+
+function changeOf(el: XEl, kind: RunChange['kind']): RunChange {
+  return { kind, author: el.attrs['w:author'] ?? '', date: el.attrs['w:date'] ?? '' };
+}
+
+/** Mode 'keep': a paragraph whose mark is tracked and whose text is all in changes of that kind was inserted
+ *  or deleted whole — its runs say so (`block`). */
+function markWholeParagraph(pPr: XEl | undefined, runs: SourceRun[]): void {
+  const rPr = child(pPr, 'w:rPr');
+  const ins = child(rPr, 'w:ins');
+  const del = child(rPr, 'w:del') ?? child(rPr, 'w:moveFrom');
+  const kind = ins ? 'insert' : del ? 'delete' : null;
+  if (!kind || runs.length === 0 || !runs.every((r) => r.change?.kind === kind)) return;
+  for (const r of runs) r.change = { ...(r.change as RunChange), block: true };
+}
+
+/** Mode 'keep': every run of the blocks (a table row's cells) belongs to the row's change. */
+function markBlocks(blocks: readonly SourceBlock[], change: RunChange): void {
+  for (const b of blocks) {
+    if (b.kind === 'p') for (const r of b.runs) if (!r.change || r.change.kind === change.kind) r.change = { ...change };
+    if (b.kind === 'table') for (const row of b.rows) for (const c of row.cells) markBlocks(c.blocks, change);
+  }
 }
 
 function rowsOf(tbl: XEl): XEl[] {

@@ -91,7 +91,8 @@ export interface ImportReport {
   unplaced: Unplaced[];
   skipped: Skipped[];
   warnings: Warning[];
-  trackedChanges: TrackedChanges & { applied: 'accepted' | 'rejected' | 'none' };
+  /** `suggestions`: with 'kept', how many suggestions the model holds (`blocks` whole), and changes rejected where text takes no suggestion. */
+  trackedChanges: TrackedChanges & { applied: 'accepted' | 'rejected' | 'kept' | 'none'; suggestions?: { kept: number; blocks: number; notKept: number } };
   comments: WordComment[];
   /** Formulas to check: kept as a placeholder with their picture, or converted approximately. */
   formulaIssues: FormulaIssueReport[];

@@ -10,6 +10,7 @@ import type { MarkJSON, NodeJSON } from '../types';
 import type { ListKind } from '../schema';
 import { clauseTypeAt } from '../schema';
 import type { SourceBlock, SourceParagraph, SourceRun, SourceTable } from './reader';
+import { keptChangeMark } from './suggestions';
 import type { ImportMetadata, Skipped, SkipReason, Unplaced, UnplacedReason, Warning, ElementKind } from './report';
 
 // ---------------------------------------------------------------------------------------------- roles
@@ -283,6 +284,8 @@ function toInline(runs: readonly SourceRun[], opts: { dropBold?: boolean } = {})
     const text = r.text.replace(/[\t\n\r]+/g, ' ');
     if (!text) continue;
     const marks: MarkJSON[] = r.marks.filter((m) => !(opts.dropBold && m === 'strong')).map((type) => ({ type }));
+    // A tracked change kept as a suggestion (editor/import/suggestions.ts completes and checks it).
+    if (r.change) marks.push(keptChangeMark(r.change));
     const last = out[out.length - 1];
     const same = last && JSON.stringify(last.marks ?? []) === JSON.stringify(marks);
     if (same && last.text !== undefined) last.text += text;

@@ -93,7 +93,8 @@ export function linkCrossReferences(doc: DocJSON): CrossReferences & { linkedTex
       const text = c.type === 'text' ? (c.text ?? '') : '';
       const from = offset;
       offset += c.type === 'text' ? text.length : 1;
-      if (c.type !== 'text') {
+      // Text of a kept suggestion stays text: a reference inside it would outlive its rejection.
+      if (c.type !== 'text' || (c.marks ?? []).some((m) => m.type === 'suggestInsert' || m.type === 'suggestDelete')) {
         out.push(c);
         continue;
       }

@@ -43,7 +43,7 @@ const log = createLogger('import');
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: LIMITS.maxFileBytes, files: 1, fields: 5, fieldSize: 1024 } });
 const csrfAfterParsing = createCsrfProtection();
 
-const confirmBody = z.object({ changes: z.enum(['accept', 'reject']).optional(), _csrf: z.string().optional() });
+const confirmBody = z.object({ changes: z.enum(['accept', 'reject', 'keep']).optional(), _csrf: z.string().optional() });
 
 type Standard = StandardRecord & { step?: string };
 
@@ -270,6 +270,8 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
         // Without a choice the importer refuses a document with tracked changes (422): shown on the preview.
         const result = await importWordFile(pending.data, {
           changes: choice ?? 'refuse',
+          // 保留为修订建议: the importing user proposes the Word authors' changes.
+          suggestionsBy: user.userId,
           allowNonStandard: pending.meta.allowNonStandard,
           conversions,
           storePictures: pictureStore(db, standard._id, user.username),
