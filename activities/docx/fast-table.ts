@@ -34,7 +34,7 @@ function runsOf(nodes: readonly NodeJSON[] | undefined, numbering: Numbering): X
     } else continue;
     const marks = new Set((n.marks ?? []).map((m) => m.type as string));
     const kind = marks.has(REDLINE_DEL) ? 'w:del' : marks.has(REDLINE_INS) ? 'w:ins' : null;
-    const change = kind ? nextChange() : null;
+    const change = kind ? nextChange(n) : null;
     const run = el('w:r', ...(props.length ? [el('w:rPr', ...props)] : []), { [kind === 'w:del' && change ? 'w:delText' : 'w:t']: [attr({ 'xml:space': 'preserve' }), text] });
     out.push(kind && change ? { [kind]: [attr({ 'w:id': change.id, 'w:author': change.author, 'w:date': change.date }), run] } : run);
   }
@@ -82,7 +82,7 @@ export class FastTable extends FileChild {
       const header = r < o.headerRows;
       const keep = header || (o.keepTogether === true && (r < o.rows.length - 1 || Boolean(o.lastRow)));
       const whole = whollyTracked(row);
-      const rowChange = whole ? nextChange() : null;
+      const rowChange = whole ? nextChange(row) : null;
       const trPr = el(
         'w:trPr',
         el('w:cantSplit'),

@@ -4,7 +4,9 @@
 // activities/docx/inline.ts writes as the comment's range. Replies go into the same comment, after the
 // opening text; a resolved thread says so. A thread whose text was deleted, or lies where the DOCX writes
 // plain text (前言, normative references, term sources, tables), is attached to the first line of the body
-// instead, saying where it belonged — every thread is in the copy.
+// instead, saying where it belonged — every thread is in the copy. The draft's suggested changes become Word
+// tracked changes (review-suggestions.ts; generate with generateReviewCopyDocx); those in plain-text parts are
+// listed in one more comment on the first line.
 import * as Y from 'yjs';
 import { initProseMirrorDoc } from 'y-prosemirror';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -14,6 +16,7 @@ import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { resolveThreadAnchor, type EncodedThreadAnchor, type YMapping } from '../../editor/thread-anchors';
 import type { DocJSON, MarkJSON, NodeJSON } from '../../editor/types';
 import { COMMENT_MARK } from '../docx/inline';
+import { hiddenSuggestions, suggestionsAsTrackedChanges } from './review-suggestions';
 
 export interface ReviewThread {
   anchor: EncodedThreadAnchor;
@@ -31,6 +34,8 @@ export interface ReviewCopyBody {
   /** How many threads sit on their own text, and how many were attached to the first line instead. */
   placed: number;
   elsewhere: number;
+  /** Suggestions in parts printed as plain text (前言, references, term sources): listed in a comment instead. */
+  suggestionsElsewhere: number;
 }
 
 /** Nodes whose text the DOCX generator writes without inline runs: no comment range can be placed there. */
@@ -132,6 +137,21 @@ export function reviewCopyWithComments(yState: Uint8Array, threads: readonly Rev
       ],
     });
   });
+  const hidden = hiddenSuggestions(doc);
+  if (hidden.length > 0 && first) {
+    const id = threads.length;
+    ranges.push({ id, from: first[0], to: first[1] });
+    comments.push({
+      id,
+      author: '通标审阅稿 / Tongbiao review copy',
+      initials: 'TB',
+      date: new Date(),
+      children: [
+        line('〔修订建议未能显示为 Word 修订 / Suggestions that cannot be shown as tracked changes〕'),
+        ...hidden.map((h) => line(`${h.name}：${h.kind === 'insert' ? '建议插入 / insert' : '建议删除 / delete'}「${h.text}」（${h.zone}）`)),
+      ],
+    });
+  }
   ydoc.destroy();
-  return { body: withCommentMarks(doc, ranges), comments, placed, elsewhere: threads.length - placed };
+  return { body: suggestionsAsTrackedChanges(withCommentMarks(doc, ranges)), comments, placed, elsewhere: threads.length - placed, suggestionsElsewhere: hidden.length };
 }

@@ -24,7 +24,7 @@ import * as Y from 'yjs';
 import type { CollabServer } from '../collab/types';
 import { draftDocName } from '../../workflows/domain';
 import { reviewCopyWithComments, type ReviewThread } from '../../activities/redline/review-comments';
-import { generateStandardDocx } from '../../activities/docx/generate';
+import { generateReviewCopyDocx } from '../../activities/redline/review-suggestions';
 
 const THREAD_ID = /^[0-9a-f-]{36}$/;
 const relPos = z
@@ -186,8 +186,9 @@ export function draftThreadsExtension(deps: { db: Db; logger: Logger; collab?: P
         const doc = await collab.getDoc(draftDocName(standard._id));
         const threads = await everyThread(standard._id, user.userId);
         const copy = reviewCopyWithComments(Y.encodeStateAsUpdate(doc), threads);
-        const data = await generateStandardDocx({ record: standard, body: copy.body, edition: 'joint', completedOn: new Date().toISOString().slice(0, 10), comments: copy.comments });
-        logger.info({ standardId: standard._id, threads: threads.length, placed: copy.placed, elsewhere: copy.elsewhere }, 'review copy with comments');
+        // The draft's suggestions as Word tracked changes (w:ins / w:del by their proposers).
+        const data = await generateReviewCopyDocx({ record: standard, body: copy.body, edition: 'joint', completedOn: new Date().toISOString().slice(0, 10), comments: copy.comments });
+        logger.info({ standardId: standard._id, threads: threads.length, placed: copy.placed, elsewhere: copy.elsewhere, suggestionsElsewhere: copy.suggestionsElsewhere }, 'review copy with comments');
         const name = `${standard.titleZh}-审阅稿（含批注）.docx`;
         res
           .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
