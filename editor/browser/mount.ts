@@ -36,6 +36,11 @@ import { openXrefDialog } from './xref-dialog';
 import { pickImageFile, uploadImage, UploadError } from './upload';
 import { createThreadsPane, type ThreadsPane } from './threads';
 import { threadHighlightsPlugin } from './thread-highlights';
+import { suggestionsPlugin } from '../suggestions-plugin';
+import { createSuggestPane, type SuggestPane } from './suggest-pane';
+
+/** Toolbar commands that restructure or format in place: not tracked as suggestions, so off for suggest-only users. */
+const SUGGEST_ONLY_BLOCKED = new Set<string>(['promote', 'demote', 'indent', 'outdent', 'colAfter', 'deleteCol', 'bold', 'italic', 'sub', 'sup']);
 
 /** How long after connecting a client waits before it may act as the repair leader. */
 const LEADER_SETTLE_MS = 1500;
@@ -59,6 +64,8 @@ export interface EditorHandle {
   jumpTo(id: string): boolean;
   /** The comment threads pane, when the page gives it a `data-threads-url`. */
   threads: ThreadsPane | null;
+  /** The suggested changes pane and the 建议模式 toggle (issue 15). */
+  suggestions: SuggestPane;
   destroy(): void;
 }
 
@@ -79,6 +86,8 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   // 30 s (y-websocket's silence timeout), during which edits would show as 保存中… instead of offline.
   let online = doc.defaultView?.navigator.onLine ?? true;
   let readOnly = config.readonly;
+  // A user who may only suggest (experts, bureaus: data-suggest-only) edits in suggestion mode only.
+  const suggestOnly = root.dataset.suggestOnly === 'true';
   let view: EditorView | null = null;
   const statusEl = h(doc, 'span', { class: 'tb-status', 'data-status': 'connecting', role: 'status', 'aria-live': 'polite' }, t('connecting'));
 
@@ -100,7 +109,8 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     const changed = readOnly !== value || root.dataset.access === undefined;
     readOnly = value;
     // Awareness changes are broadcast to everyone: only announce a real change.
-    if (changed) provider.awareness.setLocalStateField('canEdit', !value);
+    // A suggest-only user never leads the repair of merged documents (its plain edits would be refused).
+    if (changed) provider.awareness.setLocalStateField('canEdit', !value && !suggestOnly);
     root.dataset.access = value ? 'read' : 'edit';
     if (view) {
       view.setProps({ editable: () => !readOnly });
@@ -205,7 +215,12 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const undo: Command = undoCommand;
   const redo: Command = redoCommand;
   const statusHolder = statusEl;
-  const toolbar = createToolbar(doc, getView, { t, undo, redo, insertFigure: insertFigureAction, chooseXref: (v) => openXrefDialog(doc, v, t('chooseTarget')) }, statusHolder);
+  const toolbar = createToolbar(
+    doc,
+    getView,
+    { t, undo, redo, insertFigure: insertFigureAction, chooseXref: (v) => openXrefDialog(doc, v, t('chooseTarget')), isBlocked: (key) => suggestOnly && SUGGEST_ONLY_BLOCKED.has(key) },
+    statusHolder,
+  );
   const outline = createOutline(doc, getView, t('outline'));
   const presence = createPresence(doc, provider.awareness, t('presence'), t('you'));
   const properties = createProperties(doc, t, replaceImage);
@@ -215,8 +230,10 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const threads = /^\/api\/standards\/[A-Za-z0-9_-]{1,80}\/threads$/.test(threadsUrl)
     ? createThreadsPane(doc, getView, { url: threadsUrl, csrfToken: config.csrfToken, lang: config.lang, canResolve: root.dataset.threadResolve === 'true', ydoc, type: ydoc.getXmlFragment(YJS_FRAGMENT) })
     : null;
+  const suggestions = createSuggestPane(doc, getView, { lang: config.lang, canResolve: !suggestOnly, suggestOnly });
+  toolbar.element.insertBefore(suggestions.toggle, statusEl);
   const body = h(doc, 'div', { class: 'tb-body' });
-  const side = h(doc, 'div', { class: 'tb-side' }, ...(threads ? [threads.element] : []), findings.element, presence.element, properties.element);
+  const side = h(doc, 'div', { class: 'tb-side' }, ...(threads ? [threads.element] : []), suggestions.element, findings.element, presence.element, properties.element);
   root.replaceChildren(toolbar.element, outline.element, body, side);
   // The outline and the side pane stick just below the (sticky, wrapping) toolbar: never under it.
   const toolbarHeight = (): void => root.style.setProperty('--tb-toolbar-height', `${toolbar.element.offsetHeight}px`);
@@ -233,6 +250,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     toolbar.update(v, editable);
     outline.update(currentNumbering(v.state).outline);
     properties.update(v, editable);
+    suggestions.update(v, editable);
   };
   const win = doc.defaultView;
   const refreshPanes = (v: EditorView): void => {
@@ -250,6 +268,11 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
         yCursorPlugin(provider.awareness),
         yUndoPlugin(),
         ...editorKeymaps(undo, redo),
+        suggestionsPlugin({
+          user: { by: root.dataset.userId || config.userName, name: config.userName, province: config.userProvince ?? '' },
+          on: suggestOnly,
+          forced: suggestOnly,
+        }),
         idPlugin(),
         numberingPlugin(),
         findingsPlugin(),
@@ -286,6 +309,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
     checkNow: () => findings.checkNow(getView()),
     jumpTo: (id) => jumpTo(getView(), id),
     threads,
+    suggestions,
     destroy() {
       if (paneFrame !== null) win?.cancelAnimationFrame(paneFrame);
       resizeObserver?.disconnect();

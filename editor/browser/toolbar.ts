@@ -22,6 +22,8 @@ export interface ToolbarDeps {
   insertFigure: (view: EditorView) => void;
   /** Opens the cross-reference chooser. */
   chooseXref: (view: EditorView) => void;
+  /** Buttons turned off whatever the selection (a suggest-only user's formatting and restructuring). */
+  isBlocked?: (key: StringKey, state: EditorState) => boolean;
 }
 
 interface Item {
@@ -118,7 +120,7 @@ export function createToolbar(doc: Document, getView: () => EditorView, deps: To
       const state: EditorState = view.state;
       for (const { item, button } of buttons) {
         const test = item.command ?? item.applies;
-        button.disabled = !editable || (test ? !test(state, undefined, view) : false);
+        button.disabled = !editable || deps.isBlocked?.(item.key, state) === true || (test ? !test(state, undefined, view) : false);
       }
     },
   };
