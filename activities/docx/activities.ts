@@ -17,8 +17,8 @@ import { createVersionStore, type VersionKind } from '../versions/store';
 import { getStandard } from '../data/standards';
 import { createExplanatoryNoteStore } from '../data/explanatory-notes';
 import { listFiles, storeGeneratedFile, type StoredFile } from '../files/store';
-import { ensurePdfOf } from '../pdf/editions';
-import { PdfRenderError, renderPdf as defaultRenderPdf, type PdfRenderer } from '../pdf/render';
+import { ensurePdfOf, ensurePdfsOf } from '../pdf/editions';
+import { oneByOne, PdfRenderError, renderPdf as defaultRenderPdf, renderPdfs as defaultRenderPdfs, type PdfBatchRenderer, type PdfRenderer } from '../pdf/render';
 import { laidOutPages, pagesOfEntries, pdfText } from '../pdf/toc-pages';
 import { computeNumbering } from '../../editor/numbering';
 import { tocEntries } from './toc';
@@ -27,9 +27,10 @@ import type { GenerateReleaseDocumentsInput, GenerateReleaseDocumentsResult } fr
 import { EDITIONS, type DraftStage, type EditionName } from './edition';
 import { generateExplanatoryNoteDocx } from './explanatory-note';
 import { generateStandardDocx, type GenerateOptions } from './generate';
+import { agreedText } from './agreed-text';
 import { VERSION_KIND_NAMES } from '../../workflows/version-kinds';
 
-/** Time the release activity spends on PDFs at most (each conversion has its own 120 s timeout). */
+/** Time the release activity spends on its four PDFs at most (one LibreOffice process for the four). */
 const PDF_BUDGET_MS = 4 * 60_000;
 
 /** Where each draft kind is produced in the lifecycle. */
@@ -52,6 +53,8 @@ export interface ReleaseActivitiesDeps {
   logger?: Logger;
   /** DOCX → PDF. Default: LibreOffice headless (activities/pdf/render.ts); `null`: store no PDFs. */
   renderPdf?: PdfRenderer | null;
+  /** Several DOCX → PDF in one process (the release's four editions). Default: LibreOffice (`renderPdfs`), or `renderPdf` in turn when that is given. */
+  renderPdfs?: PdfBatchRenderer;
 }
 
 function failure(type: string, zh: string, en: string): ApplicationFailure {
@@ -88,6 +91,7 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
   const notes = createExplanatoryNoteStore(db);
   const loadBody = deps.loadBody ?? defaultLoadBody(db);
   const render = deps.renderPdf === undefined ? defaultRenderPdf : deps.renderPdf;
+  const renderMany = deps.renderPdfs ?? (deps.renderPdf ? oneByOne(deps.renderPdf) : defaultRenderPdfs);
 
   /** The PDF beside a stored DOCX, or null (logged) when it cannot be made: never throws. */
   async function pdfBeside(docx: StoredFile, data?: Buffer): Promise<StoredFile | null> {
@@ -112,7 +116,8 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
     if (!render || toolMissing(opts.record._id)) return undefined;
     try {
       heartbeat({ phase: 'toc-layout' });
-      const text = await pdfText(await render(await generateStandardDocx(opts)));
+      // The plain export: read for its layout only, and quicker for pdftotext than the PDF/A.
+      const text = await pdfText(await render(await generateStandardDocx(opts), { layoutOnly: true }));
       if (text === null) return undefined;
       return pagesOfEntries(tocEntries(opts.body, computeNumbering(opts.body)), laidOutPages(text));
     } catch (err) {
@@ -146,7 +151,8 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
     } catch (e) {
       throw failure('VERSION_INVALID', `版本内容不符合文档结构：${(e as Error).message}`, `The version does not fit the document schema: ${(e as Error).message}`);
     }
-    return loaded;
+    // Suggested changes are proposals: the documents (and their 目次 layout pass) print the agreed text.
+    return { ...loaded, body: agreedText(loaded.body) };
   }
 
   /** 发布: the four editions of the published version, all stored, or an error. */
@@ -191,18 +197,22 @@ export function createReleaseActivities(deps: ReleaseActivitiesDeps) {
       throw ApplicationFailure.retryable(`editions not stored: ${missing.join(', ')}`, 'RELEASE_EDITION_MISSING', { zh: `发布文本未能全部保存：${missing.join('、')}`, en: `Editions not stored: ${missing.join(', ')}` });
     }
     const documentIds = EDITIONS.map((e) => ids.get(e) as string);
-    // The PDFs after all four DOCX are safe: optional, one by one, each failure logged (see the head comment).
-    // Within a budget, so a slow LibreOffice cannot push the activity past its start-to-close timeout (10 min):
-    // what is left over is made by a retry or from the documents page.
-    const pdfDeadline = Date.now() + PDF_BUDGET_MS;
-    for (const [i, edition] of EDITIONS.entries()) {
-      if (Date.now() > pdfDeadline) {
-        log.warn({ standardId, edition }, 'pdf budget spent; the remaining PDFs can be made from the documents page');
-        break;
+    // The PDFs after all four DOCX are safe: optional, each failure logged (see the head comment), the four in
+    // one LibreOffice process within a budget, so a slow LibreOffice cannot push the activity past its
+    // start-to-close timeout (10 min): what is left over is made by a retry or from the documents page.
+    if (render && !toolMissing(standardId)) {
+      heartbeat({ phase: 'pdf' });
+      const docxs = EDITIONS.map((e) => stored.find((f) => f.id === ids.get(e)) as StoredFile);
+      try {
+        const pdfs = await ensurePdfsOf(db, docxs, { renderMany, timeoutMs: PDF_BUDGET_MS });
+        for (const [i, pdf] of pdfs.entries()) {
+          if (pdf instanceof Error) log.warn({ err: pdf, standardId, docxId: docxs[i].id }, 'pdf not generated; the DOCX is stored and the PDF can be regenerated from the documents page');
+          else log.info({ standardId, docxId: docxs[i].id, fileId: pdf.id, sha256: pdf.metadata.sha256 }, 'pdf stored');
+        }
+      } catch (err) {
+        if (err instanceof PdfRenderError && err.reason === 'PDF_TOOL_MISSING') missingSince = Date.now();
+        log.warn({ err, standardId }, 'release pdfs not generated; the DOCX editions are stored and the PDFs can be regenerated from the documents page');
       }
-      heartbeat({ edition, phase: 'pdf', fraction: i / EDITIONS.length });
-      const docx = stored.find((f) => f.id === ids.get(edition));
-      if (docx) await pdfBeside(docx);
     }
     const disposition = (await listFiles(db, { standardId, kind: 'dispositionTable', format: 'docx' }))[0];
     if (disposition) documentIds.push(disposition.id);

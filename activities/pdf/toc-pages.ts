@@ -2,7 +2,8 @@
 // prints. The DOCX is generated with estimated numbers (activities/docx/pagination.ts), rendered to PDF, each
 // heading found on its page with pdftotext (the printed page number is the page's last line: Ⅰ Ⅱ … in the
 // front matter, 1 2 … in the body), and the DOCX generated again with those numbers. The layout does not
-// move between the two (the 目次 keeps its lines), so one pass suffices; Word still refreshes the field.
+// move between the two (the 目次 keeps its lines), so one pass suffices; Word still refreshes the field. The
+// layout pass uses the plain PDF export (render option layoutOnly): the same layout, read ten times faster.
 // Without pdftotext, or when a heading is not found, the estimate stays (never a blank or a guess).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TocEntry } from '../docx/toc';
-import type { PdfRenderer } from './render';
+import type { PdfBatchRenderer, PdfRenderer, RenderPdfOptions } from './render';
 
 const run = promisify(execFile);
 
@@ -84,12 +85,31 @@ export async function generateWithExactToc(
   render: PdfRenderer,
 ): Promise<{ docx: Buffer; pdf: Buffer; changed: number; pages: Map<string, string> }> {
   const first = await generate();
-  const firstPdf = await render(first);
+  const firstPdf = await render(first, { layoutOnly: true });
   const text = await pdfText(firstPdf);
-  if (text === null) return { docx: first, pdf: firstPdf, changed: 0, pages: new Map() };
+  if (text === null) return { docx: first, pdf: await render(first), changed: 0, pages: new Map() };
   const pages = pagesOfEntries(entries, laidOutPages(text));
   const changed = entries.filter((e) => e.id && pages.has(e.id) && pages.get(e.id) !== e.page).length;
-  if (changed === 0) return { docx: first, pdf: firstPdf, changed, pages };
+  if (changed === 0) return { docx: first, pdf: await render(first), changed, pages };
   const docx = await generate(pages);
   return { docx, pdf: await render(docx), changed, pages };
+}
+
+/**
+ * The printed page of each 目次 entry of several documents, laid out together in one LibreOffice process
+ * (plain export, read by pdftotext); undefined for a document whose layout or text could not be had.
+ */
+export async function layoutTocPages(
+  docs: readonly { docx: Buffer; entries: readonly TocEntry[] }[],
+  renderMany: PdfBatchRenderer,
+  options: RenderPdfOptions = {},
+): Promise<(Map<string, string> | undefined)[]> {
+  const pdfs = await renderMany(docs.map((d) => d.docx), { ...options, layoutOnly: true });
+  return Promise.all(
+    pdfs.map(async (pdf, i) => {
+      if (!(pdf instanceof Buffer)) return undefined;
+      const text = await pdfText(pdf);
+      return text === null ? undefined : pagesOfEntries(docs[i].entries, laidOutPages(text));
+    }),
+  );
 }
