@@ -14,6 +14,7 @@ import { coverChildren } from './cover';
 import { editionInfo, type DraftStage, type EditionName } from './edition';
 import { forewordLines, type ForewordLine } from './foreword';
 import { plainText } from './inline';
+import { agreedText } from './agreed-text';
 import { decodeDataUrl, type ImageData } from './images';
 import { addAnnexLevelRestarts, listReference, numberingOptions } from './numbering';
 import { STYLE, stylesOptions } from './styles';
@@ -102,7 +103,9 @@ async function resolveImages(body: DocJSON, resolve: GenerateOptions['resolveIma
 export async function buildStandardDocument(opts: GenerateOptions): Promise<Document> {
   const progress: ProgressCallback = opts.onProgress ?? (() => undefined);
   progress(0, 'prepare');
-  const { record, body } = opts;
+  const { record } = opts;
+  // Suggested changes are proposals: every generated document prints the agreed text (agreed-text.ts).
+  const body = agreedText(opts.body);
   const info = editionInfo(record, opts.edition);
   const numbering = computeNumbering(body);
   const images = await resolveImages(body, opts.resolveImage);

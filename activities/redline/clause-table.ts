@@ -24,6 +24,7 @@ import { COMMENTABLE_TYPES } from '../../editor/clauses';
 import { computeNumbering, referenceDesignation, xrefText, type Numbering } from '../../editor/numbering';
 import type { DocJSON, NodeJSON } from '../../editor/types';
 import { fontOf, SIZE } from '../docx/typography';
+import { agreedText } from '../docx/agreed-text';
 
 export interface ClauseTableOptions {
   titleZh: string;
@@ -126,8 +127,9 @@ export function clauseUnits(doc: DocJSON): ClauseUnit[] {
 
 /** The rows: newer order, a deleted unit placed after the unit that preceded it in the older version. */
 export function clauseRows(older: DocJSON, newer: DocJSON): ClauseRow[] {
-  const a = clauseUnits(older);
-  const b = clauseUnits(newer);
+  // Suggested changes are proposals: both versions compare as their agreed text.
+  const a = clauseUnits(agreedText(older));
+  const b = clauseUnits(agreedText(newer));
   const inNewer = new Set(b.map((u) => u.id));
   const olderById = new Map(a.map((u) => [u.id, u]));
   const deletedAfter = new Map<string | null, ClauseUnit[]>();

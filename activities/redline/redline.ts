@@ -10,6 +10,7 @@ import { diffArrays, diffChars } from 'diff';
 import type { DocJSON, MarkJSON, NodeJSON } from '../../editor/types';
 import { generateStandardDocx, type GenerateOptions } from '../docx/generate';
 import { REDLINE_DEL, REDLINE_INS, withTracking } from '../docx/inline';
+import { agreedText } from '../docx/agreed-text';
 
 export interface RedlineOptions extends Omit<GenerateOptions, 'body'> {
   older: DocJSON;
@@ -123,6 +124,7 @@ export function mergeForRedline(older: DocJSON, newer: DocJSON): DocJSON {
 /** The redline DOCX: the newer version on the stage-draft layout with tracked changes against the older. */
 export async function generateRedlineDocx(opts: RedlineOptions): Promise<Buffer> {
   const { older, newer, author, date, ...rest } = opts;
-  const body = mergeForRedline(older, newer);
+  // Suggested changes are proposals: both versions compare as their agreed text (activities/docx/agreed-text.ts).
+  const body = mergeForRedline(agreedText(older), agreedText(newer));
   return withTracking({ author, date: date ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') }, () => generateStandardDocx({ ...rest, body }));
 }
