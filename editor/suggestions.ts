@@ -173,3 +173,22 @@ export function hasSuggestions(doc: PMNode): boolean {
   });
   return found;
 }
+
+/**
+ * Whether going from `before` to `after` only proposes changes as user `by` (what a user who may only
+ * suggest is allowed to write): the text with every suggestion rejected is unchanged, every pending
+ * suggestion of someone else is still there as it was, and no new suggestion is put in someone else's name.
+ * The collaboration server checks the updates of suggest-only users with it.
+ */
+export function isSuggestionOnlyChange(before: PMNode, after: PMNode, by: string): boolean {
+  if (!withSuggestionsRejected(before).eq(withSuggestionsRejected(after))) return false;
+  const was = new Map(listSuggestions(before).map((s) => [s.sid, s]));
+  const now = new Map(listSuggestions(after).map((s) => [s.sid, s]));
+  for (const [sid, s] of was) {
+    if (s.by === by) continue;
+    const n = now.get(sid);
+    if (!n || n.kind !== s.kind || n.text !== s.text || n.by !== s.by) return false;
+  }
+  for (const [sid, s] of now) if (s.by !== by && !was.has(sid)) return false;
+  return true;
+}

@@ -19,6 +19,7 @@ import type { LifecycleApi } from './app-deps';
 import { createCollabServer } from './collab';
 import type { CollabServer } from './collab/types';
 import { createDraftAuthorizer } from './collab-access';
+import { createSuggestGuard } from './collab/suggest-guard';
 import { createCommentsRouter } from './comments';
 import { documentsExtension, documentLinks } from './extensions/documents';
 import { createGenerationJobs } from './files';
@@ -136,13 +137,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // The collaboration server needs the session layer (for authentication) and the app needs the
     // collaboration server (for links); the late binding below breaks the cycle.
     let authenticate: TongbiaoApp['authenticateRequest'] = async () => null;
+    // Experts and bureaus write suggestions only: their updates are checked before they are applied (issue 15).
+    const suggestGuard = createSuggestGuard(mongo.db, logger.child({ module: 'collab-suggest' }));
     const collab = createCollabServer({
       db: mongo.db,
       logger: logger.child({ module: 'collab' }),
       // A browser always sends Origin on a WebSocket upgrade: refuse pages of other sites outright
       // (cross-site WebSocket hijacking), whatever the cookie policy of the browser.
       authenticate: (req) => (sameOrigin(req) ? authenticate(req) : null),
-      authorize: createDraftAuthorizer(mongo.db),
+      authorize: suggestGuard.authorize(createDraftAuthorizer(mongo.db)),
+      updateGuard: suggestGuard.allowUpdate,
       ...(redis ? { relay: redis.relay } : {}),
       // Behind a trusted proxy (start:cluster's, or TRUST_PROXY) connection limits count the forwarded client.
       clientAddress: clientAddressResolver(config.TRUST_PROXY),

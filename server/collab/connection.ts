@@ -16,6 +16,8 @@ let nextConnectionId = 1;
 export interface PeerEvents {
   onClose(peer: PeerConnection, code: number, reason: string): void;
   onError(peer: PeerConnection, error: unknown, during: string): void;
+  /** Checks an update before it is applied (suggest-only users, ./suggest-guard.ts); false = refused, socket closed. */
+  allowUpdate?(peer: PeerConnection, doc: Y.Doc, update: Uint8Array): boolean;
 }
 
 export class PeerConnection implements RoomPeer {
@@ -209,6 +211,11 @@ export class PeerConnection implements RoomPeer {
         if (update.length === 2 && update[0] === 0 && update[1] === 0) break;
         if (this.accessLevel !== 'edit') {
           this.refusedSinceBarrier = true;
+          break;
+        }
+        if (this.events.allowUpdate && !this.events.allowUpdate(this, room.doc, update)) {
+          this.refusedSinceBarrier = true;
+          this.close('FORBIDDEN');
           break;
         }
         // The origin makes the room skip this socket when relaying the update.

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from 'mongodb';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import type { Logger } from '../../activities/infra/logger';
 import { createLogger } from '../../activities/infra/logger';
 import { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
@@ -48,6 +49,8 @@ export interface CollabServerOptions {
   clientAddress?: (req: IncomingMessage) => string;
   /** Cross-process relay (Redis); without it the server serves this process's sockets only. */
   relay?: CollabRelay;
+  /** Checks each update of a socket before it is applied; false refuses it and closes the socket 4403 (./suggest-guard.ts). */
+  updateGuard?: (principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array) => boolean;
 }
 
 /**
@@ -225,6 +228,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         if (rooms.has(docName)) scheduleIdleCheck(docName);
       },
       onError: (_p, error, during) => emit('onError', { docName, error, during }),
+      ...(options.updateGuard ? { allowUpdate: (p: PeerConnection, doc: Y.Doc, update: Uint8Array) => options.updateGuard?.(p.principal, p.docName, doc, update) ?? true } : {}),
     });
     let set = peersByDoc.get(docName);
     if (!set) peersByDoc.set(docName, (set = new Set()));

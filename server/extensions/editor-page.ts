@@ -4,6 +4,7 @@
 import type { Db } from 'mongodb';
 import type { AppExtensionContext } from '../app-deps';
 import { draftPermission, threadPermission } from '../../workflows/draft-access';
+import { suggestOnlyPermission } from '../../workflows/suggest-access';
 import { getStandard } from '../../activities/data/standards';
 import { userOf } from '../http/principal';
 import { csrfTokenOf } from '../http/csrf';
@@ -34,6 +35,8 @@ export function editorPageExtension(deps: { db: Db }) {
         csrf: csrfTokenOf(req),
         // Resolving threads (server/extensions/draft-threads.ts) is for the drafting group and the lead department.
         canResolveThreads: threadPermission('resolve', user.grants, standard).ok,
+        // Experts and bureaus propose changes in suggestion mode (issue 15; the socket checks it, server/collab/suggest-guard.ts).
+        suggestOnly: access === 'read' && suggestOnlyPermission(user.grants, standard),
       });
     });
   };

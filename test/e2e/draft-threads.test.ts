@@ -70,9 +70,9 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   const jsMsa = await findUserByUsername(rt.mongo.db, 'js-msa');
   expect(await rt.mongo.db.collection(NOTIFICATIONS).findOne({ standardId, event: 'mentionedInThread' })).toMatchObject({ userIds: [jsMsa?._id] });
 
-  // The bureau reads the draft read-only: the passage is highlighted, it may reply but not resolve.
+  // The bureau may not edit the draft (only suggest changes, issue 15): the passage is highlighted, it may reply but not resolve.
   const bureau = await openDraftAs('js-msa');
-  expect(await bureau.getAttribute('#editor', 'data-access')).toBe('read');
+  expect(await bureau.getAttribute('#editor', 'data-suggest-only')).toBe('true');
   await bureau.waitForSelector('.tb-thread[data-status="open"]');
   await bureau.waitForSelector('.ProseMirror .tb-thread-mark');
   expect(await bureau.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');

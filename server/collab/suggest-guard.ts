@@ -1,0 +1,76 @@
+// Suggest-only co-editing (issue 15): experts and bureaus may propose changes in a draft they otherwise only
+// read. Their socket gets write access, and every update it sends is checked before it is applied: applied
+// to a scratch copy of the document, the change must be suggestions only in that user's name
+// (editor/suggestions.ts `isSuggestionOnlyChange`: the text with all suggestions rejected is unchanged, the
+// others' suggestions are untouched). An update that writes anything else is refused and the socket closed
+// (4403), so nothing of it is stored or relayed; the editor's suggestion mode never produces one.
+// Cost: one copy of the document and two conversions to ProseMirror per update of a suggest-only user
+// (milliseconds for a draft of normal size); other users' updates are not checked.
+import type { Db } from 'mongodb';
+import type { Logger } from '../../activities/infra/logger';
+import * as Y from 'yjs';
+import { getStandard } from '../../activities/data/standards';
+import { schema } from '../../editor/schema';
+import { isSuggestionOnlyChange } from '../../editor/suggestions';
+import { yDocToJSON } from '../../editor/ydoc';
+import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
+import { suggestOnlyPermission } from '../../workflows/suggest-access';
+import type { AuthorizeHook, Principal } from './types';
+
+export interface SuggestGuard {
+  /** Wraps the draft authorizer: a reader who may suggest gets 'edit' on the socket, and is remembered as suggest-only. */
+  authorize(inner: AuthorizeHook): AuthorizeHook;
+  /** Whether this update may be applied (always true for users who may edit directly). */
+  allowUpdate(principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array): boolean;
+  isSuggestOnly(principal: Principal, docName: string): boolean;
+}
+
+export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
+  // Per principal object (one per socket's upgrade request): the documents it may only suggest in.
+  const suggestOnly = new WeakMap<Principal, Set<string>>();
+  const mark = (principal: Principal, docName: string, on: boolean): void => {
+    let set = suggestOnly.get(principal);
+    if (!set) suggestOnly.set(principal, (set = new Set()));
+    if (on) set.add(docName);
+    else set.delete(docName);
+  };
+  const isSuggestOnly = (principal: Principal, docName: string): boolean => suggestOnly.get(principal)?.has(docName) === true;
+
+  return {
+    isSuggestOnly,
+    authorize(inner) {
+      return async (principal, docName) => {
+        const permission = await inner(principal, docName);
+        const standardId = standardIdOfDoc(docName);
+        let may = false;
+        if (permission === 'read' && standardId) {
+          const standard = (await getStandard(db, standardId)) as (StandardRecord & { step?: string }) | null;
+          const grants = (principal as Principal & { grants?: RoleGrant[] }).grants ?? [];
+          may = standard !== null && suggestOnlyPermission(grants, standard);
+        }
+        mark(principal, docName, may);
+        return may ? 'edit' : permission;
+      };
+    },
+    allowUpdate(principal, docName, doc, update) {
+      if (!isSuggestOnly(principal, docName)) return true;
+      const started = Date.now();
+      const scratch = new Y.Doc();
+      try {
+        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
+        const before = schema.nodeFromJSON(yDocToJSON(scratch));
+        Y.applyUpdate(scratch, update);
+        const after = schema.nodeFromJSON(yDocToJSON(scratch));
+        const ok = isSuggestionOnlyChange(before, after, principal.userId);
+        if (!ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
+        else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
+        return ok;
+      } catch (error) {
+        logger.warn({ err: error, docName, userId: principal.userId }, 'could not check an update of a suggest-only user; refused');
+        return false;
+      } finally {
+        scratch.destroy();
+      }
+    },
+  };
+}

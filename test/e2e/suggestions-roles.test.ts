@@ -1,0 +1,98 @@
+// Suggest-only co-editing through the whole runtime (issue 15): a market regulation bureau opens a draft in
+// drafting, is put in suggestion mode it cannot leave, and its words reach the drafter as a suggestion in
+// Jiangsu's colour; the drafter accepts it. A plain edit forced past the editor's suggestion mode is refused
+// by the collaboration server (socket closed, nothing stored or relayed).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { startTestRuntime } from '../support/test-runtime';
+import { startDraftingStandard } from '../support/drafting-standard';
+import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
+import { draftDocName } from '../../workflows/domain';
+import { yDocToJSON } from '../../editor/ydoc';
+import { schema } from '../../editor/schema';
+import type { Runtime } from '../../server/runtime';
+
+jest.setTimeout(180_000);
+
+let rt: Runtime;
+let browser: Browser;
+let standardId: string;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
+  rt = await startTestRuntime('suggestroles');
+  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区修改建议测试标准', titleEn: 'Suggestions test standard' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+async function openDraftAs(username: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
+  await page.goto(`${rt.url}/sign-in?next=${encodeURIComponent(`/standards/${standardId}/draft`)}`);
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(`**/standards/${standardId}/draft`), page.click('form[action="/sign-in"] button[type="submit"]')]);
+  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
+  await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
+  return page;
+}
+
+/** Puts the cursor just before the first occurrence of `needle`. */
+async function cursorBefore(page: Page, needle: string): Promise<void> {
+  await page.evaluate((n) => {
+    const view = window.tongbiaoEditorHandle!.view;
+    let pos = -1;
+    view.state.doc.descendants((node, p) => {
+      if (pos < 0 && node.isText && node.text!.includes(n)) pos = p + node.text!.indexOf(n);
+      return pos < 0;
+    });
+    const sel = view.state.selection.constructor as unknown as { create(doc: unknown, pos: number): never };
+    view.dispatch(view.state.tr.setSelection(sel.create(view.state.doc, pos)));
+    view.focus();
+  }, needle);
+}
+
+const storedText = async (): Promise<string> => schema.nodeFromJSON(yDocToJSON(await rt.collab.getDoc(draftDocName(standardId)))).textContent;
+
+test('a bureau suggests, the drafter accepts; a plain edit from the bureau is refused by the server', async () => {
+  const drafter = await openDraftAs('drafter-sh');
+  await drafter.click('section[data-type="scope"] p');
+  await drafter.keyboard.press('End');
+  await drafter.keyboard.type('排放浓度应符合表1。');
+  await drafter.waitForSelector('#editor[data-status="saved"]');
+
+  const bureau = await openDraftAs('js-msa');
+  expect(await bureau.getAttribute('#editor', 'data-suggest-only')).toBe('true');
+  await bureau.waitForSelector('#editor[data-access="edit"]');
+  await bureau.waitForSelector('button[data-command="suggest"][aria-pressed="true"][disabled]');
+  await bureau.waitForSelector('button[data-command="bold"][disabled]');
+  await cursorBefore(bureau, '表1。');
+  await bureau.keyboard.type('附录');
+  await bureau.waitForSelector('#editor[data-status="saved"]');
+  await drafter.waitForSelector('.ProseMirror ins.tb-suggestInsert[data-province="JS"]', { timeout: 15_000 });
+  expect(await storedText()).toContain('符合附录表1。');
+
+  // The drafter accepts it from the pane; the bureau sees it as plain text.
+  await drafter.click('.tb-suggestion[data-by] button[data-action="accept"]');
+  await bureau.waitForFunction(() => document.querySelectorAll('.ProseMirror ins.tb-suggestInsert').length === 0, undefined, { timeout: 15_000 });
+  // The bureau has no accept/reject buttons of its own.
+  expect(await bureau.locator('button[data-action="accept"]').count()).toBe(0);
+
+  // A plain edit forced past suggestion mode (as a tampered client would send it) is refused.
+  await bureau.evaluate(() => {
+    const view = window.tongbiaoEditorHandle!.view;
+    view.dispatch(view.state.tr.insertText('直接修改', 1).setMeta('tongbiaoSuggestionsSkip', true));
+  });
+  await bureau.waitForSelector('#editor[data-status="refused"]', { timeout: 15_000 });
+  await drafter.keyboard.type('。');
+  await drafter.waitForSelector('#editor[data-status="saved"]');
+  expect(await drafter.evaluate(() => window.tongbiaoEditorHandle!.view.state.doc.textContent)).not.toContain('直接修改');
+  expect(await storedText()).not.toContain('直接修改');
+});
