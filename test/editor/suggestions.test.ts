@@ -4,6 +4,7 @@ import { EditorState, TextSelection, NodeSelection, type Transaction } from 'pro
 import type { Node as PMNode } from 'prosemirror-model';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { deleteRow } from 'prosemirror-tables';
+import { splitBlock } from 'prosemirror-commands';
 import { schema } from '../../editor/schema';
 import { chapter, clause, doc, foreword, h, normativeReferences, p, scope, table, termsAndDefinitions } from '../../editor/builders';
 import { suggestionsPlugin, setSuggesting, acceptCommand, rejectCommand, acceptAllCommand, rejectAllCommand, isSuggesting } from '../../editor/suggestions-plugin';
@@ -158,6 +159,21 @@ describe('suggestion mode: text', () => {
     const at = posOf(forced.doc, '表1');
     const bold = forced.apply(forced.tr.addMark(at, at + 2, schema.marks.strong.create()));
     expect(bold.doc.eq(forced.doc)).toBe(true);
+  });
+});
+
+describe('suggestion mode for a suggest-only user', () => {
+  it('undoes what cannot be a suggestion (splitting a paragraph in the middle) but takes a new paragraph at the end', () => {
+    const original = base();
+    let s = stateOf(original, false, true);
+    s = cursorAt(s, posOf(s.doc, '的规定'));
+    s = command(s, splitBlock);
+    expect(s.doc.toJSON()).toEqual(original.toJSON());
+    s = cursorAt(s, posOf(s.doc, '的规定。') + 4);
+    s = command(s, splitBlock);
+    s = run(s, (x) => x.tr.insertText('新段落'));
+    expect(listSuggestions(s.doc)).toEqual([expect.objectContaining({ kind: 'insert', text: '新段落' })]);
+    expect(withSuggestionsRejected(s.doc).toJSON()).toEqual(original.toJSON());
   });
 });
 
