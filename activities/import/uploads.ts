@@ -7,6 +7,7 @@ import { GridFSBucket, type Db } from 'mongodb';
 import { z } from 'zod';
 import { standardsCollection } from '../data/standards';
 import { TERMINAL_STAGES } from '../../workflows/domain';
+import { releasePendingPictures } from './pending-pictures';
 
 export const IMPORT_UPLOADS_BUCKET = 'importUploads';
 export const UPLOAD_TTL_MS = 60 * 60 * 1000;
@@ -42,7 +43,11 @@ function bucketOf(db: Db): GridFSBucket {
 export async function sweepExpiredUploads(db: Db, now = new Date()): Promise<number> {
   const bucket = bucketOf(db);
   const expired = await bucket.find({ 'metadata.expiresAt': { $lt: now } }).toArray();
-  for (const f of expired) await bucket.delete(f._id).catch(() => undefined);
+  for (const f of expired) {
+    await bucket.delete(f._id).catch(() => undefined);
+    // The pictures the expired preview stored go with it, unless a draft or another pending import uses them.
+    await releasePendingPictures(db, String(f._id));
+  }
   let abandoned = 0;
   for (const f of await bucket.find({ 'metadata.purpose': 'proposal', 'metadata.standardId': { $ne: '' } }).toArray()) {
     const standardId = String((f.metadata as { standardId?: unknown } | undefined)?.standardId ?? '');
@@ -54,10 +59,20 @@ export async function sweepExpiredUploads(db: Db, now = new Date()): Promise<num
   return expired.length + abandoned;
 }
 
+/** A new pending upload's id (given before the upload is kept, so the pictures stored with it carry it). */
+export function newUploadId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /** Keeps an upload for the confirmation; returns its id. */
-export async function keepUpload(db: Db, data: Buffer, meta: Omit<PendingUploadMeta, 'expiresAt' | 'purpose'> & { purpose?: PendingUploadMeta['purpose'] }, now = new Date()): Promise<string> {
+export async function keepUpload(
+  db: Db,
+  data: Buffer,
+  meta: Omit<PendingUploadMeta, 'expiresAt' | 'purpose'> & { purpose?: PendingUploadMeta['purpose'] },
+  now = new Date(),
+  id = newUploadId(),
+): Promise<string> {
   await sweepExpiredUploads(db, now);
-  const id = randomBytes(16).toString('hex');
   const metadata: PendingUploadMeta = { ...meta, purpose: meta.purpose ?? 'draft', expiresAt: new Date(now.getTime() + UPLOAD_TTL_MS) };
   const stream = bucketOf(db).openUploadStreamWithId(id as never, 'upload', { metadata });
   await new Promise<void>((resolve, reject) => {
@@ -78,6 +93,7 @@ export async function readUpload(db: Db, id: string, owner: { standardId: string
   if (!meta.success || meta.data.purpose !== 'draft' || meta.data.standardId !== owner.standardId || meta.data.userId !== owner.userId) return null;
   if (meta.data.expiresAt.getTime() < now.getTime()) {
     await bucket.delete(file._id).catch(() => undefined);
+    await releasePendingPictures(db, id);
     return null;
   }
   const chunks: Buffer[] = [];
@@ -85,9 +101,11 @@ export async function readUpload(db: Db, id: string, owner: { standardId: string
   return { id, meta: meta.data, data: Buffer.concat(chunks) };
 }
 
+/** Drops a pending upload (cancelled, confirmed or applied) and the pictures only it still holds. */
 export async function dropUpload(db: Db, id: string): Promise<void> {
   if (!UPLOAD_ID.test(id)) return;
   await bucketOf(db).delete(id as never).catch(() => undefined);
+  await releasePendingPictures(db, id);
 }
 
 /** How many uploads are pending (tests: nothing stored on refusal). */

@@ -16,7 +16,8 @@ import { GridFSBucket, type Db } from 'mongodb';
 import multer from 'multer';
 import { z } from 'zod';
 import { createConversionCache, importWordFile, LIMITS, toAppError, type ImportFileOptions, type ImportFileResult } from '../../activities/import';
-import { dropUpload, keepUpload, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
+import { dropUpload, keepUpload, newUploadId, readUpload, UPLOAD_ID, type PendingUpload } from '../../activities/import/uploads';
+import { holdPicture, pendingMetadata } from '../../activities/import/pending-pictures';
 import { createVersionActivities } from '../../activities/versions';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
 import { sha256Of } from '../../activities/files/store';
@@ -128,8 +129,11 @@ function countsOf(report: ImportReport): Record<string, number> {
  * `images`, metadata standardId + sha256) once per standard and content — the upload stores them, the
  * preview and the confirmation find them by hash — and the model refers to it by URL. A part that is not a
  * PNG/JPEG/GIF with a readable size is not stored (its figure keeps no picture; the importer reports it).
+ * `pendingUpload`: the upload and the preview store for a pending import, whose pictures are deleted when it
+ * is cancelled or expires unless a draft uses them (activities/import/pending-pictures.ts); without it (the
+ * confirmation, a proposal's file) the pictures used are settled.
  */
-export function pictureStore(db: Db, standardId: string, uploadedBy: string): NonNullable<ImportFileOptions['storePictures']> {
+export function pictureStore(db: Db, standardId: string, uploadedBy: string, pendingUpload?: string): NonNullable<ImportFileOptions['storePictures']> {
   const bucket = new GridFSBucket(db, { bucketName: IMAGES_BUCKET });
   const contentTypes = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif' } as const;
   return async (used) => {
@@ -141,10 +145,11 @@ export function pictureStore(db: Db, standardId: string, uploadedBy: string): No
       const sha256 = sha256Of(data);
       const existing = await bucket.find({ 'metadata.standardId': standardId, 'metadata.sha256': sha256 }).next();
       if (existing) {
+        await holdPicture(db, existing._id, existing.metadata, pendingUpload);
         urls.set(part, `/images/${existing._id.toString()}`);
         continue;
       }
-      const stream = bucket.openUploadStream(`figure.${type}`, { metadata: { standardId, sha256, contentType: contentTypes[type], uploadedBy } });
+      const stream = bucket.openUploadStream(`figure.${type}`, { metadata: { standardId, sha256, contentType: contentTypes[type], uploadedBy, ...pendingMetadata(pendingUpload) } });
       await new Promise<void>((resolve, reject) => {
         stream.once('finish', () => resolve());
         stream.once('error', reject);
@@ -176,7 +181,7 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
 
   async function renderPreview(req: Request, res: Response, standard: Standard, pending: PendingUpload, status = 200, error?: { zh: string; en: string }): Promise<void> {
     // The preview shows the document with tracked changes accepted; the confirmation applies the choice.
-    const storePictures = pictureStore(db, standard._id, userOf(req).username);
+    const storePictures = pictureStore(db, standard._id, userOf(req).username, pending.id);
     const result = await importWordFile(pending.data, { changes: 'accept', allowNonStandard: pending.meta.allowNonStandard, conversions, storePictures });
     const report = result.report;
     if (wantsJson(req) && status === 200) {
@@ -228,17 +233,19 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
         const file = req.file;
         const body = (req.body ?? {}) as Record<string, unknown>;
         const allowNonStandard = body.allowNonStandard === '1' || body.allowNonStandard === 'true';
+        const uploadId = newUploadId();
         try {
           if (!file || file.size === 0) throw new AppError('BAD_REQUEST', { zh: '请选择要导入的 Word 文件', en: 'Choose a Word file to import' });
           // Refused files throw here, before anything is stored.
           // Pictures are stored now (by hash, once): the preview and the confirmation refer to them by URL.
-          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard, conversions, storePictures: pictureStore(db, standard._id, user.username) });
+          // They carry the upload's id until it is confirmed; cancelled or expired, they are deleted.
+          await importWordFile(file.buffer, { changes: 'accept', allowNonStandard, conversions, storePictures: pictureStore(db, standard._id, user.username, uploadId) });
         } catch (e) {
           refuseOnDraftPage(req, res, standard, e);
           return;
         }
         const filename = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 120);
-        const id = await keepUpload(db, file.buffer, { standardId: standard._id, userId: user.userId, filename, allowNonStandard });
+        const id = await keepUpload(db, file.buffer, { standardId: standard._id, userId: user.userId, filename, allowNonStandard }, new Date(), uploadId);
         log.info({ standardId: standard._id, uploadId: id, bytes: file.size }, 'Word file kept for import preview');
         const url = `/standards/${standard._id}/import/${id}`;
         if (wantsJson(req)) res.status(201).location(url).json({ uploadId: id, preview: url });
