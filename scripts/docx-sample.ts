@@ -20,7 +20,7 @@ import { EDITIONS } from '../activities/docx/edition';
 import { tocEntries } from '../activities/docx/toc';
 import { richStandardBody, richStandardRecord } from '../activities/docx/fixtures/rich-standard';
 import { richStandardRevised } from '../activities/docx/fixtures/revised';
-import { generateRedlineDocx, mergeForRedline } from '../activities/redline/redline';
+import { generateRedlineDocx, redlineParts } from '../activities/redline/redline';
 import { generateClauseTableDocx } from '../activities/redline/clause-table';
 import { pdfFileName } from '../activities/pdf/editions';
 import { PdfRenderError, renderPdfs, type PdfBatchRenderer } from '../activities/pdf/render';
@@ -64,7 +64,7 @@ export async function writeDocxSample(out: string, options: SampleOptions = {}):
     [
       { docx: await generateStandardDocx({ ...draft, body }), entries: entriesOf(body) },
       { docx: await generateStandardDocx({ ...review, body: revised }), entries: entriesOf(revised) },
-      { docx: await redlineOf(), entries: entriesOf(mergeForRedline(body, revised)) },
+      { docx: await redlineOf(), entries: ((r) => tocEntries(r.body, r.numbering))(redlineParts(body, revised)) },
     ],
     renderMany,
   ).catch((e: unknown) => {

@@ -8,7 +8,7 @@ import {
 } from 'docx';
 import type { StandardRecord } from '../../workflows/domain';
 import type { DocJSON, NodeJSON } from '../../editor/types';
-import { computeNumbering } from '../../editor/numbering';
+import { computeNumbering, type Numbering } from '../../editor/numbering';
 import { createContext, endLine, renderIntroduction, renderTopLevel, SPACED_TITLES, type ImageMap } from './body';
 import { coverChildren } from './cover';
 import { editionInfo, type DraftStage, type EditionName } from './edition';
@@ -40,6 +40,8 @@ export interface GenerateOptions {
   comments?: ICommentOptions[];
   /** Printed page of each 目次 entry by outline id, read from a real layout (activities/pdf/toc-pages.ts); estimated when absent. */
   tocPages?: ReadonlyMap<string, string>;
+  /** The numbers to print; computed from the body when absent. A redline's (activities/redline/redline.ts) numbers each element as in the version it belongs to. */
+  numbering?: Numbering;
 }
 
 const margins = { ...PAGE.margin };
@@ -107,7 +109,7 @@ export async function buildStandardDocument(opts: GenerateOptions): Promise<Docu
   // Suggested changes are proposals: every generated document prints the agreed text (agreed-text.ts).
   const body = agreedText(opts.body);
   const info = editionInfo(record, opts.edition);
-  const numbering = computeNumbering(body);
+  const numbering = opts.numbering ?? computeNumbering(body);
   const images = await resolveImages(body, opts.resolveImage);
   const ctx = createContext(numbering, images, estimatePages(body, 0).tableParts);
   progress(0.05, 'cover');
