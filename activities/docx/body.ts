@@ -11,7 +11,8 @@ import type { NodeJSON } from '../../editor/types';
 import { FIXED_TITLES, referenceDesignation, type Numbering } from '../../editor/numbering';
 import { clauseLevel } from '../../editor/schema';
 import { decodeDataUrl, fitToPage, type ImageData } from './images';
-import { inlineRuns, labelRun, paragraphMarkChange, plainText, whollyTracked } from './inline';
+import { inlineRuns, labelRun, nextChange, paragraphMarkChange, plainText, whollyTracked } from './inline';
+import { trackedPicture } from './tracked-drawing';
 import { italiciseSymbols, splitSymbol } from '../../editor/formula-symbols';
 import { listReference, type ListMarker } from './numbering';
 import { FORMULA_TABS, NUM, STYLE } from './styles';
@@ -248,15 +249,22 @@ function renderFigure(n: NodeJSON, ctx: Ctx): FileChild[] {
   const alt = String(n.attrs?.alt ?? '');
   const image = ctx.images.get(src) ?? decodeDataUrl(src);
   const out: FileChild[] = [];
+  // In a redline copy, a figure inserted or deleted whole has its picture and paragraph mark tracked with it.
+  const whole = whollyTracked(n);
   if (image) {
     const size = fitToPage(image.width, image.height);
+    const run = new ImageRun({ type: image.type, data: image.data, transformation: size, altText: { id: String(++ctx.drawing), name: alt || 'figure', description: alt, title: alt } });
+    const change = whole ? nextChange(n) : null;
+    const mark = whole ? nextChange(n) : null;
     out.push(
-      para(STYLE.figure, [new ImageRun({ type: image.type, data: image.data, transformation: size, altText: { id: String(++ctx.drawing), name: alt || 'figure', description: alt, title: alt } })]),
+      whole && change && mark
+        ? para(STYLE.figure, [trackedPicture(whole, change, run)], { run: whole === 'del' ? { deletion: mark } : { insertion: mark } })
+        : para(STYLE.figure, [run]),
     );
   } else {
     // No image data: a framed placeholder keeps the figure's place and says what belongs there.
     out.push(
-      para(STYLE.figure, [new TextRun(alt || src || '（图）')], {
+      para(STYLE.figure, [labelRun({ text: alt || src || '（图）' }, whole)], {
         border: { top: cellBorder, bottom: cellBorder, left: cellBorder, right: cellBorder },
         spacing: { before: 600, after: 600 },
       }),

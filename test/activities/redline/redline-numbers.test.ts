@@ -3,7 +3,7 @@
 // 图1 struck through; a cross-reference to a renumbered target shows the old number deleted and the new one
 // inserted (「见5.2」 → 「见5.3」 after a clause is inserted before it), one inside a deleted paragraph its old
 // number deleted; a character changed in a paragraph with formatting is tracked alone, not the whole paragraph;
-// a formatting-only change is tracked. Checked in document.xml and in LibreOffice's own PDF with changes shown
+// a formatting-only change is tracked; a figure deleted whole has its picture deleted with it. Checked in document.xml and in LibreOffice's own PDF with changes shown
 // (one conversion), and against the ECMA-376 schemas.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -128,6 +128,13 @@ describe('redline numbers and formatting', () => {
     expect(p).toMatch(/<w:ins [^>]*><w:r><w:rPr><w:b\/>(?:(?!<\/w:rPr>).)*<\/w:rPr><w:t[^>]*>计<\/w:t>/);
     const added = paragraphs().find((x) => x.includes('监测结果统计见'))!;
     expect(added).toMatch(/<w:ins [^>]*><w:r><w:rPr><w:b\/>(?:(?!<\/w:rPr>).)*<\/w:rPr><w:t[^>]*>年度<\/w:t>/);
+  });
+
+  it('tracks the picture and the paragraph mark of a figure deleted whole (accepting removes the picture too)', () => {
+    const picture = paragraphs().find((p) => p.includes('name="示范区监测点位示意图"'))!;
+    expect(picture).toMatch(/^<w:p><w:pPr><w:pStyle w:val="GBFigure"\/><w:rPr><w:del w:id="\d+" w:author="起草组" w:date="2026-03-02T08:00:00Z"\/><\/w:rPr><\/w:pPr><w:del w:id="\d+" w:author="起草组" w:date="2026-03-02T08:00:00Z"><w:r><w:drawing>/);
+    const kept = paragraphs().find((p) => p.includes('name="年度监测结果"'))!;
+    expect(kept).not.toMatch(/<w:del /);
   });
 
   it('validates against the ECMA-376 schemas with 0 errors', async () => {
