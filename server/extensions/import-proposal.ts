@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import type { Db } from 'mongodb';
 import { importWordFile, toAppError, type ConversionCache, type ImportFileOptions } from '../../activities/import';
 import { dropUpload, keepUpload, proposalUploadOf } from '../../activities/import/uploads';
+import { markProposalImportFailed } from '../../activities/import/proposal-failures';
 import { applyContentAsNewEdits } from '../../activities/versions/restore';
 import { AppError } from '../../activities/infra/errors';
 import type { Logger } from '../../activities/infra/logger';
@@ -128,35 +129,64 @@ export function registerProposalImport(ctx: AppExtensionContext, deps: ProposalI
   );
 }
 
+export interface ProposalApplyDeps {
+  db: Db;
+  collab: Pick<CollabServer, 'getDoc' | 'flush'>;
+  logger: Logger;
+  pictures: (standardId: string, uploadedBy: string) => NonNullable<ImportFileOptions['storePictures']>;
+}
+
+export type ProposalImportOutcome =
+  | { applied: true; uploadId: string }
+  | { applied: false; reason: 'none' }
+  | { applied: false; reason: 'failed'; uploadId: string; error: { code: string; zh: string; en: string } };
+
+/** The reason shown to the proposer: the importer's or the store's 4xx message, else a general one (an
+ *  internal error's text may name server paths; it goes to the log only). */
+function failureOf(e: unknown): { code: string; zh: string; en: string } {
+  const err = toAppError(e);
+  if (err instanceof AppError && err.status < 500) {
+    const details = err.details as { importError?: string } | undefined;
+    return { code: details?.importError ?? err.code, zh: err.messages.zh, en: err.messages.en };
+  }
+  return { code: 'INTERNAL', zh: '导入时发生内部错误，可稍后重试。', en: 'An internal error occurred during the import; you may retry later.' };
+}
+
 /**
- * Applies the Word file kept with the proposal to the standard's draft, once, when drafting has started.
- * Returns whether a file was applied. A file the importer now refuses is dropped and logged, never retried.
+ * Applies the Word file kept with the proposal to the standard's draft: the whole import is done in memory
+ * first and the draft changes in one step only when it succeeded (nothing half-applied). On success the file
+ * is dropped. On failure it is kept, marked with the reason (activities/import/proposal-failures.ts): the
+ * standard's page shows it to the proposer with 重试 / 放弃, and the outcome says it to the caller.
  */
-export async function applyProposalImport(
-  deps: { db: Db; collab: Pick<CollabServer, 'getDoc' | 'flush'>; logger: Logger; pictures: (standardId: string, uploadedBy: string) => NonNullable<ImportFileOptions['storePictures']> },
-  standardId: string,
-): Promise<boolean> {
-  // The transition has happened whatever this does: a failure here is logged, never thrown at the approver.
+export async function applyProposalImportOutcome(deps: ProposalApplyDeps, standardId: string, before?: () => Promise<unknown>): Promise<ProposalImportOutcome> {
+  // The transition has happened whatever this does: a failure here is recorded, never thrown at the approver.
   const pending = await proposalUploadOf(deps.db, standardId).catch((e: unknown) => {
     deps.logger.error({ standardId, err: e }, 'Word file of the proposal could not be read; not applied');
     return null;
   });
-  if (!pending) return false;
+  if (!pending) return { applied: false, reason: 'none' };
   try {
     const { doc } = await importWordFile(pending.data, {
       changes: pending.meta.changes ?? 'accept',
       allowNonStandard: pending.meta.allowNonStandard,
       storePictures: deps.pictures(standardId, pending.meta.userId),
     });
+    if (before) await before();
     const docName = draftDocName(standardId);
     applyContentAsNewEdits(await deps.collab.getDoc(docName), doc);
     await deps.collab.flush(docName);
-    deps.logger.info({ standardId, uploadId: pending.id }, 'Word file of the proposal applied to the draft');
-    return true;
   } catch (e) {
-    deps.logger.error({ standardId, uploadId: pending.id, err: e }, 'Word file of the proposal could not be applied; dropped');
-    return false;
-  } finally {
-    await dropUpload(deps.db, pending.id);
+    const error = failureOf(e);
+    deps.logger.error({ standardId, uploadId: pending.id, err: e }, 'Word file of the proposal could not be applied; kept for a retry');
+    await markProposalImportFailed(deps.db, pending.id, error).catch((x: unknown) => deps.logger.error({ standardId, err: x }, 'could not record the failed proposal import'));
+    return { applied: false, reason: 'failed', uploadId: pending.id, error };
   }
+  deps.logger.info({ standardId, uploadId: pending.id }, 'Word file of the proposal applied to the draft');
+  await dropUpload(deps.db, pending.id).catch((e: unknown) => deps.logger.warn({ standardId, err: e }, 'applied proposal file not dropped; the sweep removes it'));
+  return { applied: true, uploadId: pending.id };
+}
+
+/** Applies the proposal's Word file when drafting starts (server/runtime.ts); whether a file was applied. */
+export async function applyProposalImport(deps: ProposalApplyDeps, standardId: string): Promise<boolean> {
+  return (await applyProposalImportOutcome(deps, standardId)).applied;
 }

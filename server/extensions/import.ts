@@ -36,6 +36,7 @@ import { userOf } from '../http/principal';
 import { loadStandardOr404 } from './editor-page';
 import { IMAGES_BUCKET, sniffImageType } from './images';
 import { applyProposalImport, registerProposalImport } from './import-proposal';
+import { registerProposalImportRetry } from './import-proposal-retry';
 import { threadsFromWordComments } from './word-threads';
 import type { Logger } from '../../activities/infra/logger';
 
@@ -206,6 +207,8 @@ export function importExtension(deps: { db: Db; collab: Pick<CollabServer, 'getD
     const { app, requireUser } = ctx;
     // Before '/standards/:id/import', which would take 'new' for a standard's id.
     registerProposalImport(ctx, { db, conversions }, { parse: parseUpload, csrf: csrfAfterParsing });
+    // A proposal's Word file that failed to apply at drafting start: retry or discard from the standard's page.
+    registerProposalImportRetry(ctx, { db, collab: deps.collab, logger: log, pictures: (id, by) => pictureStore(db, id, by), versions });
     app.post(
       '/standards/:id/import',
       requireUser,

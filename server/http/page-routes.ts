@@ -27,6 +27,7 @@ import { chinaToday } from '../../workflows/dates';
 import { bindProposalUpload } from '../../activities/import/uploads';
 import { timelineReasonInWords } from './views';
 import { createExplanatoryNoteStore } from '../../activities/data/explanatory-notes';
+import { proposalImportFailureOf } from '../../activities/import/proposal-failures';
 import type { Actor } from '../../workflows/domain';
 
 /** A repeated post (double-click, Back + resubmit) of an action this actor completed this long ago at most is answered as its success. */
@@ -224,6 +225,8 @@ export function createPageRouter(deps: PageDeps): Router {
     const eventTitles = new Map(events.map((e) => [e._id, e.title]));
     // 报批 with no 编制说明 of the 报批稿 is allowed, but the lead is warned before submitting (issue 12 item 11).
     const approvalNoteMissing = actions.some((a) => a.action === 'submitForApproval') && !(await createExplanatoryNoteStore(db).get(id, 'draftForApproval'));
+    // A proposal Word file that could not be applied when drafting started: its reason, with retry / discard (issue 14).
+    const proposalImportFailure = await proposalImportFailureOf(db, id);
     res.render('standard.njk', {
       standard,
       state,
@@ -236,6 +239,7 @@ export function createPageRouter(deps: PageDeps): Router {
       canManageDrafters: mayManageDrafters(user, standard) && !['withdrawn', 'abolished'].includes(state.stage),
       links: deps.standardLinks?.(standard) ?? [],
       approvalNoteMissing,
+      proposalImportFailure,
       returnEntry: returnEntry ? { ...returnEntry, reasonWords: timelineReasonInWords(returnEntry.reason, eventTitles) } : undefined,
       amendProposal,
       proposerName: proposer?.displayName,
