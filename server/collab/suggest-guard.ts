@@ -1,18 +1,18 @@
 // Suggest-only co-editing (issue 15): experts and bureaus may propose changes in a draft they otherwise only
 // read. Their socket gets write access, and every update it sends is checked before it is applied: applied
-// to a scratch copy of the document, the change must be suggestions only in that user's name
+// first to a shadow copy of the document, the change must be suggestions only in that user's name
 // (editor/suggestions.ts `isSuggestionOnlyChange`: the text with all suggestions rejected is unchanged, the
 // others' suggestions are untouched). An update that writes anything else is refused and the socket closed
 // (4403), so nothing of it is stored or relayed; the editor's suggestion mode never produces one.
-// Cost: one copy of the document and two conversions to ProseMirror per update of a suggest-only user
-// (milliseconds for a draft of normal size); other users' updates are not checked.
+// Cost: the shadow (one copy per loaded document that a suggest-only user writes to) follows every update
+// of the room; its ProseMirror form is rebuilt only where an update changed it, and the check looks only at
+// the smallest node holding the change (editor/suggestions-ydoc.ts). Other users' updates are not checked.
 import type { Db } from 'mongodb';
 import type { Logger } from '../../activities/infra/logger';
 import * as Y from 'yjs';
 import { getStandard } from '../../activities/data/standards';
-import { schema } from '../../editor/schema';
-import { isSuggestionOnlyChange } from '../../editor/suggestions';
-import { yDocToJSON } from '../../editor/ydoc';
+import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions-ydoc';
+import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
 import type { AuthorizeHook, Principal } from './types';
@@ -25,7 +25,35 @@ export interface SuggestGuard {
   isSuggestOnly(principal: Principal, docName: string): boolean;
 }
 
+interface Shadow {
+  doc: Y.Doc;
+  pm: IncrementalDoc;
+  follow: (update: Uint8Array) => void;
+}
+
 export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
+  // One shadow per live room document (dropped with it, or after a refusal left it ahead of the room).
+  const shadows = new WeakMap<Y.Doc, Shadow>();
+  const shadowOf = (room: Y.Doc): Shadow => {
+    let shadow = shadows.get(room);
+    if (shadow) return shadow;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(room));
+    const follow = (update: Uint8Array): void => Y.applyUpdate(doc, update);
+    room.on('update', follow);
+    shadow = { doc, pm: new IncrementalDoc(doc.getXmlFragment(YJS_FRAGMENT)), follow };
+    shadows.set(room, shadow);
+    return shadow;
+  };
+  const dropShadow = (room: Y.Doc): void => {
+    const shadow = shadows.get(room);
+    if (!shadow) return;
+    room.off('update', shadow.follow);
+    shadow.pm.destroy();
+    shadow.doc.destroy();
+    shadows.delete(room);
+  };
+
   // Per principal object (one per socket's upgrade request): the documents it may only suggest in.
   const suggestOnly = new WeakMap<Principal, Set<string>>();
   const mark = (principal: Principal, docName: string, on: boolean): void => {
@@ -55,22 +83,20 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     allowUpdate(principal, docName, doc, update) {
       if (!isSuggestOnly(principal, docName)) return true;
       const started = Date.now();
-      const scratch = new Y.Doc();
+      let ok = false;
       try {
-        Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
-        const before = schema.nodeFromJSON(yDocToJSON(scratch));
-        Y.applyUpdate(scratch, update);
-        const after = schema.nodeFromJSON(yDocToJSON(scratch));
-        const ok = isSuggestionOnlyChange(before, after, principal.userId);
+        const shadow = shadowOf(doc);
+        const before = shadow.pm.doc();
+        Y.applyUpdate(shadow.doc, update);
+        ok = isSuggestionOnlyUpdate(before, shadow.pm.doc(), principal.userId);
         if (!ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
         else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
-        return ok;
       } catch (error) {
         logger.warn({ err: error, docName, userId: principal.userId }, 'could not check an update of a suggest-only user; refused');
-        return false;
-      } finally {
-        scratch.destroy();
       }
+      // A refused update is in the shadow but not in the room: start a fresh shadow next time.
+      if (!ok) dropShadow(doc);
+      return ok;
     },
   };
 }

@@ -7,6 +7,11 @@ import { chapter, clause, doc, foreword, h, normativeReferences, p, scope, terms
 import { isSuggestionOnlyChange, listSuggestions } from '../../editor/suggestions';
 import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
+import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror';
+import { schema } from '../../editor/schema';
+import { jsonToYDoc, yDocToJSON, YJS_FRAGMENT } from '../../editor/ydoc';
+import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions-ydoc';
+import type { DocJSON } from '../../editor/types';
 import type { RoleGrant } from '../../workflows/domain';
 
 const base = (): PMNode =>
@@ -67,5 +72,51 @@ describe('suggestOnlyPermission', () => {
     expect(suggestOnlyPermission(g({ role: 'executiveCommittee' }), std)).toBe(false);
     expect(suggestOnlyPermission(g({ role: 'marketRegulator', province: 'JS' }), { ...std, stage: 'publicComment', step: 'open' })).toBe(false);
     expect(suggestOnlyPermission(g({ role: 'marketRegulator', province: 'JS' }), { ...std, stage: 'release' })).toBe(false);
+  });
+});
+
+describe('the server-side check of updates (IncrementalDoc, isSuggestionOnlyUpdate)', () => {
+  /** A Y.Doc with an incremental ProseMirror view, edited the way the editor binding writes. */
+  function setup() {
+    const ydoc = jsonToYDoc(base().toJSON() as DocJSON);
+    const frag = ydoc.getXmlFragment(YJS_FRAGMENT);
+    const inc = new IncrementalDoc(frag);
+    const { meta } = initProseMirrorDoc(frag, schema);
+    let state = as('expert', true, inc.doc());
+    const edit = (on: boolean, change: (s: EditorState) => EditorState): { before: PMNode; after: PMNode } => {
+      const before = inc.doc();
+      const s0 = as('expert', on, state.doc);
+      state = change(s0);
+      ydoc.transact(() => updateYFragment(ydoc, frag, state.doc, meta));
+      return { before, after: inc.doc() };
+    };
+    return { ydoc, inc, edit, full: () => schema.nodeFromJSON(yDocToJSON(ydoc)) };
+  }
+
+  it('keeps the ProseMirror form equal to a full conversion, reusing the unchanged nodes', () => {
+    const { inc, edit, full } = setup();
+    const first = edit(true, (s) => typed(s, '表1', '附录'));
+    expect(inc.doc().eq(full())).toBe(true);
+    // Only the chapter holding the edit was rebuilt; the foreword and the others are the same objects.
+    for (let i = 0; i < 4; i++) expect(first.after.child(i)).toBe(first.before.child(i));
+    expect(first.after.child(4)).not.toBe(first.before.child(4));
+    edit(true, (s) => deleted(s, '的规定'));
+    expect(inc.doc().eq(full())).toBe(true);
+  });
+
+  it('gives the same verdict as the whole-document check', () => {
+    const { edit } = setup();
+    const cases: [boolean, (s: EditorState) => EditorState][] = [
+      [true, (s) => typed(s, '表1', '附录')],
+      [true, (s) => deleted(s, '的规定')],
+      [false, (s) => typed(s, '排放', '直接')],
+      [false, (s) => deleted(s, '浓度')],
+      [true, (s) => deleted(s, '附录')],
+    ];
+    for (const [on, change] of cases) {
+      const { before, after } = edit(on, change);
+      expect([on, isSuggestionOnlyUpdate(before, after, 'expert')]).toEqual([on, isSuggestionOnlyChange(before, after, 'expert')]);
+      expect(isSuggestionOnlyUpdate(before, after, 'expert')).toBe(on);
+    }
   });
 });

@@ -12,6 +12,7 @@ import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
 import type { DocJSON } from '../../editor/types';
 import { suggestionsPlugin, acceptCommand } from '../../editor/suggestions-plugin';
 import { listSuggestions, withSuggestionsRejected } from '../../editor/suggestions';
+import { IncrementalDoc } from '../../editor/suggestions-ydoc';
 
 /** A small seeded PRNG so a failure can be replayed from the printed seed. */
 function prng(seed: number): () => number {
@@ -31,10 +32,14 @@ class Client {
   state: EditorState;
   private meta: ReturnType<typeof initProseMirrorDoc>['meta'];
   readonly outbox: Uint8Array[] = [];
+  /** The server check's incremental ProseMirror form, compared with y-prosemirror's full conversion. */
+  readonly inc: IncrementalDoc;
+  mismatches = 0;
 
   constructor(seed: Uint8Array, suggesting: boolean, readonly name: string) {
     Y.applyUpdate(this.ydoc, seed);
     this.frag = this.ydoc.getXmlFragment(YJS_FRAGMENT);
+    this.inc = new IncrementalDoc(this.frag);
     const init = initProseMirrorDoc(this.frag, schema);
     this.meta = init.meta;
     let n = 0;
@@ -59,6 +64,7 @@ class Client {
     Y.applyUpdate(this.ydoc, update, 'remote');
     const { doc: next, meta } = initProseMirrorDoc(this.frag, schema);
     this.meta = meta;
+    if (!this.inc.doc().eq(next)) this.mismatches++;
     const tr = this.state.tr.replaceWith(0, this.state.doc.content.size, next.content).setMeta(ySyncPluginKey, { isChangeOrigin: true });
     this.state = this.state.applyTransaction(tr).state;
   }
@@ -129,6 +135,8 @@ describe('suggestion mode with two co-editors', () => {
       }
       expect(suggester.frag.toString()).toBe(typist.frag.toString());
       expect(suggester.state.doc.eq(typist.state.doc)).toBe(true);
+      expect([suggester.mismatches, typist.mismatches]).toEqual([0, 0]);
+      expect(typist.inc.doc().eq(typist.state.doc)).toBe(true);
       const list = listSuggestions(typist.state.doc);
       expect(list.length).toBeGreaterThan(0);
       expect(new Set(list.map((x) => x.by))).toEqual(new Set(['expert']));
