@@ -5,6 +5,8 @@ import { Binary, type Collection, type Db } from 'mongodb';
 import type { Actor } from '../../workflows/domain';
 
 import type { VersionKind } from '../../workflows/version-kinds';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from '../data/named-indexes';
 
 export { VERSION_KINDS, type VersionKind } from '../../workflows/version-kinds';
 
@@ -67,7 +69,7 @@ export function createVersionStore(db: Db): VersionStore {
   async function nextSeq(standardId: string): Promise<number> {
     const bumped = await counters.findOneAndUpdate({ _id: standardId }, { $inc: { seq: 1 } }, { returnDocument: 'after' });
     if (bumped) return bumped.seq;
-    const last = await col.find({ standardId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+    const last = await col.find({ standardId }, { projection: { seq: 1 }, ...EXACT_PUSHDOWN }).sort({ seq: -1 }).limit(1).next();
     const seq = (last?.seq ?? 0) + 1;
     try {
       await counters.insertOne({ _id: standardId, seq });
@@ -87,6 +89,12 @@ export function createVersionStore(db: Db): VersionStore {
   return {
     async ensureIndexes() {
       await col.createIndex({ standardId: 1, seq: 1 }, { unique: true });
+      // The comment pages' reads (latest of a kind, the list) carry EXACT_PUSHDOWN: on the embedded store these
+      // walk an index instead of reading every stored version with its Yjs state (`_v2`: ../data/named-indexes.ts).
+      await ensureNamedIndexes(col, [
+        { key: { standardId: 1, seq: -1 }, name: 'standard_newest_v2' },
+        { key: { standardId: 1, kind: 1, seq: -1 }, name: 'standard_kind_newest_v2' },
+      ]);
     },
     async insert(row) {
       for (let attempt = 0; attempt < 20; attempt++) {
@@ -104,9 +112,9 @@ export function createVersionStore(db: Db): VersionStore {
       throw new Error(`could not allocate a version number for ${row.standardId}`);
     },
     async list(standardId) {
-      return (await col.find({ standardId }, { projection: META_PROJECTION }).sort({ seq: 1 }).toArray()) as VersionMeta[];
+      return (await col.find({ standardId }, { projection: META_PROJECTION, ...EXACT_PUSHDOWN }).sort({ seq: 1 }).toArray()) as VersionMeta[];
     },
     get: (versionId) => col.findOne({ _id: versionId }),
-    latest: (standardId, kind) => col.find(kind ? { standardId, kind } : { standardId }).sort({ seq: -1 }).limit(1).next(),
+    latest: (standardId, kind) => col.find(kind ? { standardId, kind } : { standardId }, EXACT_PUSHDOWN).sort({ seq: -1 }).limit(1).next(),
   };
 }
