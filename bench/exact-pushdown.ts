@@ -2,7 +2,7 @@
 // ferretdb-exact-pushdown.ts) buys on the comment triage page. Starts the FerretDB build in .tools on a temporary
 // SQLite directory, seeds N comments of one standard (bench/comment-doc.ts, half of them disposed) and OTHER
 // comments of another, indexes (standardId, createdAt, _id), then times the first triage page — 201 comments
-// sorted by createdAt, _id, all and pending only — with and without the comment, sequentially; prints p50/p95.
+// sorted by createdAt, _id, all, pending only, and a keyset page at 80 % — with and without the comment, sequentially; prints p50/p95.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -66,9 +66,13 @@ async function main(): Promise<void> {
     }
     await comments.createIndex({ standardId: 1, createdAt: 1, _id: 1 }, { name: 'standard_created' });
     console.log(`seeded ${N} + ${OTHER} comments in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const mark = benchComment(Math.floor(N * 0.8), { standardId: 'std-open', keyPrefix: 'std-open', t0: Date.UTC(2026, 0, 1) });
+    const [after, afterId] = [mark.createdAt, mark._id];
     const queries: Array<[string, Document]> = [
       ['triage, all', { standardId: 'std-open' }],
       ['triage, pending', { standardId: 'std-open', status: 'pending', moderation: 'visible' }],
+      // A later page, keyset-paginated as activities/data/paging.ts afterFilter writes it.
+      ['triage, page after 80 % (keyset)', { standardId: 'std-open', createdAt: { $gte: after }, $or: [{ createdAt: { $gt: after } }, { _id: { $gt: afterId } }] }],
     ];
     console.log('| query | with the comment p50 / p95 ms | without p50 / p95 ms | rows |');
     console.log('|---|---|---|---|');

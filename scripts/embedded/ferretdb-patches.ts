@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../activities/infra/errors';
+import { EXACT_COUNT_PATCHES } from './ferretdb-exact-count';
 import { EXACT_PUSHDOWN_PATCHES } from './ferretdb-exact-pushdown';
 
 export interface SourcePatch {
@@ -93,8 +94,9 @@ export const FERRETDB_PATCHES: FerretdbPatch[] = [
   // Explain too, so it shows what Query does.
   idPushdownPatch('sqlite-id-pushdown-with-other-keys-explain', 'Explain', 'filterPushdown = true'),
   OP_MSG_MORE_TO_COME_PATCH,
-  // Issue 11: find with the comment EXACT_PUSHDOWN_COMMENT runs WHERE … ORDER BY … LIMIT in SQLite.
+  // Issue 11: find with the comment EXACT_PUSHDOWN_COMMENT runs WHERE … ORDER BY … LIMIT in SQLite; count, COUNT(*).
   ...EXACT_PUSHDOWN_PATCHES,
+  ...EXACT_COUNT_PATCHES,
 ];
 
 /** The id of the patch set, stored beside the binary built with it. */

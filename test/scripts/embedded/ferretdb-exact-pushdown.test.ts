@@ -124,6 +124,31 @@ describe('the exact pushdown answers exactly what FerretDB answers without it', 
   });
 });
 
+describe('count with the comment (SELECT COUNT(*) when the whole filter translates)', () => {
+  async function counts(query: Document, extra: Document = {}): Promise<[number, number]> {
+    const stock = await mongo.db.command({ count: 'docs', query, ...extra });
+    const exact = await mongo.db.command({ count: 'docs', query, ...extra, comment: EXACT_PUSHDOWN_COMMENT });
+    return [exact.n as number, stock.n as number];
+  }
+
+  it('counts what the stock count counts: random filters, skip and limit, unsupported filters, a missing collection', async () => {
+    const r = rng(SEED + 2);
+    for (let q = 0; q < 100; q++) {
+      const query = makeFilter(r, ids);
+      const extra = r() < 0.3 ? { skip: Long.fromNumber(Math.floor(r() * 50)), limit: Long.fromNumber(Math.floor(r() * 200)) } : {};
+      const [exact, stock] = await counts(query, extra);
+      expect({ query, extra, n: exact }).toEqual({ query, extra, n: stock });
+    }
+    for (const query of UNSUPPORTED_FILTERS.slice(0, 6)) {
+      const [exact, stock] = await counts(query);
+      expect({ query, n: exact }).toEqual({ query, n: stock });
+    }
+    expect(await counts({})).toEqual([DOCS, DOCS]);
+    const none = await mongo.db.command({ count: 'no_such_collection', query: { t: 'pending' }, comment: EXACT_PUSHDOWN_COMMENT });
+    expect(none.n).toBe(0);
+  }, 300_000);
+});
+
 describe('explain and indexes of the exact pushdown', () => {
   const TRIAGE = { find: 'docs', filter: { t: 'pending', b: true }, sort: { at: 1, _id: 1 }, limit: 201 };
 
