@@ -15,7 +15,8 @@ import { Fragment, Slice, type Mark, type Node as PMNode } from 'prosemirror-mod
 import { Mapping, ReplaceStep, ReplaceAroundStep, AddMarkStep, RemoveMarkStep, AttrStep, type Step } from 'prosemirror-transform';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { schema, SUGGESTION_NODE_TYPES, type BlockSuggestion, type SuggestionAuthor } from './schema';
-import { acceptAll, acceptSuggestion, blockSuggestionOf, isSuggestionOnlyChange, rejectAll, rejectSuggestion } from './suggestions';
+import { acceptAll, acceptSuggestion, blockSuggestionOf, rejectAll, rejectSuggestion } from './suggestions';
+import { isSuggestionOnlyUpdate } from './suggestions-ydoc';
 import { idPluginKey } from './ids';
 import { repairKey } from './repair';
 
@@ -296,7 +297,8 @@ export function suggestionsPlugin(opts: SuggestionsOptions): Plugin<PluginState>
       // structure move) is undone instead. Checked only for batches of the user's own transactions.
       if (!forced || !trs.some((t) => t.docChanged) || trs.some((t) => t.docChanged && isExempt(t))) return tr;
       const result = tr ? tr.doc : newState.doc;
-      if (isSuggestionOnlyChange(oldState.doc, result, opts.user.by)) return tr;
+      // Untouched nodes keep their identity through transactions, so only the changed part is compared.
+      if (isSuggestionOnlyUpdate(oldState.doc, result, opts.user.by)) return tr;
       const undo = (tr ?? newState.tr).replaceWith(0, result.content.size, oldState.doc.content);
       const sel = oldState.selection;
       return undo.setSelection(TextSelection.between(undo.doc.resolve(Math.min(sel.from, undo.doc.content.size)), undo.doc.resolve(Math.min(sel.to, undo.doc.content.size)))).setMeta(SKIP, true);
