@@ -41,7 +41,9 @@ export async function ensureStandardsIndexes(db: Db): Promise<void> {
 /** The filter and sort of /published's keyset page (released standards newest first): one index walk. */
 export function publishedPageQuery(after?: { at: string; id: string }): { filter: Record<string, unknown>; sort: { publishedAt: -1; _id: -1 }; options: typeof EXACT_PUSHDOWN } {
   // `publishedAt ≤ at and (publishedAt < at or _id < id)`: a range the index seeks to (see ../data/paging.ts).
-  const filter = after ? { publishedAt: { $lte: after.at }, $or: [{ publishedAt: { $lt: after.at } }, { _id: { $lt: after.id } }] } : { publishedAt: { $exists: true } };
+  // The first page: every string (publishedAt is an ISO date string when set), also a range, so the walk never
+  // passes the unpublished standards (an `$exists` is not one for SQLite).
+  const filter = after ? { publishedAt: { $lte: after.at }, $or: [{ publishedAt: { $lt: after.at } }, { _id: { $lt: after.id } }] } : { publishedAt: { $gte: '' } };
   return { filter, sort: { publishedAt: -1, _id: -1 }, options: EXACT_PUSHDOWN };
 }
 

@@ -1,7 +1,8 @@
 // The standards projection on the real FerretDB: it only moves forward by revision, unsets cleared fields,
-// and the list queries filter by stage and lead province, newest first.
+// and the list queries filter by stage and lead province, newest first; /published's keyset pages cover every
+// released standard newest first, each page an index walk that seeks past the unpublished ones.
 import type { Mongo } from '../../../activities/infra/mongo';
-import { applyProjection, ensureStandardsIndexes, getStandard, insertStandard, listStandards, projectedRevision, type LifecycleProjection } from '../../../activities/data/standards';
+import { applyProjection, ensureStandardsIndexes, getStandard, insertStandard, listStandards, projectedRevision, publishedPageQuery, type LifecycleProjection } from '../../../activities/data/standards';
 import type { StandardRecord } from '../../../workflows/domain';
 import { freshMongo } from '../../support/mongo';
 
@@ -65,4 +66,26 @@ test('for the same revision, the write of the later workflow-task attempt wins w
   expect(await applyProjection(m.db, 'p2', projection(5, { stage: 'approval', attemptMark: 40 }))).toBe(false);
   expect((await getStandard(m.db, 'p2'))?.stage).toBe('release');
   expect(await applyProjection(m.db, 'p2', projection(6, { stage: 'publicity', attemptMark: 12 }))).toBe(true);
+});
+
+test("/published's keyset pages reach every released standard newest first, each an index walk", async () => {
+  const c = m.db.collection<StandardRecord>('standards');
+  const at = (i: number): string => new Date(Date.UTC(2024, 0, 1) + Math.floor(i / 2) * 86_400_000).toISOString();
+  // 30 released (pairs share a publishedAt: the _id tie-break is exercised) among 90 that are not.
+  for (let i = 0; i < 120; i++) await c.insertOne({ ...record(`pub-${String(i).padStart(3, '0')}`, 'SH', at(i)), ...(i % 4 === 0 ? { publishedAt: at(i) } : {}) });
+  const expected = (await c.find({ publishedAt: { $exists: true } }).toArray()).sort((a, b) => (a.publishedAt! < b.publishedAt! ? 1 : a.publishedAt! > b.publishedAt! ? -1 : a._id < b._id ? 1 : -1)).map((s) => s._id);
+  const seen: string[] = [];
+  let after: { at: string; id: string } | undefined;
+  for (let guard = 0; guard < 10; guard++) {
+    const q = publishedPageQuery(after);
+    const plan = JSON.stringify((await m.db.command({ explain: { find: 'standards', filter: q.filter, sort: q.sort, limit: 8, comment: q.options.comment } })).queryPlanner);
+    expect(plan).toMatch(/SEARCH \w+ USING INDEX \w+_publishedAt_id_v2|"indexName":"publishedAt_id_v2"/);
+    const rows = await c.find(q.filter, q.options).sort(q.sort).limit(8).toArray();
+    seen.push(...rows.map((r) => r._id));
+    if (rows.length < 8) break;
+    const last = rows[rows.length - 1];
+    after = { at: last.publishedAt!, id: last._id };
+  }
+  expect(seen).toEqual(expected);
+  expect(seen).toHaveLength(30);
 });
