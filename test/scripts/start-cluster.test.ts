@@ -5,10 +5,6 @@
 // both processes read-only within a second; kill -9 of one app process: its client reconnects through the
 // proxy and no acknowledged edit is lost (a cold load from MongoDB holds each exactly once); kill -9 of
 // Redis: both processes keep acknowledging edits and converge once the supervisor brought Redis back.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -17,21 +13,15 @@ import { createMongoDocumentStore } from '../../activities/data/documents';
 import { connectMongo, type Mongo } from '../../activities/infra/mongo';
 import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
 import { trackSaveState, type SaveTracker } from '../../editor/collab/save-tracker';
-import { freePort } from '../../scripts/embedded/launcher';
 import { requireEnv } from '../support/mongo';
 import { seedStandard } from '../server/comments/support';
 import { until } from '../server/collab/support';
+import { startTestCluster, type ClusterReady, type TestCluster } from './start-cluster-support';
 
 jest.setTimeout(600_000);
 
-interface Ready {
-  url: string;
-  redisUrl: string;
-  processes: Array<{ url: string; pid: number }>;
-}
-
-let cluster: ChildProcess;
-let ready: Ready;
+let cluster: TestCluster;
+let ready: ClusterReady;
 let mongo: Mongo;
 let cookie = '';
 const dbName = `t_cluster_${Date.now().toString(36)}`;
@@ -65,36 +55,8 @@ async function coldText(docName = DOC): Promise<string> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  cluster = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../scripts/start-cluster.ts'), '--processes', '2'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
-      MONGODB_URI: requireEnv('MONGODB_URI'),
-      MONGODB_DB: dbName,
-      TEMPORAL_TASK_QUEUE: `${dbName}-queue`,
-      TONGBIAO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tb-cluster-')),
-      SEED_DEMO_ACCOUNTS: '1',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cluster not ready:\n${out.slice(-3000)}`)), 480_000);
-    cluster.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /CLUSTER-READY (.+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(JSON.parse(m[1]) as Ready);
-      }
-    });
-    cluster.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    cluster.once('exit', (code) => reject(new Error(`cluster exited (${code}):\n${out.slice(-3000)}`)));
-  });
+  cluster = await startTestCluster(dbName);
+  ready = cluster.ready;
   mongo = await connectMongo(requireEnv('MONGODB_URI'), dbName);
   await seedStandard(mongo.db, { id: ID, stage: 'drafting', step: 'drafting' });
   const res = await fetch(`${ready.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sh-eco', password: DEMO_PASSWORD }) });
@@ -108,11 +70,7 @@ afterAll(async () => {
     c.provider.destroy();
     c.doc.destroy();
   }
-  if (cluster && cluster.exitCode === null) {
-    const exited = new Promise((r) => cluster.once('exit', r));
-    cluster.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
-  }
+  await cluster?.stop();
   await mongo?.db.dropDatabase().catch(() => undefined);
   await mongo?.close();
 });

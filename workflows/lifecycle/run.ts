@@ -41,6 +41,14 @@ export const EDIT_WHILE_HANDLING = 'edit-while-handling-1';
  */
 export const STAGE_DOCUMENTS_EFFECT = 'stage-documents-effect-1';
 
+/**
+ * A transition that flips the draft's editability asks for the permission refresh ahead of the version
+ * freeze (and stage documents) the same action queued: behind them, the read-only switch of 征求意见 waited
+ * for the DOCX and PDFs, seconds after the stage changed, while the sockets of every process kept writing
+ * (issue 16 asks for within a second). Asked once at the start; earlier lifecycles keep the order on replay.
+ */
+export const REFRESH_BEFORE_FREEZE = 'refresh-before-freeze-1';
+
 /** Work that follows a transition, run in order beside the agenda (workflows/lifecycle/effects.ts). */
 export type Effect = { kind: 'freeze'; versionKind: FrozenVersionKind; actor: Actor } | { kind: 'refreshCollab' };
 
@@ -97,6 +105,7 @@ export function createLifecycleRun(input: LifecycleInput): LifecycleRun {
   const effects: Effect[] = [];
   const light = patched(LIGHT_TRANSITIONS);
   const stageDocumentsEffect = patched(STAGE_DOCUMENTS_EFFECT);
+  const refreshFirst = patched(REFRESH_BEFORE_FREEZE);
   const editable = patched(EDIT_WHILE_HANDLING) ? draftIsEditable : draftWasEditableBeforeHandlingEdits;
   /** What the search attributes hold now: the starter sets them to 立项 with all three provinces pending. */
   let upserted = { stage: 'initiation' as Stage, pending: PROVINCES.join(',') };
@@ -144,7 +153,10 @@ export function createLifecycleRun(input: LifecycleInput): LifecycleRun {
       const at = nowIso();
       run.armReminder();
       upsertStageSearchAttributes();
-      if (light ? editable(state) !== wasEditable : fromStage !== t.to) effects.push({ kind: 'refreshCollab' });
+      if (light ? editable(state) !== wasEditable : fromStage !== t.to) {
+        if (refreshFirst) effects.unshift({ kind: 'refreshCollab' });
+        else effects.push({ kind: 'refreshCollab' });
+      }
       const snapshot = copy(state);
       await local.recordTransition({
         standardId,
