@@ -116,6 +116,7 @@ const STATUS: Record<ImportError['code'], { code: 'BAD_REQUEST' | 'PAYLOAD_TOO_L
   TRACKED_CHANGES: { code: 'VALIDATION_FAILED', status: 422 },
   NOT_A_STANDARD: { code: 'VALIDATION_FAILED', status: 422 },
   CONVERSION_FAILED: { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
+  NOT_AN_IMAGE: { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
 };
 
 /** The AppError (HTTP 4xx, zh/en message) of an import failure; other errors pass through. */

@@ -5,6 +5,7 @@
 import JSZip from 'jszip';
 import { ImportError } from '../../editor/import/errors';
 import type { DocxParts } from '../../editor/import/reader';
+import { checkPictureParts } from './media-check';
 
 export const LIMITS = {
   /** Largest file accepted (the issue: over 50 MB is refused). */
@@ -164,5 +165,6 @@ export async function openDocx(data: Uint8Array, limits: Limits = LIMITS): Promi
     const b = await read(e.name);
     if (b) media.set(e.name, b);
   }
+  checkPictureParts(media);
   return { parts, media };
 }

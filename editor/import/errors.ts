@@ -19,7 +19,9 @@ export type ImportErrorCode =
   /** No recognisable GB/T 1.1 structure. */
   | 'NOT_A_STANDARD'
   /** A legacy format that needs conversion and the converter is missing or failed. */
-  | 'CONVERSION_FAILED';
+  | 'CONVERSION_FAILED'
+  /** A picture part whose bytes are no picture format (named .png but HTML, an executable …). */
+  | 'NOT_AN_IMAGE';
 
 export interface ImportMessages {
   zh: string;

@@ -1,7 +1,7 @@
 // Bad input to the Word import: each refused with a typed error carrying a zh/en message and the HTTP
 // status the upload answers with — not a Word file (by content), encrypted, macro-enabled, ZIP bombs
 // (too many parts, abnormal ratio, a directory that lies about sizes), XML with a DOCTYPE or deep nesting,
-// over 50 MB, a document with no GB/T 1.1 structure. Also a legacy .doc, converted by LibreOffice.
+// over 50 MB, pictures that are not pictures, a document with no GB/T 1.1 structure. Also a legacy .doc, converted by LibreOffice.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ import { isAppError } from '../../../activities/infra/errors';
 import { isImportError, type ImportErrorCode } from '../../../editor/import';
 import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
 import { richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
-import { docx, p, templateStyled } from '../../fixtures/import/ooxml';
+import { docx, p, picture, templateStyled } from '../../fixtures/import/ooxml';
+import { emfRectangle, wmfFormula } from '../../fixtures/import/metafiles';
+import { looksLikeImage } from '../../../activities/import/media-check';
 
 jest.setTimeout(120_000);
 
@@ -76,6 +78,21 @@ describe('Word import: bad input', () => {
     expect(await refusal(await docx({ body: '', documentXml: xxe }))).toMatchObject({ code: 'UNSAFE_XML', status: 400 });
     const deep = `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${'<w:customXml>'.repeat(500)}${'</w:customXml>'.repeat(500)}</w:body></w:document>`;
     expect(await refusal(await docx({ body: '', documentXml: deep }))).toMatchObject({ code: 'UNSAFE_XML', status: 400 });
+  });
+
+  it('refuses pictures that are not pictures (by content), and keeps metafiles, BMP and SVG', async () => {
+    const fake = await docx({ body: p('1 范围', { bold: true }) + picture('示意图'), picture: true, extraParts: { 'word/media/image1.png': Buffer.from('<html><script>alert(1)</script></html>') } });
+    const r = await refusal(fake);
+    expect(r).toMatchObject({ code: 'NOT_AN_IMAGE', status: 415 });
+    expect(r.zh).toContain('image1.png');
+    const exe = await docx({ body: p('x'), extraParts: { 'word/media/image2.jpeg': Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]) } });
+    expect(await refusal(exe)).toMatchObject({ code: 'NOT_AN_IMAGE', status: 415 });
+    // Real pictures in other formats Word embeds pass the check (the importer reports what it cannot show).
+    expect(looksLikeImage(wmfFormula('x'))).toBe(true);
+    expect(looksLikeImage(emfRectangle())).toBe(true);
+    expect(looksLikeImage(Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)]))).toBe(true);
+    expect(looksLikeImage(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(true);
+    expect(looksLikeImage(Buffer.from('<html><svg/></html>'))).toBe(false);
   });
 
   it('refuses files over 50 MB', async () => {

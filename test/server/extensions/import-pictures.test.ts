@@ -1,7 +1,8 @@
 // Pictures stored for a Word import that is never applied do not stay in GridFS: the upload stores them
 // marked with the pending upload; cancelling the preview, or its expiry (the sweep), deletes them unless a
 // draft or another pending import uses them; a confirmed import keeps the pictures its draft shows. Runs on
-// the whole product (server/runtime.ts) against the real servers. The files are standards whose formulas are
+// the whole product (server/runtime.ts) against the real servers. A file whose picture is not a picture
+// stores nothing at all. The files are standards whose formulas are
 // equation objects with WMF previews (rendered to PNG at upload), each with its own text so pictures differ.
 import type { ObjectId } from 'mongodb';
 import { startTestRuntime } from '../../support/test-runtime';
@@ -12,6 +13,7 @@ import type { Runtime } from '../../../server/runtime';
 import { yDocToJSON } from '../../../editor/ydoc';
 import { draftDocName } from '../../../workflows/domain';
 import { oleEquationsDocx, wmfFormula } from '../../fixtures/import/metafiles';
+import { docx, p, picture } from '../../fixtures/import/ooxml';
 
 jest.setTimeout(240_000);
 
@@ -79,6 +81,19 @@ test('a cancelled preview deletes the pictures its upload stored', async () => {
   expect((await ours()).length).toBe(before);
   expect(await images().countDocuments({ _id: stored[0]._id })).toBe(0);
   expect(await rt.mongo.db.collection('images.chunks').countDocuments({ files_id: stored[0]._id })).toBe(0);
+});
+
+test('a file whose picture is not a picture is refused with 415 and nothing is stored', async () => {
+  const before = (await ours()).length;
+  const uploads = await countUploads(rt.mongo.db, { standardId });
+  const fake = await docx({ body: p('1 范围', { bold: true }) + picture('示意图'), picture: true, extraParts: { 'word/media/image1.png': Buffer.from('<html><script>alert(1)</script></html>') } });
+  const res = await upload(fake);
+  expect(res.status).toBe(415);
+  const html = await res.text();
+  expect(html).toContain('id="import-error"');
+  expect(html).toContain('不是图片');
+  expect((await ours()).length).toBe(before);
+  expect(await countUploads(rt.mongo.db, { standardId })).toBe(uploads);
 });
 
 test('a confirmed import keeps the pictures its draft shows; cancelling a later upload of the same file keeps them too', async () => {
