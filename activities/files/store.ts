@@ -7,6 +7,8 @@ import { GridFSBucket, ObjectId, type Db, type GridFSFile } from 'mongodb';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../infra/errors';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { ensureNamedIndexes } from '../data/named-indexes';
 import { PROVINCES, STAGES } from '../../workflows/domain';
 
 export const FILES_BUCKET = 'files';
@@ -146,15 +148,24 @@ export async function listFiles(db: Db, q: FileQuery): Promise<StoredFile[]> {
   const format = q.format ?? 'docx';
   if (format !== 'any') filter['metadata.format'] = format === 'pdf' ? 'pdf' : { $ne: 'pdf' };
   if (q.sourceFileId) filter['metadata.sourceFileId'] = q.sourceFileId;
-  const files = await bucketOf(db).find(filter).sort({ uploadDate: -1, _id: -1 }).toArray();
+  // Scalar metadata fields: on the embedded store an index walk (ensureFileIndexes), not a read of every file's record.
+  const files = await bucketOf(db).find(filter, EXACT_PUSHDOWN).sort({ uploadDate: -1, _id: -1 }).toArray();
   return files.map(toStored);
+}
+
+/**
+ * The index of a standard's files newest first, for listFiles and listReleaseFiles (the public draft page, the
+ * documents page, /published, the stage packages); `_v2`: see ../data/named-indexes.ts.
+ */
+export async function ensureFileIndexes(db: Db): Promise<void> {
+  await ensureNamedIndexes(db.collection(`${FILES_BUCKET}.files`), [{ key: { 'metadata.standardId': 1, uploadDate: -1, _id: -1 }, name: 'by_standard_newest_v2' }]);
 }
 
 /** The released editions (DOCX and PDF) of several standards in one query, newest first. */
 export async function listReleaseFiles(db: Db, standardIds: string[]): Promise<StoredFile[]> {
   if (standardIds.length === 0) return [];
   const files = await bucketOf(db)
-    .find({ 'metadata.standardId': { $in: standardIds }, 'metadata.kind': 'edition', 'metadata.stage': 'release' })
+    .find({ 'metadata.standardId': { $in: standardIds }, 'metadata.kind': 'edition', 'metadata.stage': 'release' }, EXACT_PUSHDOWN)
     .sort({ uploadDate: -1, _id: -1 })
     .toArray();
   return files.map(toStored);

@@ -8,6 +8,7 @@ import { ensureNoticeMailIndexes } from '../../activities/mail/notice-mail';
 import { ensureStandardsIndexes } from '../../activities/data/standards';
 import { createExpertStore } from '../../activities/data/experts';
 import { createTechnicalReviewStore } from '../../activities/review/store';
+import { ensureFileIndexes } from '../../activities/files/store';
 
 export async function ensureLifecycleIndexes(db: Db): Promise<void> {
   await ensureStandardsIndexes(db);
@@ -18,4 +19,5 @@ export async function ensureLifecycleIndexes(db: Db): Promise<void> {
   await ensureNoticeMailIndexes(db);
   await createExpertStore(db).ensureIndexes();
   await createTechnicalReviewStore(db).ensureIndexes();
+  await ensureFileIndexes(db);
 }

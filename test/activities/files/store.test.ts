@@ -1,9 +1,9 @@
 // GridFS storage of generated files against the real FerretDB of the test run, and HTTP delivery with a
-// Chinese file name.
+// Chinese file name. A standard's files are listed by an index walk (the public draft page lists them).
 import express from 'express';
 import request from 'supertest';
 import { freshMongo } from '../../support/mongo';
-import { DOCX_CONTENT_TYPE, getFileInfo, listFiles, readFileBytes, sha256Of, storeGeneratedFile } from '../../../activities/files/store';
+import { DOCX_CONTENT_TYPE, ensureFileIndexes, FILES_BUCKET, getFileInfo, listFiles, listReleaseFiles, readFileBytes, sha256Of, storeGeneratedFile } from '../../../activities/files/store';
 import { contentDisposition, contentTypeOf, sendStoredFile } from '../../../server/files';
 import { isAppError } from '../../../activities/infra/errors';
 
@@ -46,6 +46,19 @@ describe('storeGeneratedFile', () => {
     await storeGeneratedFile(mongo.db, { filename: 'note.docx', data: Buffer.from('n'), metadata: { ...meta, standardId: 'std-3', kind: 'explanatoryNote', stage: 'publicComment', province: 'joint' } });
     expect((await listFiles(mongo.db, { standardId: 'std-3', kind: 'edition' })).map((f) => f.filename)).toEqual(['joint.docx']);
     expect((await listFiles(mongo.db, { standardId: 'std-3', province: 'joint' })).length).toBe(2);
+  });
+
+  it("lists a standard's files newest first by walking an index (not every file's record)", async () => {
+    await ensureFileIndexes(mongo.db);
+    for (let i = 0; i < 3; i++) await storeGeneratedFile(mongo.db, { filename: `r${i}.docx`, data: Buffer.from(`r${i}`), metadata: { ...meta, standardId: 'std-walk' } });
+    expect((await listFiles(mongo.db, { standardId: 'std-walk' })).map((f) => f.filename)).toEqual(['r2.docx', 'r1.docx', 'r0.docx']);
+    expect((await listReleaseFiles(mongo.db, ['std-walk', 'std-none'])).map((f) => f.filename)).toEqual(['r2.docx', 'r1.docx', 'r0.docx']);
+    const explain = await mongo.db.command({
+      explain: { find: `${FILES_BUCKET}.files`, filter: { 'metadata.standardId': 'std-walk', 'metadata.format': { $ne: 'pdf' } }, sort: { uploadDate: -1, _id: -1 }, comment: 'tongbiao:exact-pushdown' },
+    });
+    const plan = JSON.stringify(explain.queryPlanner);
+    expect(plan).toMatch(/SEARCH \S+ USING INDEX \S+_by_standard_newest_v2|"indexName":"by_standard_newest_v2"/);
+    expect(plan).not.toMatch(/TEMP B-TREE|"stage":"SORT"|COLLSCAN/);
   });
 
   it('refuses metadata outside the vocabulary', async () => {
