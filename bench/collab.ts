@@ -12,6 +12,7 @@ import { largeDocument } from './collab/fixture';
 import { startServer } from './collab/harness';
 import { coldLoads, fanout, heapPerDocument, killTrials, knee, propagation, type FanoutResult, type KillResult, type KneeEnd, type KneeStep, type PropagationResult } from './collab/scenarios';
 import { clusterReport, clusterScenario } from './collab/cluster';
+import { runSuggestScenario, suggestReport } from './collab-suggest';
 
 const KINDS: ServerKind[] = ['ours', 'ywebsocket', 'hocuspocus'];
 const LABEL: Record<ServerKind, string> = { ours: 'Tongbiao', ywebsocket: 'y-websocket', hocuspocus: 'Hocuspocus' };
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
       await mongo.close();
     }
   }
+  // 10 writers of whom 5 in suggestion mode against 10 plain writers (bench/collab-suggest.ts); BENCH_SUGGEST=0 leaves it out.
+  const suggestLines = process.env.BENCH_SUGGEST === '0' ? [] : suggestReport(await runSuggestScenario(mongoUri, `bench_collab_suggest_${runTag}`, QUICK ? 2 : 4, QUICK ? 3 : 8));
   await stopMongo();
 
   const others = KINDS.filter((k) => k !== 'ours');
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
   for (const k of KINDS) console.log(`knee ${LABEL[k]}: ${rows[k].knee.knee} ops/s (${END[rows[k].knee.end]})`);
   console.log(`kill -9 trials per server: ${rows.ours.kill.trials}; y-websocket acknowledges nothing; Hocuspocus's acknowledgement is its SyncStatus (applied in memory, stored after a 2 s debounce).`);
   for (const l of clusterLines.filter((x) => !x.startsWith('RESULT'))) console.log(l);
+  for (const l of suggestLines.filter((x) => !x.startsWith('RESULT'))) console.log(l);
   console.log(`run time ${((Date.now() - started) / 1000).toFixed(0)} s${QUICK ? ' (BENCH_QUICK)' : ''}`);
   console.log();
 
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
   result('collab_cold_load_p95_ms', rows.ours.cold.p95, '<=300', rows.ours.cold.p95 <= 300);
   result('collab_acked_lost', rows.ours.kill.acknowledgedLost, '0', rows.ours.kill.acknowledgedLost === 0 && rows.ours.kill.acknowledged > 0, 0);
   for (const l of clusterLines.filter((x) => x.startsWith('RESULT'))) console.log(l);
+  for (const l of suggestLines.filter((x) => x.startsWith('RESULT'))) console.log(l);
 }
 
 main().then(

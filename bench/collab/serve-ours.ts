@@ -10,6 +10,7 @@ import { collabLimitsSchema } from '../../server/collab/types';
 import { createRedisRelay } from '../../server/collab/redis-relay';
 import { createLogger } from '../../activities/infra/logger';
 import { startProbe } from './probe';
+import { benchSuggestGuard } from '../collab-suggest-guard';
 
 async function main(): Promise<void> {
   const uri = process.env.MONGODB_URI;
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       return user ? { userId: user, displayName: user } : null;
     },
     authorize: () => 'edit',
+    // bench/collab-suggest.ts: users named sugg* are suggest-only, their updates checked as the app does.
+    ...(process.env.BENCH_SUGGEST_GUARD === '1' ? { updateGuard: benchSuggestGuard().guard } : {}),
   });
   const server = http.createServer((req, res) => {
     if (startProbe(req, res, { loadDoc: (name) => collab.getDoc(name) })) return;
