@@ -1,11 +1,13 @@
 // Released editions, stage drafts and their PDFs never show suggested changes (issue 15): the generator prints
 // the agreed text, every suggestion rejected (activities/docx/agreed-text.ts). A draft with suggestions gives
 // the same DOCX body text as the draft written without them — inserted text and an inserted clause left out,
-// deleted text and a deleted paragraph kept — and no tracked change.
+// deleted text and a deleted paragraph kept — and no tracked change. The redline of two versions holding
+// suggestions compares their agreed texts.
 import JSZip from 'jszip';
 import { richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { agreedText } from '../../../activities/docx/agreed-text';
+import { generateRedlineDocx } from '../../../activities/redline/redline';
 import { chapter, clause, docJSON, foreword, h, normativeReferences, p, scope, termsAndDefinitions, type Built } from '../../../editor/builders';
 import type { SuggestionAuthor } from '../../../editor/schema';
 
@@ -48,6 +50,18 @@ describe('generated documents print the agreed text', () => {
     expect(a.text).not.toContain('河流中泓线');
     expect(a.text).toBe(b.text);
     expect(a.xml).not.toMatch(/<w:(ins|del) /);
+  });
+
+  it('the redline of two versions with suggestions tracks only what changed between their agreed texts', async () => {
+    const older = docJSON(...front(), chapter(h('采样'), clause(h('采样方法'), p('采样应在中泓线处进行。', ins('（建议）')))));
+    const docx = await generateRedlineDocx({ older, newer: withSuggestions, author: '起草组', date: '2026-12-01T08:00:00Z', record: richStandardRecord(), edition: 'joint' });
+    const xml = await (await JSZip.loadAsync(docx)).file('word/document.xml')!.async('string');
+    const tracked = [...xml.matchAll(/<w:(ins|del) w:id="\d+" w:author="([^"]*)"[^>]*>([\s\S]*?)<\/w:\1>/g)].map((m) => `${m[1]} ${m[2]} ${[...m[3].matchAll(/<w:(?:t|delText)(?: [^>]*)?>([^<]*)</g)].map((x) => x[1]).join('')}`);
+    expect(tracked).toEqual(expect.arrayContaining(['ins 起草组 ，水深大于5 m时分层采样', 'ins 起草组 样品保存']));
+    // Suggested text of either version is not in the comparison, nor its proposers.
+    expect(xml).not.toContain('（建议）');
+    expect(xml).not.toContain('样品运输');
+    expect(xml).not.toMatch(/w:author="(张三|李四)"/);
   });
 
   it('leaves a body without suggestions untouched (the same object)', () => {
