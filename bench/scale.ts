@@ -190,6 +190,16 @@ async function main(): Promise<void> {
     await time('/standards?stage=publicComment', staff, '/standards?stage=publicComment');
     await time("a standard's page", staff, `/standards/${OPEN}`);
     await time('comment triage', lead, `/standards/${OPEN}/comments`);
+    await time('comment triage, pending', lead, `/standards/${OPEN}/comments?status=pending`);
+    // A deep page: the cursor of the 11th page (2,000 comments in), reached through the API's `next`.
+    let deep = '';
+    for (let i = 0; i < 10 && !SKIP.some((w) => 'comment triage, 11th page'.includes(w)); i++) {
+      const r = await lead.get(`/api/standards/${OPEN}/comments${deep ? `?after=${encodeURIComponent(deep)}` : ''}`, true);
+      const next = r.status === 200 ? (JSON.parse(r.body.toString('utf8')) as { next?: string | null }).next : null;
+      if (!next) break;
+      deep = next;
+    }
+    if (deep) await time('comment triage, 11th page', lead, `/standards/${OPEN}/comments?after=${encodeURIComponent(deep)}`);
     await time('/consultation', anon, '/consultation');
     await time('/published', anon, '/published');
     await time('GET /api/standards', staff, '/api/standards', true);
