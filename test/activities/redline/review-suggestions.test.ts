@@ -1,6 +1,7 @@
 // The review copy with the draft's suggested changes as Word's own tracked changes (issue 15): inserted and
 // deleted text are w:ins / w:del by the proposer's name at the suggestion's time; a clause inserted whole and
-// a paragraph deleted whole have their paragraph marks tracked too, a table row inserted whole its w:trPr; a
+// a paragraph deleted whole have their paragraph marks tracked too, a table row inserted whole its w:trPr, a
+// formula inserted whole has what the renderer adds (「式中：」, brackets, 「——」) by its proposer too; a
 // suggestion in the 前言 (printed as plain text) is not shown as a change but listed in a comment, and the 前言
 // prints the agreed text. The file is schema-valid, LibreOffice lists the changes with their authors, and
 // importing it again keeping the changes gives back the same suggestions (kind, author, text) and the thread.
@@ -17,7 +18,7 @@ import { richStandardRecord } from '../../../activities/docx/fixtures/rich-stand
 import { reviewCopyWithComments, type ReviewThread } from '../../../activities/redline/review-comments';
 import { generateReviewCopyDocx } from '../../../activities/redline/review-suggestions';
 import { importWordFile } from '../../../activities/import';
-import { chapter, clause, docJSON, foreword, h, normativeReferences, p, scope, table, termsAndDefinitions, type Built } from '../../../editor/builders';
+import { chapter, clause, docJSON, foreword, formula, h, normativeReferences, p, scope, table, termsAndDefinitions, type Built } from '../../../editor/builders';
 import { schema, type SuggestionAuthor } from '../../../editor/schema';
 import { listSuggestions } from '../../../editor/suggestions';
 import { YJS_FRAGMENT, jsonToYDoc } from '../../../editor/ydoc';
@@ -34,6 +35,7 @@ const WANG = who('s3', '王五', 'SH', '2026-11-30T11:00:00Z');
 const ZHANG2 = who('s4', '张三', 'JS', '2026-11-30T12:00:00Z');
 const ZHAO = who('s5', '赵六', 'SH', '2026-11-30T13:00:00Z');
 const ZHAO2 = who('s6', '赵六', 'SH', '2026-11-30T14:00:00Z');
+const SUN = who('s7', '孙七', 'ZJ', '2026-11-30T15:00:00Z');
 const ins = (text: string, a: SuggestionAuthor): Built => ({ type: 'text', text, marks: [{ type: 'suggestInsert', attrs: { ...a } }] });
 const del = (text: string, a: SuggestionAuthor): Built => ({ type: 'text', text, marks: [{ type: 'suggestDelete', attrs: { ...a } }] });
 
@@ -41,6 +43,8 @@ function body() {
   const limits = table('水质指标限值', [['项目', '限值'], ['总磷', '0.2'], ['氨氮', '1.0']]);
   const rows = limits.content?.[1].content ?? [];
   rows[2].attrs = { suggestion: { kind: 'insert', ...ZHAO2 } };
+  const f = formula('ρ = m / V', ['ρ', '密度'], ['m', '质量']);
+  f.attrs = { suggestion: { kind: 'insert', ...SUN } };
   return docJSON(
     foreword(p('本文件按照', ins('GB/T 1.1—2020', ZHAO), '的规定起草。')),
     scope(p('本文件规定了示范区地表水环境质量监测要求。')),
@@ -51,6 +55,7 @@ function body() {
       clause(h('采样方法'), p('采样应在', ins('河流', ZHANG), '中泓线处进行', del('，水深大于5 m时分层采样', LI), '。')),
       clause({ suggestion: { kind: 'insert', ...WANG } }, h('样品运输'), p('样品应避光运输。')),
       clause(h('样品保存'), p('样品应在4 ℃下冷藏保存。'), p({ suggestion: { kind: 'delete', ...ZHANG2 } }, '保存时间不超过24 h。'), limits),
+      clause(h('计算'), p('密度按公式计算：'), f),
     ),
   );
 }
@@ -125,8 +130,13 @@ describe('review copy with suggestions as Word tracked changes', () => {
         { kind: 'ins', author: '赵六', date: '2026-11-30T14:00:00Z', text: '氨氮' },
       ]),
     );
-    // Only whole blocks have their paragraph marks tracked: the clause's heading and paragraph, the deleted paragraph.
-    expect(tracked(documentXml, 'w:rPr').sort()).toEqual(['del 张三', 'ins 王五', 'ins 王五']);
+    // Only whole blocks have their paragraph marks tracked: the clause's heading and paragraph, the deleted
+    // paragraph, the formula's 「式中：」 and symbol lines (body.ts writes the formula line itself without a
+    // tracked paragraph mark, in the redline copy too).
+    expect(tracked(documentXml, 'w:rPr').sort()).toEqual(['del 张三', 'ins 孙七', 'ins 孙七', 'ins 孙七', 'ins 王五', 'ins 王五']);
+    // What the renderer adds to a formula proposed whole (「式中：」, the number's brackets) is the proposer's too.
+    const sun = all.filter((c) => c.author === '孙七').map((c) => c.text);
+    expect(sun).toEqual(expect.arrayContaining(['式中：', ')', '——', '密度']));
     expect(tracked(documentXml, 'w:trPr')).toEqual(['ins 赵六']);
   });
 
