@@ -6,13 +6,15 @@
 // …) after a warm-up, and the p99s pool all rounds: the shared machine's load drifts over seconds, and
 // single back-to-back runs compared one busy stretch with a quiet one. Then kill -9 of one of two processes
 // while writers on both edit, counting acknowledged updates missing from MongoDB.
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
 import { freePort } from '../../scripts/embedded/launcher';
 import { launchEmbeddedRedis } from '../../scripts/embedded/redis';
 import { BenchClient } from './client';
-import { readStoredDocument, startServer, type ServerProcess } from './harness';
+import { readStoredDocument, serverCpuMicros, startServer, type ServerProcess } from './harness';
 import { percentile, pushEvery20ms } from './scenarios';
+import { createStallMeter, type Stalls } from './stalls';
 
 export interface ClusterOptions {
   mongoUri: string;
@@ -41,6 +43,10 @@ export interface ClusterResult {
   two: SpreadLatency;
   /** Per round, for the report: p99 of one process and of two. */
   roundP99s: Array<{ one: number; two: number }>;
+  /** Server CPU time (all server processes of the set-up) per measured second, in ms. */
+  cpuMsPerSecond: { one: number; two: number };
+  /** Longest event-loop delay and GC pause over the set-up's rounds, in its server processes and in the bench process. */
+  stalls: Record<'one' | 'two', { serverLoopMaxMs: number; serverGcMaxMs: number; benchLoopMaxMs: number; benchGcMaxMs: number }>;
   kill: { trials: number; acknowledged: number; lost: number; relayedLost: number };
 }
 
@@ -160,9 +166,32 @@ export async function clusterScenario(opts: ClusterOptions): Promise<ClusterResu
     await spreadRound([single.port], 'warm-one', 2, { same: [], cross: [], expected: 0 });
     await spreadRound(pair.map((s) => s.port), 'warm-two', 2, { same: [], cross: [], expected: 0 });
     const roundP99s: ClusterResult['roundP99s'] = [];
+    const cpu = { one: 0, two: 0 };
+    const noStall = () => ({ serverLoopMaxMs: 0, serverGcMaxMs: 0, benchLoopMaxMs: 0, benchGcMaxMs: 0 });
+    const stalls: ClusterResult['stalls'] = { one: noStall(), two: noStall() };
+    const benchMeter = createStallMeter();
+    const stallsOf = (servers: ServerProcess[]): Promise<Stalls[]> => Promise.all(servers.map(async (s) => (await fetch(`http://127.0.0.1:${s.port}/__probe/stalls`)).json() as Promise<Stalls>));
+    await stallsOf([single, ...pair]);
+    const cpuOf = async (servers: ServerProcess[]): Promise<number> => (await Promise.all(servers.map((s) => serverCpuMicros(s.port)))).reduce((a, b) => a + b, 0);
+    const measured = async (servers: ServerProcess[], key: 'one' | 'two', round: () => Promise<number>): Promise<number> => {
+      const before = await cpuOf(servers);
+      await stallsOf(servers);
+      benchMeter.take();
+      const p99 = await round();
+      cpu[key] += (await cpuOf(servers)) - before;
+      const bench = benchMeter.take();
+      const st = stalls[key];
+      for (const x of await stallsOf(servers)) {
+        st.serverLoopMaxMs = Math.max(st.serverLoopMaxMs, x.loopDelayMaxMs);
+        st.serverGcMaxMs = Math.max(st.serverGcMaxMs, x.gcMaxMs);
+      }
+      st.benchLoopMaxMs = Math.max(st.benchLoopMaxMs, bench.loopDelayMaxMs);
+      st.benchGcMaxMs = Math.max(st.benchGcMaxMs, bench.gcMaxMs);
+      return p99;
+    };
     for (let r = 0; r < opts.rounds; r++) {
-      const runOne = () => spreadRound([single.port], `prop-one-${r}`, opts.roundSeconds, oneSamples);
-      const runTwo = () => spreadRound(pair.map((s) => s.port), `prop-two-${r}`, opts.roundSeconds, twoSamples);
+      const runOne = () => measured([single], 'one', () => spreadRound([single.port], `prop-one-${r}`, opts.roundSeconds, oneSamples));
+      const runTwo = () => measured(pair, 'two', () => spreadRound(pair.map((s) => s.port), `prop-two-${r}`, opts.roundSeconds, twoSamples));
       if (r % 2 === 0) {
         const one = await runOne();
         roundP99s.push({ one, two: await runTwo() });
@@ -171,6 +200,7 @@ export async function clusterScenario(opts: ClusterOptions): Promise<ClusterResu
         roundP99s.push({ one: await runOne(), two });
       }
     }
+    benchMeter.stop();
     await Promise.all(running.splice(0).map((s) => s.stop()));
     const kill = { trials: opts.killTrials, acknowledged: 0, lost: 0, relayedLost: 0 };
     for (let t = 0; t < opts.killTrials; t++) {
@@ -183,7 +213,8 @@ export async function clusterScenario(opts: ClusterOptions): Promise<ClusterResu
       kill.lost += k.lost;
       kill.relayedLost += k.relayedLost;
     }
-    return { one: summarise(oneSamples, false), two: summarise(twoSamples, true), roundP99s, kill };
+    const seconds = opts.rounds * opts.roundSeconds;
+    return { one: summarise(oneSamples, false), two: summarise(twoSamples, true), roundP99s, cpuMsPerSecond: { one: cpu.one / 1000 / seconds, two: cpu.two / 1000 / seconds }, stalls, kill };
   } finally {
     await Promise.all(running.map((s) => s.stop().catch(() => undefined)));
     await redis.stop();
@@ -201,6 +232,11 @@ export function clusterReport(r: ClusterResult, rounds: number, roundSeconds: nu
     `  one process:   p50 ${fmt(r.one.p50)} ms  p99 ${fmt(r.one.p99)} ms  delivered ${(r.one.delivered * 100).toFixed(1)}%`,
     `  two processes: p50 ${fmt(r.two.p50)} ms  p99 ${fmt(r.two.p99)} ms  delivered ${(r.two.delivered * 100).toFixed(1)}%  (same-process pairs p99 ${fmt(r.two.sameP99)} ms, across Redis ${fmt(r.two.crossP99)} ms)`,
     `  p99 per round (one / two): ${r.roundP99s.map((x) => `${fmt(x.one)} / ${fmt(x.two)}`).join(', ')}`,
+    `  server CPU per second of editing (all server processes): one ${fmt(r.cpuMsPerSecond.one, 0)} ms, two ${fmt(r.cpuMsPerSecond.two, 0)} ms; load average now ${os.loadavg()[0].toFixed(1)}`,
+    ...(['one', 'two'] as const).map((k) => {
+      const st = r.stalls[k];
+      return `  longest stall, ${k === 'one' ? 'one process ' : 'two processes'}: server event loop ${fmt(st.serverLoopMaxMs)} ms (GC pause ${fmt(st.serverGcMaxMs)} ms), bench process event loop ${fmt(st.benchLoopMaxMs)} ms (GC ${fmt(st.benchGcMaxMs)} ms)`;
+    }),
     `  kill -9 of one of two processes, ${r.kill.trials} trials: ${r.kill.acknowledged} acknowledged, ${r.kill.lost} lost; ${r.kill.relayedLost} relayed-but-not-stored`,
     `RESULT collab_cluster_p99_ratio ${fmt(ratio, 2)} goal <=2 ${ratioMet ? 'met' : 'missed'}`,
     `RESULT collab_cluster_kill_acked_lost ${r.kill.lost} goal 0 ${r.kill.lost === 0 && r.kill.acknowledged > 0 ? 'met' : 'missed'}`,

@@ -1,6 +1,8 @@
 // A tiny HTTP probe every benchmarked server process mounts: CPU time and heap (after a forced GC, when
-// the process runs with --expose-gc), and "load this document" for the heap-per-document measurement.
+// the process runs with --expose-gc), "load this document" for the heap-per-document measurement, and the
+// stalls since the last ask (event-loop delay, GC pauses) to tell a latency tail's cause.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createStallMeter } from './stalls';
 
 export interface ProbeDeps {
   /** Loads (and keeps loaded) a document by name. */
@@ -8,6 +10,7 @@ export interface ProbeDeps {
 }
 
 const collect = (globalThis as { gc?: () => void }).gc;
+let stalls: ReturnType<typeof createStallMeter> | undefined;
 
 /** Answers `/__probe/*` requests; returns false for other paths. */
 export function startProbe(req: IncomingMessage, res: ServerResponse, deps: ProbeDeps): boolean {
@@ -37,6 +40,12 @@ export function startProbe(req: IncomingMessage, res: ServerResponse, deps: Prob
       const names = (url.searchParams.get('docs') ?? '').split(',').filter(Boolean);
       const started = performance.now();
       Promise.all(names.map((n) => deps.loadDoc(n))).then(() => reply({ ms: performance.now() - started }), fail);
+      return true;
+    }
+    case '/__probe/stalls': {
+      // The first ask starts the meter; each ask answers what happened since the one before and resets.
+      stalls ??= createStallMeter();
+      reply(stalls.take());
       return true;
     }
     default:
