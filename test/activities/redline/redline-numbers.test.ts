@@ -82,15 +82,21 @@ describe('redline numbers and formatting', () => {
     expect(() => schema.nodeFromJSON(richStandardRevised()).check()).not.toThrow();
   });
 
-  it('prints the numbers of the version each element belongs to: 表1（续） for the old 表2, the deleted clause as 5.4 in the 目次', () => {
+  it('prints the numbers of the version each element belongs to: 表1（续） for the old 表2, the deleted clause as 5.4 in the 目次, its line struck', () => {
     // 表1 deleted: the long 表2 is 表1 in the newer version, and so are its continuation titles.
     expect(xml).toContain('表1（续）');
     expect(xml).not.toContain('表2（续）');
     expect(pdfText).toContain('表1（续）');
     // The 目次: 5.4 点位编码 (deleted) keeps its old number instead of counting as 5.5 after the inserted 5.2.
-    const toc = paragraphs().filter((p) => /w:val="TOC[12]"/.test(p)).map((p) => [...p.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''));
+    const tocParas = paragraphs().filter((p) => /w:val="TOC[12]"/.test(p));
+    const toc = tocParas.map((p) => [...p.matchAll(/<w:(?:t|delText)[^>]*>([^<]*)<\/w:(?:t|delText)>/g)].map((m) => m[1]).join(''));
     expect(toc).toEqual(expect.arrayContaining([expect.stringMatching(/^5\.2\u3000布设时机/), expect.stringMatching(/^5\.3\u3000布设数量/), expect.stringMatching(/^5\.4\u3000点位编码/)]));
     expect(toc.some((t) => t.startsWith('5.5'))).toBe(false);
+    // The 目次 lines of the inserted and the deleted clause are tracked with them, paragraph marks too.
+    const line = (t: string) => tocParas.find((p) => p.includes(t))!;
+    expect(line('布设时机')).toMatch(/<w:rPr><w:ins [^>]*\/><\/w:rPr><\/w:pPr><w:ins [^>]*><w:r><w:t[^>]*>5\.2\u3000布设时机<\/w:t>/);
+    expect(line('点位编码')).toMatch(/<w:rPr><w:del [^>]*\/><\/w:rPr><\/w:pPr><w:del [^>]*><w:r><w:delText[^>]*>5\.4\u3000点位编码<\/w:delText>/);
+    expect(line('布设数量')).not.toMatch(/<w:(ins|del) /);
     // Figures are numbered by Word's list numbering, which LibreOffice shows as new [old] in a redline.
     expect(pdfText).toMatch(/图1\[图2\]年度监测结果统计/);
   });
