@@ -69,6 +69,12 @@ export function importDocxParts(parts: DocxParts, options: ImportOptions = {}): 
   }
   const doc = built.doc as DocJSON;
   const kept = mode === 'keep' ? keepSuggestions(doc as NodeJSON, { by: options.suggestionsBy ?? '', makeId: options.makeId ?? newId }) : null;
+  if (kept && (read.notKept.formatting > 0 || read.notKept.paragraphMarks > 0)) {
+    built.warnings.push({
+      zh: `${read.notKept.formatting} 处格式修订和 ${read.notKept.paragraphMarks} 处段落拆分或合并无法保留为修订建议，已按接受处理。`,
+      en: `${read.notKept.formatting} formatting changes and ${read.notKept.paragraphMarks} paragraph splits or joins cannot be kept as suggestions and were accepted.`,
+    });
+  }
   if (kept && kept.notKept > 0) {
     built.warnings.push({
       zh: `${kept.notKept} 处修订位于不能标记修订建议的文字中（如术语来源、缩略语），已按拒绝处理（保留原文）。`,

@@ -143,6 +143,10 @@ export interface ReadResult {
   comments: WordComment[];
   /** Number of source paragraphs (all levels). */
   paragraphs: number;
+  /** Mode 'keep': tracked changes that cannot become suggestions and were taken as accepted — formatting
+   *  changes (w:pPrChange, w:rPrChange, table and section properties, numbering, cell changes) and paragraph
+   *  marks inserted or deleted without their whole text (a split or a join). */
+  notKept: { formatting: number; paragraphMarks: number };
 }
 
 const CHANGE_ELEMENTS = new Set(['w:ins', 'w:del', 'w:moveFrom', 'w:moveTo', 'w:pPrChange', 'w:rPrChange', 'w:tblPrChange', 'w:trPrChange', 'w:tcPrChange', 'w:sectPrChange', 'w:numberingChange', 'w:cellIns', 'w:cellDel', 'w:cellMerge']);
@@ -220,6 +224,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
   const changes = countChanges(doc);
   const reject = opts.changes === 'reject';
   const keep = opts.changes === 'keep';
+  const notKept = { formatting: 0, paragraphMarks: 0 };
   const body = child(doc, 'w:body');
   let index = 0;
   const openComments = new Map<string, string>();
@@ -406,7 +411,7 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       }
     };
     inline(p, false);
-    if (keep) markWholeParagraph(pPr, runs);
+    if (keep && !markWholeParagraph(pPr, runs)) notKept.paragraphMarks++;
     const text = runs.map((r) => r.text).join('');
     const numbering = numId !== undefined ? counter.next(numId, ilvl ?? 0) : null;
     for (const issue of issues) formulaIssues.push({ index, ...issue });
@@ -542,7 +547,8 @@ export function readDocument(parts: DocxParts, opts: ReadOptions): ReadResult {
       comments.push({ id, author: c.attrs['w:author'] ?? '', date: c.attrs['w:date'] ?? '', text: text.join('').trim(), anchor: anchors.get(id) ?? '', ...(starts.has(id) ? { start: starts.get(id) } : {}) });
     }
   }
-  return { blocks, changes, comments, paragraphs: index, formulaIssues };
+  if (keep) notKept.formatting = countFormatting(doc);
+  return { blocks, changes, comments, paragraphs: index, formulaIssues, notKept };
 }
 
 const sameChange = (a: RunChange | undefined, b: RunChange | undefined): boolean =>
@@ -553,14 +559,25 @@ function changeOf(el: XEl, kind: RunChange['kind']): RunChange {
 }
 
 /** Mode 'keep': a paragraph whose mark is tracked and whose text is all in changes of that kind was inserted
- *  or deleted whole — its runs say so (`block`). */
-function markWholeParagraph(pPr: XEl | undefined, runs: SourceRun[]): void {
+ *  or deleted whole — its runs say so (`block`). False for a tracked mark that cannot be kept (a split/join). */
+function markWholeParagraph(pPr: XEl | undefined, runs: SourceRun[]): boolean {
   const rPr = child(pPr, 'w:rPr');
-  const ins = child(rPr, 'w:ins');
+  const ins = child(rPr, 'w:ins') ?? child(rPr, 'w:moveTo');
   const del = child(rPr, 'w:del') ?? child(rPr, 'w:moveFrom');
   const kind = ins ? 'insert' : del ? 'delete' : null;
-  if (!kind || runs.length === 0 || !runs.every((r) => r.change?.kind === kind)) return;
+  if (!kind) return true;
+  if (runs.length === 0 || !runs.every((r) => r.change?.kind === kind)) return false;
   for (const r of runs) r.change = { ...(r.change as RunChange), block: true };
+  return true;
+}
+
+const FORMATTING_CHANGES = new Set(['w:pPrChange', 'w:rPrChange', 'w:tblPrChange', 'w:trPrChange', 'w:tcPrChange', 'w:sectPrChange', 'w:numberingChange', 'w:cellIns', 'w:cellDel', 'w:cellMerge']);
+
+/** Formatting and cell changes anywhere below `el`. */
+function countFormatting(el: XEl): number {
+  let n = 0;
+  for (const k of kids(el)) n += (FORMATTING_CHANGES.has(k.name) ? 1 : 0) + countFormatting(k);
+  return n;
 }
 
 /** Mode 'keep': every run of the blocks (a table row's cells) belongs to the row's change. */

@@ -2,7 +2,8 @@
 // text becomes suggestInsert / suggestDelete marks with the Word author as the name and the importing user as
 // `by`; a paragraph inserted whole (its mark tracked) and a table row inserted whole become block
 // suggestions; one author's changes at one time are one suggestion; accepting all gives the accept-all
-// import, rejecting all the reject-all import.
+// import, rejecting all the reject-all import; formatting changes and paragraph joins, which cannot be kept,
+// are reported.
 import { importWordFile } from '../../activities/import';
 import { schema } from '../../editor/schema';
 import { listSuggestions, withSuggestionsAccepted, withSuggestionsRejected } from '../../editor/suggestions';
@@ -107,5 +108,18 @@ describe('Word import keeping tracked changes as suggestions', () => {
     const doc = schema.nodeFromJSON(kept.doc);
     expect(plain(withSuggestionsAccepted(doc))).toBe(plain(schema.nodeFromJSON(accepted.doc)));
     expect(plain(withSuggestionsRejected(doc))).toBe(plain(schema.nodeFromJSON(rejected.doc)));
+  });
+
+  it('says which changes could not be kept: formatting changes and paragraph joins are taken as accepted', async () => {
+    const bold = `<w:r><w:rPr><w:b/><w:rPrChange w:id="51" w:author="张三" w:date="${T1}"><w:rPr/></w:rPrChange></w:rPr><w:t>应</w:t></w:r>`;
+    const body = [
+      p('1　范围', { style: 'Heading1' }),
+      // The paragraph mark deleted without the text: Word joins this paragraph with the next.
+      `<w:p><w:pPr><w:rPr><w:del w:id="50" w:author="李四" w:date="${T2}"/></w:rPr></w:pPr>${r('本文件规定了监测要求')}</w:p>`,
+      `<w:p>${r('采样')}${bold}${r('在中泓线处进行。')}</w:p>`,
+    ].join('');
+    const r2 = await importWordFile(await docx({ body, styles }), { changes: 'keep', suggestionsBy: 'u', makeId, allowNonStandard: true });
+    expect(r2.report.warnings.map((w) => w.zh)).toContain('1 处格式修订和 1 处段落拆分或合并无法保留为修订建议，已按接受处理。');
+    expect(listSuggestions(schema.nodeFromJSON(r2.doc))).toEqual([]);
   });
 });
