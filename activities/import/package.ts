@@ -6,6 +6,7 @@ import JSZip from 'jszip';
 import { ImportError } from '../../editor/import/errors';
 import type { DocxParts } from '../../editor/import/reader';
 import { checkPictureParts } from './media-check';
+import { legacyDocEncrypted } from './legacy-encryption';
 
 export const LIMITS = {
   /** Largest file accepted (the issue: over 50 MB is refused). */
@@ -31,7 +32,8 @@ export function sniff(data: Uint8Array): FileKind {
     // Directory entry names are UTF-16LE; looking for them in the bytes is enough to tell the kinds apart.
     const has = (name: string): boolean => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(Buffer.from(name, 'utf16le'));
     if (has('EncryptedPackage') || has('EncryptionInfo')) return 'encrypted';
-    if (has('WordDocument')) return 'doc';
+    // A password-protected Word 97–2003 file: the FIB of its WordDocument stream says so.
+    if (has('WordDocument')) return legacyDocEncrypted(data) ? 'encrypted' : 'doc';
     if (has('WpsContent') || has('WPS')) return 'wps';
     return 'unknown';
   }

@@ -4,7 +4,7 @@
 export type ImportErrorCode =
   /** Not a Word document (by content). */
   | 'NOT_WORD'
-  /** Password-protected / encrypted (OLE EncryptedPackage). */
+  /** Password-protected / encrypted (OLE EncryptedPackage; a legacy .doc whose FIB says fEncrypted). */
   | 'ENCRYPTED'
   /** Macro-enabled document (.docm: vbaProject or the macroEnabled content type). */
   | 'MACROS'

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { createConversionCache, importWordFile, toAppError } from '../../../activities/import';
+import { createConversionCache, importWordFile, sniff, toAppError } from '../../../activities/import';
 import { isAppError } from '../../../activities/infra/errors';
 import { isImportError, type ImportErrorCode } from '../../../editor/import';
 import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../../../activities/docx/explanatory-note';
@@ -55,6 +55,30 @@ describe('Word import: bad input', () => {
     Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
     Buffer.from('EncryptedPackage', 'utf16le').copy(ole, 1024);
     expect(await refusal(ole)).toMatchObject({ code: 'ENCRYPTED', status: 415 });
+  });
+
+  it('refuses a password-protected legacy .doc (the FIB says it is encrypted) before LibreOffice sees it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tb-doc-enc-'));
+    try {
+      writeFileSync(path.join(dir, 'draft.docx'), await templateStyled());
+      execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'doc:MS Word 97', '--outdir', dir, path.join(dir, 'draft.docx')], { timeout: 120_000 });
+      const doc = readFileSync(path.join(dir, 'draft.doc'));
+      expect(sniff(doc)).toBe('doc');
+      // The WordDocument stream starts on a sector boundary with the FIB's wIdent 0xA5EC; Word sets fEncrypted
+      // (bit 8 of the flags at offset 0x0A) when the file has an open password.
+      const locked = Buffer.from(doc);
+      let fib = -1;
+      for (let i = 512; i + 12 < locked.length; i += 512) if (locked.readUInt16LE(i) === 0xa5ec) fib = i;
+      expect(fib).toBeGreaterThan(0);
+      locked.writeUInt16LE(locked.readUInt16LE(fib + 0x0a) | 0x0100, fib + 0x0a);
+      expect(sniff(locked)).toBe('encrypted');
+      const conversions = createConversionCache();
+      const e = await importWordFile(locked, { conversions }).then(() => null, (x: unknown) => x);
+      expect(isImportError(e) && e.code).toBe('ENCRYPTED');
+      expect(conversions.conversions).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a macro-enabled .docm', async () => {
