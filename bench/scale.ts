@@ -209,6 +209,8 @@ async function main(): Promise<void> {
     await time('status ?code=, newest', anon, `/consultation/status?code=${newest}`, false, false);
     await time('receipt, unknown code', anon, '/api/consultation/receipts/ZZZZZ-ZZZZZ', true, false);
 
+    // Where the peak comes from: the pages and lookups, or the two exports.
+    const rssBeforeExports = rssMax;
     const exports: Array<{ name: string; s: number; status: number; rows: number; missing: number }> = [];
     for (const ext of ['csv', 'docx'] as const) {
       const r = await lead.get(`/standards/${OPEN}/comments/disposition-table.${ext}`);
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
     for (const e of exports) console.log(`| ${e.name} | ${e.status} | ${e.s.toFixed(1)} | ${e.rows} | ${e.missing} |`);
     const storeRss = Math.max(0, ...ferretdbPids(dataDir).map(rssMb), 0);
     const temporalRss = Math.max(0, ...temporalPids(dataDir).map(rssMb), 0);
-    console.log(`\napp peak RSS ${rssMax.toFixed(0)} MB; FerretDB RSS now ${storeRss.toFixed(0)} MB; Temporal ${temporalRss.toFixed(0)} MB`);
+    console.log(`\napp peak RSS ${rssMax.toFixed(0)} MB (${rssBeforeExports.toFixed(0)} MB before the exports); FerretDB RSS now ${storeRss.toFixed(0)} MB; Temporal ${temporalRss.toFixed(0)} MB`);
 
     const pages = timings.filter((t) => t.page);
     const worst = pages.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
