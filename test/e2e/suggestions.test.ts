@@ -121,4 +121,15 @@ test('one suggests while the other types; accept shows on both screens; reject r
   expect(await docJSON(alice)).toEqual(settled);
   expect(await docJSON(bob)).toEqual(settled);
   expect(before).not.toEqual(settled);
+
+  // Typing inside a suggested deletion lands after it, as a suggested insertion.
+  await cursorBefore(alice, '排放浓度');
+  await alice.keyboard.press('Shift+ArrowRight');
+  await alice.keyboard.press('Shift+ArrowRight');
+  await alice.keyboard.press('Delete');
+  await cursorBefore(alice, '排放', 1);
+  await alice.keyboard.type('Y');
+  await waitText(bob, '排放Y浓度');
+  expect(await markText(bob, '.ProseMirror del.tb-suggestDelete')).toBe('排放');
+  expect(await markText(bob, '.ProseMirror ins.tb-suggestInsert')).toBe('Y');
 });
