@@ -14,6 +14,7 @@ import { generateExplanatoryNoteDocx, sampleExplanatoryNote } from '../../../act
 import { richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
 import { docx, p, picture, templateStyled } from '../../fixtures/import/ooxml';
 import { emfRectangle, wmfFormula } from '../../fixtures/import/metafiles';
+import { lieAboutSize } from '../../fixtures/import/bad-files';
 import { looksLikeImage } from '../../../activities/import/media-check';
 
 jest.setTimeout(120_000);
@@ -29,17 +30,6 @@ async function refusal(data: Uint8Array): Promise<{ code: ImportErrorCode; statu
   expect(e.messages.zh).toMatch(/[\u4e00-\u9fff]/);
   expect(e.messages.en).toMatch(/[a-z]/);
   return { code: e.code, status: app.status, zh: e.messages.zh, en: e.messages.en };
-}
-
-/** Sets the declared uncompressed size of `name` in the ZIP central directory. */
-function lieAboutSize(zip: Buffer, name: string, size: number): Buffer {
-  const out = Buffer.from(zip);
-  const sig = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
-  for (let i = out.indexOf(sig); i >= 0; i = out.indexOf(sig, i + 4)) {
-    const len = out.readUInt16LE(i + 28);
-    if (out.subarray(i + 46, i + 46 + len).toString('utf8') === name) out.writeUInt32LE(size, i + 24);
-  }
-  return out;
 }
 
 describe('Word import: bad input', () => {
