@@ -123,7 +123,9 @@ function blocks(nodes: NodeJSON[] | undefined, o: DraftHtmlOptions, depth: numbe
           const where = symbols.length
             ? `<p data-nc>式中：</p><dl>${symbols.map((s) => `<dt data-nc>${escapeHtml(String(s.attrs?.symbol ?? ''))}</dt><dd>${inline(s.content, o)}</dd>`).join('')}</dl>`
             : '';
-          return `<div class="gb-formula"><span class="formula-text">${inline(text?.content, o)}</span><span data-nc class="formula-no">${escapeHtml(labelOf(n, o, `(${k.prefix}${k.formula})`))}</span>${where}</div>`;
+          // An imported equation object kept as a picture (formula `src`): shown before its placeholder text.
+          const picture = typeof n.attrs?.src === 'string' && /^(\/(?!\/)|https:\/\/)/.test(n.attrs.src) ? `<img data-nc class="formula-picture" src="${escapeHtml(n.attrs.src)}" alt="公式图片">` : '';
+          return `<div class="gb-formula">${picture}<span class="formula-text">${inline(text?.content, o)}</span><span data-nc class="formula-no">${escapeHtml(labelOf(n, o, `(${k.prefix}${k.formula})`))}</span>${where}</div>`;
         }
         case 'referenceEntry': {
           const a = n.attrs ?? {};

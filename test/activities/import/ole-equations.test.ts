@@ -2,13 +2,14 @@
 // pictures: the import renders the previews to PNG with LibreOffice and pdftocairo (one run for all of
 // them, cached by content), the formula keeps its place and number and shows the picture, the report lists
 // it, and the generated DOCX prints the picture in the formula line. Without the tools the import still
-// succeeds with placeholders and says so.
+// succeeds with placeholders and says so. The public draft page shows the stored pictures.
 import { inflateSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { createConversionCache, importWordFile } from '../../../activities/import';
 import { generateStandardDocx } from '../../../activities/docx/generate';
 import { richStandardRecord } from '../../../activities/docx/fixtures/rich-standard';
 import { computeNumbering } from '../../../editor/numbering';
+import { renderDraftHtml } from '../../../server/comments/draft-html';
 import type { NodeJSON } from '../../../editor/types';
 import { emfRectangle, oleEquationsDocx, wmfFormula } from '../../fixtures/import/metafiles';
 
@@ -126,5 +127,8 @@ describe('Word import: equation objects with WMF/EMF previews', () => {
     const srcs = r.doc.content.flatMap((n) => formulas(n)).map((f) => String(f.attrs?.src));
     for (const s of srcs) expect(s).toMatch(/^\/images\/\d{24}$/);
     expect(r.report.formulaIssues.map((f) => f.src)).toEqual(srcs);
+    // The public draft page shows the picture too (not content: the placeholder text stays for anchors).
+    const html = renderDraftHtml(r.doc, { clauses: new Map(), commentHref: () => null });
+    for (const s of srcs) expect(html).toContain(`<img data-nc class="formula-picture" src="${s}" alt="公式图片">`);
   });
 });
