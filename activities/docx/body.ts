@@ -288,7 +288,13 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
   const seqValue = number.includes('.') ? number.slice(number.lastIndexOf('.') + 1) : number;
   // In a redline copy, what the renderer adds (tabs, brackets, 「式中：」, symbols, 「——」) is tracked with a
   // formula inserted or deleted whole.
+  // So is the line's number: as tracked text instead of the SEQ field, which cannot be tracked — it stayed
+  // behind when the deletion was accepted, and programs that recount fields counted it before the kept ones.
+  // The picture of such a formula and the line's paragraph mark are tracked too.
   const whole = whollyTracked(n);
+  const pictureRun = picture ? formulaPictureRun(picture, ++ctx.drawing) : null;
+  const pictureChange = whole && pictureRun ? nextChange(n) : null;
+  const lineMark = whole ? nextChange(n) : null;
   const out: Paragraph[] = [
     new Paragraph({
       style: STYLE.formula,
@@ -297,11 +303,12 @@ function renderFormula(n: NodeJSON, ctx: Ctx): Paragraph[] {
         labelRun({ children: [new Tab()] }, whole),
         // Symbols in italic as in the 式中 lines; numbers, function names and descriptive subscripts upright.
         // A formula kept as a picture (an imported equation object) prints the picture instead.
-        ...(picture ? [formulaPictureRun(picture, ++ctx.drawing)] : inlineRuns(italiciseSymbols(text?.content), ctx.numbering)),
+        ...(pictureRun ? [whole && pictureChange ? trackedPicture(whole, pictureChange, pictureRun) : pictureRun] : inlineRuns(italiciseSymbols(text?.content), ctx.numbering)),
         labelRun({ children: [new Tab(), `(${ctx.inAnnex ? `${ctx.annexLetter}.` : ''}`] }, whole),
-        new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
+        whole ? labelRun({ text: seqValue }, whole) : new SimpleField(`SEQ ${seqName} \\* ARABIC`, seqValue),
         labelRun({ text: ')' }, whole),
       ],
+      ...(whole && lineMark ? { run: whole === 'del' ? { deletion: lineMark } : { insertion: lineMark } } : {}),
     }),
   ];
   const symbols = (n.content ?? []).filter((c) => c.type === 'formulaSymbol');

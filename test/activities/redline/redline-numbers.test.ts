@@ -3,8 +3,9 @@
 // 图1 struck through; a cross-reference to a renumbered target shows the old number deleted and the new one
 // inserted (「见5.2」 → 「见5.3」 after a clause is inserted before it), one inside a deleted paragraph its old
 // number deleted; a character changed in a paragraph with formatting is tracked alone, not the whole paragraph;
-// a formatting-only change is tracked; a figure deleted whole has its picture deleted with it. Checked in document.xml and in LibreOffice's own PDF with changes shown
-// (one conversion), and against the ECMA-376 schemas.
+// a formatting-only change is tracked; a figure deleted whole has its picture deleted with it, a formula its
+// number (text, not a SEQ field). Checked in document.xml and in LibreOffice's own PDF with changes shown (one
+// conversion), and against the ECMA-376 schemas.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,12 +29,12 @@ const textOf = (n: NodeJSON): string => (n.type === 'text' ? (n.text ?? '') : (n
 
 const cites = (c: NodeJSON, target: string): boolean => c.type === 'paragraph' && (c.content ?? []).some((x) => x.type === 'xref' && x.attrs?.target === target);
 
-/** The revised sample, then 表1 and 图1 deleted with the sentences citing them, a bold word added to a paragraph. */
+/** The revised sample, then 表1, 图1 and formula (B.1) deleted with the sentences citing them, a bold word added to a paragraph. */
 function newer(): DocJSON {
   const doc = richStandardRevised() as NodeJSON;
   walk(doc, (n) => {
     if (!n.content) return;
-    n.content = n.content.filter((c) => !['figure-1', 'table-1'].includes(String(c.attrs?.id)) && !cites(c, 'figure-1') && !cites(c, 'table-1'));
+    n.content = n.content.filter((c) => !['figure-1', 'table-1', 'formula-b-1'].includes(String(c.attrs?.id)) && !['figure-1', 'table-1', 'formula-b-1'].some((t) => cites(c, t)));
     for (const c of n.content) if (c.type === 'paragraph' && textOf(c).startsWith('监测结果统计见')) c.content = [{ type: 'text', text: '年度', marks: [{ type: 'strong' }] }, ...(c.content ?? [])];
   });
   return doc as DocJSON;
@@ -141,6 +142,18 @@ describe('redline numbers and formatting', () => {
     expect(picture).toMatch(/^<w:p><w:pPr><w:pStyle w:val="GBFigure"\/><w:rPr><w:del w:id="\d+" w:author="起草组" w:date="2026-03-02T08:00:00Z"\/><\/w:rPr><\/w:pPr><w:del w:id="\d+" w:author="起草组" w:date="2026-03-02T08:00:00Z"><w:r><w:drawing>/);
     const kept = paragraphs().find((p) => p.includes('name="年度监测结果"'))!;
     expect(kept).not.toMatch(/<w:del /);
+  });
+
+  it('prints a deleted formula’s number as deleted text, not a SEQ field, so the kept formula after it is numbered (B.1)', () => {
+    const line = paragraphs().find((p) => p.includes('GBFormula"') && /<w:delText[^>]*>d<\/w:delText>/.test(p))!;
+    expect(line).not.toContain('fldSimple');
+    expect(line).toMatch(/<w:delText[^>]*>\(B\.<\/w:delText>[\s\S]*<w:delText[^>]*>1<\/w:delText>/);
+    // Its paragraph mark goes with it: accepting leaves no empty formula line.
+    expect(line).toMatch(/^<w:p><w:pPr><w:pStyle w:val="GBFormula"\/><w:tabs>[\s\S]*<w:rPr><w:del [^>]*\/><\/w:rPr><\/w:pPr>/);
+    const kept = paragraphs().find((p) => p.includes('GBFormula"') && /<w:t[^>]*>Q<\/w:t>/.test(p))!;
+    expect(kept).toMatch(/<w:fldSimple w:instr="SEQ 公式B \\\* ARABIC"><w:r><w:t[^>]*>1<\/w:t>/);
+    // LibreOffice recounts SEQ fields: with the deleted one gone from the count, the kept formula is (B.1).
+    expect(pdfText).toMatch(/Q=A×v\.+\(B\.1\)/);
   });
 
   it('validates against the ECMA-376 schemas with 0 errors', async () => {
