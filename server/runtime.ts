@@ -30,6 +30,7 @@ import { createTechnicalReviewService, reviewRuleFromConfig } from './extensions
 import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension, proposalImportApplier } from './extensions/import';
+import { startImportSweep } from '../activities/import/sweep';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
@@ -214,6 +215,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const documentsLogger = logger.child({ module: 'documents' });
     const generationJobs = createGenerationJobs({ db: mongo.db, logger: documentsLogger });
     cleanups.push(async () => generationJobs.close());
+    // Expired Word import uploads and the pictures their previews stored, swept every ten minutes (issue 14).
+    const importSweep = startImportSweep({ db: mongo.db, logger: logger.child({ module: 'import' }) });
+    cleanups.push(async () => importSweep.stop());
     const app = await createApp({
       config,
       db: mongo.db,
