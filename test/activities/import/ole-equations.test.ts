@@ -11,15 +11,16 @@ import { richStandardRecord } from '../../../activities/docx/fixtures/rich-stand
 import { computeNumbering } from '../../../editor/numbering';
 import { renderDraftHtml } from '../../../server/comments/draft-html';
 import type { NodeJSON } from '../../../editor/types';
-import { emfRectangle, oleEquationsDocx, wmfFormula } from '../../fixtures/import/metafiles';
+import { emfFigureDocx, emfRectangle, oleEquationsDocx, wmfFormula } from '../../fixtures/import/metafiles';
 
 jest.setTimeout(180_000);
 
-function formulas(n: NodeJSON, out: NodeJSON[] = []): NodeJSON[] {
-  if (n.type === 'formula') out.push(n);
-  for (const c of n.content ?? []) formulas(c, out);
+function find(n: NodeJSON, type: string, out: NodeJSON[] = []): NodeJSON[] {
+  if (n.type === type) out.push(n);
+  for (const c of n.content ?? []) find(c, type, out);
   return out;
 }
+const formulas = (n: NodeJSON): NodeJSON[] => find(n, 'formula');
 
 /** PNG → width, height and the number of dark samples (the picture is not blank). */
 function inspectPng(png: Buffer): { width: number; height: number; dark: number } {
@@ -100,6 +101,15 @@ describe('Word import: equation objects with WMF/EMF previews', () => {
     expect(xml).not.toContain('[公式图片]');
     // Printed at the real size: 72 pt × 24 pt = 914,400 × 304,800 EMU (within a pixel).
     expect(lines[0]).toMatch(/<wp:extent cx="914400" cy="3[01]\d{4}"\/>/);
+  });
+
+  it('shows a figure whose picture is an EMF (pasted from another program) as PNG too', async () => {
+    const r = await importWordFile(await emfFigureDocx());
+    const [figure] = r.doc.content.flatMap((n) => find(n, 'figure'));
+    expect(figure).toBeDefined();
+    const png = inspectPng(pngOf(figure.attrs?.src));
+    expect(png.dark).toBeGreaterThan(1000);
+    expect(r.report.elements.find((e) => e.kind === 'figure')).toMatchObject({ number: '1', title: '断面图' });
   });
 
   it('imports with placeholders and says why when the pictures cannot be rendered', async () => {
