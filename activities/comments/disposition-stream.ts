@@ -3,13 +3,15 @@
 // ten-year volume) and nothing is left out. The CSV is lines; the DOCX is the same document ./disposition-table.ts
 // builds, made once around a single marked row: the rows' XML is that row's XML with each cell's text put in
 // (one paragraph per line, as the whole-table builder does), written into word/document.xml while the zip is
-// being written; the 说明 line, whose counts are known only at the end, follows the table.
-import { PassThrough, Readable } from 'node:stream';
+// being written (./zip-writer.ts: native deflate); the 说明 line, whose counts are known only at the end, follows
+// the table.
+import type { Readable } from 'node:stream';
 import { Packer } from 'docx';
 import JSZip from 'jszip';
 import type { CommentRecord } from './model';
 import type { TableRow as DispositionRow } from './rows';
 import { clean, CSV_HEAD, csvCell, csvLine, dispositionDocument, docxDataRow, footText, TableTally, type DispositionTableInput } from './disposition-table';
+import { zipStream, type ZipEntry } from './zip-writer';
 
 export interface StreamedTableInput extends Omit<DispositionTableInput, 'comments'> {
   /** Every comment of the standard, oldest first, a batch at a time. */
@@ -100,16 +102,11 @@ async function* documentXml(input: StreamedTableInput, template: string): AsyncG
 export async function dispositionDocxStream(input: StreamedTableInput): Promise<Readable> {
   const marked = { no: mark(0), clause: mark(1), comment: mark(2), proposedChange: mark(3), from: mark(4), dispositionText: mark(5), remark: mark(6) };
   const template = await JSZip.loadAsync(await Packer.toBuffer(dispositionDocument(input, [docxDataRow(marked)], FOOT)));
-  const zip = new JSZip();
+  const entries: ZipEntry[] = [];
   for (const [name, file] of Object.entries(template.files)) {
     if (file.dir) continue;
-    if (name === 'word/document.xml') zip.file(name, Readable.from(documentXml(input, await file.async('string'))), { createFolders: false });
-    else zip.file(name, await file.async('nodebuffer'), { createFolders: false });
+    if (name === 'word/document.xml') entries.push({ name, data: documentXml(input, await file.async('string')) });
+    else entries.push({ name, data: await file.async('nodebuffer') });
   }
-  // JSZip's stream is an older kind of Node stream: carried into a standard one (async-iterable, pipeline-able).
-  const out = new PassThrough();
-  const zipped = zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 1 } });
-  zipped.on('error', (err: Error) => out.destroy(err));
-  zipped.pipe(out);
-  return out;
+  return zipStream(entries, input.date);
 }
