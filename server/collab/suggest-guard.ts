@@ -31,7 +31,12 @@ interface Shadow {
   follow: (update: Uint8Array) => void;
 }
 
-export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
+/**
+ * The check itself, without the roles: `check(by, roomDoc, update)` answers whether applying `update` to the
+ * room's document only adds or withdraws suggestions in the name of `by`. Keeps one shadow per room document.
+ * Exported for the benchmark (bench:collab's suggestion scenario) so it measures this very check.
+ */
+export function createSuggestionUpdateCheck(): (by: string, room: Y.Doc, update: Uint8Array) => boolean {
   // One shadow per live room document (dropped with it, or after a refusal left it ahead of the room).
   const shadows = new WeakMap<Y.Doc, Shadow>();
   const shadowOf = (room: Y.Doc): Shadow => {
@@ -53,6 +58,23 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     shadow.doc.destroy();
     shadows.delete(room);
   };
+  return (by, room, update) => {
+    let ok = false;
+    try {
+      const shadow = shadowOf(room);
+      const before = shadow.pm.doc();
+      Y.applyUpdate(shadow.doc, update);
+      ok = isSuggestionOnlyUpdate(before, shadow.pm.doc(), by);
+    } finally {
+      // A refused update is in the shadow but not in the room: start a fresh shadow next time.
+      if (!ok) dropShadow(room);
+    }
+    return ok;
+  };
+}
+
+export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
+  const check = createSuggestionUpdateCheck();
 
   // Per principal object (one per socket's upgrade request): the documents it may only suggest in.
   const suggestOnly = new WeakMap<Principal, Set<string>>();
@@ -83,20 +105,15 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     allowUpdate(principal, docName, doc, update) {
       if (!isSuggestOnly(principal, docName)) return true;
       const started = Date.now();
-      let ok = false;
       try {
-        const shadow = shadowOf(doc);
-        const before = shadow.pm.doc();
-        Y.applyUpdate(shadow.doc, update);
-        ok = isSuggestionOnlyUpdate(before, shadow.pm.doc(), principal.userId);
+        const ok = check(principal.userId, doc, update);
         if (!ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
         else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
+        return ok;
       } catch (error) {
         logger.warn({ err: error, docName, userId: principal.userId }, 'could not check an update of a suggest-only user; refused');
+        return false;
       }
-      // A refused update is in the shadow but not in the room: start a fresh shadow next time.
-      if (!ok) dropShadow(doc);
-      return ok;
     },
   };
 }
