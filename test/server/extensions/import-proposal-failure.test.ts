@@ -89,8 +89,8 @@ async function proposeAndStartDraftingWithoutLibreOffice(titleZh: string): Promi
 }
 
 beforeAll(async () => {
-  rt = await startTestRuntime('import-proposal-failure');
-  eco = await signInBrowser(rt.url, 'sh-eco');
+  // The .doc is made first: LibreOffice can take longer than the server's keep-alive under load, and a POST on
+  // a kept-alive socket the server just closed fails with ECONNRESET.
   const dir = mkdtempSync(path.join(tmpdir(), 'tb-proposal-doc-'));
   try {
     writeFileSync(path.join(dir, 'draft.docx'), await templateStyled());
@@ -99,6 +99,8 @@ beforeAll(async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  rt = await startTestRuntime('import-proposal-failure');
+  eco = await signInBrowser(rt.url, 'sh-eco');
 });
 
 afterAll(async () => {
