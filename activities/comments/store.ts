@@ -110,7 +110,7 @@ export interface CommentsStore {
   byId(standardId: string, id: string): Promise<CommentRecord | null>;
   /** One page of the comments matching `filter`, oldest first; `next` leads to the rest. */
   page(standardId: string, filter: TriageFilter, after?: Cursor, limit?: number): Promise<Page<CommentRecord>>;
-  /** Every comment matching `filter`, oldest first, read in batches of `BATCH_SIZE`: nothing is left out. */
+  /** Every comment matching `filter`, oldest first, read in keyset batches of `BATCH_SIZE`: nothing is left out. */
   all(standardId: string, filter: TriageFilter): AsyncGenerator<CommentRecord[]>;
   /** Kept at write time (./counters.ts): one `_id` read, not a scan of the standard's comments. */
   counts(standardId: string): Promise<CommentCounts>;
@@ -291,21 +291,31 @@ export function createCommentsStore(db: Db): CommentsStore {
     },
 
     async *all(standardId, f) {
-      // One cursor, read `BATCH_SIZE` at a time: one query for the whole set. (A keyset query per batch would
-      // make FerretDB on SQLite scan and sort every comment once per batch: 50 scans for 50,000 comments.)
-      const cursor = comments.find(triageQuery(standardId, f), { batchSize: BATCH_SIZE, ...EXACT_PUSHDOWN }).sort({ createdAt: 1, _id: 1 });
+      // Keyset batches of BATCH_SIZE, the next one asked for while the caller works on this one. Each is an index
+      // seek with a LIMIT on the embedded store (EXACT_PUSHDOWN, ./indexes.ts), so the store decodes a batch at a
+      // time instead of every comment before the first row (and holds no more than a batch).
+      const query = triageQuery(standardId, f);
+      const fetch = (after?: Cursor): Promise<CommentRecord[]> =>
+        comments
+          .find({ ...query, ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN)
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(BATCH_SIZE)
+          .toArray();
+      let next = fetch();
       try {
-        let batch: CommentRecord[] = [];
-        for await (const c of cursor) {
-          batch.push(c);
-          if (batch.length >= BATCH_SIZE) {
-            yield batch;
-            batch = [];
+        for (;;) {
+          const batch = await next;
+          const last = batch[batch.length - 1];
+          if (batch.length < BATCH_SIZE || !last) {
+            if (batch.length) yield batch;
+            return;
           }
+          next = fetch({ at: last.createdAt, id: last._id });
+          yield batch;
         }
-        if (batch.length) yield batch;
       } finally {
-        await cursor.close();
+        // A caller that stops early leaves the prefetch unread: its failure is of no interest then.
+        next.catch(() => undefined);
       }
     },
 
