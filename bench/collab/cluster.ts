@@ -1,10 +1,11 @@
 // The two-process scenario of `npm run bench:collab` (and of `npm run bench:collab:cluster` alone): our
 // collaboration server as one process and as two processes relaying through Redis, as `npm run
 // start:cluster` runs it. Propagation of 20 writers × 5 ops/s with 4 observers, the same shape both ways;
-// for two processes writers and observers alternate between them, so a quarter of the observed pairs are on
-// one process and the rest cross Redis. The two set-ups run in alternating short rounds (one, two, two, one,
-// …) after a warm-up, and the p99s pool all rounds: the shared machine's load drifts over seconds, and
-// single back-to-back runs compared one busy stretch with a quiet one. Then kill -9 of one of two processes
+// for two processes writers and observers alternate between them, so half of the observed pairs are on one
+// process and half cross Redis. The two set-ups run in alternating short rounds (one, two, two, one, …)
+// after a warm-up, each round after a forced GC in the server processes, and the p99s pool all rounds: the
+// shared machine's load drifts over seconds, and single back-to-back runs compared one busy stretch with a
+// quiet one. Then kill -9 of one of two processes
 // while writers on both edit, counting acknowledged updates missing from MongoDB.
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,7 @@ import type { Db } from 'mongodb';
 import { freePort } from '../../scripts/embedded/launcher';
 import { launchEmbeddedRedis } from '../../scripts/embedded/redis';
 import { BenchClient } from './client';
-import { readStoredDocument, serverCpuMicros, startServer, type ServerProcess } from './harness';
+import { readStoredDocument, serverCpuMicros, serverHeap, startServer, type ServerProcess } from './harness';
 import { percentile, pushEvery20ms } from './scenarios';
 import { createStallMeter, type Stalls } from './stalls';
 
@@ -174,6 +175,9 @@ export async function clusterScenario(opts: ClusterOptions): Promise<ClusterResu
     await stallsOf([single, ...pair]);
     const cpuOf = async (servers: ServerProcess[]): Promise<number> => (await Promise.all(servers.map((s) => serverCpuMicros(s.port)))).reduce((a, b) => a + b, 0);
     const measured = async (servers: ServerProcess[], key: 'one' | 'two', round: () => Promise<number>): Promise<number> => {
+      // Each round starts from collected heaps in every server process (the same for both set-ups): a
+      // major GC falling inside a 4 s round took 100–210 ms on the loaded machine and decided its p99.
+      await Promise.all(servers.map((s) => serverHeap(s.port)));
       const before = await cpuOf(servers);
       await stallsOf(servers);
       benchMeter.take();
