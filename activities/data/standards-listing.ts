@@ -6,12 +6,16 @@
 // (activities/data/standards.ts; the revision copy in activities/lifecycle): a reader that reads the generation
 // before loading holds rows at least as new as it, so a change is never hidden past its bump — from any process
 // sharing the database. A write that bypasses those functions (or a writer that died before its bump) is seen at
-// the next bump or within a minute, when a held view is reloaded anyway — in the background: the reader that
+// the next bump or within a minute, when a held view is reloaded anyway. A bump through the data module names the
+// standards it wrote (./standards-changes.ts), so a reader catches up by re-reading only those by `_id`; a bump that
+// names none, or a view a minute old, reloads everything — the latter in the background: the reader that
 // finds the view a minute old is answered from it (the generation unchanged, nothing is known to be newer)
 // while the reload runs, so no list read waits on that minute's scan.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
+import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
+import { recordStandardsChange, standardsChangesSince } from './standards-changes';
 
 export const STANDARDS_META = 'standards_meta';
 const GENERATION = 'generation';
@@ -41,6 +45,10 @@ interface Held {
 
 /** A held view is reloaded after this long even without a bump (a writer that died between its write and its bump). */
 const MAX_AGE_MS = 60_000;
+/** How far before its load a view looks for changes it may not hold (clocks of other processes, slow writers). */
+const CHANGE_WINDOW_MS = 5 * 60_000;
+/** More changes than this since a load: reload everything rather than re-read them one by one. */
+const MAX_CHANGES = 200;
 
 // One view per database handle; a load in flight is shared by the readers that arrive meanwhile.
 const held = new WeakMap<Db, Held>();
@@ -56,9 +64,12 @@ function isDuplicateKey(e: unknown): boolean {
  * writers bumping together could leave the counter where a reader had already loaded, hiding the second
  * write until the view aged out. Readers compare for equality, so any later bump changes what they see.
  */
-export async function bumpStandardsGeneration(db: Db): Promise<void> {
+export async function bumpStandardsGeneration(db: Db, changedIds?: readonly string[]): Promise<void> {
   const meta = db.collection<GenerationDoc>(STANDARDS_META);
-  const update = { $set: { t: randomUUID() } };
+  const token = randomUUID();
+  // Which standards this bump is about, recorded before the token is published (./standards-changes.ts).
+  await recordStandardsChange(db, token, changedIds ?? null);
+  const update = { $set: { t: token } };
   try {
     await meta.updateOne({ _id: GENERATION }, update, { upsert: true });
   } catch (e) {
@@ -92,6 +103,10 @@ async function load(db: Db): Promise<ListingRow[]> {
 export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
   const generation = await currentGeneration(db);
   const h = held.get(db);
+  if (h && h.generation !== generation && !loading.get(db)) {
+    const caught = await catchUp(db, h, generation);
+    if (caught) return caught;
+  }
   if (h && h.generation === generation) {
     if (Date.now() - h.at >= MAX_AGE_MS && !loading.get(db)) {
       // Only the age says reload: a failure here leaves the held rows and the next read tries again.
@@ -102,6 +117,26 @@ export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
   const inFlight = loading.get(db);
   if (inFlight && inFlight.generation === generation) return inFlight.rows;
   return reload(db, generation);
+}
+
+/**
+ * The held rows with the standards changed since their load re-read by `_id`, when every change since then names
+ * its standards and the newest is `generation` (so none published before it is missing); otherwise null (reload).
+ */
+async function catchUp(db: Db, h: Held, generation: string): Promise<ListingRow[] | null> {
+  if (Date.now() - h.at >= MAX_AGE_MS) return null;
+  const changes = await standardsChangesSince(db, new Date(h.at - CHANGE_WINDOW_MS), MAX_CHANGES);
+  if (changes.length > MAX_CHANGES || !changes.some((c) => c._id === generation) || changes.some((c) => c.ids === null)) return null;
+  const ids = new Set(changes.flatMap((c) => c.ids ?? []));
+  const fresh = (await db
+    .collection<StandardRecord>('standards')
+    .find({ _id: { $in: [...ids] } }, { projection: LISTING_PROJECTION, ...EXACT_PUSHDOWN })
+    .toArray()) as ListingRow[];
+  // A standard named but not found was deleted.
+  const rows = h.rows.filter((r) => !ids.has(r._id)).concat(fresh).sort(byUpdatedDesc);
+  // Kept with the load's time: the window and the age still count from the last full load.
+  if (held.get(db) === h) held.set(db, { generation, rows, at: h.at });
+  return rows;
 }
 
 /** Loads the view for `generation` (shared by the readers that arrive meanwhile) and holds it. */

@@ -10,6 +10,7 @@ import type { ProjectedLifecycle } from '../../workflows/projection';
 import { bumpStandardsGeneration, listingRows } from './standards-listing';
 import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
 import { ensureNamedIndexes } from './named-indexes';
+import { ensureStandardsChangesIndexes } from './standards-changes';
 
 export const STANDARDS = 'standards';
 
@@ -36,6 +37,7 @@ export async function ensureStandardsIndexes(db: Db): Promise<void> {
     ],
     ['updatedAt', 'publishedAt_id'],
   );
+  await ensureStandardsChangesIndexes(db);
 }
 
 /** The filter and sort of /published's keyset page (released standards newest first): one index walk. */
@@ -49,13 +51,13 @@ export function publishedPageQuery(after?: { at: string; id: string }): { filter
 
 export async function insertStandard(db: Db, record: StandardRecord): Promise<void> {
   await standardsCollection(db).insertOne(record);
-  await bumpStandardsGeneration(db);
+  await bumpStandardsGeneration(db, [record._id]);
 }
 
 /** Inserts the record unless a standard with its `_id` exists (a retried activity); the list view is bumped either way. */
 export async function insertStandardOnce(db: Db, record: StandardRecord): Promise<void> {
   await standardsCollection(db).updateOne({ _id: record._id }, { $setOnInsert: record }, { upsert: true });
-  await bumpStandardsGeneration(db);
+  await bumpStandardsGeneration(db, [record._id]);
 }
 
 export async function getStandard(db: Db, standardId: string): Promise<StandardRecord | null> {
@@ -64,7 +66,7 @@ export async function getStandard(db: Db, standardId: string): Promise<StandardR
 
 export async function deleteStandard(db: Db, standardId: string): Promise<void> {
   await standardsCollection(db).deleteOne({ _id: standardId });
-  await bumpStandardsGeneration(db);
+  await bumpStandardsGeneration(db, [standardId]);
 }
 
 /** The proposal's own fields, which the lead department may amend while the proposal is returned. */
@@ -90,7 +92,7 @@ export async function amendReturnedProposal(db: Db, standardId: string, fields: 
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
     { returnDocument: 'before' },
   );
-  if (before) await bumpStandardsGeneration(db);
+  if (before) await bumpStandardsGeneration(db, [standardId]);
   return before;
 }
 
@@ -152,7 +154,7 @@ export async function applyProjection(db: Db, standardId: string, p: LifecyclePr
     },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
-  if (res.modifiedCount === 1) await bumpStandardsGeneration(db);
+  if (res.modifiedCount === 1) await bumpStandardsGeneration(db, [standardId]);
   return res.modifiedCount === 1;
 }
 
@@ -191,7 +193,7 @@ export async function rewriteProjection(db: Db, standardId: string, p: Lifecycle
     },
     Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set },
   );
-  if (res.modifiedCount === 1) await bumpStandardsGeneration(db);
+  if (res.modifiedCount === 1) await bumpStandardsGeneration(db, [standardId]);
   return res.modifiedCount === 1;
 }
 

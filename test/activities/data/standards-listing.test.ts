@@ -158,3 +158,36 @@ test('a view a minute old answers from what it holds and reloads in the backgrou
     await mm.drop();
   }
 });
+
+test('after a write through the data module a reader re-reads only the standards it names; a bump naming none reloads all', async () => {
+  const mm = await freshMongo('listing-catch-up');
+  const watched = await MongoClient.connect(requireEnv('MONGODB_URI'), { monitorCommands: true });
+  try {
+    await ensureStandardsIndexes(mm.db);
+    for (let i = 0; i < 12; i++) await insertStandard(mm.db, record(`cu-${String(i).padStart(2, '0')}`, `2026-04-${String(1 + i).padStart(2, '0')}T00:00:00.000Z`));
+    const dbw = watched.db(mm.db.databaseName);
+    expect(await listStandards(dbw, { limit: 500 })).toHaveLength(12);
+    const reads: unknown[] = [];
+    watched.on('commandStarted', (e: CommandStartedEvent) => {
+      if (e.commandName === 'find' && e.command.find === 'standards') reads.push(e.command.filter);
+    });
+    // Another process moves one standard and deletes another.
+    expect(await applyProjection(mm.db, 'cu-03', projection(1, { stage: 'drafting', updatedAt: '2026-06-01T00:00:00.000Z' }))).toBe(true);
+    const { deleteStandard } = await import('../../../activities/data/standards');
+    await deleteStandard(mm.db, 'cu-07');
+    const rows = await listStandards(dbw, { limit: 500 });
+    expect(rows.map((r) => r._id)).toEqual(['cu-03', 'cu-11', 'cu-10', 'cu-09', 'cu-08', 'cu-06', 'cu-05', 'cu-04', 'cu-02', 'cu-01', 'cu-00']);
+    expect(rows[0]).toMatchObject({ stage: 'drafting', revision: 1 });
+    expect(reads).toEqual([{ _id: { $in: expect.arrayContaining(['cu-03', 'cu-07']) as unknown } }]);
+
+    // A write past the module, announced by a bump that names nothing: everything is read again.
+    await mm.db.collection<StandardRecord>('standards').insertOne(record('cu-99', '2026-07-01T00:00:00.000Z'));
+    const { bumpStandardsGeneration } = await import('../../../activities/data/standards-listing');
+    await bumpStandardsGeneration(mm.db);
+    expect((await listStandards(dbw, { limit: 1 }))[0]?._id).toBe('cu-99');
+    expect(reads[reads.length - 1]).toEqual({});
+  } finally {
+    await watched.close();
+    await mm.drop();
+  }
+});
