@@ -17,8 +17,11 @@ export function jsonToYDoc(json: DocJSON): Y.Doc {
 /** The ProseMirror JSON of a Y.Doc (what the editor shows), validated against the schema. */
 export function yDocToJSON(ydoc: Y.Doc): DocJSON {
   const json = yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(YJS_FRAGMENT)) as DocJSON;
-  schema.nodeFromJSON(json).check();
-  return json;
+  const node = schema.nodeFromJSON(json);
+  node.check();
+  // Through the schema, so attributes Yjs does not keep (a null such as `suggestion: null`) come back as the
+  // schema's defaults: the same JSON as the document written, and versions compare equal to their source.
+  return node.toJSON() as DocJSON;
 }
 
 /** Seeds an empty Y.Doc with `json` (no-op when the fragment already has content). Returns true when it seeded. */
