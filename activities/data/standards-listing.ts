@@ -129,8 +129,10 @@ export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
  */
 async function catchUp(db: Db, h: Held, generation: string): Promise<ListingRow[] | null> {
   const changes = await standardsChangesSince(db, new Date(h.at - CHANGE_WINDOW_MS), MAX_CHANGES);
-  if (changes.length > MAX_CHANGES || !changes.some((c) => c._id === generation) || changes.some((c) => c.ids === null)) return null;
-  const ids = new Set(changes.flatMap((c) => c.ids ?? []));
+  // The view's own generation was read before its load: that change (named or not) is in the rows already.
+  const unheld = changes.filter((c) => c._id !== h.generation);
+  if (changes.length > MAX_CHANGES || !changes.some((c) => c._id === generation) || unheld.some((c) => c.ids === null)) return null;
+  const ids = new Set(unheld.flatMap((c) => c.ids ?? []));
   const fresh = (await db
     .collection<StandardRecord>('standards')
     .find({ _id: { $in: [...ids] } }, { projection: LISTING_PROJECTION, ...EXACT_PUSHDOWN })

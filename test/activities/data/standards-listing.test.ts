@@ -186,6 +186,10 @@ test('after a write through the data module a reader re-reads only the standards
     await bumpStandardsGeneration(mm.db);
     expect((await listStandards(dbw, { limit: 1 }))[0]?._id).toBe('cu-99');
     expect(reads[reads.length - 1]).toEqual({});
+    // That load holds the unnamed change: the next write through the module is caught up by `_id` again.
+    await applyProjection(mm.db, 'cu-05', projection(1, { stage: 'drafting', updatedAt: '2026-08-01T00:00:00.000Z' }));
+    expect((await listStandards(dbw, { limit: 1 }))[0]).toMatchObject({ _id: 'cu-05', stage: 'drafting' });
+    expect(reads[reads.length - 1]).toEqual({ _id: { $in: expect.arrayContaining(['cu-05']) as unknown } });
   } finally {
     await watched.close();
     await mm.drop();
