@@ -22,13 +22,14 @@ interface Spec {
   province: CommenterProvince;
   decision?: Decision;
   reason?: string;
-  quote?: boolean;
+  /** Anchor to the first clause whose text holds this word, quoting the phrase around it. */
+  quoteWord?: string;
   hidden?: boolean;
 }
 
 const SPECS: Spec[] = [
   { clause: 5, type: 'technical', comment: '采样频次每月一次不足以反映汛期水质变化，建议汛期加密。', proposedChange: '汛期（6月—9月）每月采样两次。', name: '李明', organisation: '苏州市环境监测站', province: 'JS', decision: 'partiallyAccepted', reason: '汛期加密采样已在5.2中补充，但频次按每月两次执行存在人力困难，改为重点断面加密。' },
-  { clause: 6, type: 'editorial', comment: '“中泓线”应统一写作“河流中泓线”。', name: '王芳', organisation: '', province: 'SH', decision: 'accepted', quote: true },
+  { type: 'editorial', comment: '“顺序号”宜写作“顺序码”，与“省份代码”的写法一致。', name: '王芳', organisation: '', province: 'SH', decision: 'accepted', quoteWord: '顺序号' },
   { clause: 3, type: 'general', comment: '建议增加跨界断面数据共享的时限要求。', name: '赵强', organisation: '嘉兴市生态环境局', province: 'ZJ', decision: 'rejected', reason: '数据共享时限属于管理制度，不宜在技术规范中规定，将在联保共治工作机制中明确。' },
   { clause: 8, type: 'technical', comment: '<script>alert("x")</script> 质控样比例10%偏低。', proposedChange: '平行样比例不低于15%。', name: '陈伟', organisation: '某第三方检测公司', province: 'other', decision: 'rejected', reason: '现行HJ 91.2规定平行样不少于10%，本文件与之保持一致。' },
   { type: 'general', comment: '建议尽快发布实施。', name: '周敏', organisation: '示范区居民', province: 'SH', decision: 'accepted' },
@@ -55,9 +56,12 @@ export function sampleDispositionInput(): DispositionTableInput {
   const body = richStandardBody();
   const clauses = [...clausesOf(body).values()].filter((c) => /^clause[1-5]$/.test(c.type) && c.text.length > 10);
   const comments: CommentRecord[] = SPECS.map((s, i) => {
-    const c = s.clause === undefined ? undefined : clauses[s.clause % clauses.length];
-    // A whole phrase of the clause, up to and with its first punctuation mark.
-    const quote = c && s.quote ? (/^[^，。；]*[，。；]/.exec(c.text)?.[0] ?? c.text) : undefined;
+    const word = s.quoteWord;
+    const c = word ? clauses.find((x) => x.text.includes(word)) : s.clause === undefined ? undefined : clauses[s.clause % clauses.length];
+    // The whole phrase around the word: from the punctuation mark before it up to and with the one after it.
+    const at = c && word ? c.text.indexOf(word) : -1;
+    const start = at < 0 ? 0 : Math.max(...['，', '。', '；', '：'].map((m) => c?.text.lastIndexOf(m, at) ?? -1)) + 1;
+    const quote = c && at >= 0 ? (/^[^，。；]*[，。；]?/.exec(c.text.slice(start))?.[0] ?? c.text.slice(start)) : undefined;
     const receipt = `SMPL${i}-${String(1000 + i).slice(-4)}A`;
     return {
       _id: `c${String(i).padStart(24, '0')}`,
@@ -67,7 +71,7 @@ export function sampleDispositionInput(): DispositionTableInput {
       submissionKey: `sample-${i}`,
       receipt,
       type: s.type,
-      anchor: c ? { scope: quote ? 'passage' : 'clause', clauseId: c.id, clauseNumber: c.label, clauseTitle: c.title, ...(quote ? { quote, quoteOffset: 0 } : {}) } : { scope: 'document' },
+      anchor: c ? { scope: quote ? 'passage' : 'clause', clauseId: c.id, clauseNumber: c.label, clauseTitle: c.title, ...(quote ? { quote, quoteOffset: start } : {}) } : { scope: 'document' },
       comment: s.comment,
       proposedChange: s.proposedChange ?? '',
       submitter: { name: s.name, organisation: s.organisation ?? '', province: s.province, contact: '', showName: true },

@@ -57,8 +57,10 @@ describe('征求意见汇总处理表', () => {
     for (const d of decisions.filter((x) => x.startsWith('不采纳'))) expect(d).toMatch(/^不采纳：.{5,}/);
     // Numbers of the 征求意见稿 (5.2 and 5.4.1 exist there); the revised text's changes said in words (issue 13 item 5).
     expect(rows.map((r) => r[1])).toEqual(expect.arrayContaining(['5.4.1（修改后为5.3.2）', '5.2（修改后已删除）', '全文']));
-    // The quoted 原文 is a whole phrase, never cut mid-phrase.
-    expect(rows[1][2]).toMatch(/^原文：「省份代码：上海为SH，」/);
+    // The quoted 原文 is the whole sentence holding the words the comment is about, never cut mid-phrase.
+    expect(rows[1][2]).toMatch(/^原文：「点位编码由省份代码和顺序号组成。」/);
+    const quoted = /^原文：「([^」]*)」(.*)$/.exec(rows[1][2]);
+    for (const word of [...(quoted?.[2] ?? '').matchAll(/“([^”]+)”/g)].map((m) => m[1]).filter((w) => w !== '顺序码')) expect(quoted?.[1]).toContain(word);
     expect(rows[3][2]).toBe('<script>alert("x")</script> 质控样比例10%偏低。');
     expect(pdfText).toContain('<script>alert("x")</script>');
   });
