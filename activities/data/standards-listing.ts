@@ -41,6 +41,8 @@ interface Held {
   generation: string;
   rows: ListingRow[];
   at: number;
+  /** The recorded changes (./standards-changes.ts) these rows already reflect. */
+  covered: ReadonlySet<string>;
 }
 
 /** A held view is reloaded after this long even without a bump (a writer that died between its write and its bump). */
@@ -129,8 +131,8 @@ export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
  */
 async function catchUp(db: Db, h: Held, generation: string): Promise<ListingRow[] | null> {
   const changes = await standardsChangesSince(db, new Date(h.at - CHANGE_WINDOW_MS), MAX_CHANGES);
-  // The view's own generation was read before its load: that change (named or not) is in the rows already.
-  const unheld = changes.filter((c) => c._id !== h.generation);
+  // What the rows already reflect (the changes recorded before their load, or caught up since) is not read again.
+  const unheld = changes.filter((c) => !h.covered.has(c._id));
   if (changes.length > MAX_CHANGES || !changes.some((c) => c._id === generation) || unheld.some((c) => c.ids === null)) return null;
   const ids = new Set(unheld.flatMap((c) => c.ids ?? []));
   const fresh = (await db
@@ -140,20 +142,23 @@ async function catchUp(db: Db, h: Held, generation: string): Promise<ListingRow[
   // A standard named but not found was deleted.
   const rows = h.rows.filter((r) => !ids.has(r._id)).concat(fresh).sort(byUpdatedDesc);
   // Kept with the load's time: the window and the age still count from the last full load.
-  if (held.get(db) === h) held.set(db, { generation, rows, at: h.at });
+  if (held.get(db) === h) held.set(db, { generation, rows, at: h.at, covered: new Set([...h.covered, ...changes.map((c) => c._id)]) });
   return rows;
 }
 
 /** Loads the view for `generation` (shared by the readers that arrive meanwhile) and holds it. */
 async function reload(db: Db, generation: string): Promise<ListingRow[]> {
   const at = Date.now();
-  const rows = load(db);
+  // Every change recorded before the load starts is in what it reads (each is recorded after its write).
+  const before = standardsChangesSince(db, new Date(at - CHANGE_WINDOW_MS), MAX_CHANGES);
+  const rows = before.then(() => load(db));
   loading.set(db, { generation, rows });
   try {
     const loaded = await rows;
+    const covered = new Set([generation, ...(await before).map((c) => c._id)]);
     const now = held.get(db);
     // Tokens carry no order: the load that started later is the newer view.
-    if (!now || now.at <= at) held.set(db, { generation, rows: loaded, at });
+    if (!now || now.at <= at) held.set(db, { generation, rows: loaded, at, covered });
     return loaded;
   } finally {
     if (loading.get(db)?.rows === rows) loading.delete(db);

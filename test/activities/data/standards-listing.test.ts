@@ -190,6 +190,10 @@ test('after a write through the data module a reader re-reads only the standards
     await applyProjection(mm.db, 'cu-05', projection(1, { stage: 'drafting', updatedAt: '2026-08-01T00:00:00.000Z' }));
     expect((await listStandards(dbw, { limit: 1 }))[0]).toMatchObject({ _id: 'cu-05', stage: 'drafting' });
     expect(reads[reads.length - 1]).toEqual({ _id: { $in: expect.arrayContaining(['cu-05']) as unknown } });
+    // And the one after (the unnamed change, older than the view's catch-ups, is still known to be held).
+    await applyProjection(mm.db, 'cu-06', projection(1, { stage: 'drafting', updatedAt: '2026-08-02T00:00:00.000Z' }));
+    expect((await listStandards(dbw, { limit: 1 }))[0]).toMatchObject({ _id: 'cu-06', stage: 'drafting' });
+    expect(reads[reads.length - 1]).toEqual({ _id: { $in: expect.arrayContaining(['cu-06']) as unknown } });
   } finally {
     await watched.close();
     await mm.drop();
