@@ -65,7 +65,8 @@ export function contribution(c: Counted | null): Map<string, number> {
   add('visible');
   add(c.status === 'pending' ? 'pending' : 'disposed');
   if (c.duplicateOf) add('duplicates');
-  addIn('byType', c.type);
+  // A comment stored without a type (written around the store, or by an older version) is counted under ''.
+  addIn('byType', c.type ?? '');
   addIn('byProvince', c.submitter?.province ?? 'other');
   addIn('byClause', c.anchor?.clauseId ?? '');
   if (c.disposition?.decision) addIn('byDecision', c.disposition.decision);
