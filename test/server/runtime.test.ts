@@ -138,7 +138,12 @@ test('a standard goes from proposal to review with real drafts, comments, versio
     body: JSON.stringify({ submissionKey: `k${randomBytes(8).toString('hex')}`, type: 'technical', comment: '建议收严总磷限值', name: '王五', province: 'ZJ', contact: 'wangwu@example.com', showName: true }),
   });
   expect(comment.status).toBe(201);
-  const draftPage = await (await fetch(`${rt.url}/consultation/${id}`)).text();
+  // The freeze runs right after the permission refresh that makes the draft read-only (so the 征求意见稿 holds
+  // every edit made before the switch): the public page shows the text once it is frozen.
+  const draftPage = await waitFor('the frozen 征求意见稿 on the public page', async () => {
+    const html = await (await fetch(`${rt.url}/consultation/${id}`)).text();
+    return html.includes(SCOPE_TEXT) ? html : undefined;
+  }, 20_000);
   expect(draftPage).toContain(SCOPE_TEXT);
 
   // The 征求意见稿 DOCX is generated from the version frozen at submission.
