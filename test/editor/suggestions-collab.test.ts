@@ -20,6 +20,7 @@ import { createLogger } from '../../activities/infra/logger';
 import type { Principal } from '../../server/collab/types';
 import { freshMongo } from '../support/mongo';
 import { connectClient, principalFromUrl, startCollab, until, type TestClient } from '../server/collab/support';
+import { prng } from '../support/prng';
 
 jest.setTimeout(120_000);
 
@@ -30,17 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mongo.drop();
 });
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A y-websocket client with a ProseMirror state bound the way the editor's binding works. */
 class Editor {

@@ -13,18 +13,7 @@ import type { DocJSON } from '../../editor/types';
 import { suggestionsPlugin, acceptCommand } from '../../editor/suggestions-plugin';
 import { listSuggestions, withSuggestionsRejected } from '../../editor/suggestions';
 import { IncrementalDoc } from '../../editor/suggestions-ydoc';
-
-/** A small seeded PRNG so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 class Client {
   readonly ydoc = new Y.Doc();

@@ -4,19 +4,10 @@
 // use. Values are drawn from pools shared by documents and filters so that conditions match some documents.
 import { Double, Long } from 'mongodb';
 
-export type Rng = () => number;
+import type { Rng } from '../../support/prng';
 
-/** mulberry32: a small, fast, seeded generator. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Rng } from '../../support/prng';
+export { prng as rng } from '../../support/prng';
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { createMongoDocumentStore } from '../../../activities/data/documents';
 import { freshMongo } from '../../support/mongo';
 import { connectClient, startCollab, until, type TestClient } from './support';
+import { prng } from '../../support/prng';
 
 jest.setTimeout(120_000);
 
@@ -16,18 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mongo.drop();
 });
-
-/** A small seeded PRNG so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['范围', '术语', '定义', '要求', '试验方法', 'pH', '限值', '注', '示例', 'mg/L', '——', 'a)'];
 
