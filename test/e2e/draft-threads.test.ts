@@ -2,48 +2,17 @@
 // FerretDB, the collaboration server, the built bundle): the drafter selects text and comments on it, a
 // market regulation bureau reading the draft read-only sees the highlighted passage and replies, the drafter
 // resolves; a thread whose text the drafter then deletes says 原文已删除.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { useDraftRuntime } from './draft-runtime-suite';
 import JSZip from 'jszip';
-import { launchChromium } from './browser';
-import { startTestRuntime } from '../support/test-runtime';
-import { startDraftingStandard } from '../support/drafting-standard';
-import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
 import { DRAFT_THREADS } from '../../activities/data/draft-threads';
 import { NOTIFICATIONS } from '../../activities/data/notifications';
 import { findUserByUsername } from '../../activities/data/users';
-import type { Runtime } from '../../server/runtime';
 
 jest.setTimeout(180_000);
 
-let rt: Runtime;
-let browser: Browser;
-let standardId: string;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
-  rt = await startTestRuntime('draftthreads');
-  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区批注测试标准', titleEn: 'Draft threads test standard' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-async function openDraftAs(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
-  await page.goto(`${rt.url}/sign-in?next=${encodeURIComponent(`/standards/${standardId}/draft`)}`);
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(`**/standards/${standardId}/draft`), page.click('form[action="/sign-in"] button[type="submit"]')]);
-  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
-  await page.waitForFunction(() => window.tongbiaoEditorHandle?.threads !== null && window.tongbiaoEditorHandle !== undefined);
-  return page;
-}
+const suite = useDraftRuntime('draftthreads', { titleZh: '示范区批注测试标准', titleEn: 'Draft threads test standard' });
+const openDraftAs = (username: string): Promise<Page> => suite.openDraftAs(username, () => window.tongbiaoEditorHandle?.threads !== null);
 
 const card = (page: Page) => page.locator('.tb-thread').first();
 
@@ -65,10 +34,10 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   await drafter.waitForSelector('.ProseMirror .tb-thread-mark');
   expect(await drafter.locator('.ProseMirror .tb-thread-mark').innerText()).toBe('监测要求');
 
-  const stored = await rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId });
+  const stored = await suite.rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId: suite.standardId });
   expect(stored).toMatchObject({ quote: '监测要求', text: '请 @js-msa 确认监测要求的范围。', status: 'open' });
-  const jsMsa = await findUserByUsername(rt.mongo.db, 'js-msa');
-  expect(await rt.mongo.db.collection(NOTIFICATIONS).findOne({ standardId, event: 'mentionedInThread' })).toMatchObject({ userIds: [jsMsa?._id] });
+  const jsMsa = await findUserByUsername(suite.rt.mongo.db, 'js-msa');
+  expect(await suite.rt.mongo.db.collection(NOTIFICATIONS).findOne({ standardId: suite.standardId, event: 'mentionedInThread' })).toMatchObject({ userIds: [jsMsa?._id] });
 
   // The bureau may not edit the draft (only suggest changes, issue 15): the passage is highlighted, it may reply but not resolve.
   const bureau = await openDraftAs('js-msa');
@@ -103,7 +72,7 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   // The default filter shows open threads: it leaves the list and its highlight goes.
   await drafter.waitForSelector('.tb-thread', { state: 'detached' });
   expect(await drafter.locator('.ProseMirror .tb-thread-mark').count()).toBe(0);
-  expect((await rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId }))?.status).toBe('resolved');
+  expect((await suite.rt.mongo.db.collection(DRAFT_THREADS).findOne({ standardId: suite.standardId }))?.status).toBe('resolved');
   await drafter.selectOption('.tb-thread-filter', 'resolved');
   await drafter.waitForSelector('.tb-thread[data-status="resolved"] .tb-thread-reopen');
 
@@ -133,7 +102,7 @@ test('a drafter comments on selected text, a bureau replies from the read-only v
   // The review copy of the live draft carries both threads as Word comments: both sat on the words just
   // deleted, so both are attached to the first line and say so.
   const href = await bureau.locator('a[download][href$="/threads/review-copy"]').getAttribute('href');
-  const copy = await bureau.request.get(`${rt.url}${href}`);
+  const copy = await bureau.request.get(`${suite.rt.url}${href}`);
   expect(copy.status()).toBe(200);
   expect(copy.headers()['x-threads-placed']).toBe('0');
   expect(copy.headers()['x-threads-elsewhere']).toBe('2');

@@ -2,47 +2,16 @@
 // drafting, is put in suggestion mode it cannot leave, and its words reach the drafter as a suggestion in
 // Jiangsu's colour; the drafter accepts it. A plain edit forced past the editor's suggestion mode is refused
 // by the collaboration server (socket closed, nothing stored or relayed).
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser';
-import { startTestRuntime } from '../support/test-runtime';
-import { startDraftingStandard } from '../support/drafting-standard';
-import { DEMO_PASSWORD } from '../../server/auth/demo-accounts';
+import type { Page } from 'playwright-core';
+import { useDraftRuntime } from './draft-runtime-suite';
 import { draftDocName } from '../../workflows/domain';
 import { yDocToJSON } from '../../editor/ydoc';
 import { schema } from '../../editor/schema';
-import type { Runtime } from '../../server/runtime';
 
 jest.setTimeout(180_000);
 
-let rt: Runtime;
-let browser: Browser;
-let standardId: string;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-editor.mjs')], { stdio: 'ignore' });
-  rt = await startTestRuntime('suggestroles');
-  standardId = await startDraftingStandard(rt.url, { titleZh: '示范区修改建议测试标准', titleEn: 'Suggestions test standard' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-async function openDraftAs(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
-  await page.goto(`${rt.url}/sign-in?next=${encodeURIComponent(`/standards/${standardId}/draft`)}`);
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(`**/standards/${standardId}/draft`), page.click('form[action="/sign-in"] button[type="submit"]')]);
-  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror');
-  await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
-  return page;
-}
+const suite = useDraftRuntime('suggestroles', { titleZh: '示范区修改建议测试标准', titleEn: 'Suggestions test standard' });
+const openDraftAs = (username: string): Promise<Page> => suite.openDraftAs(username);
 
 /** Puts the cursor just before the first occurrence of `needle`. */
 async function cursorBefore(page: Page, needle: string): Promise<void> {
@@ -59,7 +28,7 @@ async function cursorBefore(page: Page, needle: string): Promise<void> {
   }, needle);
 }
 
-const storedText = async (): Promise<string> => schema.nodeFromJSON(yDocToJSON(await rt.collab.getDoc(draftDocName(standardId)))).textContent;
+const storedText = async (): Promise<string> => schema.nodeFromJSON(yDocToJSON(await suite.rt.collab.getDoc(draftDocName(suite.standardId)))).textContent;
 
 test('a bureau suggests, the drafter accepts; a plain edit from the bureau is refused by the server', async () => {
   const drafter = await openDraftAs('drafter-sh');
