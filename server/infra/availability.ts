@@ -59,6 +59,9 @@ interface Tracked {
   generation: number;
 }
 
+/** Timer lateness up to this is ordinary jitter, not a stall of the event loop. */
+const STALL_SLACK_MS = 100;
+
 export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMonitor {
   const intervalMs = opts.intervalMs ?? 500;
   const hungAfterMs = opts.hungAfterMs ?? 2000;
@@ -119,7 +122,18 @@ export function createAvailabilityMonitor(opts: MonitorOptions): AvailabilityMon
       setImmediate(() => !stopped && probe(t));
     });
   }
-  const timer = setInterval(() => tracked.forEach(probe), intervalMs);
+  // A probe is judged by the time this process was free to read its answer: when the event loop itself was
+  // stalled (a large upload parsed, a long GC), a timer fires late and the answer waits behind it, so the
+  // stall is not counted against the dependency (without this, one blocked second marked a healthy store down
+  // and answered 503 to the next requests).
+  let lastTick = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const stalledMs = now - lastTick - intervalMs;
+    lastTick = now;
+    if (stalledMs > STALL_SLACK_MS) for (const t of tracked) if (t.inflightSince !== undefined) t.inflightSince += stalledMs;
+    tracked.forEach(probe);
+  }, intervalMs);
   // The monitor alone must not keep a process alive (scripts that forget to stop the runtime still exit).
   timer.unref();
 
