@@ -136,6 +136,11 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
           (rnd() < 0.5 ? acceptCommand(pick.sid) : rejectCommand(pick.sid))(s, (tr) => (out = tr));
           return out;
         });
+        // …and everyone has seen the decision before typing on (on a loaded machine the next keystroke could
+        // otherwise still race it: the open defect described above, not what this test is about).
+        await Promise.all(clients.map((c) => c.saved(20_000)));
+        const decided = fingerprint(clients[2].doc);
+        await until(() => clients.every((c) => fingerprint(c.doc) === decided), 20_000, 'decision seen');
       }
       await new Promise((r) => setTimeout(r, 5 + Math.floor(rnd() * 20)));
     }

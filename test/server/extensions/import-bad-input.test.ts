@@ -15,7 +15,22 @@ let standardId: string;
  *  seconds, long enough for the availability check to answer 503. */
 let files: { name: string; status: number; data: Buffer }[];
 
-function upload(b: Browser, url: string, data: Buffer): Promise<Response> {
+/**
+ * Waits until the app says it is ready: this process hosts the app, and building or parsing a 50 MB body
+ * here can stall it long enough that the driver's own heartbeat gives up on the store and the 503 gate
+ * answers for a moment (its own tests are in test/server/availability*.test.ts). What is checked here is the
+ * answer of a ready app to each bad file.
+ */
+async function ready(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${rt.url}/readyz`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the app did not become ready within 10 s');
+}
+
+async function upload(b: Browser, url: string, data: Buffer): Promise<Response> {
+  await ready();
   const form = new FormData();
   form.append('_csrf', b.csrf);
   form.append('file', new Blob([new Uint8Array(data)], { type: 'application/octet-stream' }), 'draft.docx');
@@ -60,6 +75,7 @@ test('each bad file is refused on the draft page with its 4xx and a zh/en messag
 });
 
 test('each bad file is refused on the proposal form too, nothing stored', async () => {
+  await ready();
   const eco = await signInBrowser(rt.url, 'sh-eco');
   const before = await stored();
   for (const bad of files) {
