@@ -5,7 +5,7 @@
 // must adopt or replace the servers its killed predecessor left running. Recovery is measured from each
 // kill to the first good answer (/readyz and a list read both 200). At the end every acknowledged write is
 // looked for and every projection compared with its workflow.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/embedded/launcher';
@@ -161,6 +161,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       mismatches = await projectionMismatches(temporalAddress, mongoUri, 'tongbiao', traffic.standards).catch((e: unknown) => [{ standardId: '*', workflow: String(e), projection: '' }]);
       if (mismatches.length === 0 || Date.now() > settleUntil) break;
       await sleep(3000);
+    }
+    // A mismatch left at the deadline is a defect to chase: the app's warnings about those standards say why
+    // (a workflow task failing, a query timing out) where the verdict alone cannot.
+    for (const m of mismatches.slice(0, 3)) {
+      const lines = existsSync(env.logFile) ? readFileSync(env.logFile, 'utf8').split('\n') : [];
+      const related = lines.filter((l) => l.includes(m.standardId) && /"level":(4|5)0/.test(l)).slice(-8);
+      for (const l of related) log(`  app log for ${m.standardId}: ${l.slice(0, 600)}`);
     }
     const checker = new SoakClient(() => base, 'exec', '10.79.0.2', newTally());
     await checker.signIn();

@@ -42,7 +42,9 @@ export async function projectionMismatches(temporalAddress: string, mongoUri: st
       try {
         wf = await client.workflow.getHandle(lifecycleWorkflowId(id)).query<LifecycleState>(stateQuery);
       } catch (e) {
-        out.push({ standardId: id, workflow: `query failed: ${(e as Error).message}`, projection: byId.get(id) ? view(byId.get(id)!) : '(none)' });
+        // The client's message is generic ("Failed to query Workflow"); the gRPC cause says why.
+        const cause = (e as Error & { cause?: Error }).cause;
+        out.push({ standardId: id, workflow: `query failed: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`, projection: byId.get(id) ? view(byId.get(id)!) : '(none)' });
         continue;
       }
       const p = byId.get(id);
