@@ -36,11 +36,17 @@ afterAll(async () => {
 async function openDraftOn(processUrl: string, username: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
   page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
+  const consoleLines: string[] = [];
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   await page.goto(`${processUrl}/sign-in?next=${encodeURIComponent(`/standards/${standardId}/draft`)}`);
   await page.fill('#username', username);
   await page.fill('#password', DEMO_PASSWORD);
   await Promise.all([page.waitForURL(`**/standards/${standardId}/draft`), page.click('form[action="/sign-in"] button[type="submit"]')]);
-  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror', { timeout: 60_000 });
+  await page.waitForSelector('#editor[data-synced="true"] .ProseMirror', { timeout: 60_000 }).catch(async (e: unknown) => {
+    // CI saw this wait time out once on a loaded machine: say what the editor showed and what the cluster logged.
+    const status = await page.evaluate(() => JSON.stringify(document.querySelector('#editor')?.getAttributeNames().map((n) => `${n}=${document.querySelector('#editor')?.getAttribute(n) ?? ''}`))).catch(() => '(page gone)');
+    throw new Error(`${(e as Error).message}\neditor: ${status}\nconsole:\n${consoleLines.slice(-20).join('\n')}\ncluster:\n${cluster.output().slice(-4000)}`);
+  });
   await page.waitForFunction(() => window.tongbiaoEditorHandle !== undefined);
   return page;
 }
