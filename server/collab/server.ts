@@ -31,6 +31,9 @@ import {
 } from './types';
 
 /** Document names: letters, digits, `_`, `:` and `-`, 1–100 characters (e.g. `standard:6650…`). */
+/** How long opening a document waits for Redis to confirm its channel before it opens without it. */
+const RELAY_JOIN_WAIT_MS = 3000;
+
 export const DOC_NAME_PATTERN = /^[A-Za-z0-9_:-]{1,100}$/;
 
 export interface CollabServerOptions {
@@ -101,8 +104,22 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       if (unloading.has(docName)) continue;
       const loading = indexesReady.then(() => Room.load(docName, { store, limits, emit })).then(async (room) => {
         if (relay) {
-          // Subscribe before asking: an answer (or an edit) sent after the question is not missed.
-          await relay.join(docName, (m) => room.onRelay(m)).catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
+          // Subscribe before asking: an answer (or an edit) sent after the question is not missed. A
+          // subscription Redis does not confirm in time (it is away: the subscriber queues commands until it
+          // is back) must not keep the document from opening: co-editing goes on within this process, and
+          // once the subscription is confirmed the room asks the others for what it missed.
+          let late = false;
+          const joined = relay.join(docName, (m) => room.onRelay(m)).then(
+            () => {
+              if (late) void room.resync().catch((error: unknown) => emit('onError', { docName, error, during: 'relay' }));
+            },
+            (error: unknown) => emit('onError', { docName, error, during: 'relay' }),
+          );
+          const timedOut = await Promise.race([joined.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), RELAY_JOIN_WAIT_MS).unref())]);
+          if (timedOut) {
+            late = true;
+            emit('onError', { docName, error: new Error(`redis did not confirm the subscription within ${RELAY_JOIN_WAIT_MS} ms; opening the document without it`), during: 'relay' });
+          }
           room.connect({ publish: (kind, payload, to) => relay.publish(docName, kind, payload, to), lockCompaction: () => relay.lockCompaction(docName, 60_000) });
         }
         return room;

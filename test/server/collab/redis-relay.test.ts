@@ -207,3 +207,29 @@ test('two processes compacting the same busy document lose nothing (one compacts
     await four.close();
   }
 });
+
+test('a document opens while Redis does not answer, and gets the other process’s edits once Redis answers again', async () => {
+  const b = client(two, 'standard:relay-stall', 'js-b');
+  await b.synced();
+  b.doc.getText('t').insert(0, 'B0');
+  await b.saved();
+  const pid = redis.server!.status().pid!;
+  // Stopped, not killed: the connections stay open and a subscription is never confirmed.
+  process.kill(pid, 'SIGSTOP');
+  let a: TestClient;
+  try {
+    a = client(one, 'standard:relay-stall', 'sh-a');
+    const started = Date.now();
+    await a.synced();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(a.doc.getText('t').toString()).toBe('B0');
+    // An edit made on the other process while this one is not subscribed.
+    b.doc.getText('t').insert(2, 'B1');
+    await b.saved();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  await until(() => a.doc.getText('t').toString() === 'B0B1', 20_000, 'the late subscription caught up');
+  a.doc.getText('t').insert(0, 'A1');
+  await until(() => b.doc.getText('t').toString() === 'A1B0B1', 10_000, 'relay after the stall');
+});
