@@ -44,7 +44,8 @@ export async function projectionMismatches(temporalAddress: string, mongoUri: st
       } catch (e) {
         // The client's message is generic ("Failed to query Workflow"); the gRPC cause says why.
         const cause = (e as Error & { cause?: Error }).cause;
-        out.push({ standardId: id, workflow: `query failed: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`, projection: byId.get(id) ? view(byId.get(id)!) : '(none)' });
+        const why = await lastTaskFailure(client, lifecycleWorkflowId(id)).catch((err: unknown) => `history unread: ${(err as Error).message}`);
+        out.push({ standardId: id, workflow: `query failed: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}${why ? `; last workflow task failure: ${why}` : ''}`, projection: byId.get(id) ? view(byId.get(id)!) : '(none)' });
         continue;
       }
       const p = byId.get(id);
@@ -57,6 +58,15 @@ export async function projectionMismatches(temporalAddress: string, mongoUri: st
     await mongo.close();
     await connection.close();
   }
+}
+
+/** The failure of the workflow's last failed workflow task (message and the top of its stack), if any. */
+async function lastTaskFailure(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const failed = (history.events ?? []).filter((ev) => ev.workflowTaskFailedEventAttributes).pop();
+  const f = failed?.workflowTaskFailedEventAttributes;
+  if (!f) return '';
+  return `${String(f.cause)} ${f.failure?.message ?? ''} ${(f.failure?.stackTrace ?? '').split('\n').slice(0, 6).join(' | ')}`;
 }
 
 /** A read for the checks: a 503 or no answer (a server still coming back) is asked again, for up to 30 s. */
