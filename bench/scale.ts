@@ -12,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { startApp, rssMb, ferretdbPids, temporalPids } from './soak/app';
 import { freePort } from '../scripts/embedded/launcher';
 import { benchComment } from './comment-doc';
+import { startCommentLoad } from './scale-comment-load';
 import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../activities/comments/model';
 import { AUDIT_LOG, auditId } from '../activities/data/audit';
 import { bumpStandardsGeneration } from '../activities/data/standards-listing';
@@ -21,6 +22,8 @@ const SIZES = SCALE === 'S2' ? { standards: 5000, comments: 50_000, audit: 100_0
 const REQS = Number(process.env.REQS ?? 20);
 /** Calls to leave out, by a word of their name (`SKIP=triage`): to see the others without a slow call's backlog. */
 const SKIP = (process.env.SKIP ?? '').split(',').filter(Boolean);
+/** Public comments per second posted to the open standard while the calls are timed (issue 11's condition); 0: none. */
+const COMMENTS_PER_S = Number(process.env.COMMENTS_PER_S ?? 10);
 const PASSWORD = 'tongbiao-demo';
 const OPEN = 'std-scale-open';
 /** Audit entries per standard: revisions 0 … PER_STANDARD − 1, keyed as the lifecycle keys them. */
@@ -171,6 +174,8 @@ async function main(): Promise<void> {
     const { oldest, newest, receipts } = await seed(`mongodb://127.0.0.1:${mongoPort}/`);
     const rssStart = rssMax;
     timing = true;
+    // The goal's condition: public comments keep arriving while every call below is timed.
+    const commentLoad = startCommentLoad(`http://127.0.0.1:${port}`, OPEN, COMMENTS_PER_S);
     const staff = new Client(base);
     const lead = new Client(base);
     const anon = new Client(base);
@@ -248,7 +253,8 @@ async function main(): Promise<void> {
       exports.push({ name: `disposition table ${ext.toUpperCase()}`, s: r.ms / 1000, status: r.status, rows: present, missing: receipts.size - present });
     }
 
-    console.log(`\nbench:scale ${SCALE} — ${REQS} sequential requests each, ms`);
+    const load = await commentLoad.stop();
+    console.log(`\nbench:scale ${SCALE} — ${REQS} sequential requests each, ms, while ${COMMENTS_PER_S} public comments/s were posted (${load.posted} in ${load.seconds.toFixed(0)} s: ${load.acknowledged} acknowledged, ${load.failed} failed, POST p95 ${load.p95Ms.toFixed(0)} ms)`);
     console.log('| call | status | p50 | p95 | max |\n|---|---|---|---|---|');
     for (const t of timings) console.log(`| ${t.name} | ${[...t.statuses].join(',')} | ${pct(t.ms, 50).toFixed(0)} | ${pct(t.ms, 95).toFixed(0)} | ${Math.max(...t.ms).toFixed(0)} |`);
     console.log('\n| export | status | s | comments present | missing |\n|---|---|---|---|---|');

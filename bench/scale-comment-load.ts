@@ -1,0 +1,65 @@
+// The goal's condition for bench:scale (issue 11): the timed calls run "while 10 public comments per second
+// arrive". Posts public comments to the open standard at a steady rate (a timer, not a loop awaiting each
+// answer, so a slow answer does not lower the rate), each from its own address as a member of the public,
+// and reports what was acknowledged, refused and how long the POSTs took.
+import { randomBytes } from 'node:crypto';
+
+export interface CommentLoadReport {
+  posted: number;
+  acknowledged: number;
+  failed: number;
+  seconds: number;
+  p95Ms: number;
+}
+
+export function startCommentLoad(base: string, standardId: string, perSecond: number): { stop(): Promise<CommentLoadReport> } {
+  const started = performance.now();
+  const inFlight = new Set<Promise<void>>();
+  const ms: number[] = [];
+  let posted = 0;
+  let acknowledged = 0;
+  let failed = 0;
+  const post = async (n: number): Promise<void> => {
+    const t = performance.now();
+    try {
+      const res = await fetch(`${base}/api/consultation/${standardId}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': `10.77.${Math.floor(n / 250) % 250}.${n % 250}` },
+        body: JSON.stringify({
+          submissionKey: `scale${randomBytes(8).toString('hex')}`,
+          type: 'technical',
+          comment: `建议第5章排放限值更严格（规模测试期间的意见 ${n}）`,
+          name: `公众${n}`,
+          province: 'SH',
+          contact: `scale-${n}@example.org`,
+        }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 201) acknowledged++;
+      else failed++;
+    } catch {
+      failed++;
+    }
+    ms.push(performance.now() - t);
+  };
+  const timer = perSecond > 0
+    ? setInterval(() => {
+        // At most 50 in flight: a store that stopped answering shows as failures, not as a flood.
+        if (inFlight.size >= 50) {
+          failed++;
+          return;
+        }
+        const p = post(posted++).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }, 1000 / perSecond)
+    : null;
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await Promise.all([...inFlight]);
+      const sorted = [...ms].sort((a, b) => a - b);
+      const p95Ms = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] : 0;
+      return { posted, acknowledged, failed, seconds: (performance.now() - started) / 1000, p95Ms };
+    },
+  };
+}
