@@ -55,6 +55,9 @@ export function startApp(env: AppEnv, logLine: (line: string) => void): AppProce
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       keep(d);
+      // The app's own warnings and errors (pino, on stdout) go into the log file beside the SDK's stderr.
+      const warnings = d.toString().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+      if (warnings.length) appendFileSync(env.logFile, `${warnings.join('\n')}\n`);
       out += d.toString();
       if (out.includes('Tongbiao is ready')) resolve();
       if (out.length > 100_000) out = out.slice(-10_000);
