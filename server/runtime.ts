@@ -31,6 +31,7 @@ import { createImageResolver, imagesExtension } from './extensions/images';
 import { versionsExtension } from './extensions/versions';
 import { importExtension, proposalImportApplier } from './extensions/import';
 import { startImportSweep } from '../activities/import/sweep';
+import { startStandardsChangesSweep } from '../activities/data/standards-changes-sweep';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
@@ -218,6 +219,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Expired Word import uploads and the pictures their previews stored, swept every ten minutes (issue 14).
     const importSweep = startImportSweep({ db: mongo.db, logger: logger.child({ module: 'import' }) });
     cleanups.push(async () => importSweep.stop());
+    // The list view's change log pruned every ten minutes, and the view warmed at start (issue 11).
+    const changesSweep = startStandardsChangesSweep({ db: mongo.db, logger: logger.child({ module: 'standards' }) });
+    cleanups.push(async () => changesSweep.stop());
     const app = await createApp({
       config,
       db: mongo.db,

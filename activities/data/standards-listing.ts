@@ -1,23 +1,28 @@
 // The list pages' view of `standards` (/standards with its filters, GET /api/standards, /consultation), held in
 // memory and checked against a generation counter on every read. FerretDB on SQLite serves only `_id` equality
-// from an index, so any filtered or sorted list is a scan of every standard (≈ 0.5–3 s at 1,000–5,000); here a
-// list read is one `_id` lookup (`standards_meta` {_id: 'generation'}) plus in-memory filtering, and the scan
-// happens once per change. Every writer of `standards` bumps the generation after its write
-// (activities/data/standards.ts; the revision copy in activities/lifecycle): a reader that reads the generation
-// before loading holds rows at least as new as it, so a change is never hidden past its bump — from any process
-// sharing the database. A write that bypasses those functions (or a writer that died before its bump) is seen at
-// the next bump or within a minute, when a held view is reloaded anyway. A bump through the data module names the
-// standards it wrote (./standards-changes.ts), so a reader catches up by re-reading only those by `_id`; a bump that
-// names none, or a view a minute old, reloads everything — the latter in the background: the reader that
-// finds the view a minute old is answered from it (the generation unchanged, nothing is known to be newer)
-// while the reload runs, so no list read waits on that minute's scan.
+// from an index, so any filtered or sorted list is a scan of every standard; a full load of 5,000 costs the store
+// 1.2–1.9 s of CPU decoding every document, projection or not, and the app 0.2 s (bench/listing-reload.ts). Here a
+// list read is one `_id` lookup (`standards_meta` {_id: 'generation'}) plus in-memory filtering. Every writer of
+// `standards` bumps the generation after its write (activities/data/standards.ts), naming the standards it wrote
+// (./standards-changes.ts): a reader that sees a new generation re-reads only those by `_id` before it answers, so
+// a write through the app is in the writer's next read — from any process sharing the database (read-your-writes).
+// A full reload makes a read wait only when the view cannot be caught up: no view yet (a process's first read;
+// the runtime warms it at start), more than 1,000 standards named since the load, a load older than 30 minutes
+// (its changes may be pruned), or changes missing. What a list read never waits for:
+// - a bump that names none (a write past the data module: a bulk seed or import). The view answers with what it
+//   holds plus every named change, and reloads everything in the background; the unnamed write shows in every
+//   read that starts after that reload, about one full load (1–2 s at 5,000 standards) after the first read
+//   that follows its bump. Acceptable because such writes are bulk jobs no reader is waiting on, and every
+//   write made through the app (each names its standards) is still caught up before the answer.
+// - a view a minute old: answered from it (nothing is known to be newer) while it reloads in the background. A
+//   write past the module with no bump at all (a writer that died before its bump) shows within that minute.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { StandardRecord } from '../../workflows/domain';
 import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
-import { recordStandardsChange, standardsChangesSince } from './standards-changes';
+import { CATCH_UP_MAX_AGE_MS, CHANGE_WINDOW_MS, changesPrunedBefore, recordStandardsChange, STANDARDS_META, standardsChangesSince } from './standards-changes';
 
-export const STANDARDS_META = 'standards_meta';
+export { STANDARDS_META };
 const GENERATION = 'generation';
 
 /** The fields the list pages and the public consultation read. */
@@ -43,14 +48,16 @@ interface Held {
   at: number;
   /** The recorded changes (./standards-changes.ts) these rows already reflect. */
   covered: ReadonlySet<string>;
+  /** A change since the load named no standards (a write past the module): a background reload is due. */
+  stale: boolean;
 }
 
 /** A held view is reloaded after this long even without a bump (a writer that died between its write and its bump). */
 const MAX_AGE_MS = 60_000;
-/** How far before its load a view looks for changes it may not hold (clocks of other processes, slow writers). */
-const CHANGE_WINDOW_MS = 5 * 60_000;
-/** More changes than this since a load: reload everything rather than re-read them one by one. */
-const MAX_CHANGES = 200;
+/** More standards named than this since a load: reload everything rather than re-read them by `_id`. */
+const MAX_CATCH_UP_IDS = 1000;
+/** Changes read per page, and standards re-read per `$in`. */
+const PAGE = 500;
 
 // One view per database handle; a load in flight is shared by the readers that arrive meanwhile.
 const held = new WeakMap<Db, Held>();
@@ -92,7 +99,8 @@ export function byUpdatedDesc(a: ListingRow, b: ListingRow): number {
   return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
 }
 
-async function load(db: Db): Promise<ListingRow[]> {
+/** A full load of the view's rows (what a reload reads; also timed by bench/listing-reload.ts). */
+export async function loadListingRows(db: Db): Promise<ListingRow[]> {
   // No filter and no sort: one pass over the collection, the cheapest read the embedded store has.
   const rows = (await db.collection<StandardRecord>('standards').find({}, { projection: LISTING_PROJECTION }).toArray()) as ListingRow[];
   return rows.sort(byUpdatedDesc);
@@ -100,65 +108,95 @@ async function load(db: Db): Promise<ListingRow[]> {
 
 /**
  * Every standard's list fields, newest change first (shared: callers must not change the rows). One `_id`
- * read when nothing changed since the last load.
+ * read when nothing changed since the last load; the named changes re-read by `_id` otherwise.
  */
 export async function listingRows(db: Db): Promise<readonly ListingRow[]> {
   const generation = await currentGeneration(db);
-  const h = held.get(db);
-  if (h && h.generation !== generation && !loading.get(db)) {
+  let h = held.get(db);
+  if (!h) {
+    // A process's first load (or the warm-up at start) in flight: join it, then catch up from what it holds.
+    const inFlight = loading.get(db);
+    if (inFlight) {
+      const rows = await inFlight.rows.catch(() => null);
+      if (rows && inFlight.generation === generation) return rows;
+      h = held.get(db);
+    }
+    if (!h) return reload(db, generation);
+  }
+  if (h.generation !== generation) {
     const caught = await catchUp(db, h, generation);
-    if (caught) {
-      // Caught up on what the bumps named; the age-old reload (writes past the module) still runs, unwaited.
-      if (Date.now() - h.at >= MAX_AGE_MS && !loading.get(db)) reload(db, generation).catch(() => undefined);
-      return caught;
+    if (!caught) {
+      const inFlight = loading.get(db);
+      return inFlight && inFlight.generation === generation ? inFlight.rows : reload(db, generation);
     }
+    h = caught;
   }
-  if (h && h.generation === generation) {
-    if (Date.now() - h.at >= MAX_AGE_MS && !loading.get(db)) {
-      // Only the age says reload: a failure here leaves the held rows and the next read tries again.
-      reload(db, generation).catch(() => undefined);
-    }
-    return h.rows;
+  if ((h.stale || Date.now() - h.at >= MAX_AGE_MS) && !loading.get(db)) {
+    // Unwaited: a failure leaves the held rows (still marked) and the next read tries again.
+    reload(db, h.generation).catch(() => undefined);
   }
-  const inFlight = loading.get(db);
-  if (inFlight && inFlight.generation === generation) return inFlight.rows;
-  return reload(db, generation);
+  return h.rows;
 }
 
 /**
- * The held rows with the standards changed since their load re-read by `_id`, when every change since then names
- * its standards and the newest is `generation` (so none published before it is missing); otherwise null (reload).
+ * The held view with the standards named since its load re-read by `_id`, when the changes since then are all
+ * there (the newest is `generation`, none pruned, the load younger than CATCH_UP_MAX_AGE_MS) and name at most
+ * MAX_CATCH_UP_IDS standards; otherwise null (reload, waited). A change naming none marks the view stale.
  */
-async function catchUp(db: Db, h: Held, generation: string): Promise<ListingRow[] | null> {
-  const changes = await standardsChangesSince(db, new Date(h.at - CHANGE_WINDOW_MS), MAX_CHANGES);
-  // What the rows already reflect (the changes recorded before their load, or caught up since) is not read again.
-  const unheld = changes.filter((c) => !h.covered.has(c._id));
-  if (changes.length > MAX_CHANGES || !changes.some((c) => c._id === generation) || unheld.some((c) => c.ids === null)) return null;
-  const ids = new Set(unheld.flatMap((c) => c.ids ?? []));
-  const fresh = (await db
-    .collection<StandardRecord>('standards')
-    .find({ _id: { $in: [...ids] } }, { projection: LISTING_PROJECTION, ...EXACT_PUSHDOWN })
-    .toArray()) as ListingRow[];
+async function catchUp(db: Db, h: Held, generation: string): Promise<Held | null> {
+  if (Date.now() - h.at > CATCH_UP_MAX_AGE_MS) return null;
+  const since = new Date(h.at - CHANGE_WINDOW_MS);
+  const ids = new Set<string>();
+  const seen: string[] = [];
+  let unnamed = false;
+  for await (const page of standardsChangesSince(db, since, PAGE)) {
+    for (const c of page) {
+      seen.push(c._id);
+      // What the rows already reflect (recorded before their load, or caught up since) is not read again.
+      if (h.covered.has(c._id)) continue;
+      if (c.ids === null) unnamed = true;
+      else for (const id of c.ids) ids.add(id);
+    }
+    if (ids.size > MAX_CATCH_UP_IDS) return null;
+  }
+  // Read after the changes: a prune that began before they were read has raised it already.
+  const pruned = await changesPrunedBefore(db);
+  if (!seen.includes(generation) || (pruned && pruned > since)) return null;
+  const named = [...ids];
+  const fresh: ListingRow[] = [];
+  for (let i = 0; i < named.length; i += PAGE) {
+    fresh.push(
+      ...((await db
+        .collection<StandardRecord>('standards')
+        .find({ _id: { $in: named.slice(i, i + PAGE) } }, { projection: LISTING_PROJECTION, ...EXACT_PUSHDOWN })
+        .toArray()) as ListingRow[]),
+    );
+  }
   // A standard named but not found was deleted.
   const rows = h.rows.filter((r) => !ids.has(r._id)).concat(fresh).sort(byUpdatedDesc);
   // Kept with the load's time: the window and the age still count from the last full load.
-  if (held.get(db) === h) held.set(db, { generation, rows, at: h.at, covered: new Set([...h.covered, ...changes.map((c) => c._id)]) });
-  return rows;
+  const next: Held = { generation, rows, at: h.at, covered: new Set([...h.covered, ...seen]), stale: h.stale || unnamed };
+  if (held.get(db) === h) held.set(db, next);
+  return next;
 }
 
 /** Loads the view for `generation` (shared by the readers that arrive meanwhile) and holds it. */
 async function reload(db: Db, generation: string): Promise<ListingRow[]> {
   const at = Date.now();
   // Every change recorded before the load starts is in what it reads (each is recorded after its write).
-  const before = standardsChangesSince(db, new Date(at - CHANGE_WINDOW_MS), MAX_CHANGES);
-  const rows = before.then(() => load(db));
+  const before = (async () => {
+    const ids: string[] = [];
+    for await (const page of standardsChangesSince(db, new Date(at - CHANGE_WINDOW_MS), PAGE)) ids.push(...page.map((c) => c._id));
+    return ids;
+  })();
+  const rows = before.then(() => loadListingRows(db));
   loading.set(db, { generation, rows });
   try {
     const loaded = await rows;
-    const covered = new Set([generation, ...(await before).map((c) => c._id)]);
+    const covered = new Set([generation, ...(await before)]);
     const now = held.get(db);
     // Tokens carry no order: the load that started later is the newer view.
-    if (!now || now.at <= at) held.set(db, { generation, rows: loaded, at, covered });
+    if (!now || now.at <= at) held.set(db, { generation, rows: loaded, at, covered, stale: false });
     return loaded;
   } finally {
     if (loading.get(db)?.rows === rows) loading.delete(db);

@@ -81,8 +81,8 @@ export async function seedStandard(db: Db, s: StandardSeed): Promise<void> {
     },
     { upsert: true },
   );
-  // Written past the data module: tell the held list view (activities/data/standards-listing.ts).
-  await bumpStandardsGeneration(db);
+  // Written past the data module: tell the held list view which standard (activities/data/standards-listing.ts).
+  await bumpStandardsGeneration(db, [s.id]);
 }
 
 export interface TestServer {

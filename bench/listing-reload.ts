@@ -1,0 +1,99 @@
+// `npx tsx bench/listing-reload.ts`: where a full reload of the list view (activities/data/standards-listing.ts)
+// spends its time at N standards (default 5,000, shaped like bench/scale.ts's seed) on the embedded FerretDB in
+// .tools: the whole documents, the list projection, the projection with a large batch size, and the view's own
+// load (sort included), with the CPU each read costs the store and this process. Starts FerretDB on a temporary SQLite directory; prints p50/p95 of REQS reads each.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient, type Document } from 'mongodb';
+import { freePort } from '../scripts/embedded/launcher';
+import { LISTING_PROJECTION, loadListingRows } from '../activities/data/standards-listing';
+
+const N = Number(process.env.N ?? 5000);
+const REQS = Number(process.env.REQS ?? 5);
+const FERRETDB = path.resolve('.tools/bin/ferretdb');
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
+
+async function connect(uri: string): Promise<MongoClient> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000 });
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+function standardDoc(i: number): Document {
+  const stages = ['initiation', 'drafting', 'publicComment', 'review', 'approval', 'released'];
+  const stage = stages[i % stages.length];
+  const at = new Date(Date.now() - (2 + ((N - 1 - i) * 3650) / N) * 86_400_000).toISOString();
+  return {
+    _id: `std-scale-${String(i).padStart(5, '0')}`,
+    titleZh: `示范区地表水环境质量监测技术规范（第${i}号）`,
+    titleEn: `Technical specification for surface water monitoring (no. ${i})`,
+    kind: 'monitoringMethod', mandatory: false, field: '水', scope: '本文件规定了示范区地表水环境质量监测要求。',
+    leadProvince: (['SH', 'JS', 'ZJ'] as const)[i % 3], leadUnits: ['上海市生态环境局'], participatingUnits: [],
+    plannedYear: 2020 + (i % 10), draftingUnits: ['上海市环境科学研究院', '江苏省环境科学研究院'], drafters: [],
+    stage, step: 'working', provinces: { SH: {}, JS: {}, ZJ: {} }, createdAt: at, createdBy: 'bench', updatedAt: at,
+    workflowId: `standard-${i}`, revision: 19,
+  };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function time(label: string, storePid: number, run: () => Promise<number>): Promise<void> {
+  const ms: number[] = [];
+  let rows = 0;
+  const store0 = cpuMs(storePid);
+  const app0 = process.cpuUsage();
+  for (let k = 0; k < REQS; k++) {
+    const t = performance.now();
+    rows = await run();
+    ms.push(performance.now() - t);
+  }
+  const app = process.cpuUsage(app0);
+  const store = (cpuMs(storePid) - store0) / REQS;
+  console.log(`| ${label} | ${rows} | ${pct(ms, 50).toFixed(0)} | ${pct(ms, 95).toFixed(0)} | ${store.toFixed(0)} | ${((app.user + app.system) / 1000 / REQS).toFixed(0)} |`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-listing-'));
+  const port = await freePort();
+  const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'];
+  const child = spawn(FERRETDB, args, { stdio: 'ignore' });
+  const client = await connect(`mongodb://127.0.0.1:${port}/`);
+  try {
+    const db = client.db('bench');
+    const col = db.collection<Document>('standards');
+    for (let i = 0; i < N; i += 1000) await col.insertMany(Array.from({ length: Math.min(1000, N - i) }, (_, k) => standardDoc(i + k)));
+    const pid = child.pid ?? 0;
+    console.log(`N=${N} standards, ${REQS} reads each; wall ms, CPU ms per read of the store and of this process\n| read | rows | p50 | p95 | store CPU | app CPU |\n|---|---|---|---|---|---|`);
+    await time('whole documents', pid, async () => (await col.find({}).toArray()).length);
+    await time('list projection', pid, async () => (await col.find({}, { projection: LISTING_PROJECTION }).toArray()).length);
+    await time('list projection, batchSize 10,000', pid, async () => (await col.find({}, { projection: LISTING_PROJECTION, batchSize: 10_000 }).toArray()).length);
+    await time('whole documents, batchSize 10,000', pid, async () => (await col.find({}, { batchSize: 10_000 }).toArray()).length);
+    await time('_id only', pid, async () => (await col.find({}, { projection: { _id: 1 }, batchSize: 10_000 }).toArray()).length);
+    await time("the view's load (projection, sort)", pid, async () => (await loadListingRows(db)).length);
+  } finally {
+    await client.close();
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
