@@ -140,7 +140,7 @@ export function guardCost(n = 40): { p50: number; max: number; stateBytes: numbe
   for (let i = 0; i < n; i++) {
     texts[0].insert(texts[0].length, 'x', { suggestInsert: { sid: 's', by: `${SUGGEST_USER_PREFIX}0`, name: '专家', province: 'SH', at: '2026-12-01T00:00:00Z' } });
     const t = performance.now();
-    if (!guard({ userId: `${SUGGEST_USER_PREFIX}0` }, 'd', server, update)) throw new Error('the check refused a suggestion');
+    if (!guard({ userId: `${SUGGEST_USER_PREFIX}0` }, 'd', server, update).ok) throw new Error('the check refused a suggestion');
     times.push(performance.now() - t);
     Y.applyUpdate(server, update);
   }

@@ -68,11 +68,14 @@ export function setSuggesting(on: boolean): Command {
   };
 }
 
+// Accept/reject stay out of the undo history ('addToHistory', which y-prosemirror's undo manager honours): undo
+// could otherwise put a suggestion mark back on text that exists, which the collaboration server treats as a
+// stretched mark and repairs (server/collab/suggest-guard.ts, suggestions-repair.ts).
 function resolveCommand(run: (tr: Transaction) => boolean | number): Command {
   return (state, dispatch) => {
     const tr = state.tr;
     if (!run(tr) || !tr.docChanged) return false;
-    if (dispatch) dispatch(tr.setMeta(SKIP, true).scrollIntoView());
+    if (dispatch) dispatch(tr.setMeta(SKIP, true).setMeta('addToHistory', false).scrollIntoView());
     return true;
   };
 }

@@ -7,17 +7,24 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
 import type { Room, RoomPeer } from './room';
+import type { UpdateVerdict } from './suggest-guard';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
 import type { Access, CollabLimits, ConnectionInfo, Principal } from './types';
 import { MessageType, StoredStatus, SyncType, encodeAccess, encodeStored, encodeSyncStep1, encodeSyncStep2 } from '../../editor/collab/wire';
 
 let nextConnectionId = 1;
 
+/** Origin of the guard's repairs applied to a room (relayed to every socket). */
+const SERVER_REPAIR = Symbol('collab-server-repair');
+
 export interface PeerEvents {
   onClose(peer: PeerConnection, code: number, reason: string): void;
   onError(peer: PeerConnection, error: unknown, during: string): void;
-  /** Checks an update before it is applied (suggest-only users, ./suggest-guard.ts); false = refused, socket closed. */
-  allowUpdate?(peer: PeerConnection, doc: Y.Doc, update: Uint8Array): boolean;
+  /**
+   * Checks an update before it is applied (suggest-only users, ./suggest-guard.ts): refused = socket closed;
+   * a `followUp` (the guard's repair of the update) is applied right after it, as the server's own change.
+   */
+  allowUpdate?(peer: PeerConnection, doc: Y.Doc, update: Uint8Array): UpdateVerdict;
 }
 
 export class PeerConnection implements RoomPeer {
@@ -213,13 +220,20 @@ export class PeerConnection implements RoomPeer {
           this.refusedSinceBarrier = true;
           break;
         }
-        if (this.events.allowUpdate && !this.events.allowUpdate(this, room.doc, update)) {
+        const verdict = this.events.allowUpdate?.(this, room.doc, update) ?? { ok: true };
+        if (!verdict.ok) {
           this.refusedSinceBarrier = true;
           this.close('FORBIDDEN');
           break;
         }
         // The origin makes the room skip this socket when relaying the update.
-        Y.applyUpdate(room.doc, update, this);
+        try {
+          Y.applyUpdate(room.doc, update, this);
+        } finally {
+          verdict.after?.();
+        }
+        // The repair goes to every socket, this one included, and to the store.
+        if (verdict.followUp) Y.applyUpdate(room.doc, verdict.followUp, SERVER_REPAIR);
         break;
       }
       default:

@@ -17,6 +17,7 @@ import { createLoggingExtension } from './logging-extension';
 import { createMongoDocumentStore, type DocumentStore } from '../../activities/data/documents';
 import { Room } from './room';
 import type { CollabRelay } from './redis-relay';
+import type { UpdateVerdict } from './suggest-guard';
 import { createKeyedBuckets } from './token-bucket';
 import {
   collabLimitsSchema,
@@ -52,8 +53,8 @@ export interface CollabServerOptions {
   clientAddress?: (req: IncomingMessage) => string;
   /** Cross-process relay (Redis); without it the server serves this process's sockets only. */
   relay?: CollabRelay;
-  /** Checks each update of a socket before it is applied; false refuses it and closes the socket 4403 (./suggest-guard.ts). */
-  updateGuard?: (principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array) => boolean;
+  /** Checks each update of a socket before it is applied; `{ ok: false }` refuses it and closes the socket 4403, a `followUp` is applied right after it (./suggest-guard.ts). */
+  updateGuard?: (principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array) => UpdateVerdict;
 }
 
 /**
@@ -245,7 +246,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         if (rooms.has(docName)) scheduleIdleCheck(docName);
       },
       onError: (_p, error, during) => emit('onError', { docName, error, during }),
-      ...(options.updateGuard ? { allowUpdate: (p: PeerConnection, doc: Y.Doc, update: Uint8Array) => options.updateGuard?.(p.principal, p.docName, doc, update) ?? true } : {}),
+      ...(options.updateGuard ? { allowUpdate: (p: PeerConnection, doc: Y.Doc, update: Uint8Array) => options.updateGuard?.(p.principal, p.docName, doc, update) ?? { ok: true } } : {}),
     });
     let set = peersByDoc.get(docName);
     if (!set) peersByDoc.set(docName, (set = new Set()));

@@ -4,14 +4,21 @@
 // (editor/suggestions.ts `isSuggestionOnlyChange`: the text with all suggestions rejected is unchanged, the
 // others' suggestions are untouched). An update that writes anything else is refused and the socket closed
 // (4403), so nothing of it is stored or relayed; the editor's suggestion mode never produces one.
+// Yjs's formatting merge can garble an update that was a pure suggestion when it left the editor (a drafter
+// accepting the suggestion its author is typing next to: editor/suggestions-repair.ts). Such an update is
+// repaired on the shadow instead of refused: when the repaired change passes the check, the update is applied
+// and the repair right after it (`followUp`, logged at info), so every client and the store get both.
 // Cost: the shadow (one copy per loaded document that a suggest-only user writes to) follows every update
 // of the room; its ProseMirror form is rebuilt only where an update changed it, and the check looks only at
 // the smallest node holding the change (editor/suggestions-ydoc.ts). Other users' updates are not checked.
+import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Logger } from '../../activities/infra/logger';
 import * as Y from 'yjs';
 import { getStandard } from '../../activities/data/standards';
 import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions-ydoc';
+import { applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
+import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
@@ -20,9 +27,44 @@ import type { AuthorizeHook, Principal } from './types';
 export interface SuggestGuard {
   /** Wraps the draft authorizer: a reader who may suggest gets 'edit' on the socket, and is remembered as suggest-only. */
   authorize(inner: AuthorizeHook): AuthorizeHook;
-  /** Whether this update may be applied (always true for users who may edit directly). */
-  allowUpdate(principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array): boolean;
+  /** Whether this update may be applied (always for users who may edit directly), and the repair to apply right after it. */
+  allowUpdate(principal: Principal, docName: string, doc: Y.Doc, update: Uint8Array): UpdateVerdict;
   isSuggestOnly(principal: Principal, docName: string): boolean;
+}
+
+/** The guard's answer for one update: refused, or applied (then `followUp`, when set, right after it). */
+export type UpdateVerdict =
+  | { ok: false }
+  | {
+      ok: true;
+      followUp?: Uint8Array;
+      repaired?: number;
+      /** Call right after applying the update: may write the server's repair of it to the room itself. */
+      after?: () => void;
+    };
+
+/** Origin of the repair transaction on the shadow, and of a drafter update's repair written to the room. */
+const REPAIR_ORIGIN = Symbol('suggestion-repair');
+const ROOM_REPAIR_ORIGIN = Symbol('suggestion-repair-room');
+
+/**
+ * For a user who edits directly: watches the one transaction the update makes in the room and, right after
+ * it, restores existing text that gained someone else's suggested insertion (a decision racing the author's
+ * typing; editor/suggestions-repair.ts `planStretchRepair`). Returns the number of characters restored.
+ */
+export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void): () => void {
+  let plan: RepairPlan | null = null;
+  const listen = (tr: Y.Transaction): void => {
+    const next = planStretchRepair(tr, updater);
+    if (next.steps.length) plan = next;
+  };
+  room.on('afterTransaction', listen);
+  return () => {
+    room.off('afterTransaction', listen);
+    if (!plan) return;
+    applySuggestionRepair(room, plan, ROOM_REPAIR_ORIGIN);
+    onRepaired(plan.stretched);
+  };
 }
 
 interface Shadow {
@@ -32,11 +74,12 @@ interface Shadow {
 }
 
 /**
- * The check itself, without the roles: `check(by, roomDoc, update)` answers whether applying `update` to the
- * room's document only adds or withdraws suggestions in the name of `by`. Keeps one shadow per room document.
- * Exported for the benchmark (bench:collab's suggestion scenario) so it measures this very check.
+ * The check itself, without the roles: `check(author, roomDoc, update)` answers whether applying `update` to
+ * the room's document only adds or withdraws suggestions in the name of `author.by` — as it is, or after the
+ * repair of what Yjs's formatting merge did to it (then `followUp` holds the repair). Keeps one shadow per room
+ * document. Exported for the benchmark (bench:collab's suggestion scenario) so it measures this very check.
  */
-export function createSuggestionUpdateCheck(): (by: string, room: Y.Doc, update: Uint8Array) => boolean {
+export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: Y.Doc, update: Uint8Array) => UpdateVerdict {
   // One shadow per live room document (dropped with it, or after a refusal left it ahead of the room).
   const shadows = new WeakMap<Y.Doc, Shadow>();
   const shadowOf = (room: Y.Doc): Shadow => {
@@ -58,18 +101,34 @@ export function createSuggestionUpdateCheck(): (by: string, room: Y.Doc, update:
     shadow.doc.destroy();
     shadows.delete(room);
   };
-  return (by, room, update) => {
-    let ok = false;
+  // The Yjs client ids each suggest-only author has written with in a room (the repair only touches text next to
+  // or of the author's own writing).
+  const writers = new WeakMap<Y.Doc, Map<string, Set<number>>>();
+  const clientsOf = (room: Y.Doc, by: string): Set<number> => {
+    let byUser = writers.get(room);
+    if (!byUser) writers.set(room, (byUser = new Map()));
+    let set = byUser.get(by);
+    if (!set) byUser.set(by, (set = new Set()));
+    return set;
+  };
+  return (author, room, update) => {
+    let verdict: UpdateVerdict = { ok: false };
     try {
       const shadow = shadowOf(room);
       const before = shadow.pm.doc();
-      Y.applyUpdate(shadow.doc, update);
-      ok = isSuggestionOnlyUpdate(before, shadow.pm.doc(), by);
+      const own = clientsOf(room, author.by);
+      const plan = applyAndPlan(shadow.doc, update, author, own);
+      if (isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true };
+      else if (!plan.impossible && repairSize(plan) > 0) {
+        const followUp = applySuggestionRepair(shadow.doc, plan, REPAIR_ORIGIN);
+        if (followUp && isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true, followUp, repaired: repairSize(plan) };
+      }
+      if (verdict.ok) for (const client of plan.clients) own.add(client);
     } finally {
-      // A refused update is in the shadow but not in the room: start a fresh shadow next time.
-      if (!ok) dropShadow(room);
+      // A refused update (or a repair the room never gets) is in the shadow but not in the room: start a fresh shadow next time.
+      if (!verdict.ok) dropShadow(room);
     }
-    return ok;
+    return verdict;
   };
 }
 
@@ -103,17 +162,29 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
       };
     },
     allowUpdate(principal, docName, doc, update) {
-      if (!isSuggestOnly(principal, docName)) return true;
+      if (!isSuggestOnly(principal, docName)) {
+        const after = watchForStretch(doc, principal.userId, (characters) =>
+          logger.info({ docName, userId: principal.userId, characters }, 'repaired a suggestion mark stretched by a concurrent formatting merge'),
+        );
+        return { ok: true, after };
+      }
       const started = Date.now();
       try {
-        const ok = check(principal.userId, doc, update);
-        if (!ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
+        const verdict = check(authorOf(principal), doc, update);
+        if (!verdict.ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
+        else if (verdict.followUp) logger.info({ docName, userId: principal.userId, characters: verdict.repaired }, 'repaired a suggest-only update garbled by a concurrent formatting merge');
         else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
-        return ok;
+        return verdict;
       } catch (error) {
         logger.warn({ err: error, docName, userId: principal.userId }, 'could not check an update of a suggest-only user; refused');
-        return false;
+        return { ok: false };
       }
     },
   };
+}
+
+/** The suggestion attributes the server gives text it marks in a suggest-only user's name (a fresh suggestion id). */
+function authorOf(principal: Principal): SuggestionAuthor {
+  const sid = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  return { sid, by: principal.userId, name: principal.displayName, province: principal.province ?? '', at: new Date().toISOString() };
 }

@@ -1,0 +1,240 @@
+// Repairing what Yjs's formatting merge does to a suggest-only author's update (issue 15). Suggestion marks
+// are Yjs format markers; when a drafter accepts or rejects a suggestion while its author types next to it,
+// the merged markers can (a) stretch the author's `suggestInsert` over neighbouring text that already
+// existed, (b) leave the author's newly typed text without their mark (the marker it inherited from was
+// removed), or (c) turn the author's withdrawal of their own pending text into a real deletion of text the
+// drafter has just accepted. Each is a change a suggest-only user may not make, so the server used to refuse
+// the whole update (socket closed, unsaved words lost).
+//
+// `planSuggestionRepair` reads one applied Yjs transaction (call it from 'afterTransaction', before Yjs
+// collects the deleted content) and lists what puts the author's change back into suggestion form:
+//   (a) characters that existed before the transaction and gained or changed a `suggestInsert` get their
+//       previous value back (the invariant: an update never adds `suggestInsert` to existing text);
+//   (b) characters the transaction inserted without a suggestion of the author, typed next to text the
+//       author wrote (`ownClients`: the Yjs client ids of the author's sessions), get the author's
+//       `suggestInsert` (the neighbouring suggestion of theirs when there is one);
+//   (c) characters the author wrote that the transaction deleted although they are no longer the author's
+//       pending insertion (the drafter accepted them meanwhile) are put back, marked `suggestDelete` by the
+//       author (or as they were when someone's suggestion already marked them).
+// Text elsewhere (a plain edit forced past the editor's suggestion mode) is not repaired: the check refuses it.
+// `applySuggestionRepair` writes the plan in one transaction and returns that transaction's update, which the
+// server applies to the room after the author's update so every client and the store get it.
+// Pure (Yjs only, no I/O); the collaboration server's guard uses it on its shadow copy.
+import * as Y from 'yjs';
+import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema';
+
+type Attrs = Record<string, unknown>;
+
+/** One step of a repair inside one Y.XmlText: re-format a range, or put deleted text back. */
+export type RepairStep =
+  | { kind: 'format'; text: Y.XmlText; index: number; length: number; attributes: Attrs; chars: number }
+  | { kind: 'insert'; text: Y.XmlText; index: number; content: string; attributes: Attrs; chars: number };
+
+export interface RepairPlan {
+  steps: RepairStep[];
+  /** Characters concerned (a: stretched, b: unmarked new text, c: deleted text put back). */
+  stretched: number;
+  unmarked: number;
+  restored: number;
+  /** Something the repair cannot express (deleted content that is not text): the plan must not be used. */
+  impossible: boolean;
+}
+
+interface Run {
+  item: Y.Item;
+  length: number;
+  existed: boolean;
+  visibleBefore: boolean;
+  visibleAfter: boolean;
+  before: Attrs;
+  after: Attrs;
+}
+
+const base = (key: string): string => key.split('--')[0];
+const by = (value: unknown): string | undefined => (value && typeof value === 'object' ? String((value as { by?: unknown }).by) : undefined);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** A format marker sets its attribute from here on (null removes it). */
+function setAttr(attrs: Map<string, unknown>, key: string, value: unknown): void {
+  if (value === null) attrs.delete(key);
+  else attrs.set(key, value);
+}
+
+/** The visible runs of one text as they were before and are after the transaction, with their attributes. */
+function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
+  const before = new Map<string, unknown>();
+  const after = new Map<string, unknown>();
+  const out: Run[] = [];
+  for (let item = text._start; item !== null; item = item.right) {
+    const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
+    const visibleBefore = existed && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id));
+    const visibleAfter = !item.deleted;
+    if (item.content instanceof Y.ContentFormat) {
+      const { key, value } = item.content;
+      if (visibleBefore) setAttr(before, key, value);
+      if (visibleAfter) setAttr(after, key, value);
+    } else if (item.countable && (visibleBefore || visibleAfter)) {
+      out.push({ item, length: item.length, existed, visibleBefore, visibleAfter, before: Object.fromEntries(before), after: Object.fromEntries(after) });
+    }
+  }
+  return out;
+}
+
+/** Whether the transaction touched a suggestion marker of this text (else nothing can have stretched). */
+function touchesSuggestionMarkers(text: Y.XmlText, tr: Y.Transaction): boolean {
+  for (let item = text._start; item !== null; item = item.right) {
+    if (!(item.content instanceof Y.ContentFormat) || !base(item.content.key).startsWith('suggest')) continue;
+    const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
+    if (!existed || (item.deleted && Y.isDeleted(tr.deleteSet, item.id))) return true;
+  }
+  return false;
+}
+
+/** The nearest run (left first) whose after-attributes carry a `suggestInsert` of `author`. */
+function neighbourInsert(runs: Run[], i: number, author: string): unknown {
+  for (let d = 1; d < runs.length; d++) {
+    for (const j of [i - d, i + d]) {
+      const run = runs[j];
+      if (!run?.visibleAfter) continue;
+      const value = Object.entries(run.after).find(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author)?.[1];
+      if (value) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What to change after transaction `tr` (a suggest-only author's update, just applied) so that it only
+ * proposes changes in the name of `author.by`. Call inside the document's 'afterTransaction' event.
+ */
+export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan {
+  const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  // Written by the author: in one of their sessions, or by this very transaction.
+  const ownId = (id: Y.ID | null): boolean => id !== null && (ownClients.has(id.client) || id.clock >= (tr.beforeState.get(id.client) ?? 0));
+  for (const type of tr.changed.keys()) {
+    if (!(type instanceof Y.XmlText)) continue;
+    const text = type;
+    if (text._item?.deleted) continue;
+    const runs = runsOf(text, tr);
+    const hasNew = runs.some((r) => !r.existed && r.visibleAfter);
+    const hasDeleted = runs.some((r) => r.visibleBefore && !r.visibleAfter);
+    if (!hasNew && !hasDeleted && !touchesSuggestionMarkers(text, tr)) continue;
+    let index = 0;
+    runs.forEach((run, i) => {
+      if (run.visibleBefore && run.visibleAfter) {
+        // (a) existing text never gains a suggested insertion.
+        const restore: Attrs = {};
+        for (const [key, value] of Object.entries(run.after)) {
+          if (base(key) === SUGGEST_INSERT && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
+        }
+        if (Object.keys(restore).length) {
+          plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
+          plan.stretched += run.length;
+        }
+      } else if (!run.existed && run.visibleAfter) {
+        // (b) the author's new text is their suggestion.
+        const own = Object.entries(run.after).some(([k, v]) => (base(k) === SUGGEST_INSERT || base(k) === SUGGEST_DELETE) && by(v) === author.by);
+        if (!own && (ownId(run.item.origin) || ownId(run.item.rightOrigin))) {
+          const attributes: Attrs = {};
+          for (const key of Object.keys(run.after)) if (base(key).startsWith('suggest')) attributes[key] = null;
+          attributes[SUGGEST_INSERT] = neighbourInsert(runs, i, author.by) ?? { ...author };
+          plan.steps.push({ kind: 'format', text, index, length: run.length, attributes, chars: run.length });
+          plan.unmarked += run.length;
+        }
+      } else if (run.visibleBefore && !run.visibleAfter) {
+        // (c) text the author deleted, unless it was their own pending insertion, comes back as a suggested deletion.
+        const ownInsert = Object.entries(run.before).some(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author.by);
+        if (!ownInsert && ownId(run.item.id)) {
+          if (!(run.item.content instanceof Y.ContentString)) plan.impossible = true;
+          else {
+            const marked = Object.keys(run.before).some((k) => base(k).startsWith('suggest'));
+            const attributes: Attrs = marked ? { ...run.before } : { ...run.before, [SUGGEST_DELETE]: { ...author } };
+            plan.steps.push({ kind: 'insert', text, index, content: run.item.content.str, attributes, chars: run.length });
+            plan.restored += run.length;
+          }
+        }
+      }
+      if (run.visibleAfter) index += run.length;
+    });
+  }
+  return plan;
+}
+
+/**
+ * The repair of another user's transaction (a drafter's, who may edit directly): only (a), and only for
+ * suggested insertions of someone else than `updater` — a drafter never writes a suggestion in another
+ * name, and accept/reject are kept out of the undo history (suggestions-plugin.ts), so such a gain can only
+ * be a formatting merge (their decision racing the author's typing) stretching the author's mark.
+ */
+export function planStretchRepair(tr: Y.Transaction, updater: string): RepairPlan {
+  const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  for (const type of tr.changed.keys()) {
+    if (!(type instanceof Y.XmlText) || type._item?.deleted || !touchesSuggestionMarkers(type, tr)) continue;
+    let index = 0;
+    for (const run of runsOf(type, tr)) {
+      if (run.visibleBefore && run.visibleAfter) {
+        const restore: Attrs = {};
+        for (const [key, value] of Object.entries(run.after)) {
+          if (base(key) === SUGGEST_INSERT && by(value) !== updater && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
+        }
+        if (Object.keys(restore).length) {
+          plan.steps.push({ kind: 'format', text: type, index, length: run.length, attributes: restore, chars: run.length });
+          plan.stretched += run.length;
+        }
+      }
+      if (run.visibleAfter) index += run.length;
+    }
+  }
+  return plan;
+}
+
+/** Number of characters a plan changes. */
+export const repairSize = (plan: RepairPlan): number => plan.stretched + plan.unmarked + plan.restored;
+
+/**
+ * Applies the plan to the document it was made on, in one transaction with `origin`; returns that
+ * transaction's update (null when the plan is empty).
+ */
+export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unknown): Uint8Array | null {
+  if (plan.steps.length === 0) return null;
+  let out: Uint8Array | null = null;
+  const capture = (update: Uint8Array, o: unknown): void => {
+    if (o === origin) out = out ? Y.mergeUpdates([out, update]) : update;
+  };
+  doc.on('update', capture);
+  try {
+    doc.transact(() => {
+      // Back to front in each text, so a step never moves the index of one still to come; at one index the
+      // re-formatting of the text after it goes first, then the deleted text is put back in front of it.
+      const order = [...plan.steps].sort((x, y) => y.index - x.index || (x.kind === 'format' ? -1 : 1) - (y.kind === 'format' ? -1 : 1));
+      for (const step of order) {
+        if (step.kind === 'format') step.text.format(step.index, step.length, step.attributes);
+        else step.text.insert(step.index, step.content, step.attributes);
+      }
+    }, origin);
+  } finally {
+    doc.off('update', capture);
+  }
+  return out;
+}
+
+/**
+ * Applies `update` to `doc` and plans the repair of the transaction it made (an update the document already
+ * holds plans nothing).
+ */
+export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number> } {
+  const clients = new Set<number>();
+  let plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  const listen = (tr: Y.Transaction): void => {
+    for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
+    const next = planSuggestionRepair(tr, author, ownClients);
+    plan = { steps: [...plan.steps, ...next.steps], stretched: plan.stretched + next.stretched, unmarked: plan.unmarked + next.unmarked, restored: plan.restored + next.restored, impossible: plan.impossible || next.impossible };
+  };
+  doc.on('afterTransaction', listen);
+  try {
+    Y.applyUpdate(doc, update);
+  } finally {
+    doc.off('afterTransaction', listen);
+  }
+  return { ...plan, clients };
+}

@@ -1,0 +1,235 @@
+// The race of issue 15, built directly in Yjs: a drafter accepts or rejects a suggestion while its author (a
+// suggest-only bureau) types or deletes next to it. Both edit from the same state through the editor's own
+// suggestion plugin and y-prosemirror's diff; the merge garbles the suggestion markers (proved on the
+// unrepaired merge first), and the server's check (server/collab/suggest-guard.ts createSuggestionUpdateCheck)
+// then accepts the author's update with a repair (editor/suggestions-repair.ts) that keeps every pre-existing
+// character free of the author's suggested insertion and the author's new text their suggestion.
+import * as Y from 'yjs';
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import type { Node as PMNode } from 'prosemirror-model';
+import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror';
+import { schema, type SuggestionAuthor } from '../../editor/schema';
+import { chapter, clause, doc, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../editor/builders';
+import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
+import type { DocJSON } from '../../editor/types';
+import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
+import { isSuggestionOnlyChange, listSuggestions } from '../../editor/suggestions';
+import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
+
+const BUREAU: SuggestionAuthor = { sid: 'repair-1', by: 'bureau', name: '江苏省市场监管局', province: 'JS', at: '2026-12-03T10:00:00.000Z' };
+
+/** One edit the way the editor makes it: the plugin rewrites it, y-prosemirror diffs it into the Y fragment. */
+function edit(ydoc: Y.Doc, user: string, suggesting: boolean, make: (s: EditorState) => Transaction | null): void {
+  const frag = ydoc.getXmlFragment(YJS_FRAGMENT);
+  const { doc: d, meta } = initProseMirrorDoc(frag, schema);
+  let n = 0;
+  const plugin = suggestionsPlugin({ user: { by: user, name: user, province: 'JS' }, on: suggesting, forced: suggesting, newSid: () => `${user}-${++n}`, now: () => 'T' });
+  let state = EditorState.create({ doc: d, plugins: [plugin] });
+  const tr = make(state);
+  if (!tr) return;
+  state = state.applyTransaction(tr).state;
+  ydoc.transact(() => updateYFragment(ydoc, frag, state.doc, meta), 'local');
+}
+
+const pmOf = (y: Y.Doc): PMNode => initProseMirrorDoc(y.getXmlFragment(YJS_FRAGMENT), schema).doc;
+
+function paragraph(d: PMNode): { from: number; node: PMNode } {
+  let found: { from: number; node: PMNode } | null = null;
+  d.descendants((node, pos) => {
+    if (!found && node.type.name === 'paragraph' && node.attrs.id === 'p1') found = { from: pos + 1, node };
+    return !found;
+  });
+  if (!found) throw new Error('no paragraph p1');
+  return found;
+}
+
+/** The paragraph as text with its suggestions: [+by:text] inserted, [-by:text] deleted. */
+function shown(d: PMNode): string {
+  const out: string[] = [];
+  paragraph(d).node.forEach((n) => {
+    const m = n.marks.find((x) => x.type.name === 'suggestInsert' || x.type.name === 'suggestDelete');
+    out.push(m ? `[${m.type.name === 'suggestInsert' ? '+' : '-'}${String(m.attrs.by)}:${n.text ?? ''}]` : (n.text ?? ''));
+  });
+  return out.join('');
+}
+
+/** Characters of the paragraph carrying the bureau's suggested insertion. */
+function bureauInserted(d: PMNode): string {
+  let s = '';
+  paragraph(d).node.forEach((n) => {
+    if (n.marks.some((m) => m.type.name === 'suggestInsert' && m.attrs.by === 'bureau')) s += n.text ?? '';
+  });
+  return s;
+}
+
+/** The draft before anyone suggests. */
+function base(): Uint8Array {
+  const d = doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。'))));
+  return Y.encodeStateAsUpdate(jsonToYDoc(d.toJSON() as DocJSON));
+}
+
+type Decision = 'accept' | 'reject';
+type AuthorEdit = (s: EditorState) => Transaction;
+/** Typing "ab" at the start of the suggestion, inside it, at its end; deleting its first character. */
+const typeAt = (offset: number): AuthorEdit => (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2 + offset)).insertText('ab');
+const deleteAt = (offset: number): AuthorEdit => (s) => {
+  const at = paragraph(s.doc).from + 2 + offset;
+  return s.tr.setSelection(TextSelection.create(s.doc, at + 1)).delete(at, at + 1);
+};
+
+interface Race {
+  /** The draft, the bureau's first suggestion ("XY" after "排放"), and the two racing updates. */
+  start: Uint8Array;
+  suggested: Uint8Array;
+  author: Uint8Array;
+  drafter: Uint8Array;
+}
+
+/**
+ * The bureau (client id `ids[0]`) suggests "XY", everyone has it; then the drafter (client id `ids[1]`)
+ * decides on it while the bureau makes `authorEdit`, each from the same state.
+ */
+function race(decision: Decision, authorEdit: AuthorEdit, ids: [number, number]): Race {
+  const start = base();
+  const [a, d] = [new Y.Doc(), new Y.Doc()];
+  a.clientID = ids[0];
+  d.clientID = ids[1];
+  Y.applyUpdate(a, start);
+  const sv0 = Y.encodeStateVector(a);
+  edit(a, 'bureau', true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
+  expect(shown(pmOf(a))).toBe('排放[+bureau:XY]浓度应符合表1的规定。');
+  const suggested = Y.encodeStateAsUpdate(a, sv0);
+  Y.applyUpdate(d, Y.encodeStateAsUpdate(a));
+  const [svA, svD] = [Y.encodeStateVector(a), Y.encodeStateVector(d)];
+  edit(d, 'drafter', false, (s) => {
+    let out: Transaction | null = null;
+    const sid = listSuggestions(s.doc)[0].sid;
+    (decision === 'accept' ? acceptCommand(sid) : rejectCommand(sid))(s, (tr) => (out = tr));
+    return out;
+  });
+  edit(a, 'bureau', true, authorEdit);
+  return { start, suggested, author: Y.encodeStateAsUpdate(a, svA), drafter: Y.encodeStateAsUpdate(d, svD) };
+}
+
+function merged(start: Uint8Array, ...updates: Uint8Array[]): Y.Doc {
+  const y = new Y.Doc();
+  Y.applyUpdate(y, start);
+  for (const u of updates) Y.applyUpdate(y, u);
+  return y;
+}
+
+/**
+ * The room as the server holds it: the bureau's suggestion went through the check, the drafter's decision
+ * arrived, then the bureau's racing update goes through the same check.
+ */
+function throughTheGuard(r: Race) {
+  const check = createSuggestionUpdateCheck();
+  const room = merged(r.start);
+  expect(check(BUREAU, room, r.suggested)).toEqual({ ok: true });
+  Y.applyUpdate(room, r.suggested);
+  Y.applyUpdate(room, r.drafter);
+  const before = pmOf(room);
+  const verdict = check(BUREAU, room, r.author);
+  if (verdict.ok) {
+    Y.applyUpdate(room, r.author);
+    if (verdict.followUp) Y.applyUpdate(room, verdict.followUp);
+  }
+  return { room, before, after: pmOf(room), verdict };
+}
+
+const ORDERS: [number, number][] = [
+  [10, 20],
+  [20, 10],
+];
+
+describe('a decision racing the author’s typing next to the suggestion', () => {
+  for (const decision of ['accept', 'reject'] as Decision[]) {
+    for (const ids of ORDERS) {
+      it(`${decision}: typing at the suggestion's start stretches the mark over existing text; the guard repairs it (client ids ${ids.join('/')})`, () => {
+        const r = race(decision, typeAt(0), ids);
+        // The reproduction: unrepaired, in either order of arrival, the bureau's mark covers text that existed
+        // before (the rest of the sentence) — a later reject would delete it.
+        for (const order of [[r.drafter, r.author], [r.author, r.drafter]]) {
+          expect(bureauInserted(pmOf(merged(r.start, r.suggested, ...order)))).toContain('浓度应符合表1的规定。');
+        }
+        const { after, before, verdict } = throughTheGuard(r);
+        expect(verdict).toMatchObject({ ok: true, repaired: expect.any(Number) });
+        expect(bureauInserted(after)).toBe('ab');
+        expect(shown(after)).toBe(decision === 'accept' ? '排放[+bureau:ab]XY浓度应符合表1的规定。' : '排放[+bureau:ab]浓度应符合表1的规定。');
+        expect(isSuggestionOnlyChange(before, after, 'bureau')).toBe(true);
+      });
+    }
+  }
+
+  it('the author’s text typed inside or at the end of an accepted suggestion stays their suggestion', () => {
+    for (const offset of [1, 2]) {
+      const r = race('accept', typeAt(offset), [10, 20]);
+      // Unrepaired, the words arrive as plain text — a direct edit the bureau may not make.
+      expect(bureauInserted(pmOf(merged(r.start, r.suggested, r.drafter, r.author)))).toBe('');
+      const { after, before, verdict } = throughTheGuard(r);
+      expect(verdict.ok).toBe(true);
+      expect(bureauInserted(after)).toBe('ab');
+      expect(paragraph(after).node.textContent).toBe(offset === 1 ? '排放XabY浓度应符合表1的规定。' : '排放XYab浓度应符合表1的规定。');
+      expect(isSuggestionOnlyChange(before, after, 'bureau')).toBe(true);
+    }
+  });
+
+  it('withdrawing part of one’s own suggestion the drafter just accepted becomes a suggested deletion', () => {
+    const r = race('accept', deleteAt(0), [10, 20]);
+    // Unrepaired, the accepted "X" is really deleted by a user who may only suggest.
+    expect(paragraph(pmOf(merged(r.start, r.suggested, r.drafter, r.author))).node.textContent).toBe('排放Y浓度应符合表1的规定。');
+    const { after, before, verdict } = throughTheGuard(r);
+    expect(verdict.ok).toBe(true);
+    expect(shown(after)).toBe('排放[-bureau:X]Y浓度应符合表1的规定。');
+    expect(isSuggestionOnlyChange(before, after, 'bureau')).toBe(true);
+  });
+
+  it('every client that applies the update and its repair ends equal to the room', () => {
+    const r = race('reject', typeAt(0), [20, 10]);
+    const { room, verdict } = throughTheGuard(r);
+    if (!verdict.ok || !verdict.followUp) throw new Error('expected a repair');
+    const author = merged(r.start, r.suggested, r.author, r.drafter, verdict.followUp);
+    const drafter = merged(r.start, r.suggested, r.drafter, r.author, verdict.followUp);
+    const fingerprint = (y: Y.Doc): string => y.getXmlFragment(YJS_FRAGMENT).toString();
+    expect(fingerprint(author)).toBe(fingerprint(room));
+    expect(fingerprint(drafter)).toBe(fingerprint(room));
+  });
+
+  for (const decision of ['accept', 'reject'] as Decision[]) {
+    it(`${decision} arriving after the author's typing: the drafter's update is repaired in the room`, () => {
+      const r = race(decision, typeAt(0), [10, 20]);
+      const room = merged(r.start, r.suggested);
+      expect(createSuggestionUpdateCheck()(BUREAU, room, r.author).ok).toBe(true);
+      Y.applyUpdate(room, r.author);
+      let repaired = 0;
+      const after = watchForStretch(room, 'drafter', (n) => (repaired = n));
+      Y.applyUpdate(room, r.drafter);
+      // Unrepaired, this is the stretch of the first test; the room gives existing text its mark back.
+      expect(bureauInserted(pmOf(room))).toContain('浓度应符合表1的规定。');
+      after();
+      expect(repaired).toBe('浓度应符合表1的规定。'.length);
+      expect(shown(pmOf(room))).toBe(decision === 'accept' ? '排放[+bureau:abXY]浓度应符合表1的规定。' : '排放[+bureau:ab]浓度应符合表1的规定。');
+    });
+  }
+
+  it('leaves a drafter’s own suggestion alone, also where the diff puts it on identical existing text', () => {
+    const room = merged(base());
+    const after = watchForStretch(room, 'drafter', () => {
+      throw new Error('nothing to repair');
+    });
+    // "排放" typed right before "排放": y-prosemirror's diff keeps the old characters first and marks them.
+    edit(room, 'drafter', true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from)).insertText('排放'));
+    after();
+    expect(listSuggestions(pmOf(room)).map((x) => [x.by, x.text])).toEqual([['drafter', '排放']]);
+  });
+
+  it('still refuses a plain edit and a plain deletion of text the author did not write', () => {
+    const start = base();
+    for (const plain of [(s: EditorState) => s.tr.insertText('直接', paragraph(s.doc).from), (s: EditorState) => s.tr.delete(paragraph(s.doc).from, paragraph(s.doc).from + 2)]) {
+      const a = merged(start);
+      const sv = Y.encodeStateVector(a);
+      edit(a, 'bureau', false, plain);
+      expect(createSuggestionUpdateCheck()(BUREAU, merged(start), Y.encodeStateAsUpdate(a, sv))).toEqual({ ok: false });
+    }
+  });
+});
