@@ -93,7 +93,7 @@ const GRPC_UNAVAILABLE = 14;
 /**
  * True when the store or Temporal cannot be reached right now: the MongoDB driver's connection errors,
  * a Temporal ServiceError (or gRPC error) with status UNAVAILABLE, or a connection failure under a
- * Temporal error. Looks through causes, since the lifecycle service wraps what Temporal throws.
+ * Temporal error or raised inside the MongoDB driver. Looks through causes, since the lifecycle service wraps what Temporal throws.
  */
 export function isServiceUnavailable(err: unknown): boolean {
   const chain = causeChain(err);
@@ -103,7 +103,10 @@ export function isServiceUnavailable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     const grpcLike = typeof e === 'object' && e !== null && 'details' in e && 'metadata' in e;
     if (code === GRPC_UNAVAILABLE && (grpcLike || fromTemporal)) return true;
-    return fromTemporal && typeof code === 'string' && CONNECTION_FAILURES.has(code);
+    if (typeof code !== 'string' || !CONNECTION_FAILURES.has(code)) return false;
+    // The MongoDB driver lets some socket errors through unwrapped (a write to a socket FerretDB or mongod
+    // closed as it died): raised inside the driver, they mean the store went away.
+    return fromTemporal || /[\\/]node_modules[\\/]mongodb[\\/]/.test(String((e as { stack?: unknown }).stack));
   });
 }
 

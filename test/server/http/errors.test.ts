@@ -39,6 +39,13 @@ const UNREACHABLE: Record<string, () => unknown> = {
   MongoTopologyClosedError: () => new MongoTopologyClosedError(),
   'Temporal ServiceError (gRPC 14)': grpcUnavailable,
   'the lifecycle service wrapping Temporal unreachable': () => new AppError('INTERNAL', { zh: '流程服务出错', en: 'The lifecycle service failed' }, { cause: grpcUnavailable() }),
+  // What the driver let through unwrapped in the soak when FerretDB was killed mid-request (a write to a
+  // socket the server had closed): a plain Error with a socket code, raised inside the driver.
+  'the MongoDB driver writing to a closed socket (EPIPE, unwrapped)': () =>
+    Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
+      stack: 'Error: This socket has been ended by the other party\n    at Socket.writeAfterFIN [as write] (node:net:566:14)\n    at Connection.writeCommand (/srv/tongbiao/node_modules/mongodb/src/cmap/connection.ts:720:21)',
+    }),
   'Temporal ServiceError on a refused connection': () => new ServiceError('Failed to connect', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7233'), { code: 'ECONNREFUSED' }) }),
 };
 
