@@ -11,6 +11,7 @@ import { isAppError } from '../activities/infra/errors';
 import { loadConfig } from '../server/infra/config';
 import { createLogger } from '../activities/infra/logger';
 import { startRuntime } from '../server/runtime';
+import { retryWhileUnreachable } from './start-retry';
 import { launchEmbeddedServers } from './embedded/launcher';
 import { checkPdfTools, pdfToolsAdvice } from '../activities/pdf/render';
 
@@ -41,18 +42,33 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const embeddedDb = !config.MONGODB_URI;
+  const seed = embeddedDb || process.env.SEED_DEMO_ACCOUNTS === '1';
+  let accounts: Awaited<ReturnType<typeof seedDemoAccounts>> | undefined;
   try {
-    runtime = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri }, workflowBundleCacheDir: path.join(config.TONGBIAO_DATA_DIR, 'cache') });
+    // The store or Temporal going away while this process starts (the embedded supervisor restarts a
+    // killed server within seconds) must not leave Tongbiao down: start again until they answer.
+    runtime = await retryWhileUnreachable(
+      async () => {
+        const started = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri }, workflowBundleCacheDir: path.join(config.TONGBIAO_DATA_DIR, 'cache') });
+        try {
+          if (seed) {
+            await ensureUserIndexes(started.mongo.db);
+            accounts = await seedDemoAccounts(started.mongo.db);
+          }
+          return started;
+        } catch (e) {
+          await started.stop();
+          throw e;
+        }
+      },
+      { logger: log },
+    );
   } catch (e) {
     await servers.stop();
     throw e;
   }
-  const embeddedDb = !config.MONGODB_URI;
-  if (embeddedDb || process.env.SEED_DEMO_ACCOUNTS === '1') {
-    await ensureUserIndexes(runtime.mongo.db);
-    const accounts = await seedDemoAccounts(runtime.mongo.db);
-    console.log('\n演示账号 Demo accounts:\n' + formatAccountsTable(accounts));
-  }
+  if (accounts) console.log('\n演示账号 Demo accounts:\n' + formatAccountsTable(accounts));
   console.log(`\nTemporal: ${servers.temporalAddress}${servers.started.includes('temporal') ? ` (embedded${servers.temporalUiUrl ? `; web UI ${servers.temporalUiUrl}` : ''})` : ''}`);
   console.log(`MongoDB:  ${servers.mongoUri.replace(/\/\/[^@/]*@/, '//***@')}${servers.started.includes('ferretdb') ? ' (embedded FerretDB)' : ''} database ${config.MONGODB_DB}`);
   console.log(`\n统标已就绪 Tongbiao is ready: ${runtime.url}/standards`);
