@@ -25,6 +25,7 @@ import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Pag
 import { createCommentCounters, type CommentCounts } from './counters';
 import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
 import { ensureCommentIndexes } from './indexes';
+import { readInOrder, splitSpan, type OrderedSource, type Slice } from './ordered-ranges';
 
 export type { CommentCounts } from './counters';
 
@@ -110,8 +111,11 @@ export interface CommentsStore {
   byId(standardId: string, id: string): Promise<CommentRecord | null>;
   /** One page of the comments matching `filter`, oldest first; `next` leads to the rest. */
   page(standardId: string, filter: TriageFilter, after?: Cursor, limit?: number): Promise<Page<CommentRecord>>;
-  /** Every comment matching `filter`, oldest first, read in keyset batches of `BATCH_SIZE`: nothing is left out. */
-  all(standardId: string, filter: TriageFilter): AsyncGenerator<CommentRecord[]>;
+  /**
+   * Every comment matching `filter`, oldest first, in keyset batches of at most `BATCH_SIZE`: nothing is left out.
+   * Read on `lanes` connections at once (default EXPORT_LANES; ./ordered-ranges.ts).
+   */
+  all(standardId: string, filter: TriageFilter, o?: { lanes?: number }): AsyncGenerator<CommentRecord[]>;
   /** Kept at write time (./counters.ts): one `_id` read, not a scan of the standard's comments. */
   counts(standardId: string): Promise<CommentCounts>;
   /** The same counts from every comment (the repair's way; tests compare the two). */
@@ -145,6 +149,19 @@ function triageQuery(standardId: string, f: TriageFilter): Filter<CommentRecord>
   if (f.status === 'hidden') q.moderation = 'hidden';
   if (f.status === 'duplicate') q.duplicateOf = { $exists: true };
   return q;
+}
+
+/** Connections an export reads on at once (the store decodes on the other core while rows are written). */
+export const EXPORT_LANES = 2;
+/** `createdAt` slices an export is split into (./ordered-ranges.ts): small enough for the lanes to stay busy. */
+export const EXPORT_SLICES = 32;
+
+/** The comments of `slice` matching `query`, after `after` (a comment of that slice) when given. */
+function sliceFilter(query: Filter<CommentRecord>, slice: Slice, after: Cursor | undefined): Filter<CommentRecord> {
+  // afterFilter's lower bound on createdAt (the cursor's, a row of this slice) replaces the slice's own.
+  const { createdAt: from, ...tieBreak } = afterFilter<CommentRecord>('createdAt', after) as { createdAt?: { $gte: Date } };
+  const range = { ...(from ?? (slice.from ? { $gte: slice.from } : {})), ...(slice.to ? { $lt: slice.to } : {}) };
+  return { ...query, ...tieBreak, ...(Object.keys(range).length ? { createdAt: range } : {}) } as Filter<CommentRecord>;
 }
 
 function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): Record<string, unknown> | null {
@@ -290,32 +307,37 @@ export function createCommentsStore(db: Db): CommentsStore {
       return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
     },
 
-    async *all(standardId, f) {
-      // Keyset batches of BATCH_SIZE, the next one asked for while the caller works on this one. Each is an index
-      // seek with a LIMIT on the embedded store (EXACT_PUSHDOWN, ./indexes.ts), so the store decodes a batch at a
-      // time instead of every comment before the first row (and holds no more than a batch).
+    async *all(standardId, f, o) {
+      // Keyset batches of BATCH_SIZE, each an index seek with a LIMIT on the embedded store (EXACT_PUSHDOWN,
+      // ./indexes.ts), so the store decodes a batch at a time. Past the first batch the rest is split into disjoint
+      // `createdAt` slices read `lanes` at a time and emitted in order (./ordered-ranges.ts): the store decodes on
+      // as many connections while the caller writes rows. A set within one batch costs one read, as before.
       const query = triageQuery(standardId, f);
-      const fetch = (after?: Cursor): Promise<CommentRecord[]> =>
-        comments
-          .find({ ...query, ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN)
-          .sort({ createdAt: 1, _id: 1 })
-          .limit(BATCH_SIZE)
-          .toArray();
-      let next = fetch();
+      const keyset = { createdAt: 1, _id: 1 } as const;
+      const source: OrderedSource<CommentRecord> = {
+        fetch: (slice, after, limit) => comments.find(sliceFilter(query, slice, after), EXACT_PUSHDOWN).sort(keyset).limit(limit).toArray(),
+        key: (c) => ({ at: c.createdAt, id: c._id }),
+      };
+      const newest = comments.find(query, { ...EXACT_PUSHDOWN, projection: { createdAt: 1 } }).sort({ createdAt: -1, _id: -1 }).limit(1).toArray();
+      const [head, [last]] = await Promise.all([source.fetch({}, undefined, BATCH_SIZE), newest]);
+      const end = head[head.length - 1];
+      if (head.length < BATCH_SIZE || !end || !last) {
+        if (head.length) yield head;
+        return;
+      }
+      const from = source.key(end);
+      const slices = splitSpan(from.at, last.createdAt < from.at ? from.at : last.createdAt, EXPORT_SLICES);
+      slices[0] = { ...slices[0], after: from };
+      const rest = readInOrder(source, slices, { lanes: o?.lanes ?? EXPORT_LANES, batch: BATCH_SIZE, ahead: 2 });
       try {
-        for (;;) {
-          const batch = await next;
-          const last = batch[batch.length - 1];
-          if (batch.length < BATCH_SIZE || !last) {
-            if (batch.length) yield batch;
-            return;
-          }
-          next = fetch({ at: last.createdAt, id: last._id });
-          yield batch;
-        }
+        // The slices start fetching before the first batch is handed over.
+        const first = rest.next();
+        // (Seen below unless the caller stops after the first batch; then its failure is of no interest.)
+        first.catch(() => undefined);
+        yield head;
+        for (let r = await first; !r.done; r = await rest.next()) yield r.value;
       } finally {
-        // A caller that stops early leaves the prefetch unread: its failure is of no interest then.
-        next.catch(() => undefined);
+        await rest.return(undefined);
       }
     },
 

@@ -1,0 +1,117 @@
+// `npx tsx bench/scale-export-store.ts [N]`: where the time of the 50,000-comment 征求意见汇总处理表 goes when the
+// comments come from the embedded store (issue 11, S2). Starts the FerretDB build in .tools on a temporary SQLite
+// directory, seeds N comments of one standard (bench/comment-doc.ts, default 50,000) with the comment indexes,
+// then times, sequentially: the store's read alone (`store.all`, no rows written), and the streamed CSV and DOCX
+// fed by it into a counting sink; with this process's CPU and FerretDB's (from /proc) for each, and the peak RSS.
+// MODES=read,csv,docx picks a subset; REPEAT=n runs each n times.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MongoClient } from 'mongodb';
+import { freePort } from '../scripts/embedded/launcher';
+import { benchComment } from './comment-doc';
+import { COLLECTIONS, type CommentRecord } from '../activities/comments/model';
+import { ensureCommentIndexes } from '../activities/comments/indexes';
+import { createCommentsStore } from '../activities/comments/store';
+import { dispositionCsvChunks, dispositionDocxStream } from '../activities/comments/disposition-stream';
+
+const N = Number(process.argv[2] ?? 50_000);
+const MODES = (process.env.MODES ?? 'read,csv,docx').split(',');
+const REPEAT = Number(process.env.REPEAT ?? 1);
+/** LANES=1,2,3: the store read alone on each number of connections (store.all's `lanes`). */
+const LANES = (process.env.LANES ?? '1,2').split(',').map(Number);
+const FERRETDB = path.resolve('.tools/bin/ferretdb');
+const STD = 'std-scale-open';
+
+async function connect(uri: string): Promise<MongoClient> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000 });
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
+function procCpuS(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+async function measure(name: string, store: number, run: () => Promise<string>): Promise<void> {
+  global.gc?.();
+  let peak = process.memoryUsage().rss;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const cpu0 = process.cpuUsage();
+  const s0 = procCpuS(store);
+  const t0 = performance.now();
+  const what = await run();
+  const ms = performance.now() - t0;
+  clearInterval(t);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`${name}: ${(ms / 1000).toFixed(2)} s wall, this process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, FerretDB CPU ${(procCpuS(store) - s0).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB; ${what}`);
+}
+
+const sink = (count: { bytes: number }): Writable => new Writable({ write: (chunk: Buffer | string, _e, done) => ((count.bytes += Buffer.byteLength(chunk)), done()) });
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-export-'));
+  const port = await freePort();
+  // FERRET_PROF=FILE: FerretDB's Go CPU profile of the first timed read (its debug server's pprof), for `go tool pprof`.
+  const debugPort = process.env.FERRET_PROF ? await freePort() : 0;
+  const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, `--debug-addr=${debugPort ? `127.0.0.1:${debugPort}` : '-'}`, '--telemetry=disable', '--log-level=warn'];
+  const child = spawn(FERRETDB, args, { stdio: 'ignore' });
+  const client = await connect(`mongodb://127.0.0.1:${port}/`);
+  try {
+    const db = client.db('tongbiao');
+    const t0 = Date.now();
+    await ensureCommentIndexes(db);
+    for (let k = 0; k < N; k += 1000) {
+      const batch = Array.from({ length: Math.min(1000, N - k) }, (_, i) => benchComment(k + i, { standardId: STD, keyPrefix: 'bench-scale', t0: Date.UTC(2026, 0, 1), handled: true }));
+      await db.collection<CommentRecord>(COLLECTIONS.comments).insertMany(batch);
+    }
+    console.log(`seeded ${N} comments in ${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    const store = createCommentsStore(db);
+    const pid = child.pid ?? 0;
+    const input = { standard: { titleZh: '示范区地表水环境质量监测技术规范', draftingUnits: ['上海市环境科学研究院'] }, date: new Date(), current: null, sentTo: null };
+    for (let r = 0; r < REPEAT; r++) {
+      for (const lanes of LANES)
+        if (MODES.includes("read"))
+        await measure(`store.all() alone, ${lanes} lane(s)`, pid, async () => {
+          const prof = debugPort && r === 0 ? fetch(`http://127.0.0.1:${debugPort}/debug/pprof/profile?seconds=8`).then(async (res) => writeFileSync(String(process.env.FERRET_PROF), Buffer.from(await res.arrayBuffer()))) : null;
+          let n = 0;
+          for await (const b of store.all(STD, {}, { lanes })) n += b.length;
+          await prof;
+          return `${n} comments`;
+        });
+      if (MODES.includes('csv'))
+        await measure('streamed CSV from the store', pid, async () => {
+          const c = { bytes: 0 };
+          await pipeline(Readable.from(dispositionCsvChunks({ ...input, batches: store.all(STD, {}) })), sink(c));
+          return `${(c.bytes / 1048576).toFixed(1)} MB`;
+        });
+      if (MODES.includes('docx'))
+        await measure('streamed DOCX from the store', pid, async () => {
+          const c = { bytes: 0 };
+          await pipeline(await dispositionDocxStream({ ...input, batches: store.all(STD, {}) }), sink(c));
+          return `${(c.bytes / 1048576).toFixed(1)} MB`;
+        });
+    }
+  } finally {
+    await client.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
