@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Document } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
 import { LISTING_PROJECTION, loadListingRows } from '../activities/data/standards-listing';
+import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
 
 const N = Number(process.env.N ?? 5000);
 const REQS = Number(process.env.REQS ?? 5);
@@ -31,7 +32,7 @@ async function connect(uri: string): Promise<MongoClient> {
   }
 }
 
-function standardDoc(i: number): Document {
+function standardDoc(i: number): { _id: string } & Document {
   const stages = ['initiation', 'drafting', 'publicComment', 'review', 'approval', 'released'];
   const stage = stages[i % stages.length];
   const at = new Date(Date.now() - (2 + ((N - 1 - i) * 3650) / N) * 86_400_000).toISOString();
@@ -53,9 +54,20 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-async function time(label: string, storePid: number, run: () => Promise<number>): Promise<void> {
+/** Meanwhile, what another request's `_id` read waits (a second client, one read every 10 ms): the slowest. */
+async function time(label: string, storePid: number, probe: Collection<{ _id: string; t?: string }>, run: () => Promise<number>): Promise<void> {
   const ms: number[] = [];
   let rows = 0;
+  let probing = true;
+  let probeMax = 0;
+  const probes = (async () => {
+    while (probing) {
+      const t = performance.now();
+      await probe.findOne({ _id: 'generation' });
+      probeMax = Math.max(probeMax, performance.now() - t);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
   const store0 = cpuMs(storePid);
   const app0 = process.cpuUsage();
   for (let k = 0; k < REQS; k++) {
@@ -65,7 +77,9 @@ async function time(label: string, storePid: number, run: () => Promise<number>)
   }
   const app = process.cpuUsage(app0);
   const store = (cpuMs(storePid) - store0) / REQS;
-  console.log(`| ${label} | ${rows} | ${pct(ms, 50).toFixed(0)} | ${pct(ms, 95).toFixed(0)} | ${store.toFixed(0)} | ${((app.user + app.system) / 1000 / REQS).toFixed(0)} |`);
+  probing = false;
+  await probes;
+  console.log(`| ${label} | ${rows} | ${pct(ms, 50).toFixed(0)} | ${pct(ms, 95).toFixed(0)} | ${store.toFixed(0)} | ${((app.user + app.system) / 1000 / REQS).toFixed(0)} | ${probeMax.toFixed(0)} |`);
 }
 
 async function main(): Promise<void> {
@@ -76,16 +90,30 @@ async function main(): Promise<void> {
   const client = await connect(`mongodb://127.0.0.1:${port}/`);
   try {
     const db = client.db('bench');
-    const col = db.collection<Document>('standards');
+    const col = db.collection<{ _id: string } & Document>('standards');
     for (let i = 0; i < N; i += 1000) await col.insertMany(Array.from({ length: Math.min(1000, N - i) }, (_, k) => standardDoc(i + k)));
     const pid = child.pid ?? 0;
-    console.log(`N=${N} standards, ${REQS} reads each; wall ms, CPU ms per read of the store and of this process\n| read | rows | p50 | p95 | store CPU | app CPU |\n|---|---|---|---|---|---|`);
-    await time('whole documents', pid, async () => (await col.find({}).toArray()).length);
-    await time('list projection', pid, async () => (await col.find({}, { projection: LISTING_PROJECTION }).toArray()).length);
-    await time('list projection, batchSize 10,000', pid, async () => (await col.find({}, { projection: LISTING_PROJECTION, batchSize: 10_000 }).toArray()).length);
-    await time('whole documents, batchSize 10,000', pid, async () => (await col.find({}, { batchSize: 10_000 }).toArray()).length);
-    await time('_id only', pid, async () => (await col.find({}, { projection: { _id: 1 }, batchSize: 10_000 }).toArray()).length);
-    await time("the view's load (projection, sort)", pid, async () => (await loadListingRows(db)).length);
+    const other = await connect(`mongodb://127.0.0.1:${port}/`);
+    const probe = other.db('bench').collection<{ _id: string; t?: string }>('standards_meta');
+    await probe.insertOne({ _id: 'generation', t: 'x' });
+    console.log(`N=${N} standards, ${REQS} reads each; wall ms, CPU ms per read of the store and of this process\n| read | rows | p50 | p95 | store CPU | app CPU | another _id read, max |\n|---|---|---|---|---|---|---|`);
+    await time('whole documents', pid, probe, async () => (await col.find({}).toArray()).length);
+    await time('list projection', pid, probe, async () => (await col.find({}, { projection: LISTING_PROJECTION }).toArray()).length);
+    await time('list projection, batchSize 10,000', pid, probe, async () => (await col.find({}, { projection: LISTING_PROJECTION, batchSize: 10_000 }).toArray()).length);
+    await time('whole documents, batchSize 10,000', pid, probe, async () => (await col.find({}, { batchSize: 10_000 }).toArray()).length);
+    await time('_id only', pid, probe, async () => (await col.find({}, { projection: { _id: 1 }, batchSize: 10_000 }).toArray()).length);
+    await time("the view's load (projection, sort)", pid, probe, async () => (await loadListingRows(db)).length);
+    await time('keyset batches of 500 by _id', pid, probe, async () => {
+      let n = 0;
+      let last = '';
+      for (;;) {
+        const page = await col.find({ _id: { $gt: last } }, { projection: LISTING_PROJECTION, ...EXACT_PUSHDOWN }).sort({ _id: 1 }).limit(500).toArray();
+        n += page.length;
+        if (page.length < 500) return n;
+        last = String(page[page.length - 1]._id);
+      }
+    });
+    await other.close();
   } finally {
     await client.close();
     child.kill('SIGTERM');

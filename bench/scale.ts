@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     await app.ready;
     const base = `http://127.0.0.1:${port}`;
     const { oldest, newest, receipts } = await seed(`mongodb://127.0.0.1:${mongoPort}/`);
+    const seedBumpedAt = Date.now();
     const rssStart = rssMax;
     timing = true;
     // The goal's condition: public comments keep arriving while every call below is timed.
@@ -201,6 +202,18 @@ async function main(): Promise<void> {
       console.log(`  ${name}: status ${[...t.statuses].join(',')} p50 ${pct(t.ms, 50).toFixed(0)} p95 ${pct(t.ms, 95).toFixed(0)} max ${Math.max(...t.ms).toFixed(0)} ms`);
     };
     await time('/standards', staff, '/standards');
+    // The seed wrote past the data module (its bump names no standard): the list view answered from what it held
+    // and reloads in the background (activities/data/standards-listing.ts). Each read's time, and when every
+    // seeded standard is listed:
+    if (timings[0]?.name === '/standards') console.log(`    each: ${timings[0].ms.map((x) => x.toFixed(0)).join(', ')} ms`);
+    for (let listed = 0; ; await new Promise((r) => setTimeout(r, 100))) {
+      const r = await staff.get('/api/standards?pageSize=1', true);
+      listed = r.status === 200 ? (JSON.parse(r.body.toString('utf8')) as { total: number }).total : 0;
+      if (listed >= SIZES.standards || Date.now() - seedBumpedAt > 120_000) {
+        console.log(`  every seeded standard listed: ${listed >= SIZES.standards ? 'yes' : 'NO'} (${listed}), ${Date.now() - seedBumpedAt} ms after the seed's bump`);
+        break;
+      }
+    }
     // The list read right after a standard changed, the change written and announced as the data module does
     // (activities/data/standards.ts: the write, then a bump naming the standard): the view catches up by `_id`.
     if (!SKIP.some((w) => '/standards after a change'.includes(w))) {
