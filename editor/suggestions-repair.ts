@@ -90,17 +90,15 @@ function touchesSuggestionMarkers(text: Y.XmlText, tr: Y.Transaction): boolean {
   return false;
 }
 
-/** The nearest run (left first) whose after-attributes carry a `suggestInsert` of `author`. */
+/** The `suggestInsert` of `author` on the visible text right before (else right after) run `i`, if any. */
 function neighbourInsert(runs: Run[], i: number, author: string): unknown {
-  for (let d = 1; d < runs.length; d++) {
-    for (const j of [i - d, i + d]) {
-      const run = runs[j];
-      if (!run?.visibleAfter) continue;
-      const value = Object.entries(run.after).find(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author)?.[1];
-      if (value) return value;
-    }
-  }
-  return undefined;
+  const ownInsert = (run: Run | undefined): unknown =>
+    run && Object.entries(run.after).find(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author)?.[1];
+  let left = i - 1;
+  while (left >= 0 && !runs[left].visibleAfter) left--;
+  let right = i + 1;
+  while (right < runs.length && !runs[right].visibleAfter) right++;
+  return ownInsert(runs[left]) ?? ownInsert(runs[right]);
 }
 
 /**

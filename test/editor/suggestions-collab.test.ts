@@ -97,7 +97,12 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
   await mongo.db.collection(STANDARDS).insertOne({ _id: standardId, leadProvince: 'SH', stage: 'drafting' } as never);
   // Counts the guard's repairs (logged at info) to report how often the race was hit.
   let repairs = 0;
-  const logger = pino({ level: 'info' }, { write: (line: string) => void (line.includes('"msg":"repaired a') && (repairs += 1)) });
+  const logger = pino({ level: 'info' }, {
+    write: (line: string) => {
+      if (line.includes('"msg":"repaired a')) repairs += 1;
+      else if (!line.includes('"level":30')) process.stderr.write(line);
+    },
+  });
   const guard = createSuggestGuard(mongo.db, logger);
   let refused = 0;
   const srv = await startCollab(mongo.db, { compactAfterUpdates: 10 }, {
@@ -141,7 +146,9 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       }
       await new Promise((r) => setTimeout(r, 5 + Math.floor(rnd() * 20)));
     }
-    await Promise.all(clients.map((c) => c.saved(20_000)));
+    await Promise.all(clients.map((c) => c.saved(20_000))).catch((error: unknown) => {
+      throw new Error(`seed ${seed}, ${refused} refused: ${String(error)}`);
+    });
     const expected = fingerprint(clients[1].doc);
     await until(() => clients.every((c) => fingerprint(c.doc) === expected), 20_000, `convergence (seed ${seed})`);
     const loaded = await createMongoDocumentStore(mongo.db).load(docName);
