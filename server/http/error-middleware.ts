@@ -202,6 +202,12 @@ export function createErrorMiddleware(logger: Logger, opts: ErrorMiddlewareOptio
           logger.debug({ err, ...where }, 'late error of a request already answered 503');
           return;
         }
+        // The whole response went out already (express-session reports a failed touch of the session after
+        // it wrote the end): destroying the socket now could drop bytes still buffered for the client.
+        if (res.writableEnded) {
+          logger.warn({ err, ...where }, 'error after the response was sent');
+          return;
+        }
         // Part of a response went out (a download, a stream): all that is left is to cut it short.
         logger.error({ err, ...where }, 'error after the response started');
         res.destroy();

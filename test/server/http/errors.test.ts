@@ -235,6 +235,26 @@ describe('no error reaches Express’s own handler', () => {
     expectNoLeak(res.text);
   });
 
+  it('an error reported after the whole response was written (a failed session touch) does not cut the response short', async () => {
+    const bare = express();
+    const body = 'x'.repeat(8 * 1024 * 1024);
+    bare.get('/', (_req, res, next) => {
+      // As express-session does when the store fails to touch the session: end the response, then report.
+      res.end(body);
+      setImmediate(() => next(new Error('Unable to find the session to touch')));
+    });
+    bare.use(createErrorMiddleware(createLogger('bare')));
+    const server = http.createServer(bare).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(200);
+      expect((await res.text()).length).toBe(body.length);
+    } finally {
+      server.close();
+    }
+  });
+
   it('the error middleware answers on a bare app, with no other middleware before it', async () => {
     const bare = express();
     bare.use(express.urlencoded({ extended: false, limit: '1kb' }));
