@@ -114,8 +114,21 @@ export async function prepareCommentsStore(db: Db): Promise<CommentsStore> {
 export function createCommentsRouter(deps: CommentsDeps): Router {
   const log = deps.logger ?? createLogger('comments');
   const store = createCommentsStore(deps.db);
-  const ready = store.ensureIndexes();
-  ready.catch((err: unknown) => log.error({ err }, 'comment indexes not created'));
+  // Started now, awaited by the first requests. A failure (the store went away during the start) is not
+  // kept: the next request tries again, so the router does not answer errors until the process restarts.
+  let ready: Promise<void> | null = null;
+  const whenReady = (): Promise<void> => {
+    if (!ready) {
+      const attempt = store.ensureIndexes();
+      ready = attempt;
+      attempt.catch((err: unknown) => {
+        if (ready === attempt) ready = null;
+        log.error({ err }, 'comment indexes not created; trying again with the next request');
+      });
+    }
+    return ready;
+  };
+  void whenReady().catch(() => undefined);
   const standards = deps.standards ?? createStandardsReader(deps.db);
   const now = deps.now ?? (() => new Date());
   // Without injected sources the text comes from the named versions (activities/versions).
@@ -171,7 +184,7 @@ export function createCommentsRouter(deps: CommentsDeps): Router {
 
   const router = express.Router();
   router.use(async (_req, _res, next) => {
-    await ready;
+    await whenReady();
     next();
   });
   router.use(limitByAddress);
