@@ -3,7 +3,8 @@
 // directory, seeds N comments of one standard (bench/comment-doc.ts, default 50,000) with the comment indexes,
 // then times, sequentially: the store's read alone (`store.all`, no rows written), and the streamed CSV and DOCX
 // fed by it into a counting sink; with this process's CPU and FerretDB's (from /proc) for each, and the peak RSS.
-// MODES=read,csv,docx picks a subset; REPEAT=n runs each n times.
+// MODES=seq,read,csv,docx picks a subset (seq: plain keyset batches on one connection, the read before
+// activities/comments/ordered-ranges.ts); REPEAT=n runs each n times.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { benchComment } from './comment-doc';
 import { COLLECTIONS, type CommentRecord } from '../activities/comments/model';
 import { ensureCommentIndexes } from '../activities/comments/indexes';
 import { createCommentsStore } from '../activities/comments/store';
+import { afterFilter, BATCH_SIZE, type Cursor } from '../activities/data/paging';
+import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
 import { dispositionCsvChunks, dispositionDocxStream } from '../activities/comments/disposition-stream';
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -30,7 +33,7 @@ async function connect(uri: string): Promise<MongoClient> {
   const end = Date.now() + 60_000;
   for (;;) {
     try {
-      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000 });
+      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000, monitorCommands: true });
     } catch (e) {
       if (Date.now() > end) throw e;
       await new Promise((r) => setTimeout(r, 300));
@@ -44,6 +47,8 @@ function procCpuS(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
+const counted = { docs: 0, finds: 0 };
+
 async function measure(name: string, store: number, run: () => Promise<string>): Promise<void> {
   global.gc?.();
   let peak = process.memoryUsage().rss;
@@ -51,11 +56,12 @@ async function measure(name: string, store: number, run: () => Promise<string>):
   const cpu0 = process.cpuUsage();
   const s0 = procCpuS(store);
   const t0 = performance.now();
+  Object.assign(counted, { docs: 0, finds: 0 });
   const what = await run();
   const ms = performance.now() - t0;
   clearInterval(t);
   const cpu = process.cpuUsage(cpu0);
-  console.log(`${name}: ${(ms / 1000).toFixed(2)} s wall, this process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, FerretDB CPU ${(procCpuS(store) - s0).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB; ${what}`);
+  console.log(`${name}: ${(ms / 1000).toFixed(2)} s wall, this process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, FerretDB CPU ${(procCpuS(store) - s0).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB; ${what}; ${counted.finds} finds sent ${counted.docs} documents`);
 }
 
 const sink = (count: { bytes: number }): Writable => new Writable({ write: (chunk: Buffer | string, _e, done) => ((count.bytes += Buffer.byteLength(chunk)), done()) });
@@ -68,6 +74,13 @@ async function main(): Promise<void> {
   const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, `--debug-addr=${debugPort ? `127.0.0.1:${debugPort}` : '-'}`, '--telemetry=disable', '--log-level=warn'];
   const child = spawn(FERRETDB, args, { stdio: 'ignore' });
   const client = await connect(`mongodb://127.0.0.1:${port}/`);
+  // Documents the store sent, per measured step (find and getMore replies).
+  const sent = counted;
+  client.on('commandSucceeded', (e) => {
+    const cur = (e.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;
+    if (e.commandName === 'find') sent.finds += 1;
+    sent.docs += (cur?.firstBatch ?? cur?.nextBatch ?? []).length;
+  });
   try {
     const db = client.db('tongbiao');
     const t0 = Date.now();
@@ -78,9 +91,23 @@ async function main(): Promise<void> {
     }
     console.log(`seeded ${N} comments in ${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const store = createCommentsStore(db);
+    const coll = db.collection<CommentRecord>(COLLECTIONS.comments);
     const pid = child.pid ?? 0;
     const input = { standard: { titleZh: '示范区地表水环境质量监测技术规范', draftingUnits: ['上海市环境科学研究院'] }, date: new Date(), current: null, sentTo: null };
+    const seq = (): Promise<void> =>
+      measure('keyset batches on one connection (the read before the slices)', pid, async () => {
+          let n = 0;
+          for (let after: Cursor | undefined; ; ) {
+            const b = await coll.find({ standardId: STD, ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN).sort({ createdAt: 1, _id: 1 }).limit(BATCH_SIZE).toArray();
+            n += b.length;
+            const last = b[b.length - 1];
+            if (b.length < BATCH_SIZE || !last) break;
+            after = { at: last.createdAt, id: last._id };
+          }
+          return `${n} comments`;
+        });
     for (let r = 0; r < REPEAT; r++) {
+      if (MODES.includes('seq') && !process.env.SEQ_LAST) await seq();
       for (const lanes of LANES)
         if (MODES.includes("read"))
         await measure(`store.all() alone, ${lanes} lane(s)`, pid, async () => {
@@ -90,6 +117,7 @@ async function main(): Promise<void> {
           await prof;
           return `${n} comments`;
         });
+      if (MODES.includes('seq') && process.env.SEQ_LAST) await seq();
       if (MODES.includes('csv'))
         await measure('streamed CSV from the store', pid, async () => {
           const c = { bytes: 0 };

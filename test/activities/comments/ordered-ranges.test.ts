@@ -6,7 +6,7 @@
 // slice fails the read after the rows before it, and stopping early leaves nothing running.
 import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { freshMongo } from '../../support/mongo';
-import { createCommentsStore, type CommentsStore } from '../../../activities/comments/store';
+import { createCommentsStore, sliceFilter, type CommentsStore } from '../../../activities/comments/store';
 import { readInOrder, splitSpan, type OrderedSource, type Slice } from '../../../activities/comments/ordered-ranges';
 import { BATCH_SIZE, type Cursor } from '../../../activities/data/paging';
 import { COLLECTIONS, type CommentRecord } from '../../../activities/comments/model';
@@ -85,6 +85,16 @@ describe('the export read in ordered slices', () => {
     }
     expect(most).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it("a slice's query names its end before its start (the embedded store's index range ends at the first upper bound)", () => {
+    const [from, to, at] = [new Date(t0), new Date(t0 + 60_000), new Date(t0 + 1000)];
+    expect(Object.keys(sliceFilter({ standardId: STD }, { from, to }, undefined).createdAt as object)).toEqual(['$lt', '$gte']);
+    const after = sliceFilter({ standardId: STD }, { from, to }, { at, id: 'c1' });
+    expect(after.createdAt).toEqual({ $lt: to, $gte: at });
+    expect(Object.keys(after.createdAt as object)).toEqual(['$lt', '$gte']);
+    expect(after.$or).toEqual([{ createdAt: { $gt: at } }, { _id: { $gt: 'c1' } }]);
+    expect(sliceFilter({ standardId: STD }, {}, undefined)).toEqual({ standardId: STD });
+  });
 
   it('a filtered read (the notices: disposed comments) is complete and in order', async () => {
     const want = expected.filter((c) => c.status === 'disposed' && c.moderation === 'visible').map((c) => c._id);
