@@ -52,6 +52,7 @@ interface Run {
 
 const base = (key: string): string => key.split('--')[0];
 const by = (value: unknown): string | undefined => (value && typeof value === 'object' ? String((value as { by?: unknown }).by) : undefined);
+const sidOf = (value: unknown): string => (value && typeof value === 'object' ? String((value as { sid?: unknown }).sid) : '');
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A format marker sets its attribute from here on (null removes it). */
@@ -159,24 +160,44 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
 }
 
 /**
- * The repair of another user's transaction (a drafter's, who may edit directly): only (a), and only for
- * suggested insertions of someone else than `updater` — a drafter never writes a suggestion in another
- * name, and accept/reject are kept out of the undo history (suggestions-plugin.ts), so such a gain can only
- * be a formatting merge (their decision racing the author's typing) stretching the author's mark.
+ * The repair of another user's transaction (a drafter's, who may edit directly), for suggested insertions of
+ * someone else than `updater` only:
+ *   (a) existing text that gained such a mark gets its previous value back — a drafter never writes a
+ *       suggestion in another name, and accept/reject are kept out of the undo history (suggestions-plugin.ts),
+ *       so the gain can only be a formatting merge (their decision racing the author's typing);
+ *   (d) existing text that lost such a mark in a transaction that deleted text of the same suggestion (a
+ *       reject) gets it back: it is the author's typing inside the suggestion, which the drafter had not seen
+ *       when rejecting (else the reject would have deleted it too) — left plain, unreviewed words would enter
+ *       the text. (Text typed into a suggestion the drafter accepts meanwhile is accepted with it.)
  */
 export function planStretchRepair(tr: Y.Transaction, updater: string): RepairPlan {
   const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  const texts: [Y.XmlText, Run[]][] = [];
   for (const type of tr.changed.keys()) {
     if (!(type instanceof Y.XmlText) || type._item?.deleted || !touchesSuggestionMarkers(type, tr)) continue;
+    texts.push([type, runsOf(type, tr)]);
+  }
+  // Suggested insertions of others this transaction deleted text of (rejected), by suggestion id.
+  const rejected = new Set<string>();
+  for (const [, runs] of texts) {
+    for (const run of runs) {
+      if (!run.visibleBefore || run.visibleAfter) continue;
+      for (const [key, value] of Object.entries(run.before)) if (base(key) === SUGGEST_INSERT && by(value) !== updater) rejected.add(sidOf(value));
+    }
+  }
+  for (const [text, runs] of texts) {
     let index = 0;
-    for (const run of runsOf(type, tr)) {
+    for (const run of runs) {
       if (run.visibleBefore && run.visibleAfter) {
         const restore: Attrs = {};
         for (const [key, value] of Object.entries(run.after)) {
           if (base(key) === SUGGEST_INSERT && by(value) !== updater && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
         }
+        for (const [key, value] of Object.entries(run.before)) {
+          if (base(key) === SUGGEST_INSERT && by(value) !== updater && run.after[key] == null && rejected.has(sidOf(value))) restore[key] = value;
+        }
         if (Object.keys(restore).length) {
-          plan.steps.push({ kind: 'format', text: type, index, length: run.length, attributes: restore, chars: run.length });
+          plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
           plan.stretched += run.length;
         }
       }

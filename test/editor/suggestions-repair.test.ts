@@ -212,6 +212,21 @@ describe('a decision racing the author’s typing next to the suggestion', () =>
     });
   }
 
+  it('a reject arriving after the author typed inside or at the end of the suggestion leaves their words pending', () => {
+    for (const offset of [1, 2]) {
+      const r = race('reject', typeAt(offset), [10, 20]);
+      const room = merged(r.start, r.suggested);
+      expect(createSuggestionUpdateCheck()(BUREAU, room, r.author).ok).toBe(true);
+      Y.applyUpdate(room, r.author);
+      const after = watchForStretch(room, 'drafter', () => undefined);
+      Y.applyUpdate(room, r.drafter);
+      // Unrepaired, the bureau's words become plain text of the standard without anyone accepting them.
+      expect(shown(pmOf(room))).toBe('排放ab浓度应符合表1的规定。');
+      after();
+      expect(shown(pmOf(room))).toBe('排放[+bureau:ab]浓度应符合表1的规定。');
+    }
+  });
+
   it('leaves a drafter’s own suggestion alone, also where the diff puts it on identical existing text', () => {
     const room = merged(base());
     const after = watchForStretch(room, 'drafter', () => {
