@@ -22,6 +22,7 @@ import { createVersionChoices } from './version-choices';
 import { createStandardsReader, type ConsultationStandard, type StandardsReader } from '../../activities/data/consultation-standards';
 import { createStaffRoutes } from './staff-routes';
 import { createCommentsStore, type CommentsStore } from '../../activities/comments/store';
+import { retryingReady } from '../infra/retrying-ready';
 
 export interface RateLimitWindow {
   windowMs: number;
@@ -114,21 +115,8 @@ export async function prepareCommentsStore(db: Db): Promise<CommentsStore> {
 export function createCommentsRouter(deps: CommentsDeps): Router {
   const log = deps.logger ?? createLogger('comments');
   const store = createCommentsStore(deps.db);
-  // Started now, awaited by the first requests. A failure (the store went away during the start) is not
-  // kept: the next request tries again, so the router does not answer errors until the process restarts.
-  let ready: Promise<void> | null = null;
-  const whenReady = (): Promise<void> => {
-    if (!ready) {
-      const attempt = store.ensureIndexes();
-      ready = attempt;
-      attempt.catch((err: unknown) => {
-        if (ready === attempt) ready = null;
-        log.error({ err }, 'comment indexes not created; trying again with the next request');
-      });
-    }
-    return ready;
-  };
-  void whenReady().catch(() => undefined);
+  // Awaited by every request; a failure (the store away during the start) is tried again by the next one.
+  const whenReady = retryingReady(() => store.ensureIndexes(), (err) => log.error({ err }, 'comment indexes not created; trying again with the next request'));
   const standards = deps.standards ?? createStandardsReader(deps.db);
   const now = deps.now ?? (() => new Date());
   // Without injected sources the text comes from the named versions (activities/versions).

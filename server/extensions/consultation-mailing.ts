@@ -9,10 +9,11 @@ import { userOf } from '../http/principal';
 import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import { consultationMailingSchema, createConsultationMailingStore } from '../../activities/data/consultation-mailings';
+import { retryingReady } from '../infra/retrying-ready';
 
 export function consultationMailingExtension(deps: { db: Db }) {
   const store = createConsultationMailingStore(deps.db);
-  const ready = store.ensureIndexes();
+  const ready = retryingReady(() => store.ensureIndexes(), () => undefined);
 
   async function load(req: Request, write: boolean) {
     const user = userOf(req);
@@ -20,7 +21,7 @@ export function consultationMailingExtension(deps: { db: Db }) {
     if (draftPermission(user.grants, standard) === 'none') throw new AppError('FORBIDDEN', { zh: '您无权查看此标准的征求意见记录', en: "You may not see this standard's consultation record" });
     const canWrite = isDraftWriter(user.grants, standard);
     if (write && !canWrite) throw new AppError('FORBIDDEN', { zh: '只有起草组或牵头生态环境部门可以记录征求意见稿的发送单位', en: 'Only the drafting group or the lead department may record where the draft was sent' });
-    await ready;
+    await ready();
     return { user, standard, canWrite };
   }
 

@@ -25,6 +25,7 @@ import type { CollabServer } from '../collab/types';
 import { draftDocName } from '../../workflows/domain';
 import { reviewCopyWithComments, type ReviewThread } from '../../activities/redline/review-comments';
 import { generateReviewCopyDocx } from '../../activities/redline/review-suggestions';
+import { retryingReady } from '../infra/retrying-ready';
 
 const THREAD_ID = /^[0-9a-f-]{36}$/;
 const relPos = z
@@ -98,11 +99,11 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 export function draftThreadsExtension(deps: { db: Db; logger: Logger; collab?: Pick<CollabServer, 'getDoc'> }) {
   const { db, logger } = deps;
   const store = createDraftThreadsStore(db);
-  const indexes = store.ensureIndexes().catch((e: unknown) => logger.warn({ err: e }, 'draft thread indexes not created'));
+  const indexes = retryingReady(() => store.ensureIndexes(), (e) => logger.warn({ err: e }, 'draft thread indexes not created; trying again with the next request'));
 
   /** The standard, the user, and whether they may read the draft; with `action`, whether they may take it. */
   async function access(req: Request, action?: ThreadAction) {
-    await indexes;
+    await indexes().catch(() => undefined);
     const user = userOf(req);
     const standard = await loadStandardOr404(db, String(req.params.id));
     if (draftPermission(user.grants, standard) === 'none') throw new AppError('FORBIDDEN', { zh: '您无权查看此草案的批注', en: "You may not see this draft's threads" });

@@ -14,6 +14,7 @@ import { PROVINCES, PROVINCE_INFO } from '../../workflows/domain';
 import { canManageExpertPool } from '../../workflows/permissions';
 import type { AppExtensionContext } from '../app-deps';
 import { userOf } from '../http/principal';
+import { retryingReady } from '../infra/retrying-ready';
 
 const listQuery = z.object({
   province: z.enum(PROVINCES).optional().or(z.literal('').transform(() => undefined)),
@@ -53,7 +54,7 @@ function invalid(issues: z.ZodIssue[]): AppError {
 
 export function expertsExtension(deps: { db: Db }) {
   const experts = createExpertStore(deps.db);
-  const ready = experts.ensureIndexes().catch(() => undefined);
+  const ready = retryingReady(() => experts.ensureIndexes(), () => undefined);
 
   function requireManager(req: Request): void {
     if (!canManageExpertPool(userOf(req).grants)) {
@@ -89,7 +90,7 @@ export function expertsExtension(deps: { db: Db }) {
   return ({ app, requireUser }: AppExtensionContext): void => {
     app.get('/experts', requireUser, async (req, res) => {
       requireManager(req);
-      await ready;
+      await ready().catch(() => undefined);
       const q = listQuery.safeParse(req.query);
       if (!q.success) throw invalid(q.error.issues);
       const after = q.data.after ? decodeCursor(q.data.after) : undefined;
@@ -104,7 +105,7 @@ export function expertsExtension(deps: { db: Db }) {
 
     app.post('/experts', requireUser, async (req, res) => {
       requireManager(req);
-      await ready;
+      await ready().catch(() => undefined);
       const created = await experts.create(await inputOf(req), userOf(req).userId);
       if (wantsJson(req)) {
         res.status(201).json({ id: created._id });
@@ -115,7 +116,7 @@ export function expertsExtension(deps: { db: Db }) {
 
     app.post('/experts/:id', requireUser, async (req, res) => {
       requireManager(req);
-      await ready;
+      await ready().catch(() => undefined);
       const id = String(req.params.id);
       if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) throw new AppError('NOT_FOUND', { zh: '专家不存在', en: 'No such expert' });
       const updated = await experts.update(id, await inputOf(req));

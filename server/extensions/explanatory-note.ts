@@ -13,6 +13,7 @@ import { userOf } from '../http/principal';
 import { AppError } from '../../activities/infra/errors';
 import { loadStandardOr404 } from './editor-page';
 import { DRAFT_STAGES, VERSION_KIND_NAMES, type DraftStage } from '../../workflows/version-kinds';
+import { retryingReady } from '../infra/retrying-ready';
 
 /** The drafts a 编制说明 is written for: the three stage drafts. */
 export const NOTE_KINDS = DRAFT_STAGES;
@@ -64,7 +65,7 @@ export function noteFromForm(body: Record<string, unknown>): unknown {
 
 export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseActivities, 'generateExplanatoryNote'> }) {
   const notes = createExplanatoryNoteStore<ExplanatoryNote>(deps.db);
-  const ready = notes.ensureIndexes();
+  const ready = retryingReady(() => notes.ensureIndexes(), () => undefined);
 
   async function load(req: Request, write: boolean) {
     const user = userOf(req);
@@ -73,7 +74,7 @@ export function explanatoryNoteExtension(deps: { db: Db; release: Pick<ReleaseAc
     if (write && !isDraftWriter(user.grants, standard)) throw new AppError('FORBIDDEN', { zh: '只有起草组或牵头生态环境部门可以编写编制说明', en: 'Only the drafting group or the lead department may write the explanatory note' });
     const q = kindQuery.safeParse(req.query);
     if (!q.success) throw new AppError('VALIDATION_FAILED', { zh: '草案类别无效', en: 'Invalid draft kind' });
-    await ready;
+    await ready();
     return { user, standard, kind: q.data.kind, canWrite: isDraftWriter(user.grants, standard) };
   }
 

@@ -8,13 +8,14 @@ import type { AppExtensionContext } from '../app-deps';
 import { userOf } from '../http/principal';
 import { requireStandard } from '../http/standards-read';
 import { ensureWatcherIndexes, unwatchStandard, watchStandard } from '../../activities/data/watchers';
+import { retryingReady } from '../infra/retrying-ready';
 
 export function watchExtension(deps: { db: Db }) {
   const { db } = deps;
-  const indexes = ensureWatcherIndexes(db).catch(() => undefined);
+  const indexes = retryingReady(() => ensureWatcherIndexes(db), () => undefined);
 
   async function toggle(req: Request, res: Response, watching: boolean): Promise<void> {
-    await indexes;
+    await indexes().catch(() => undefined);
     const user = userOf(req);
     const standard = await requireStandard(db, String(req.params.id));
     if (watching) await watchStandard(db, standard._id, user.userId);

@@ -10,6 +10,7 @@ import { createGenerationJobsStore, type GenerationJobsStore } from '../../activ
 import { AppError, type Bilingual } from '../../activities/infra/errors';
 import type { Logger } from '../../activities/infra/logger';
 import type { StoredFile } from '../../activities/files/store';
+import { retryingReady } from '../infra/retrying-ready';
 
 export interface JobStatus {
   id: string;
@@ -57,7 +58,7 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
   const leaseMs = options.leaseMs ?? 30_000;
   const maxRunning = options.maxRunning ?? 4;
   const store = options.store ?? createGenerationJobsStore(options.db);
-  const ready = store.ensureIndexes().catch((err: unknown) => log.warn({ err }, 'generation job indexes not created'));
+  const ready = retryingReady(() => store.ensureIndexes(), (err) => log.warn({ err }, 'generation job indexes not created; trying again with the next job'));
   const sweeper = setInterval(() => {
     store.sweep(keepMs).catch((err: unknown) => {
       // The client was closed by its owner (a stopped runtime that did not call close()): nothing is left to
@@ -101,7 +102,7 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
 
   return {
     async start(owner, standardId, run) {
-      await ready;
+      await ready().catch(() => undefined);
       if ((await store.countRunning()) >= maxRunning) throw new AppError('RATE_LIMITED', TOO_MANY);
       // Record first, count after, and back off when over the limit: of the starts that go ahead, the one
       // that counted last saw every other one's record (each recorded before it counted), so the limit
