@@ -1,14 +1,16 @@
 // `npx tsx bench/listing-reload.ts`: where a full reload of the list view (activities/data/standards-listing.ts)
 // spends its time at N standards (default 5,000, shaped like bench/scale.ts's seed) on the embedded FerretDB in
-// .tools: the whole documents, the list projection, the projection with a large batch size, and the view's own
-// load (sort included), with the CPU each read costs the store and this process. Starts FerretDB on a temporary SQLite directory; prints p50/p95 of REQS reads each.
+// .tools. First, a view held before a bulk write past the module: how long the next read takes and when every
+// standard is listed (ONLY_BULK=1: only that). Then REQS reads each (p50/p95) of the whole documents, the list
+// projection, with a large batch size, `_id` only, the view's own load and keyset batches, with the CPU each costs
+// the store and this process, and the slowest wait of another client's `_id` read meanwhile.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Collection, type Document } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
-import { LISTING_PROJECTION, loadListingRows } from '../activities/data/standards-listing';
+import { bumpStandardsGeneration, listingRows, LISTING_PROJECTION, loadListingRows } from '../activities/data/standards-listing';
 import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
 
 const N = Number(process.env.N ?? 5000);
@@ -63,7 +65,7 @@ async function time(label: string, storePid: number, probe: Collection<{ _id: st
   const probes = (async () => {
     while (probing) {
       const t = performance.now();
-      await probe.findOne({ _id: 'generation' });
+      await probe.findOne({ _id: 'probe' });
       probeMax = Math.max(probeMax, performance.now() - t);
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -91,11 +93,21 @@ async function main(): Promise<void> {
   try {
     const db = client.db('bench');
     const col = db.collection<{ _id: string } & Document>('standards');
+    // A view held before a bulk write past the module (as at the app's start, before bench:scale's seed), then
+    // the bulk write and its bump naming none: how long the next read takes, and until every standard is listed.
+    await listingRows(db);
     for (let i = 0; i < N; i += 1000) await col.insertMany(Array.from({ length: Math.min(1000, N - i) }, (_, k) => standardDoc(i + k)));
+    await bumpStandardsGeneration(db);
+    const bumped = performance.now();
+    const first = (await listingRows(db)).length;
+    const firstMs = performance.now() - bumped;
+    while ((await listingRows(db)).length < N) await new Promise((r) => setTimeout(r, 20));
+    console.log(`after a bulk write of ${N}: the next read ${firstMs.toFixed(0)} ms (${first} rows, the view held before), all ${N} listed after ${(performance.now() - bumped).toFixed(0)} ms`);
+    if (process.env.ONLY_BULK) return;
     const pid = child.pid ?? 0;
     const other = await connect(`mongodb://127.0.0.1:${port}/`);
     const probe = other.db('bench').collection<{ _id: string; t?: string }>('standards_meta');
-    await probe.insertOne({ _id: 'generation', t: 'x' });
+    await probe.insertOne({ _id: 'probe', t: 'x' });
     console.log(`N=${N} standards, ${REQS} reads each; wall ms, CPU ms per read of the store and of this process\n| read | rows | p50 | p95 | store CPU | app CPU | another _id read, max |\n|---|---|---|---|---|---|---|`);
     await time('whole documents', pid, probe, async () => (await col.find({}).toArray()).length);
     await time('list projection', pid, probe, async () => (await col.find({}, { projection: LISTING_PROJECTION }).toArray()).length);

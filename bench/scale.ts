@@ -201,6 +201,7 @@ async function main(): Promise<void> {
       timings.push(t);
       console.log(`  ${name}: status ${[...t.statuses].join(',')} p50 ${pct(t.ms, 50).toFixed(0)} p95 ${pct(t.ms, 95).toFixed(0)} max ${Math.max(...t.ms).toFixed(0)} ms`);
     };
+    const firstListRead = Date.now();
     await time('/standards', staff, '/standards');
     // The seed wrote past the data module (its bump names no standard): the list view answered from what it held
     // and reloads in the background (activities/data/standards-listing.ts). Each read's time, and when every
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
       const r = await staff.get('/api/standards?pageSize=1', true);
       listed = r.status === 200 ? (JSON.parse(r.body.toString('utf8')) as { total: number }).total : 0;
       if (listed >= SIZES.standards || Date.now() - seedBumpedAt > 120_000) {
-        console.log(`  every seeded standard listed: ${listed >= SIZES.standards ? 'yes' : 'NO'} (${listed}), ${Date.now() - seedBumpedAt} ms after the seed's bump`);
+        console.log(`  every seeded standard listed: ${listed >= SIZES.standards ? 'yes' : 'NO'} (${listed}), ${Date.now() - firstListRead} ms after the first list read that followed the seed's bump (${Date.now() - seedBumpedAt} ms after the bump; sign-ins and the triage check between)`);
         break;
       }
     }
