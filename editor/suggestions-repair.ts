@@ -246,7 +246,13 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
   let plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   const listen = (tr: Y.Transaction): void => {
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
-    const next = planSuggestionRepair(tr, author, ownClients);
+    let next: RepairPlan;
+    try {
+      next = planSuggestionRepair(tr, author, ownClients);
+    } catch {
+      // Never break Yjs's cleanup of the transaction; without a plan the update is judged as it is.
+      next = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: true };
+    }
     plan = { steps: [...plan.steps, ...next.steps], stretched: plan.stretched + next.stretched, unmarked: plan.unmarked + next.unmarked, restored: plan.restored + next.restored, impossible: plan.impossible || next.impossible };
   };
   doc.on('afterTransaction', listen);

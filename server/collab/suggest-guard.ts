@@ -52,18 +52,27 @@ const ROOM_REPAIR_ORIGIN = Symbol('suggestion-repair-room');
  * it, restores existing text that gained someone else's suggested insertion (a decision racing the author's
  * typing; editor/suggestions-repair.ts `planStretchRepair`). Returns the number of characters restored.
  */
-export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void): () => void {
+export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void, onError: (error: unknown) => void = () => undefined): () => void {
   let plan: RepairPlan | null = null;
   const listen = (tr: Y.Transaction): void => {
-    const next = planStretchRepair(tr, updater);
-    if (next.steps.length) plan = next;
+    // An error here must not break Yjs's cleanup of the transaction (the update would not be stored or relayed).
+    try {
+      const next = planStretchRepair(tr, updater);
+      if (next.steps.length) plan = next;
+    } catch (error) {
+      onError(error);
+    }
   };
   room.on('afterTransaction', listen);
   return () => {
     room.off('afterTransaction', listen);
     if (!plan) return;
-    applySuggestionRepair(room, plan, ROOM_REPAIR_ORIGIN);
-    onRepaired(plan.stretched);
+    try {
+      applySuggestionRepair(room, plan, ROOM_REPAIR_ORIGIN);
+      onRepaired(plan.stretched);
+    } catch (error) {
+      onError(error);
+    }
   };
 }
 
@@ -163,8 +172,11 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     },
     allowUpdate(principal, docName, doc, update) {
       if (!isSuggestOnly(principal, docName)) {
-        const after = watchForStretch(doc, principal.userId, (characters) =>
-          logger.info({ docName, userId: principal.userId, characters }, 'repaired a suggestion mark stretched by a concurrent formatting merge'),
+        const after = watchForStretch(
+          doc,
+          principal.userId,
+          (characters) => logger.info({ docName, userId: principal.userId, characters }, 'repaired a suggestion mark stretched by a concurrent formatting merge'),
+          (err) => logger.warn({ err, docName, userId: principal.userId }, 'could not look for stretched suggestion marks; update applied as it is'),
         );
         return { ok: true, after };
       }
