@@ -5,77 +5,11 @@
 // then accepts the author's update with a repair (editor/suggestions-repair.ts) that keeps every pre-existing
 // character free of the author's suggested insertion and the author's new text their suggestion.
 import * as Y from 'yjs';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
-import type { Node as PMNode } from 'prosemirror-model';
-import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror';
-import { schema, type SuggestionAuthor } from '../../editor/schema';
-import { chapter, clause, doc, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../editor/builders';
-import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
-import type { DocJSON } from '../../editor/types';
-import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
+import { TextSelection, type EditorState } from 'prosemirror-state';
+import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { isSuggestionOnlyChange, listSuggestions } from '../../editor/suggestions';
 import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
-
-const BUREAU: SuggestionAuthor = { sid: 'repair-1', by: 'bureau', name: '江苏省市场监管局', province: 'JS', at: '2026-12-03T10:00:00.000Z' };
-
-/** One edit the way the editor makes it: the plugin rewrites it, y-prosemirror diffs it into the Y fragment. */
-function edit(ydoc: Y.Doc, user: string, suggesting: boolean, make: (s: EditorState) => Transaction | null): void {
-  const frag = ydoc.getXmlFragment(YJS_FRAGMENT);
-  const { doc: d, meta } = initProseMirrorDoc(frag, schema);
-  let n = 0;
-  const plugin = suggestionsPlugin({ user: { by: user, name: user, province: 'JS' }, on: suggesting, forced: suggesting, newSid: () => `${user}-${++n}`, now: () => 'T' });
-  let state = EditorState.create({ doc: d, plugins: [plugin] });
-  const tr = make(state);
-  if (!tr) return;
-  state = state.applyTransaction(tr).state;
-  ydoc.transact(() => updateYFragment(ydoc, frag, state.doc, meta), 'local');
-}
-
-const pmOf = (y: Y.Doc): PMNode => initProseMirrorDoc(y.getXmlFragment(YJS_FRAGMENT), schema).doc;
-
-function paragraph(d: PMNode): { from: number; node: PMNode } {
-  let found: { from: number; node: PMNode } | null = null;
-  d.descendants((node, pos) => {
-    if (!found && node.type.name === 'paragraph' && node.attrs.id === 'p1') found = { from: pos + 1, node };
-    return !found;
-  });
-  if (!found) throw new Error('no paragraph p1');
-  return found;
-}
-
-/** The paragraph as text with its suggestions: [+by:text] inserted, [-by:text] deleted. */
-function shown(d: PMNode): string {
-  const out: string[] = [];
-  paragraph(d).node.forEach((n) => {
-    const m = n.marks.find((x) => x.type.name === 'suggestInsert' || x.type.name === 'suggestDelete');
-    out.push(m ? `[${m.type.name === 'suggestInsert' ? '+' : '-'}${String(m.attrs.by)}:${n.text ?? ''}]` : (n.text ?? ''));
-  });
-  return out.join('');
-}
-
-/** Characters of the paragraph carrying the bureau's suggested insertion. */
-function bureauInserted(d: PMNode): string {
-  let s = '';
-  paragraph(d).node.forEach((n) => {
-    if (n.marks.some((m) => m.type.name === 'suggestInsert' && m.attrs.by === 'bureau')) s += n.text ?? '';
-  });
-  return s;
-}
-
-/** The draft before anyone suggests. */
-function base(): Uint8Array {
-  const d = doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。'))));
-  return Y.encodeStateAsUpdate(jsonToYDoc(d.toJSON() as DocJSON));
-}
-
-type Decision = 'accept' | 'reject';
-type AuthorEdit = (s: EditorState) => Transaction;
-/** Typing "ab" at the start of the suggestion, inside it, at its end; deleting its first character. */
-const typeAt = (offset: number): AuthorEdit => (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2 + offset)).insertText('ab');
-const deleteAt = (offset: number): AuthorEdit => (s) => {
-  const at = paragraph(s.doc).from + 2 + offset;
-  return s.tr.setSelection(TextSelection.create(s.doc, at + 1)).delete(at, at + 1);
-};
+import { BUREAU, base, bureauInserted, decide, deleteAt, edit, paragraph, pmOf, shown, typeAt, type AuthorEdit, type Decision } from './suggest-race';
 
 interface Race {
   /** The draft, the bureau's first suggestion ("XY" after "排放"), and the two racing updates. */
@@ -101,12 +35,7 @@ function race(decision: Decision, authorEdit: AuthorEdit, ids: [number, number])
   const suggested = Y.encodeStateAsUpdate(a, sv0);
   Y.applyUpdate(d, Y.encodeStateAsUpdate(a));
   const [svA, svD] = [Y.encodeStateVector(a), Y.encodeStateVector(d)];
-  edit(d, 'drafter', false, (s) => {
-    let out: Transaction | null = null;
-    const sid = listSuggestions(s.doc)[0].sid;
-    (decision === 'accept' ? acceptCommand(sid) : rejectCommand(sid))(s, (tr) => (out = tr));
-    return out;
-  });
+  decide(d, decision);
   edit(a, 'bureau', true, authorEdit);
   return { start, suggested, author: Y.encodeStateAsUpdate(a, svA), drafter: Y.encodeStateAsUpdate(d, svD) };
 }

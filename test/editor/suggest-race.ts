@@ -1,0 +1,84 @@
+// Helpers for the tests of suggestions racing a drafter's decision (issue 15): edits made the way the editor
+// makes them (the suggestion plugin, then y-prosemirror's diff into the Y fragment) and readable views of the
+// shared paragraph. Used by test/editor/suggestions-repair.test.ts and test/server/collab/suggest-repair.test.ts.
+import * as Y from 'yjs';
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import type { Node as PMNode } from 'prosemirror-model';
+import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror';
+import { schema, type SuggestionAuthor } from '../../editor/schema';
+import { chapter, clause, doc, foreword, h, normativeReferences, p, scope, termsAndDefinitions } from '../../editor/builders';
+import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
+import type { DocJSON } from '../../editor/types';
+import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
+import { listSuggestions } from '../../editor/suggestions';
+
+export const BUREAU: SuggestionAuthor = { sid: 'repair-1', by: 'bureau', name: '江苏省市场监管局', province: 'JS', at: '2026-12-03T10:00:00.000Z' };
+
+/** One edit the way the editor makes it: the plugin rewrites it, y-prosemirror diffs it into the Y fragment. */
+export function edit(ydoc: Y.Doc, user: string, suggesting: boolean, make: (s: EditorState) => Transaction | null): void {
+  const frag = ydoc.getXmlFragment(YJS_FRAGMENT);
+  const { doc: d, meta } = initProseMirrorDoc(frag, schema);
+  let n = 0;
+  const plugin = suggestionsPlugin({ user: { by: user, name: user, province: 'JS' }, on: suggesting, forced: suggesting, newSid: () => `${user}-${++n}`, now: () => 'T' });
+  let state = EditorState.create({ doc: d, plugins: [plugin] });
+  const tr = make(state);
+  if (!tr) return;
+  state = state.applyTransaction(tr).state;
+  ydoc.transact(() => updateYFragment(ydoc, frag, state.doc, meta), 'local');
+}
+
+export const pmOf = (y: Y.Doc): PMNode => initProseMirrorDoc(y.getXmlFragment(YJS_FRAGMENT), schema).doc;
+
+export function paragraph(d: PMNode): { from: number; node: PMNode } {
+  let found: { from: number; node: PMNode } | null = null;
+  d.descendants((node, pos) => {
+    if (!found && node.type.name === 'paragraph' && node.attrs.id === 'p1') found = { from: pos + 1, node };
+    return !found;
+  });
+  if (!found) throw new Error('no paragraph p1');
+  return found;
+}
+
+/** The paragraph as text with its suggestions: [+by:text] inserted, [-by:text] deleted. */
+export function shown(d: PMNode): string {
+  const out: string[] = [];
+  paragraph(d).node.forEach((n) => {
+    const m = n.marks.find((x) => x.type.name === 'suggestInsert' || x.type.name === 'suggestDelete');
+    out.push(m ? `[${m.type.name === 'suggestInsert' ? '+' : '-'}${String(m.attrs.by)}:${n.text ?? ''}]` : (n.text ?? ''));
+  });
+  return out.join('');
+}
+
+/** Characters of the paragraph carrying the bureau's suggested insertion. */
+export function bureauInserted(d: PMNode): string {
+  let s = '';
+  paragraph(d).node.forEach((n) => {
+    if (n.marks.some((m) => m.type.name === 'suggestInsert' && m.attrs.by === 'bureau')) s += n.text ?? '';
+  });
+  return s;
+}
+
+/** The draft before anyone suggests. */
+export function base(): Uint8Array {
+  const d = doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。'))));
+  return Y.encodeStateAsUpdate(jsonToYDoc(d.toJSON() as DocJSON));
+}
+
+export type Decision = 'accept' | 'reject';
+export type AuthorEdit = (s: EditorState) => Transaction;
+/** Typing "ab" at the start of the suggestion, inside it, at its end; deleting its first character. */
+export const typeAt = (offset: number): AuthorEdit => (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2 + offset)).insertText('ab');
+export const deleteAt = (offset: number): AuthorEdit => (s) => {
+  const at = paragraph(s.doc).from + 2 + offset;
+  return s.tr.setSelection(TextSelection.create(s.doc, at + 1)).delete(at, at + 1);
+};
+
+/** The drafter's decision on the first suggestion of the document, as the pane's button makes it. */
+export function decide(ydoc: Y.Doc, decision: Decision): void {
+  edit(ydoc, 'drafter', false, (s) => {
+    let out: Transaction | null = null;
+    const sid = listSuggestions(s.doc)[0].sid;
+    (decision === 'accept' ? acceptCommand(sid) : rejectCommand(sid))(s, (tr) => (out = tr));
+    return out;
+  });
+}
