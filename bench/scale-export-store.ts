@@ -94,18 +94,37 @@ async function main(): Promise<void> {
     const coll = db.collection<CommentRecord>(COLLECTIONS.comments);
     const pid = child.pid ?? 0;
     const input = { standard: { titleZh: '示范区地表水环境质量监测技术规范', draftingUnits: ['上海市环境科学研究院'] }, date: new Date(), current: null, sentTo: null };
-    const seq = (): Promise<void> =>
-      measure('keyset batches on one connection (the read before the slices)', pid, async () => {
-          let n = 0;
-          for (let after: Cursor | undefined; ; ) {
-            const b = await coll.find({ standardId: STD, ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN).sort({ createdAt: 1, _id: 1 }).limit(BATCH_SIZE).toArray();
-            n += b.length;
-            const last = b[b.length - 1];
-            if (b.length < BATCH_SIZE || !last) break;
-            after = { at: last.createdAt, id: last._id };
-          }
-          return `${n} comments`;
+    const keysetRead = async (c: typeof coll): Promise<string> => {
+      let n = 0;
+      for (let after: Cursor | undefined; ; ) {
+        const b = await c.find({ standardId: STD, ...afterFilter<CommentRecord>('createdAt', after) }, EXACT_PUSHDOWN).sort({ createdAt: 1, _id: 1 }).limit(BATCH_SIZE).toArray();
+        n += b.length;
+        const last = b[b.length - 1];
+        if (b.length < BATCH_SIZE || !last) return `${n} comments`;
+        after = { at: last.createdAt, id: last._id };
+      }
+    };
+    const seq = (): Promise<void> => measure('keyset batches on one connection (the read before the slices)', pid, () => keysetRead(coll));
+    // MODES=…,slim: the same read of the same comments stored without the fields the table never prints — what a
+    // projection done by the store before decoding (not built) could save. `slim` leaves out the top-level ones,
+    // `slimmer` also submitter.contact/showName and disposition.by/at.
+    for (const variant of ['slim', 'slimmer'].filter((m) => MODES.includes(m))) {
+      const c = db.collection<CommentRecord>(`comments_${variant}`);
+      await c.createIndex({ standardId: 1, createdAt: 1, _id: 1 });
+      for (let k = 0; k < N; k += 1000) {
+        const docs = Array.from({ length: Math.min(1000, N - k) }, (_, i) => {
+          const d: Record<string, unknown> = { ...benchComment(k + i, { standardId: STD, keyPrefix: 'bench-scale', t0: Date.UTC(2026, 0, 1), handled: true }) };
+          for (const f of ['submissionKey', 'textHash', 'textKey', 'addressHash', 'moderationLog', 'status']) delete d[f];
+          if (variant === 'slim') return d;
+          const { name, organisation, province } = d.submitter as CommentRecord['submitter'];
+          const disposition = d.disposition as CommentRecord['disposition'];
+          return { ...d, submitter: { name, organisation, province }, ...(disposition ? { disposition: { decision: disposition.decision, reason: disposition.reason } } : {}) };
         });
+        await c.insertMany(docs as unknown as CommentRecord[]);
+      }
+      await measure(`keyset batches, comments stored ${variant}`, pid, () => keysetRead(c));
+      if (variant === 'slimmer') await seq();
+    }
     for (let r = 0; r < REPEAT; r++) {
       if (MODES.includes('seq') && !process.env.SEQ_LAST) await seq();
       for (const lanes of LANES)
