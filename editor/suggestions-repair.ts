@@ -13,10 +13,13 @@
 //   (b) characters the transaction inserted without a suggestion of the author, typed next to text the
 //       author wrote (`ownClients`: the Yjs client ids of the author's sessions), get the author's
 //       `suggestInsert` (the neighbouring suggestion of theirs when there is one);
-//   (c) characters the author wrote that the transaction deleted although they are no longer the author's
-//       pending insertion (the drafter accepted them meanwhile) are put back, marked `suggestDelete` by the
-//       author (or as they were when someone's suggestion already marked them).
-// Text elsewhere (a plain edit forced past the editor's suggestion mode) is not repaired: the check refuses it.
+//   (c) characters the transaction deleted that are not (or no longer) the author's pending insertion are put
+//       back, marked `suggestDelete` by the author (or as they were when someone's suggestion already marked
+//       them): the drafter accepted them meanwhile, or the author's editor showed them as the author's own
+//       insertion because a stretch had not been repaired there yet (deleting one's own insertion really
+//       deletes it). A deletion is always expressible as a suggested deletion, so this holds for any text.
+// New text elsewhere (a plain insertion forced past the editor's suggestion mode) is not repaired: the check
+// refuses it.
 // `applySuggestionRepair` writes the plan in one transaction and returns that transaction's update, which the
 // server applies to the room after the author's update so every client and the store get it.
 // Pure (Yjs only, no I/O); the collaboration server's guard uses it on its shadow copy.
@@ -143,7 +146,7 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
       } else if (run.visibleBefore && !run.visibleAfter) {
         // (c) text the author deleted, unless it was their own pending insertion, comes back as a suggested deletion.
         const ownInsert = Object.entries(run.before).some(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author.by);
-        if (!ownInsert && ownId(run.item.id)) {
+        if (!ownInsert) {
           if (!(run.item.content instanceof Y.ContentString)) plan.impossible = true;
           else {
             const marked = Object.keys(run.before).some((k) => base(k).startsWith('suggest'));
