@@ -188,9 +188,13 @@ export class Traffic {
 
   private async lifecycleLoop(lane: number): Promise<void> {
     let i = lane;
+    let turn = 0;
     while (this.running) {
-      const id = this.standards[i % this.standards.length];
-      i += 2;
+      // Lane 0 gives every other turn to the standards kept open for comment, so they open early in the run
+      // on a slow machine too and the public's comments have most of the run to arrive.
+      const forComment = lane === 0 && turn++ % 2 === 0 && this.commentTargets.length > 0;
+      const id = forComment ? this.commentTargets[(turn >> 1) % this.commentTargets.length] : this.standards[i % this.standards.length];
+      if (!forComment) i += 2;
       try {
         await this.advance(id);
       } catch (e) {
