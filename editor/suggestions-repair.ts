@@ -8,8 +8,9 @@
 //
 // `planSuggestionRepair` reads one applied Yjs transaction (call it from 'afterTransaction', before Yjs
 // collects the deleted content) and lists what puts the author's change back into suggestion form:
-//   (a) characters that existed before the transaction and gained or changed a `suggestInsert` get their
-//       previous value back (the invariant: an update never adds `suggestInsert` to existing text);
+//   (a) characters that existed before the transaction and gained, lost or changed a `suggestInsert` (or
+//       someone else's `suggestDelete`) get their previous value back (the invariant: an update never adds
+//       `suggestInsert` to existing text; a suggest-only author never removes one either);
 //   (b) characters the transaction inserted without a suggestion of the author, typed next to text the
 //       author wrote (`ownClients`: the Yjs client ids of the author's sessions), get the author's
 //       `suggestInsert` (the neighbouring suggestion of theirs when there is one);
@@ -124,10 +125,14 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
     let index = 0;
     runs.forEach((run, i) => {
       if (run.visibleBefore && run.visibleAfter) {
-        // (a) existing text never gains a suggested insertion.
+        // (a) existing text never gains a suggested insertion, nor loses one (only a drafter accepts), nor has
+        // anyone else's suggested deletion changed.
         const restore: Attrs = {};
-        for (const [key, value] of Object.entries(run.after)) {
-          if (base(key) === SUGGEST_INSERT && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
+        for (const key of new Set([...Object.keys(run.after), ...Object.keys(run.before)])) {
+          const [was, now] = [run.before[key], run.after[key]];
+          if (same(was, now)) continue;
+          if (base(key) === SUGGEST_INSERT) restore[key] = was ?? null;
+          else if (base(key) === SUGGEST_DELETE && ((was != null && by(was) !== author.by) || (now != null && by(now) !== author.by))) restore[key] = was ?? null;
         }
         if (Object.keys(restore).length) {
           plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
