@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     await time('list projection, batchSize 10,000', pid, probe, async () => (await col.find({}, { projection: LISTING_PROJECTION, batchSize: 10_000 }).toArray()).length);
     await time('whole documents, batchSize 10,000', pid, probe, async () => (await col.find({}, { batchSize: 10_000 }).toArray()).length);
     await time('_id only', pid, probe, async () => (await col.find({}, { projection: { _id: 1 }, batchSize: 10_000 }).toArray()).length);
-    await time("the view's load (projection, sort)", pid, probe, async () => (await loadListingRows(db)).length);
+    await time("the view's load (whole documents, replies of 500, fields picked, sort)", pid, probe, async () => (await loadListingRows(db)).length);
     await time('keyset batches of 500 by _id', pid, probe, async () => {
       let n = 0;
       let last = '';
