@@ -167,6 +167,29 @@ describe('a decision racing the author’s typing next to the suggestion', () =>
     expect(listSuggestions(pmOf(room)).map((x) => [x.by, x.text])).toEqual([['drafter', '排放']]);
   });
 
+  it('gives existing text back the author’s own suggested insertion an update took off (only a drafter accepts)', () => {
+    const r = race('accept', typeAt(0), [10, 20]);
+    const room = merged(r.start, r.suggested);
+    // The bureau's copy drops its mark from "XY" the way a merged marker deletion does: by formatting.
+    const copy = merged(r.start, r.suggested);
+    const sv = Y.encodeStateVector(copy);
+    let text: Y.XmlText | null = null;
+    const find = (el: Y.XmlElement | Y.XmlFragment): void =>
+      el.toArray().forEach((c) => (c instanceof Y.XmlText ? c.toString().includes('XY') && (text = c) : c instanceof Y.XmlElement && find(c)));
+    find(copy.getXmlFragment(YJS_FRAGMENT));
+    const t = text as Y.XmlText | null;
+    if (!t) throw new Error('no text');
+    t.format(2, 2, { suggestInsert: null });
+    const update = Y.encodeStateAsUpdate(copy, sv);
+    expect(shown(pmOf(copy))).toBe('排放XY浓度应符合表1的规定。');
+    const check = createSuggestionUpdateCheck();
+    const verdict = check(BUREAU, room, update);
+    if (!verdict.ok || !verdict.followUp) throw new Error('expected a repair');
+    Y.applyUpdate(room, update);
+    Y.applyUpdate(room, verdict.followUp);
+    expect(shown(pmOf(room))).toBe('排放[+bureau:XY]浓度应符合表1的规定。');
+  });
+
   it('still refuses a plain insertion; a plain deletion becomes the author’s suggested deletion', () => {
     const start = base();
     const a = merged(start);
