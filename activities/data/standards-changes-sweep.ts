@@ -7,43 +7,21 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../infra/logger';
 import { pruneStandardsChanges } from './standards-changes';
 import { listingRows } from './standards-listing';
+import { startPeriodicSweep, type PeriodicSweep } from '../infra/periodic-sweep';
 
 export const STANDARDS_CHANGES_SWEEP_EVERY_MS = 10 * 60_000;
 
-export interface StandardsChangesSweep {
-  /** Prunes now (also what the timer runs); the number of entries deleted. */
-  sweepNow(): Promise<number>;
-  stop(): void;
-}
+export type StandardsChangesSweep = PeriodicSweep;
 
 export function startStandardsChangesSweep(deps: { db: Db; logger: Logger; everyMs?: number }): StandardsChangesSweep {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const sweepNow = (): Promise<number> => {
-    // One sweep at a time; a tick during a long sweep joins it.
-    running ??= pruneStandardsChanges(deps.db)
-      .then((n) => {
-        if (n > 0) deps.logger.info({ pruned: n }, 'old standards_changes entries pruned');
-        return n;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const tick = (): void => {
-    if (stopped) return;
-    sweepNow().catch((e: unknown) => deps.logger.warn({ err: e }, 'standards_changes prune failed; next tick retries'));
-  };
-  tick();
+  const sweep = startPeriodicSweep({
+    run: () => pruneStandardsChanges(deps.db),
+    everyMs: deps.everyMs ?? STANDARDS_CHANGES_SWEEP_EVERY_MS,
+    logger: deps.logger,
+    done: (n) => [{ pruned: n }, 'old standards_changes entries pruned'],
+    failed: 'standards_changes prune failed; next tick retries',
+    runAtStart: true,
+  });
   listingRows(deps.db).catch((e: unknown) => deps.logger.warn({ err: e }, 'list view warm-up failed; the first list read loads it'));
-  const timer = setInterval(tick, deps.everyMs ?? STANDARDS_CHANGES_SWEEP_EVERY_MS);
-  timer.unref();
-  return {
-    sweepNow,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return sweep;
 }

@@ -5,40 +5,18 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../infra/logger';
 import { sweepExpiredUploads } from './uploads';
+import { startPeriodicSweep, type PeriodicSweep } from '../infra/periodic-sweep';
 
 export const IMPORT_SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-export interface ImportSweep {
-  /** Sweeps now (also what the timer runs); the number of uploads dropped. */
-  sweepNow(): Promise<number>;
-  stop(): void;
-}
+export type ImportSweep = PeriodicSweep;
 
 export function startImportSweep(deps: { db: Db; logger: Logger; everyMs?: number }): ImportSweep {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const sweepNow = (): Promise<number> => {
-    // One sweep at a time; a tick during a long sweep joins it.
-    running ??= sweepExpiredUploads(deps.db)
-      .then((n) => {
-        if (n > 0) deps.logger.info({ dropped: n }, 'expired Word uploads and their pictures swept');
-        return n;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (stopped) return;
-    sweepNow().catch((e: unknown) => deps.logger.warn({ err: e }, 'Word upload sweep failed; next tick retries'));
-  }, deps.everyMs ?? IMPORT_SWEEP_EVERY_MS);
-  timer.unref();
-  return {
-    sweepNow,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPeriodicSweep({
+    run: () => sweepExpiredUploads(deps.db),
+    everyMs: deps.everyMs ?? IMPORT_SWEEP_EVERY_MS,
+    logger: deps.logger,
+    done: (n) => [{ dropped: n }, 'expired Word uploads and their pictures swept'],
+    failed: 'Word upload sweep failed; next tick retries',
+  });
 }
