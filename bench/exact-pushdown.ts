@@ -4,36 +4,19 @@
 // comments of another, indexes (standardId, createdAt, _id), then times the first triage page — 201 comments
 // sorted by createdAt, _id, all, pending only, and a keyset page at 80 % — with and without the comment, sequentially; prints p50/p95.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
 import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
 import { benchComment } from './comment-doc';
+import { pct, connectWhenUp as connect, FERRETDB, stopStandalone } from './standalone-store';
 
 const N = Number(process.env.N ?? 50_000);
 const OTHER = Number(process.env.OTHER ?? 5_000);
 const REQS = Number(process.env.REQS ?? 20);
 const STOCK_REQS = Number(process.env.STOCK_REQS ?? 5);
-const FERRETDB = path.resolve('.tools/bin/ferretdb');
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-}
-
-async function connect(uri: string): Promise<MongoClient> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000 });
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 async function time(reqs: number, run: () => Promise<number>): Promise<{ p50: number; p95: number; rows: number }> {
   const ms: number[] = [];
@@ -86,10 +69,7 @@ async function main(): Promise<void> {
     const plan = await client.db('bench').command({ explain: { find: 'comments', filter: queries[1][1], sort: { createdAt: 1, _id: 1 }, limit: 201, ...EXACT_PUSHDOWN } });
     console.log('plan with the comment:', JSON.stringify(plan.queryPlanner), 'limitPushdown', plan.limitPushdown);
   } finally {
-    await client.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await stopStandalone(client, child, dir);
   }
 }
 

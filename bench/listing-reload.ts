@@ -5,34 +5,17 @@
 // projection, with a large batch size, `_id` only, the view's own load and keyset batches, with the CPU each costs
 // the store and this process, and the slowest wait of another client's `_id` read meanwhile.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Collection, type Document } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
 import { bumpStandardsGeneration, listingRows, LISTING_PROJECTION, loadListingRows } from '../activities/data/standards-listing';
 import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
+import { pct, connectWhenUp as connect, procCpuMs as cpuMs, FERRETDB } from './standalone-store';
 
 const N = Number(process.env.N ?? 5000);
 const REQS = Number(process.env.REQS ?? 5);
-const FERRETDB = path.resolve('.tools/bin/ferretdb');
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-}
-
-async function connect(uri: string): Promise<MongoClient> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000 });
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 function standardDoc(i: number): { _id: string } & Document {
   const stages = ['initiation', 'drafting', 'publicComment', 'review', 'approval', 'released'];
@@ -48,12 +31,6 @@ function standardDoc(i: number): { _id: string } & Document {
     stage, step: 'working', provinces: { SH: {}, JS: {}, ZJ: {} }, createdAt: at, createdBy: 'bench', updatedAt: at,
     workflowId: `standard-${i}`, revision: 19,
   };
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** Meanwhile, what another request's `_id` read waits (a second client, one read every 10 ms): the slowest. */

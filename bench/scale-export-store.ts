@@ -6,12 +6,11 @@
 // MODES=seq,read,csv,docx picks a subset (seq: plain keyset batches on one connection, the read before
 // activities/comments/ordered-ranges.ts); REPEAT=n runs each n times.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MongoClient } from 'mongodb';
 import { freePort } from '../scripts/embedded/launcher';
 import { benchComment } from './comment-doc';
 import { COLLECTIONS, type CommentRecord } from '../activities/comments/model';
@@ -20,26 +19,14 @@ import { createCommentsStore } from '../activities/comments/store';
 import { afterFilter, BATCH_SIZE, type Cursor } from '../activities/data/paging';
 import { EXACT_PUSHDOWN } from '../activities/infra/exact-pushdown';
 import { dispositionCsvChunks, dispositionDocxStream } from '../activities/comments/disposition-stream';
+import { connectWhenUp as connect, FERRETDB, stopStandalone } from './standalone-store';
 
 const N = Number(process.argv[2] ?? 50_000);
 const MODES = (process.env.MODES ?? 'read,csv,docx').split(',');
 const REPEAT = Number(process.env.REPEAT ?? 1);
 /** LANES=1,2,3: the store read alone on each number of connections (store.all's `lanes`). */
 const LANES = (process.env.LANES ?? '1,2').split(',').map(Number);
-const FERRETDB = path.resolve('.tools/bin/ferretdb');
 const STD = 'std-scale-open';
-
-async function connect(uri: string): Promise<MongoClient> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await MongoClient.connect(uri, { serverSelectionTimeoutMS: 1000, monitorCommands: true });
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 /** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
 function procCpuS(pid: number): number {
@@ -73,7 +60,7 @@ async function main(): Promise<void> {
   const debugPort = process.env.FERRET_PROF ? await freePort() : 0;
   const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, `--debug-addr=${debugPort ? `127.0.0.1:${debugPort}` : '-'}`, '--telemetry=disable', '--log-level=warn'];
   const child = spawn(FERRETDB, args, { stdio: 'ignore' });
-  const client = await connect(`mongodb://127.0.0.1:${port}/`);
+  const client = await connect(`mongodb://127.0.0.1:${port}/`, { monitorCommands: true });
   // Documents the store sent, per measured step (find and getMore replies).
   const sent = counted;
   client.on('commandSucceeded', (e) => {
@@ -151,10 +138,7 @@ async function main(): Promise<void> {
         });
     }
   } finally {
-    await client.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await stopStandalone(client, child, dir);
   }
 }
 
