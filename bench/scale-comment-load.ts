@@ -8,6 +8,8 @@ export interface CommentLoadReport {
   posted: number;
   acknowledged: number;
   failed: number;
+  /** Failures by answer (an HTTP status, `timeout`, `error`, `skipped` when 50 were in flight). */
+  failures: Record<string, number>;
   seconds: number;
   p95Ms: number;
 }
@@ -19,6 +21,11 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
   let posted = 0;
   let acknowledged = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string): void => {
+    failed++;
+    failures[why] = (failures[why] ?? 0) + 1;
+  };
   const post = async (n: number): Promise<void> => {
     const t = performance.now();
     try {
@@ -36,9 +43,9 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
       });
       await res.arrayBuffer();
       if (res.status === 200 || res.status === 201) acknowledged++;
-      else failed++;
-    } catch {
-      failed++;
+      else fail(String(res.status));
+    } catch (e) {
+      fail((e as Error).name === 'TimeoutError' ? 'timeout' : 'error');
     }
     ms.push(performance.now() - t);
   };
@@ -46,7 +53,7 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
     ? setInterval(() => {
         // At most 50 in flight: a store that stopped answering shows as failures, not as a flood.
         if (inFlight.size >= 50) {
-          failed++;
+          fail('skipped');
           return;
         }
         const p = post(posted++).finally(() => inFlight.delete(p));
@@ -59,7 +66,7 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
       await Promise.all([...inFlight]);
       const sorted = [...ms].sort((a, b) => a - b);
       const p95Ms = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] : 0;
-      return { posted, acknowledged, failed, seconds: (performance.now() - started) / 1000, p95Ms };
+      return { posted, acknowledged, failed, failures, seconds: (performance.now() - started) / 1000, p95Ms };
     },
   };
 }

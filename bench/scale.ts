@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     }
 
     const load = await commentLoad.stop();
-    console.log(`\nbench:scale ${SCALE} — ${REQS} sequential requests each, ms, while ${COMMENTS_PER_S} public comments/s were posted (${load.posted} in ${load.seconds.toFixed(0)} s: ${load.acknowledged} acknowledged, ${load.failed} failed, POST p95 ${load.p95Ms.toFixed(0)} ms)`);
+    console.log(`\nbench:scale ${SCALE} — ${REQS} sequential requests each, ms, while ${COMMENTS_PER_S} public comments/s were posted (${load.posted} in ${load.seconds.toFixed(0)} s: ${load.acknowledged} acknowledged, ${load.failed} failed ${JSON.stringify(load.failures)}, POST p95 ${load.p95Ms.toFixed(0)} ms)`);
     console.log('| call | status | p50 | p95 | max |\n|---|---|---|---|---|');
     for (const t of timings) console.log(`| ${t.name} | ${[...t.statuses].join(',')} | ${pct(t.ms, 50).toFixed(0)} | ${pct(t.ms, 95).toFixed(0)} | ${Math.max(...t.ms).toFixed(0)} |`);
     console.log('\n| export | status | s | comments present | missing |\n|---|---|---|---|---|');
