@@ -15,11 +15,9 @@ import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/su
 import { listSuggestions } from '../../editor/suggestions';
 import { createMongoDocumentStore } from '../../activities/data/documents';
 import { STANDARDS } from '../../activities/data/standards';
-import { createSuggestGuard } from '../../server/collab/suggest-guard';
 import pino from 'pino';
-import type { Principal } from '../../server/collab/types';
 import { freshMongo } from '../support/mongo';
-import { connectClient, principalFromUrl, startCollab, until, type TestClient } from '../server/collab/support';
+import { connectClient, startSuggestCollab, until, type TestClient } from '../server/collab/support';
 import { prng } from '../support/prng';
 
 jest.setTimeout(120_000);
@@ -103,19 +101,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       else if (!line.includes('"level":30')) process.stderr.write(line);
     },
   });
-  const guard = createSuggestGuard(mongo.db, logger);
-  let refused = 0;
-  const srv = await startCollab(mongo.db, { compactAfterUpdates: 10 }, {
-    authenticate: (req) => {
-      const p = principalFromUrl(req.url);
-      if (!p) return null;
-      const grants = p.userId === 'bureau' ? [{ role: 'marketRegulator', province: 'JS' }] : [{ role: 'drafter', standardIds: [standardId] }];
-      return { ...p, grants } as Principal;
-    },
-    authorize: guard.authorize(async (principal) => (principal.userId === 'bureau' ? 'read' : 'edit')),
-    updateGuard: guard.allowUpdate,
-    extensions: [{ name: 'count-refusals', onDisconnect: ({ code }) => void (code === 4403 && (refused += 1)) }],
-  });
+  const srv = await startSuggestCollab(mongo.db, standardId, logger, { compactAfterUpdates: 10 });
   // The document exists before anyone joins, as for a real standard.
   const seedDoc = jsonToYDoc(
     doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。')))).toJSON() as DocJSON,
@@ -147,7 +133,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       await new Promise((r) => setTimeout(r, 5 + Math.floor(rnd() * 20)));
     }
     await Promise.all(clients.map((c) => c.saved(20_000))).catch((error: unknown) => {
-      throw new Error(`seed ${seed}, ${refused} refused: ${String(error)}`);
+      throw new Error(`seed ${seed}, ${srv.refused()} refused: ${String(error)}`);
     });
     const expected = fingerprint(clients[1].doc);
     await until(() => clients.every((c) => fingerprint(c.doc) === expected), 20_000, `convergence (seed ${seed})`);
@@ -158,9 +144,9 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
     expect(fingerprint(cold)).toBe(expected);
     const final = initProseMirrorDoc(cold.getXmlFragment(YJS_FRAGMENT), schema).doc;
     expect(new Set(listSuggestions(final).map((x) => x.by))).toEqual(new Set(listSuggestions(final).length ? ['bureau'] : []));
-    expect([seed, refused]).toEqual([seed, 0]);
+    expect([seed, srv.refused()]).toEqual([seed, 0]);
     expect(decisions).toBeGreaterThan(0);
-    process.stderr.write(`suggestions-collab seed ${seed}: ${decisions} decisions, ${repairs} repaired updates, ${refused} refused\n`);
+    process.stderr.write(`suggestions-collab seed ${seed}: ${decisions} decisions, ${repairs} repaired updates, ${srv.refused()} refused\n`);
   } finally {
     clients.forEach((c) => c.destroy());
     await srv.close();

@@ -4,8 +4,6 @@
 // guard's `followUp`, the drafter's in the room), nobody's socket is refused, every client and a cold reload
 // from MongoDB end equal, and the bureau's words are their pending suggestion — no existing text carries it.
 import * as Y from 'yjs';
-import type { Principal } from '../../../server/collab/types';
-import { createSuggestGuard } from '../../../server/collab/suggest-guard';
 import { createMongoDocumentStore } from '../../../activities/data/documents';
 import { STANDARDS } from '../../../activities/data/standards';
 import { createLogger } from '../../../activities/infra/logger';
@@ -13,7 +11,7 @@ import { YJS_FRAGMENT } from '../../../editor/ydoc';
 import { freshMongo } from '../../support/mongo';
 import { base, bureauInserted, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from '../../editor/suggest-race';
 import { TextSelection } from 'prosemirror-state';
-import { connectClient, principalFromUrl, startCollab, until } from './support';
+import { connectClient, startSuggestCollab, until } from './support';
 
 jest.setTimeout(60_000);
 
@@ -49,19 +47,7 @@ for (const [n, { decision, second, expected }] of CASES.entries()) {
     const standardId = `suggrepair${n}`;
     const docName = `standard:${standardId}`;
     await mongo.db.collection(STANDARDS).insertOne({ _id: standardId, leadProvince: 'SH', stage: 'drafting' } as never);
-    const guard = createSuggestGuard(mongo.db, createLogger('test-suggest-repair'));
-    let refused = 0;
-    const srv = await startCollab(mongo.db, {}, {
-      authenticate: (req) => {
-        const p = principalFromUrl(req.url);
-        if (!p) return null;
-        const grants = p.userId === 'bureau' ? [{ role: 'marketRegulator', province: 'JS' }] : [{ role: 'drafter', standardIds: [standardId] }];
-        return { ...p, grants } as Principal;
-      },
-      authorize: guard.authorize(async (principal) => (principal.userId === 'bureau' ? 'read' : 'edit')),
-      updateGuard: guard.allowUpdate,
-      extensions: [{ name: 'count-refusals', onDisconnect: ({ code }) => void (code === 4403 && (refused += 1)) }],
-    });
+    const srv = await startSuggestCollab(mongo.db, standardId, createLogger('test-suggest-repair'));
     Y.applyUpdate(await srv.collab.getDoc(docName), base());
     const [bureau, drafter] = ['bureau', 'drafter'].map((u) => connectClient(srv.url, docName, u));
     const allEqual = (): boolean => fingerprint(bureau.doc) === fingerprint(drafter.doc);
@@ -83,7 +69,7 @@ for (const [n, { decision, second, expected }] of CASES.entries()) {
       await Promise.all([bureau.saved(), drafter.saved()]);
       await until(() => allEqual() && shown(pmOf(bureau.doc)) === expected, 10_000, `repaired (${shown(pmOf(bureau.doc))})`);
       expect(bureauInserted(pmOf(drafter.doc))).toBe(expected.includes('abXY') ? 'abXY' : 'ab');
-      expect(refused).toBe(0);
+      expect(srv.refused()).toBe(0);
       // The repair was stored with the update.
       const loaded = await createMongoDocumentStore(mongo.db).load(docName);
       const cold = new Y.Doc();

@@ -9,6 +9,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { trackSaveState, type SaveTracker } from '../../../editor/collab/save-tracker';
 import { createCollabServer, type CollabServerOptions } from '../../../server/collab/server';
+import { createSuggestGuard } from '../../../server/collab/suggest-guard';
+import type { Logger } from '../../../activities/infra/logger';
 import { UnknownDocumentError, type CollabLimitsInput, type CollabServer, type Permission, type Principal } from '../../../server/collab/types';
 
 export interface TestCollab {
@@ -59,6 +61,27 @@ export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra:
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * A collab server whose `bureau` may only suggest (the real guard of server/collab/suggest-guard.ts, a JS market
+ * regulator) and whose other users draft `standardId`; counts the sockets it refused (4403).
+ */
+export async function startSuggestCollab(db: Db, standardId: string, logger: Logger, limits: CollabLimitsInput = {}): Promise<TestCollab & { refused(): number }> {
+  const guard = createSuggestGuard(db, logger);
+  let refused = 0;
+  const srv = await startCollab(db, limits, {
+    authenticate: (req) => {
+      const p = principalFromUrl(req.url);
+      if (!p) return null;
+      const grants = p.userId === 'bureau' ? [{ role: 'marketRegulator', province: 'JS' }] : [{ role: 'drafter', standardIds: [standardId] }];
+      return { ...p, grants } as Principal;
+    },
+    authorize: guard.authorize(async (principal) => (principal.userId === 'bureau' ? 'read' : 'edit')),
+    updateGuard: guard.allowUpdate,
+    extensions: [{ name: 'count-refusals', onDisconnect: ({ code }) => void (code === 4403 && (refused += 1)) }],
+  });
+  return { ...srv, refused: () => refused };
 }
 
 export interface TestClient {
