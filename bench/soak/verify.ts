@@ -2,6 +2,9 @@
 // the lifecycle's audit at its revision (and the workflow reached it), every comment answered with a
 // receipt can be looked up, every co-editing edit answered `stored` is in the draft as a fresh socket loads
 // it, and every standard's projection equals its workflow's state.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { BenchClient } from '../collab/client';
@@ -66,7 +69,12 @@ async function lastTaskFailure(client: Client, workflowId: string): Promise<stri
   const failed = (history.events ?? []).filter((ev) => ev.workflowTaskFailedEventAttributes).pop();
   const f = failed?.workflowTaskFailedEventAttributes;
   if (!f) return '';
-  return `${String(f.cause)} ${f.failure?.message ?? ''} ${(f.failure?.stackTrace ?? '').split('\n').slice(0, 6).join(' | ')}`;
+  // The history itself, so the failure can be replayed (test/workflows/replay.test.ts reads this JSON).
+  const dir = process.env.SOAK_HISTORY_DIR ?? path.join(os.tmpdir(), 'tongbiao-soak-histories');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${workflowId}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(history));
+  return `${String(f.cause)} ${f.failure?.message ?? ''} ${(f.failure?.stackTrace ?? '').split('\n').slice(0, 6).join(' | ')} (history saved to ${file})`;
 }
 
 /** A read for the checks: a 503 or no answer (a server still coming back) is asked again, for up to 30 s. */
