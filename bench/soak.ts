@@ -2,7 +2,7 @@
 // Temporal dev server and the app are each kill -9'd at least three times (SOAK_MINUTES, default 15;
 // SOAK_LIFECYCLES, default 50). Prints each kill and its recovery, the tally of answers, and RESULT lines:
 // 5xx other than the designed 503, crossed replies, acknowledged writes lost, the slowest recovery, and
-// projections that differ from their workflow. Exits non-zero when a goal is missed.
+// projections that differ from their workflow, and histories that do not replay on the workflow code. Exits non-zero when a goal is missed.
 import { runSoak } from './soak/run';
 
 async function main(): Promise<void> {
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   for (const s of t.samples) console.log(`  sample: ${s}`);
   for (const l of r.lost.slice(0, 20)) console.log(`  lost: ${l}`);
   for (const m of r.mismatches.slice(0, 20)) console.log(`  mismatch ${m.standardId}: workflow ${m.workflow}, projection ${m.projection}`);
+  for (const f of r.replays.slice(0, 20)) console.log(`  replay failed: ${f}`);
   const recoveryMax = Math.max(0, ...r.kills.map((k) => k.recoveryS));
   const results: Array<[string, number, string, boolean]> = [
     ['soak_5xx', t.errors5xx, 'goal 0', t.errors5xx === 0],
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     ['soak_acked_lost', r.lost.length, 'goal 0', r.lost.length === 0],
     ['soak_recovery_max_s', Number(recoveryMax.toFixed(1)), 'goal <=15', recoveryMax <= 15],
     ['soak_projection_mismatches', r.mismatches.length, 'goal 0', r.mismatches.length === 0],
+    ['soak_replay_failures', r.replays.length, 'goal 0', r.replays.length === 0],
   ];
   console.log('');
   for (const [name, value, goal, met] of results) console.log(`RESULT ${name} ${value} ${goal} ${met ? 'met' : 'missed'}`);

@@ -12,6 +12,7 @@ import { freePort } from '../../scripts/embedded/launcher';
 import { ferretdbPids, kill9, rssMb, startApp, temporalPids, type AppProcess } from './app';
 import { newTally, SoakClient, type Tally } from './http';
 import { Traffic } from './traffic';
+import { replayFailures } from './replay';
 import { lostComments, lostEdits, lostTransitions, projectionMismatches, type Mismatch } from './verify';
 
 export type KillTarget = 'ferretdb' | 'temporal' | 'app';
@@ -34,6 +35,8 @@ export interface SoakResult {
   kills: KillRecord[];
   lost: string[];
   mismatches: Mismatch[];
+  /** Lifecycles whose history does not replay on the workflow code (./replay.ts). */
+  replays: string[];
   transitionsAcked: number;
   commentsAcked: number;
   editsAcked: number;
@@ -174,6 +177,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const drafter = new SoakClient(() => base, 'drafter-sh', '10.79.0.3', newTally());
     await drafter.signIn();
     const lost = [...(await lostTransitions(checker, traffic.acked)), ...(await lostComments(checker, traffic.acked)), ...(await lostEdits(base, drafter, traffic.acked))];
+    const replays = await replayFailures(temporalAddress, traffic.standards).catch((e: unknown) => [`replay check failed: ${(e as Error).message}`]);
     let editsAcked = 0;
     for (const keys of traffic.acked.edits.values()) editsAcked += keys.size;
     return {
@@ -181,6 +185,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       kills,
       lost,
       mismatches,
+      replays,
       transitionsAcked: traffic.acked.transitions.length,
       commentsAcked: traffic.acked.comments.length,
       editsAcked,

@@ -2,8 +2,7 @@
 // the lifecycle's audit at its revision (and the workflow reached it), every comment answered with a
 // receipt can be looked up, every co-editing edit answered `stored` is in the draft as a fresh socket loads
 // it, and every standard's projection equals its workflow's state.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
@@ -11,6 +10,7 @@ import { BenchClient } from '../collab/client';
 import { lifecycleWorkflowId } from '../../workflows/domain';
 import { stateQuery, type LifecycleState } from '../../workflows/messages';
 import type { SoakClient } from './http';
+import { historyDir } from './replay';
 import type { Acked } from './traffic';
 
 export interface Mismatch {
@@ -70,9 +70,7 @@ async function lastTaskFailure(client: Client, workflowId: string): Promise<stri
   const f = failed?.workflowTaskFailedEventAttributes;
   if (!f) return '';
   // The history itself, so the failure can be replayed (test/workflows/replay.test.ts reads this JSON).
-  const dir = process.env.SOAK_HISTORY_DIR ?? path.join(os.tmpdir(), 'tongbiao-soak-histories');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${workflowId}-${Date.now()}.json`);
+  const file = path.join(historyDir(), `${workflowId}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(history));
   return `${String(f.cause)} ${f.failure?.message ?? ''} ${(f.failure?.stackTrace ?? '').split('\n').slice(0, 6).join(' | ')} (history saved to ${file})`;
 }

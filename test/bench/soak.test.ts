@@ -14,9 +14,9 @@ test('two minutes of traffic with nine kill -9s: nothing crossed, lost or wrong,
     console.log(lines.join('\n'));
     throw e;
   });
-  const report = [...lines, ...r.tally.samples.map((s) => `sample: ${s}`), ...r.lost.map((l) => `lost: ${l}`), ...r.mismatches.map((m) => `mismatch: ${JSON.stringify(m)}`)].join('\n');
+  const report = [...lines, ...r.tally.samples.map((s) => `sample: ${s}`), ...r.lost.map((l) => `lost: ${l}`), ...r.mismatches.map((m) => `mismatch: ${JSON.stringify(m)}`), ...r.replays.map((f) => `replay failed: ${f}`)].join('\n');
   const recoveryMax = Math.max(...r.kills.map((k) => k.recoveryS));
-  const healthy = r.kills.length === 9 && r.tally.errors5xx === 0 && r.tally.crossedReplies === 0 && r.lost.length === 0 && r.mismatches.length === 0 && recoveryMax <= 15;
+  const healthy = r.kills.length === 9 && r.tally.errors5xx === 0 && r.tally.crossedReplies === 0 && r.lost.length === 0 && r.mismatches.length === 0 && r.replays.length === 0 && recoveryMax <= 15;
   // The run's own log says what went wrong; shown only when something did.
   if (!healthy) console.log(report);
   expect(r.kills).toHaveLength(9);
@@ -24,6 +24,7 @@ test('two minutes of traffic with nine kill -9s: nothing crossed, lost or wrong,
   expect(r.tally.crossedReplies).toBe(0);
   expect(r.lost).toEqual([]);
   expect(r.mismatches).toEqual([]);
+  expect(r.replays).toEqual([]);
   expect(recoveryMax).toBeLessThanOrEqual(15);
   // The soak did real work: acknowledged writes of every kind were checked.
   expect(r.transitionsAcked).toBeGreaterThan(20);
