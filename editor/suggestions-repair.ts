@@ -26,6 +26,8 @@
 // Pure (Yjs only, no I/O); the collaboration server's guard uses it on its shadow copy.
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema';
+import { isUnder, type DecisionRecord } from './suggestions-provenance';
+import { YJS_FRAGMENT } from './ydoc';
 
 type Attrs = Record<string, unknown>;
 
@@ -168,17 +170,26 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
 }
 
 /**
- * The repair of another user's transaction (a drafter's, who may edit directly), for suggested insertions of
- * someone else than `updater` only:
- *   (a) existing text that gained such a mark gets its previous value back — a drafter never writes a
- *       suggestion in another name, and accept/reject are kept out of the undo history (suggestions-plugin.ts),
- *       so the gain can only be a formatting merge (their decision racing the author's typing);
+ * The repair of another user's transaction (a drafter's, who may edit directly), for suggestions of someone
+ * else than `updater` only:
+ *   (a) existing text that gained such a suggested insertion gets its previous value back — a drafter never
+ *       writes a suggestion in another name, and accept/reject are kept out of the undo history
+ *       (suggestions-plugin.ts), so the gain can only be a formatting merge (their decision racing the author's
+ *       typing);
+ *   with the drafter's `decision` record (suggestions-provenance.ts: what they decided and what they had seen):
+ *   (e) characters the drafter had not seen (typed concurrently, by the suggestion's author or anyone else) get
+ *       back the suggestion attributes they had: they are not part of the decision — the author's words stay
+ *       their pending suggestion, another drafter's plain words stay plain, and a reject does not turn them
+ *       into text of the standard nor remove them;
+ *   (f) characters the drafter saw of a suggestion they accepted (rejected, for a suggested deletion) lose its
+ *       mark even where a concurrent marker carried it back over them;
+ *   without one (an older editor):
  *   (d) existing text that lost such a mark in a transaction that deleted text of the same suggestion (a
  *       reject) gets it back: it is the author's typing inside the suggestion, which the drafter had not seen
- *       when rejecting (else the reject would have deleted it too) — left plain, unreviewed words would enter
- *       the text. (Text typed into a suggestion the drafter accepts meanwhile is accepted with it.)
+ *       when rejecting (else the reject would have deleted it too). Text typed into a suggestion the drafter
+ *       accepts meanwhile is then accepted with it.
  */
-export function planStretchRepair(tr: Y.Transaction, updater: string): RepairPlan {
+export function planStretchRepair(tr: Y.Transaction, updater: string, decision: DecisionRecord | null = null): RepairPlan {
   const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   const texts: [Y.XmlText, Run[]][] = [];
   for (const type of tr.changed.keys()) {
@@ -193,20 +204,42 @@ export function planStretchRepair(tr: Y.Transaction, updater: string): RepairPla
       for (const [key, value] of Object.entries(run.before)) if (base(key) === SUGGEST_INSERT && by(value) !== updater) rejected.add(sidOf(value));
     }
   }
+  const decided = (key: string, value: unknown): boolean =>
+    decision !== null &&
+    decision.sids.has(sidOf(value)) &&
+    ((decision.decision === 'accept' && base(key) === SUGGEST_INSERT) || (decision.decision === 'reject' && base(key) === SUGGEST_DELETE));
   for (const [text, runs] of texts) {
     let index = 0;
     for (const run of runs) {
       if (run.visibleBefore && run.visibleAfter) {
-        const restore: Attrs = {};
-        for (const [key, value] of Object.entries(run.after)) {
-          if (base(key) === SUGGEST_INSERT && by(value) !== updater && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
-        }
-        for (const [key, value] of Object.entries(run.before)) {
-          if (base(key) === SUGGEST_INSERT && by(value) !== updater && run.after[key] == null && rejected.has(sidOf(value))) restore[key] = value;
-        }
-        if (Object.keys(restore).length) {
-          plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
-          plan.stretched += run.length;
+        // The part of the run the decider had seen (Yjs clocks of one client are seen as a prefix).
+        const seenUpTo = decision ? (decision.seen.get(run.item.id.client) ?? 0) : Number.POSITIVE_INFINITY;
+        const seenLength = Math.max(0, Math.min(run.length, seenUpTo - run.item.id.clock));
+        const parts: [number, number, boolean][] = [
+          [index, seenLength, true],
+          [index + seenLength, run.length - seenLength, false],
+        ];
+        for (const [at, length, seen] of parts) {
+          if (length === 0) continue;
+          const restore: Attrs = {};
+          if (!seen) {
+            for (const key of new Set([...Object.keys(run.after), ...Object.keys(run.before)])) {
+              if (base(key).startsWith('suggest') && !same(run.before[key], run.after[key])) restore[key] = run.before[key] ?? null;
+            }
+          } else {
+            for (const [key, value] of Object.entries(run.after)) {
+              if (base(key) === SUGGEST_INSERT && by(value) !== updater && !same(value, run.before[key])) restore[key] = run.before[key] ?? null;
+            }
+            for (const [key, value] of Object.entries(run.before)) {
+              if (decision === null && base(key) === SUGGEST_INSERT && by(value) !== updater && run.after[key] == null && rejected.has(sidOf(value))) restore[key] = value;
+              if (decided(key, value) && run.after[key] != null) restore[key] = null;
+            }
+            for (const [key, value] of Object.entries(run.after)) if (decided(key, value) && run.before[key] == null) restore[key] = null;
+          }
+          if (Object.keys(restore).length) {
+            plan.steps.push({ kind: 'format', text, index: at, length, attributes: restore, chars: length });
+            plan.stretched += length;
+          }
         }
       }
       if (run.visibleAfter) index += run.length;
@@ -247,13 +280,16 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
 
 /**
  * Applies `update` to `doc` and plans the repair of the transaction it made (an update the document already
- * holds plans nothing).
+ * holds plans nothing). `foreign`: the update changed something outside the ProseMirror fragment (the
+ * provenance maps of suggestions-provenance.ts, or anything else), which a suggest-only user may not write.
  */
-export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number> } {
+export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number>; foreign: boolean } {
   const clients = new Set<number>();
+  let foreign = false;
   let plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   const listen = (tr: Y.Transaction): void => {
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
+    for (const type of tr.changed.keys()) if (!isUnder(type as Y.AbstractType<unknown>, YJS_FRAGMENT)) foreign = true;
     let next: RepairPlan;
     try {
       next = planSuggestionRepair(tr, author, ownClients);
@@ -269,5 +305,5 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
   } finally {
     doc.off('afterTransaction', listen);
   }
-  return { ...plan, clients };
+  return { ...plan, clients, foreign };
 }

@@ -38,6 +38,7 @@ import { createThreadsPane, type ThreadsPane } from './threads';
 import { threadHighlightsPlugin } from './thread-highlights';
 import { suggestionsPlugin } from '../suggestions-plugin';
 import { createSuggestPane, type SuggestPane } from './suggest-pane';
+import { recordDecision } from '../suggestions-provenance';
 
 /** Toolbar commands that restructure or format in place: not tracked as suggestions, so off for suggest-only users. */
 const SUGGEST_ONLY_BLOCKED = new Set<string>(['promote', 'demote', 'indent', 'outdent', 'colAfter', 'deleteCol', 'bold', 'italic', 'sub', 'sup']);
@@ -230,7 +231,12 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
   const threads = /^\/api\/standards\/[A-Za-z0-9_-]{1,80}\/threads$/.test(threadsUrl)
     ? createThreadsPane(doc, getView, { url: threadsUrl, csrfToken: config.csrfToken, lang: config.lang, canResolve: root.dataset.threadResolve === 'true', ydoc, type: ydoc.getXmlFragment(YJS_FRAGMENT) })
     : null;
-  const suggestions = createSuggestPane(doc, getView, { lang: config.lang, canResolve: !suggestOnly, suggestOnly });
+  const suggestions = createSuggestPane(doc, getView, {
+    lang: config.lang,
+    canResolve: !suggestOnly,
+    suggestOnly,
+    onDecide: (decision, sids) => recordDecision(ydoc, root.dataset.userId || config.userName, decision, sids),
+  });
   toolbar.element.insertBefore(suggestions.toggle, statusEl);
   const body = h(doc, 'div', { class: 'tb-body' });
   const side = h(doc, 'div', { class: 'tb-side' }, ...(threads ? [threads.element] : []), suggestions.element, findings.element, presence.element, properties.element);

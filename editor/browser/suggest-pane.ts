@@ -32,6 +32,11 @@ export interface SuggestPaneOptions {
   canResolve: boolean;
   /** The user may only suggest: the toggle stays on. */
   suggestOnly: boolean;
+  /**
+   * Called right before a decision is dispatched, with the suggestions it decides: the editor records what this
+   * user has seen (../suggestions-provenance.ts), so words typed into them concurrently are not decided with them.
+   */
+  onDecide?(decision: 'accept' | 'reject', sids: string[]): void;
 }
 
 export interface SuggestPane {
@@ -76,8 +81,9 @@ function injectCss(doc: Document): void {
 export function createSuggestPane(doc: Document, getView: () => EditorView, o: SuggestPaneOptions): SuggestPane {
   const w = (k: keyof typeof WORDS): string => WORDS[k][o.lang];
   injectCss(doc);
-  const run = (cmd: ReturnType<typeof acceptCommand>): void => {
+  const run = (cmd: ReturnType<typeof acceptCommand>, decision: 'accept' | 'reject', sids: string[]): void => {
     const view = getView();
+    if (sids.length && cmd(view.state)) o.onDecide?.(decision, sids);
     cmd(view.state, view.dispatch, view);
     view.focus();
   };
@@ -94,8 +100,9 @@ export function createSuggestPane(doc: Document, getView: () => EditorView, o: S
   const acceptAllButton = h(doc, 'button', { type: 'button', 'data-action': 'accept-all' }, w('acceptAll'));
   const rejectAllButton = h(doc, 'button', { type: 'button', 'data-action': 'reject-all' }, w('rejectAll'));
   const by = (): string | undefined => authorEl.value || undefined;
-  acceptAllButton.addEventListener('click', () => run(acceptAllCommand(by())));
-  rejectAllButton.addEventListener('click', () => run(rejectAllCommand(by())));
+  const sidsOf = (author: string | undefined): string[] => listSuggestions(getView().state.doc).filter((s) => author === undefined || s.by === author).map((s) => s.sid);
+  acceptAllButton.addEventListener('click', () => run(acceptAllCommand(by()), 'accept', sidsOf(by())));
+  rejectAllButton.addEventListener('click', () => run(rejectAllCommand(by()), 'reject', sidsOf(by())));
   const bar = h(doc, 'div', { class: 'tb-suggest-bar' }, authorEl, acceptAllButton, rejectAllButton);
   const listEl = h(doc, 'div', { class: 'tb-suggest-list' });
   const element = h(doc, 'section', { class: 'tb-suggestions', 'aria-label': w('title') }, h(doc, 'h3', {}, w('title')), ...(o.canResolve ? [bar] : []), listEl);
@@ -116,8 +123,8 @@ export function createSuggestPane(doc: Document, getView: () => EditorView, o: S
     if (o.canResolve && editable) {
       const accept = h(doc, 'button', { type: 'button', 'data-action': 'accept' }, w('accept'));
       const reject = h(doc, 'button', { type: 'button', 'data-action': 'reject' }, w('reject'));
-      accept.addEventListener('click', () => run(acceptCommand(s.sid)));
-      reject.addEventListener('click', () => run(rejectCommand(s.sid)));
+      accept.addEventListener('click', () => run(acceptCommand(s.sid), 'accept', [s.sid]));
+      reject.addEventListener('click', () => run(rejectCommand(s.sid), 'reject', [s.sid]));
       el.append(h(doc, 'div', { class: 'tb-suggest-bar' }, accept, reject));
     }
     return el;

@@ -20,6 +20,7 @@ import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions
 import { applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
 import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
+import { readDecision, recordWriters, writerClients, wroteDecision, type DecisionRecord } from '../../editor/suggestions-provenance';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
 import type { AuthorizeHook, Principal } from './types';
@@ -50,14 +51,26 @@ const ROOM_REPAIR_ORIGIN = Symbol('suggestion-repair-room');
 /**
  * For a user who edits directly: watches the one transaction the update makes in the room and, right after
  * it, restores existing text that gained someone else's suggested insertion (a decision racing the author's
- * typing; editor/suggestions-repair.ts `planStretchRepair`). Returns the number of characters restored.
+ * typing) and keeps words the user had not seen out of their decision (editor/suggestions-repair.ts
+ * `planStretchRepair`, with the user's decision record: written by this very update, else `pending`, the one
+ * their previous update wrote — the editor writes it in its own transaction right before the decision).
+ * `onRecord` gets the record this update wrote, if any.
  */
-export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void, onError: (error: unknown) => void = () => undefined): () => void {
+export function watchForStretch(
+  room: Y.Doc,
+  updater: string,
+  onRepaired: (characters: number) => void,
+  onError: (error: unknown) => void = () => undefined,
+  pending: DecisionRecord | null = null,
+  onRecord: (record: DecisionRecord) => void = () => undefined,
+): () => void {
   let plan: RepairPlan | null = null;
   const listen = (tr: Y.Transaction): void => {
     // An error here must not break Yjs's cleanup of the transaction (the update would not be stored or relayed).
     try {
-      const next = planStretchRepair(tr, updater);
+      const written = wroteDecision(tr, updater) ? readDecision(room, updater) : null;
+      if (written) onRecord(written);
+      const next = planStretchRepair(tr, updater, written ?? pending);
       if (next.steps.length) plan = next;
     } catch (error) {
       onError(error);
@@ -111,34 +124,48 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
     shadows.delete(room);
   };
   // The Yjs client ids each suggest-only author has written with in a room (the repair only touches text next to
-  // or of the author's own writing).
-  const writers = new WeakMap<Y.Doc, Map<string, Set<number>>>();
-  const clientsOf = (room: Y.Doc, by: string): Set<number> => {
-    let byUser = writers.get(room);
-    if (!byUser) writers.set(room, (byUser = new Map()));
-    let set = byUser.get(by);
-    if (!set) byUser.set(by, (set = new Set()));
-    return set;
-  };
+  // or of the author's own writing): kept in the document itself (editor/suggestions-provenance.ts), so they
+  // are stored with it and known again after a restart of this server.
   return (author, room, update) => {
     let verdict: UpdateVerdict = { ok: false };
     try {
       const shadow = shadowOf(room);
       const before = shadow.pm.doc();
-      const own = clientsOf(room, author.by);
+      const own = writerClients(shadow.doc, author.by);
       const plan = applyAndPlan(shadow.doc, update, author, own);
+      if (plan.foreign) return verdict;
+      let followUp: Uint8Array | null = null;
       if (isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true };
       else if (!plan.impossible && repairSize(plan) > 0) {
-        const followUp = applySuggestionRepair(shadow.doc, plan, REPAIR_ORIGIN);
+        followUp = applySuggestionRepair(shadow.doc, plan, REPAIR_ORIGIN);
         if (followUp && isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true, followUp, repaired: repairSize(plan) };
       }
-      if (verdict.ok) for (const client of plan.clients) own.add(client);
+      if (verdict.ok) {
+        // A new session of the author: recorded with the document (written with the repair, if any).
+        const record = captureUpdate(shadow.doc, REPAIR_ORIGIN, () => recordWriters(shadow.doc, author.by, [...plan.clients].filter((c) => !own.has(c)), author.at));
+        if (record) verdict = { ...verdict, followUp: followUp ? Y.mergeUpdates([followUp, record]) : record };
+      }
     } finally {
       // A refused update (or a repair the room never gets) is in the shadow but not in the room: start a fresh shadow next time.
       if (!verdict.ok) dropShadow(room);
     }
     return verdict;
   };
+}
+
+/** Runs `write` in one transaction on `doc` with `origin`; returns the update it made (null when none). */
+function captureUpdate(doc: Y.Doc, origin: unknown, write: () => unknown): Uint8Array | null {
+  let out: Uint8Array | null = null;
+  const capture = (update: Uint8Array, o: unknown): void => {
+    if (o === origin) out = out ? Y.mergeUpdates([out, update]) : update;
+  };
+  doc.on('update', capture);
+  try {
+    doc.transact(write, origin);
+  } finally {
+    doc.off('update', capture);
+  }
+  return out;
 }
 
 export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
@@ -153,6 +180,8 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     else set.delete(docName);
   };
   const isSuggestOnly = (principal: Principal, docName: string): boolean => suggestOnly.get(principal)?.has(docName) === true;
+  // Per principal object (one per socket): the decision record its last update wrote (for its next update).
+  const decisions = new WeakMap<Principal, DecisionRecord>();
 
   return {
     isSuggestOnly,
@@ -172,11 +201,16 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     },
     allowUpdate(principal, docName, doc, update) {
       if (!isSuggestOnly(principal, docName)) {
+        // A decision record counts for the update that wrote it and the next one of the same socket.
+        const pending = decisions.get(principal) ?? null;
+        decisions.delete(principal);
         const after = watchForStretch(
           doc,
           principal.userId,
           (characters) => logger.info({ docName, userId: principal.userId, characters }, 'repaired a suggestion mark stretched by a concurrent formatting merge'),
           (err) => logger.warn({ err, docName, userId: principal.userId }, 'could not look for stretched suggestion marks; update applied as it is'),
+          pending,
+          (record) => decisions.set(principal, record),
         );
         return { ok: true, after };
       }
@@ -184,7 +218,7 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
       try {
         const verdict = check(authorOf(principal), doc, update);
         if (!verdict.ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
-        else if (verdict.followUp) logger.info({ docName, userId: principal.userId, characters: verdict.repaired }, 'repaired a suggest-only update garbled by a concurrent formatting merge');
+        else if (verdict.repaired) logger.info({ docName, userId: principal.userId, characters: verdict.repaired }, 'repaired a suggest-only update garbled by a concurrent formatting merge');
         else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
         return verdict;
       } catch (error) {

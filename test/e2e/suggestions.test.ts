@@ -93,6 +93,12 @@ test('one suggests while the other types; accept shows on both screens; reject r
   await alice.waitForFunction(() => document.querySelectorAll('.ProseMirror ins.tb-suggestInsert').length === 0, undefined, { timeout: 15_000 });
   expect(await text(alice)).toContain('各地排放浓度应符合表1和表2。');
   expect(await suggestionCount(alice)).toBe(1);
+  // Bob's editor recorded what he had seen when deciding (the server keeps words typed meanwhile out of it).
+  const record = await alice.evaluate(() => {
+    const entries = [...window.tongbiaoEditorHandle!.ydoc.getMap('suggestionDecisions').values()] as { decision: string; sids: string[]; sv: Uint8Array }[];
+    return entries.map((e) => ({ decision: e.decision, sids: e.sids.length, sv: e.sv instanceof Uint8Array && e.sv.length > 0 }));
+  });
+  expect(record).toEqual([{ decision: 'accept', sids: 1, sv: true }]);
 
   // Bob rejects the deletion: 表1 is back, unmarked, on both screens.
   await bob.click('.tb-suggestion[data-kind="delete"] button[data-action="reject"]');

@@ -11,6 +11,7 @@ import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
 import type { DocJSON } from '../../editor/types';
 import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
 import { listSuggestions } from '../../editor/suggestions';
+import { recordDecision } from '../../editor/suggestions-provenance';
 
 export const BUREAU: SuggestionAuthor = { sid: 'repair-1', by: 'bureau', name: '江苏省市场监管局', province: 'JS', at: '2026-12-03T10:00:00.000Z' };
 
@@ -73,11 +74,16 @@ export const deleteAt = (offset: number): AuthorEdit => (s) => {
   return s.tr.setSelection(TextSelection.create(s.doc, at + 1)).delete(at, at + 1);
 };
 
-/** The drafter's decision on the first suggestion of the document, as the pane's button makes it. */
-export function decide(ydoc: Y.Doc, decision: Decision): void {
-  edit(ydoc, 'drafter', false, (s) => {
+/**
+ * The decision of `user` on the first suggestion of the document, as the pane's button makes it: the decision
+ * record (what the drafter saw, editor/suggestions-provenance.ts) in its own transaction, then the change;
+ * `record: false` is an editor that writes no record.
+ */
+export function decide(ydoc: Y.Doc, decision: Decision, { user = 'drafter', record = true }: { user?: string; record?: boolean } = {}): void {
+  const sid = listSuggestions(pmOf(ydoc))[0].sid;
+  if (record) recordDecision(ydoc, user, decision, [sid]);
+  edit(ydoc, user, false, (s) => {
     let out: Transaction | null = null;
-    const sid = listSuggestions(s.doc)[0].sid;
     (decision === 'accept' ? acceptCommand(sid) : rejectCommand(sid))(s, (tr) => (out = tr));
     return out;
   });

@@ -13,6 +13,7 @@ import { jsonToYDoc, YJS_FRAGMENT } from '../../editor/ydoc';
 import type { DocJSON } from '../../editor/types';
 import { suggestionsPlugin, acceptCommand, rejectCommand } from '../../editor/suggestions-plugin';
 import { listSuggestions } from '../../editor/suggestions';
+import { recordDecision } from '../../editor/suggestions-provenance';
 import { createMongoDocumentStore } from '../../activities/data/documents';
 import { STANDARDS } from '../../activities/data/standards';
 import pino from 'pino';
@@ -126,7 +127,10 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
           if (!pick) return null;
           decisions += 1;
           let out: Transaction | null = null;
-          (rnd() < 0.5 ? acceptCommand(pick.sid) : rejectCommand(pick.sid))(s, (tr) => (out = tr));
+          const decision = rnd() < 0.5 ? 'accept' : 'reject';
+          // As the pane does: what the drafter saw is recorded (its own update), then the decision is made.
+          recordDecision(clients[2].doc, 'drafter-b', decision, [pick.sid]);
+          (decision === 'accept' ? acceptCommand(pick.sid) : rejectCommand(pick.sid))(s, (tr) => (out = tr));
           return out;
         });
       }

@@ -28,7 +28,7 @@ export function principalFromUrl(url: string | undefined): Principal | null {
   return { userId: user, displayName: user, province: user.startsWith('zj') ? 'ZJ' : 'SH' };
 }
 
-export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra: Partial<CollabServerOptions> = {}): Promise<TestCollab> {
+export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra: Partial<CollabServerOptions> = {}, port = 0): Promise<TestCollab> {
   const permissions = new Map<string, Permission>();
   const collab = createCollabServer({
     db,
@@ -48,11 +48,11 @@ export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra:
   server.on('upgrade', (req, socket, head) => {
     if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `ws://127.0.0.1:${port}/collab`,
-    port,
+    url: `ws://127.0.0.1:${bound}/collab`,
+    port: bound,
     collab,
     permissions,
     async close() {
@@ -64,23 +64,25 @@ export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra:
 }
 
 /**
- * A collab server whose `bureau` may only suggest (the real guard of server/collab/suggest-guard.ts, a JS market
- * regulator) and whose other users draft `standardId`; counts the sockets it refused (4403).
+ * A collab server whose users named `bureau…` may only suggest (the real guard of server/collab/suggest-guard.ts,
+ * JS market regulators) and whose other users draft `standardId`; counts the sockets it refused (4403). `port`:
+ * listen on that port (a restarted server on the same port and store).
  */
-export async function startSuggestCollab(db: Db, standardId: string, logger: Logger, limits: CollabLimitsInput = {}): Promise<TestCollab & { refused(): number }> {
+export async function startSuggestCollab(db: Db, standardId: string, logger: Logger, limits: CollabLimitsInput = {}, port = 0): Promise<TestCollab & { refused(): number }> {
   const guard = createSuggestGuard(db, logger);
   let refused = 0;
+  const suggestOnly = (userId: string): boolean => userId.startsWith('bureau');
   const srv = await startCollab(db, limits, {
     authenticate: (req) => {
       const p = principalFromUrl(req.url);
       if (!p) return null;
-      const grants = p.userId === 'bureau' ? [{ role: 'marketRegulator', province: 'JS' }] : [{ role: 'drafter', standardIds: [standardId] }];
+      const grants = suggestOnly(p.userId) ? [{ role: 'marketRegulator', province: 'JS' }] : [{ role: 'drafter', standardIds: [standardId] }];
       return { ...p, grants } as Principal;
     },
-    authorize: guard.authorize(async (principal) => (principal.userId === 'bureau' ? 'read' : 'edit')),
+    authorize: guard.authorize(async (principal) => (suggestOnly(principal.userId) ? 'read' : 'edit')),
     updateGuard: guard.allowUpdate,
     extensions: [{ name: 'count-refusals', onDisconnect: ({ code }) => void (code === 4403 && (refused += 1)) }],
-  });
+  }, port);
   return { ...srv, refused: () => refused };
 }
 

@@ -1,0 +1,110 @@
+// Words typed inside a suggestion while a drafter decides on it (issue 15), built directly in Yjs: the bureau
+// suggested "XY"; from the same state, someone types "ab" inside it ("XabY") and the drafter accepts or
+// rejects it. The drafter's decision covers only what they saw (their editor records it,
+// editor/suggestions-provenance.ts), so in either order of arrival the words are what their author made them:
+// the bureau's own words stay its pending suggestion, another drafter's plain words stay plain, another
+// suggest-only author's words stay that author's suggestion — accepted with nothing, removed by no reject.
+// Without the record (an older editor) the accept arriving second takes the unseen words with it.
+import * as Y from 'yjs';
+import { TextSelection } from 'prosemirror-state';
+import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
+import { YJS_FRAGMENT } from '../../editor/ydoc';
+import { base, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from './suggest-race';
+
+const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
+const author = (by: string) => ({ sid: `${by}-server`, by, name: by, province: 'JS', at: 'T' });
+
+function doc(id: number, ...updates: Uint8Array[]): Y.Doc {
+  const y = new Y.Doc();
+  y.clientID = id;
+  for (const u of updates) Y.applyUpdate(y, u);
+  return y;
+}
+
+/** The bureau's "XY", then `typist`'s "ab" inside it and the drafter's decision, both from that state. */
+function race(typist: string, decision: Decision, record = true) {
+  const start = base();
+  const b = doc(1, start);
+  const sv0 = Y.encodeStateVector(b);
+  edit(b, 'bureau', true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
+  const suggested = Y.encodeStateAsUpdate(b, sv0);
+  const t = typist === 'bureau' ? b : doc(2, start, suggested);
+  const d = doc(3, start, suggested);
+  const [svT, svD] = [Y.encodeStateVector(t), Y.encodeStateVector(d)];
+  edit(t, typist, typist.startsWith('bureau'), typeAt(1));
+  decide(d, decision, { record });
+  return { start, suggested, typed: Y.encodeStateAsUpdate(t, svT), decided: Y.encodeStateAsUpdate(d, svD) };
+}
+
+/** The room: each update goes through what the server does for its sender (guard or room repair). */
+function room(start: Uint8Array, suggested: Uint8Array, arrivals: [string, Uint8Array][]): { room: Y.Doc; shown: string } {
+  const check = createSuggestionUpdateCheck();
+  const y = doc(99, start);
+  const first = check(author('bureau'), y, suggested);
+  if (!first.ok) throw new Error('suggestion refused');
+  Y.applyUpdate(y, suggested);
+  if (first.followUp) Y.applyUpdate(y, first.followUp);
+  for (const [user, update] of arrivals) {
+    if (user.startsWith('bureau')) {
+      const verdict = check(author(user), y, update);
+      if (!verdict.ok) throw new Error(`${user}'s update refused`);
+      Y.applyUpdate(y, update);
+      if (verdict.followUp) Y.applyUpdate(y, verdict.followUp);
+    } else {
+      const after = watchForStretch(y, user, () => undefined);
+      Y.applyUpdate(y, update);
+      after();
+    }
+  }
+  return { room: y, shown: shown(pmOf(y)) };
+}
+
+const CASES: { typist: string; decision: Decision; expected: string }[] = [
+  { typist: 'bureau', decision: 'accept', expected: '排放X[+bureau:ab]Y浓度应符合表1的规定。' },
+  { typist: 'bureau', decision: 'reject', expected: '排放[+bureau:ab]浓度应符合表1的规定。' },
+  { typist: 'drafter-b', decision: 'accept', expected: '排放XabY浓度应符合表1的规定。' },
+  { typist: 'drafter-b', decision: 'reject', expected: '排放ab浓度应符合表1的规定。' },
+  { typist: 'bureau2', decision: 'accept', expected: '排放X[+bureau2:ab]Y浓度应符合表1的规定。' },
+  { typist: 'bureau2', decision: 'reject', expected: '排放[+bureau2:ab]浓度应符合表1的规定。' },
+];
+
+describe('words typed inside a suggestion while a drafter decides on it', () => {
+  for (const { typist, decision, expected } of CASES) {
+    it(`${typist}'s words, ${decision}: the same in both orders of arrival, and only the seen text decided`, () => {
+      const r = race(typist, decision);
+      const decisionFirst = room(r.start, r.suggested, [['drafter', r.decided], [typist, r.typed]]);
+      const decisionSecond = room(r.start, r.suggested, [[typist, r.typed], ['drafter', r.decided]]);
+      expect(decisionFirst.shown).toBe(expected);
+      expect(decisionSecond.shown).toBe(expected);
+      // Every replica that gets both updates and the repairs converges (the rooms hold the repairs).
+      expect(fingerprint(decisionSecond.room).replace(/sid="[^"]*"/g, '')).toBe(fingerprint(decisionFirst.room).replace(/sid="[^"]*"/g, ''));
+    });
+  }
+
+  it('without the decision record (an older editor), an accept arriving second takes the unseen words with it', () => {
+    const r = race('bureau', 'accept', false);
+    expect(room(r.start, r.suggested, [['bureau', r.typed], ['drafter', r.decided]]).shown).toBe('排放XabY浓度应符合表1的规定。');
+  });
+
+  it('the record counts for the next update of the same socket when the editor sent it on its own', () => {
+    const r = race('bureau', 'accept');
+    // Split the drafter's update into the record's transaction and the decision's, as a live editor sends them.
+    const d = doc(3, r.start, r.suggested);
+    const sv = Y.encodeStateVector(d);
+    const updates: Uint8Array[] = [];
+    d.on('update', (u: Uint8Array) => updates.push(u));
+    decide(d, 'accept');
+    expect(updates).toHaveLength(2);
+    const y = room(r.start, r.suggested, [['bureau', r.typed]]).room;
+    let pending = null as Parameters<typeof watchForStretch>[4];
+    const first = watchForStretch(y, 'drafter', () => undefined, undefined, null, (rec) => (pending = rec));
+    Y.applyUpdate(y, updates[0]);
+    first();
+    expect(pending?.decision).toBe('accept');
+    const second = watchForStretch(y, 'drafter', () => undefined, undefined, pending);
+    Y.applyUpdate(y, updates[1]);
+    second();
+    expect(shown(pmOf(y))).toBe('排放X[+bureau:ab]Y浓度应符合表1的规定。');
+    expect(Y.encodeStateAsUpdate(d, sv).length).toBeGreaterThan(0);
+  });
+});
