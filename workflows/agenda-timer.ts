@@ -8,13 +8,20 @@ export interface AgendaTimer {
   arm(at: number): void;
   /** How many times it has fired: a change wakes the agenda loop. */
   firings(): number;
+  /** The instant the timer that fired last was armed for. */
+  lastTarget(): number;
   cancel(): void;
 }
 
+/**
+ * `now` only sizes the sleep: a replay does not compare a timer's duration with the history, so it may be
+ * any reading of the time.
+ */
 export function createAgendaTimer(now: () => number): AgendaTimer {
   let timerAt: number | undefined;
   let scope: CancellationScope | undefined;
   let fired = 0;
+  let lastTarget = Number.NEGATIVE_INFINITY;
   return {
     arm(at) {
       if (timerAt !== undefined && timerAt <= at) return;
@@ -29,6 +36,7 @@ export function createAgendaTimer(now: () => number): AgendaTimer {
             if (scope !== own) return;
             scope = undefined;
             timerAt = undefined;
+            lastTarget = at;
             fired += 1;
           },
           (e: unknown) => {
@@ -37,6 +45,7 @@ export function createAgendaTimer(now: () => number): AgendaTimer {
         );
     },
     firings: () => fired,
+    lastTarget: () => lastTarget,
     cancel() {
       scope?.cancel();
     },

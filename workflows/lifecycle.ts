@@ -15,7 +15,8 @@
 // (pure Update validators), agenda.ts (pure: what is due when), run.ts (transition, notify and the run's
 // instants), handlers.ts, effects.ts (the effects loop) and due.ts (running what came due, 发布 included).
 //
-// Determinism: no I/O, clocks or randomness besides the workflow's own (Date.now() is the workflow clock).
+// Determinism: no I/O, clocks or randomness besides the workflow's own; what comes due follows timers, and
+// values read the lifecycle's clock (workflows/lifecycle/clock.ts), not the SDK's time directly.
 // Business changes to running lifecycles go behind `patched('<change-id>')` (keep the old branch until no
 // running workflow can take it) and the replay test over test/workflows/histories/ must stay green.
 import { allHandlersFinished, condition } from '@temporalio/workflow';
@@ -39,11 +40,14 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   state.pendingProvinces = pendingProvincesOf(state);
   run.armReminder();
 
-  const timer = createAgendaTimer(run.now);
+  const { clock } = run;
+  // The sleep is sized by the SDK's time: a replay does not compare durations (clock.ts says why the
+  // decisions below do not read it).
+  const timer = createAgendaTimer(() => Date.now());
   const effects = startEffectsLoop(run);
   while (!TERMINAL_STAGES.includes(state.stage)) {
     const next = agendaOf(state, run.times)[0];
-    if (next && next.at <= run.now()) {
+    if (next && next.at <= (clock.timerDriven ? clock.reached() : run.now())) {
       await dueStep(run, effects, next)();
       continue;
     }
@@ -52,6 +56,8 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
       const seenFirings = timer.firings();
       if (next) timer.arm(next.at);
       await condition(() => state.revision !== seenRevision || timer.firings() !== seenFirings);
+      if (timer.firings() !== seenFirings) clock.timerFired(timer.lastTarget());
+      clock.refresh();
       continue;
     }
     const wake = (): boolean => state.revision !== seenRevision;

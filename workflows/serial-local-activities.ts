@@ -9,18 +9,30 @@ const localActivities = proxyLocalActivities<LifecycleActivities>({
   retry: { initialInterval: '200ms', maximumInterval: '5s', nonRetryableErrorTypes: ['DUPLICATE_NUMBER', 'VALIDATION_FAILED', 'NOT_FOUND'] },
 });
 
+export type SerialLocalActivities = LifecycleActivities & {
+  /** Calls made and not yet settled (queued ones included): the lifecycle's clock does not move meanwhile. */
+  inFlight(): number;
+};
+
 /** One queue per workflow run: call it once, inside the workflow function. */
-export function serialLocalActivities(): LifecycleActivities {
+export function serialLocalActivities(): SerialLocalActivities {
   let tail: Promise<void> = Promise.resolve();
+  let inFlight = 0;
   function serially<T>(run: () => Promise<T>): Promise<T> {
+    inFlight += 1;
     const result = tail.then(run);
     tail = result.then(
-      () => undefined,
-      () => undefined,
+      () => {
+        inFlight -= 1;
+      },
+      () => {
+        inFlight -= 1;
+      },
     );
     return result;
   }
   return {
+    inFlight: () => inFlight,
     recordTransition: (a) => serially(() => localActivities.recordTransition(a)),
     reserveNumber: (a) => serially(() => localActivities.reserveNumber(a)),
     releaseNumberReservations: (a) => serially(() => localActivities.releaseNumberReservations(a)),

@@ -81,8 +81,11 @@ async function runRelease(run: LifecycleRun, effects: EffectsLoop): Promise<void
   let documentIds: string[] = [];
   try {
     documentIds = (await documentSeam.generateReleaseDocuments({ standardId })).documentIds;
+    // Generation takes minutes: 发布 and the 备案 reminder count from when the documents are ready.
+    run.clock.refresh();
     if (documentIds.length === 0) throw ApplicationFailure.nonRetryable('no documents were generated', 'RELEASE_DOCUMENTS_EMPTY', { zh: '未生成任何发布文本', en: 'No release documents were generated' });
   } catch (e) {
+    run.clock.refresh();
     const f = failureDetails(e);
     await run.notify('releaseBlocked', run.releaseAttempts, {
       recipients: [{ role: 'executiveCommittee' }, { role: 'admin' }],

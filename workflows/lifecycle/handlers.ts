@@ -1,7 +1,9 @@
 // The lifecycle's Query and Update handlers: each validator (validators.ts, pure) refuses before anything is
 // recorded; each handler changes the state synchronously, queues the effects the step needs and awaits
 // `transition`, so when the Update returns the audit entry and the projection show the new revision.
+import type { UpdateDefinition } from '@temporalio/common';
 import { ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import type { Handler, UpdateHandlerOptions } from '@temporalio/workflow/lib/interfaces';
 import { PROVINCES, lifecycleWorkflowId, parseStandardNumber } from '../domain';
 import { failureDetails, refuse } from '../failures';
 import {
@@ -43,6 +45,7 @@ export function registerHandlers(run: LifecycleRun): void {
     reminderIntervalMs: durations.reminderIntervalMs,
     ...(input.reviewRule ? { rule: input.reviewRule } : {}),
     onConclusion: async (r, round) => {
+      run.clock.refresh();
       if (!isAt(state, 'technicalReview', 'underReview')) return;
       const reason = `第 ${round} 轮技术审查 / review round ${round}: ${r.summary}`;
       state.reviewOutcome = r.conclusion === 'notPassed' ? undefined : r.conclusion === 'pass' ? 'passed' : 'passedWithChanges';
@@ -53,7 +56,16 @@ export function registerHandlers(run: LifecycleRun): void {
 
   setHandler(stateQuery, () => copy(state));
 
-  setHandler(
+  /** An Update handler that takes the time as it enters (clock.ts): the values it computes read that instant. */
+  function setUpdate<Ret, Args extends unknown[]>(def: UpdateDefinition<Ret, Args>, handler: (...args: Args) => Promise<Ret>, options: UpdateHandlerOptions<Args>): void {
+    const entering = (...args: Args): Promise<Ret> => {
+      run.clock.refresh();
+      return handler(...args);
+    };
+    setHandler(def, entering as Handler<Ret, Args, UpdateDefinition<Ret, Args>>, options);
+  }
+
+  setUpdate(
     decideInitiationUpdate,
     async ({ actor, province, decision, reason }) => {
       const at = run.nowIso();
@@ -74,7 +86,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateDecideInitiation(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     resubmitUpdate,
     async ({ actor, reason }) => {
       run.resetDecisions();
@@ -83,7 +95,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateActorOnly('resubmit')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     submitForCommentUpdate,
     async ({ actor, reason }) => {
       state.commentDeadline = new Date(run.now() + durations.commentPeriodMs).toISOString();
@@ -93,7 +105,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateActorOnly('submitForComment')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     extendCommentPeriodUpdate,
     async ({ actor, newDeadline, reason }) => {
       state.commentDeadline = new Date(Date.parse(newDeadline)).toISOString();
@@ -102,7 +114,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateExtendCommentPeriod(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     completeCommentHandlingUpdate,
     async ({ actor, reason }) => {
       const undisposed = await local.countUndisposedComments({ standardId });
@@ -118,7 +130,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateActorOnly('completeCommentHandling')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     recordReviewResultUpdate,
     async ({ actor, outcome, reason }) => {
       let snapshot: LifecycleState;
@@ -136,7 +148,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateRecordReviewResult(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     submitForApprovalUpdate,
     async ({ actor, reason }) => {
       run.resetDecisions();
@@ -146,7 +158,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateActorOnly('submitForApproval')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     decideApprovalUpdate,
     async ({ actor, province, decision, number, reason }) => {
       if (decision === 'return') {
@@ -178,7 +190,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateDecideApproval(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     setReleaseDatesUpdate,
     async ({ actor, releaseDate, implementationDate }) => {
       state.releaseDate = releaseDate;
@@ -188,7 +200,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateSetReleaseDates(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     recordPublicityEventUpdate,
     async ({ actor, eventId }) => {
       state.publicityEvents += 1;
@@ -197,12 +209,13 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateRecordPublicityEvent(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     completePublicityUpdate,
     async ({ actor, reason }) => {
       state.publicityDone = true;
       const impl = implementationInstant(state);
-      if (impl !== undefined && run.now() >= impl) {
+      // Passed as the history proves it (the agenda's timer for the implementation date fired), so a replay decides alike.
+      if (impl !== undefined && (run.clock.timerDriven ? run.clock.reached() : run.now()) >= impl) {
         run.enterInForce();
         return run.transition({ to: 'inForce', step: 'active', actor, action: 'completePublicity', reason });
       }
@@ -211,13 +224,13 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateActorOnly('completePublicity')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     startReviewUpdate,
     async ({ actor, reason }) => run.transition({ to: 'review', step: 'deciding', actor, action: 'startReview', reason }),
     { validator: (a) => v.validateActorOnly('startReview')(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     decideReviewUpdate,
     async ({ actor, outcome, reason }) => {
       if (outcome === 'abolish') {
@@ -247,7 +260,7 @@ export function registerHandlers(run: LifecycleRun): void {
     { validator: (a) => v.validateDecideReview(ctx(), a) },
   );
 
-  setHandler(
+  setUpdate(
     withdrawUpdate,
     async ({ actor, reason }) => {
       const wasApproval = state.stage === 'approval' || state.stage === 'release';

@@ -4,15 +4,15 @@
 // 发布. Created once inside the workflow function; it issues no command when created except the
 // `patched()` markers the workflow writes first.
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { LifecycleActivities } from '../../activities/lifecycle';
 import type { FrozenVersionKind } from '../../activities/lifecycle/seams';
 import { PROVINCES, draftIsEditable, draftWasEditableBeforeHandlingEdits, type Actor, type Province, type Stage } from '../domain';
 import { holdersOf } from '../holders';
 import type { Action, LifecycleInput, LifecycleState, StageStep } from '../messages';
 import { projectionOf } from '../projection';
 import { PENDING_PROVINCES_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from '../search-attributes';
-import { serialLocalActivities } from '../serial-local-activities';
+import { serialLocalActivities, type SerialLocalActivities } from '../serial-local-activities';
 import type { AgendaTimes } from './agenda';
+import { createLifecycleClock, legacyClock, type LifecycleClock } from './clock';
 import { allApproved, allPending, copy, initialState, pendingProvincesOf } from './state';
 import type { ValidationContext } from './validators';
 
@@ -49,6 +49,13 @@ export const STAGE_DOCUMENTS_EFFECT = 'stage-documents-effect-1';
  */
 export const REFRESH_BEFORE_FREEZE = 'refresh-before-freeze-1';
 
+/**
+ * What is due follows timers, and values follow a clock that stands still while a local activity is in
+ * flight (clock.ts): the SDK's time differs between a live run and its replay after a heartbeat task or a
+ * take-over, which made lifecycles unreplayable after a kill -9. Asked once at the start.
+ */
+export const TIMER_DRIVEN_AGENDA = 'timer-driven-agenda-1';
+
 /** Work that follows a transition, run in order beside the agenda (workflows/lifecycle/effects.ts). */
 export type Effect = { kind: 'freeze'; versionKind: FrozenVersionKind; actor: Actor } | { kind: 'refreshCollab' };
 
@@ -76,7 +83,9 @@ export interface LifecycleRun {
   readonly light: boolean;
   /** Whether this run generates stage documents as their own activity (STAGE_DOCUMENTS_EFFECT). */
   readonly stageDocumentsEffect: boolean;
-  readonly local: LifecycleActivities;
+  readonly local: SerialLocalActivities;
+  /** The time values are computed from, and what timers have proven passed (clock.ts). */
+  readonly clock: LifecycleClock;
   readonly effects: Effect[];
   /** Provinces whose approval (number reservation) is being recorded right now. */
   readonly reserving: Set<Province>;
@@ -107,10 +116,12 @@ export function createLifecycleRun(input: LifecycleInput): LifecycleRun {
   const stageDocumentsEffect = patched(STAGE_DOCUMENTS_EFFECT);
   const refreshFirst = patched(REFRESH_BEFORE_FREEZE);
   const editable = patched(EDIT_WHILE_HANDLING) ? draftIsEditable : draftWasEditableBeforeHandlingEdits;
+  const timerDriven = patched(TIMER_DRIVEN_AGENDA);
   /** What the search attributes hold now: the starter sets them to 立项 with all three provinces pending. */
   let upserted = { stage: 'initiation' as Stage, pending: PROVINCES.join(',') };
   const local = serialLocalActivities();
-  const now = (): number => Date.now();
+  const clock = timerDriven ? createLifecycleClock(local.inFlight) : legacyClock();
+  const now = (): number => clock.now();
   const nowIso = (): string => new Date(now()).toISOString();
 
   function upsertStageSearchAttributes(): void {
@@ -131,6 +142,7 @@ export function createLifecycleRun(input: LifecycleInput): LifecycleRun {
     light,
     stageDocumentsEffect,
     local,
+    clock,
     effects,
     reserving: new Set<Province>(),
     times: {},
@@ -140,7 +152,7 @@ export function createLifecycleRun(input: LifecycleInput): LifecycleRun {
     revisionCount: 0,
     now,
     nowIso,
-    validation: () => ({ state, standardId, leadProvince, mandatory: input.mandatory, now: now(), reserving: run.reserving }),
+    validation: () => ({ state, standardId, leadProvince, mandatory: input.mandatory, now: clock.peek(), reserving: run.reserving }),
 
     /** Moves the state, records the audit entry and projection, and returns the state of this revision. */
     async transition(t) {
