@@ -208,10 +208,27 @@ export function planStretchRepair(tr: Y.Transaction, updater: string, decision: 
     decision !== null &&
     decision.sids.has(sidOf(value)) &&
     ((decision.decision === 'accept' && base(key) === SUGGEST_INSERT) || (decision.decision === 'reject' && base(key) === SUGGEST_DELETE));
+  const ownInsert = (attrs: Attrs): unknown => Object.entries(attrs).find(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === updater)?.[1];
   for (const [text, runs] of texts) {
+    // (g) the updater's own suggested insertion stretched over existing text: their typing next to it merged
+    // with another drafter's decision that removed its end marker. y-prosemirror's diff may legitimately move a
+    // suggestion onto identical existing text (typing "排放" before "排放" marks the old characters and leaves
+    // as many new ones plain), so existing text gaining it counts as stretched only beyond that many.
+    let gained = 0;
+    let plainNew = 0;
+    for (const run of runs) {
+      if (run.visibleBefore && run.visibleAfter && ownInsert(run.after) !== undefined && !same(ownInsert(run.after), ownInsert(run.before))) gained += run.length;
+      if (!run.existed && run.visibleAfter && ownInsert(run.after) === undefined) plainNew += run.length;
+    }
+    const ownStretched = gained > plainNew;
     let index = 0;
     for (const run of runs) {
-      if (run.visibleBefore && run.visibleAfter) {
+      if (ownStretched && run.visibleBefore && run.visibleAfter && ownInsert(run.after) !== undefined && !same(ownInsert(run.after), ownInsert(run.before))) {
+        const restore: Attrs = {};
+        for (const [key, value] of Object.entries(run.after)) if (base(key) === SUGGEST_INSERT && by(value) === updater) restore[key] = run.before[key] ?? null;
+        plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
+        plan.stretched += run.length;
+      } else if (run.visibleBefore && run.visibleAfter) {
         // The part of the run the decider had seen (Yjs clocks of one client are seen as a prefix).
         const seenUpTo = decision ? (decision.seen.get(run.item.id.client) ?? 0) : Number.POSITIVE_INFINITY;
         const seenLength = Math.max(0, Math.min(run.length, seenUpTo - run.item.id.clock));

@@ -20,6 +20,7 @@ import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions
 import { applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
 import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
+import { DecidedMarkers, planInheritedRepair } from '../../editor/suggestions-decided';
 import { readDecision, recordWriters, writerClients, wroteDecision, type DecisionRecord } from '../../editor/suggestions-provenance';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
@@ -48,29 +49,38 @@ export type UpdateVerdict =
 const REPAIR_ORIGIN = Symbol('suggestion-repair');
 const ROOM_REPAIR_ORIGIN = Symbol('suggestion-repair-room');
 
+/** What `watchForStretch` may use besides the update: see there. */
+export interface StretchWatchOptions {
+  onError?: (error: unknown) => void;
+  /** The decision record the same socket's previous update wrote. */
+  pending?: DecisionRecord | null;
+  /** Gets the decision record this update wrote, if any. */
+  onRecord?: (record: DecisionRecord) => void;
+  /** The room's recently removed suggestion markers (one per room document). */
+  decided?: DecidedMarkers;
+}
+
 /**
  * For a user who edits directly: watches the one transaction the update makes in the room and, right after
  * it, restores existing text that gained someone else's suggested insertion (a decision racing the author's
- * typing) and keeps words the user had not seen out of their decision (editor/suggestions-repair.ts
- * `planStretchRepair`, with the user's decision record: written by this very update, else `pending`, the one
- * their previous update wrote — the editor writes it in its own transaction right before the decision).
- * `onRecord` gets the record this update wrote, if any.
+ * typing), or their own beyond what y-prosemirror's diff moves, and keeps words the user had not seen out of
+ * their decision (editor/suggestions-repair.ts `planStretchRepair`, with the user's decision record: written by
+ * this very update, else `pending`, the one their previous update wrote — the editor writes it in its own
+ * transaction right before the decision). A decision's removed markers go to `decided`; the user's new words
+ * that inherited their own suggestion from such a marker get it back (editor/suggestions-decided.ts).
  */
-export function watchForStretch(
-  room: Y.Doc,
-  updater: string,
-  onRepaired: (characters: number) => void,
-  onError: (error: unknown) => void = () => undefined,
-  pending: DecisionRecord | null = null,
-  onRecord: (record: DecisionRecord) => void = () => undefined,
-): () => void {
+export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void, options: StretchWatchOptions = {}): () => void {
+  const { onError = () => undefined, pending = null, onRecord = () => undefined, decided } = options;
   let plan: RepairPlan | null = null;
   const listen = (tr: Y.Transaction): void => {
     // An error here must not break Yjs's cleanup of the transaction (the update would not be stored or relayed).
     try {
       const written = wroteDecision(tr, updater) ? readDecision(room, updater) : null;
       if (written) onRecord(written);
-      const next = planStretchRepair(tr, updater, written ?? pending);
+      const record = written ?? pending;
+      if (record) decided?.noteDecision(tr);
+      const next = planStretchRepair(tr, updater, record);
+      if (decided && !record) planInheritedRepair(tr, updater, decided, next);
       if (next.steps.length) plan = next;
     } catch (error) {
       onError(error);
@@ -82,7 +92,7 @@ export function watchForStretch(
     if (!plan) return;
     try {
       applySuggestionRepair(room, plan, ROOM_REPAIR_ORIGIN);
-      onRepaired(plan.stretched);
+      onRepaired(plan.stretched + plan.unmarked);
     } catch (error) {
       onError(error);
     }
@@ -182,6 +192,13 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
   const isSuggestOnly = (principal: Principal, docName: string): boolean => suggestOnly.get(principal)?.has(docName) === true;
   // Per principal object (one per socket): the decision record its last update wrote (for its next update).
   const decisions = new WeakMap<Principal, DecisionRecord>();
+  // Per room document: the suggestion markers recent decisions removed.
+  const decided = new WeakMap<Y.Doc, DecidedMarkers>();
+  const decidedOf = (doc: Y.Doc): DecidedMarkers => {
+    let d = decided.get(doc);
+    if (!d) decided.set(doc, (d = new DecidedMarkers()));
+    return d;
+  };
 
   return {
     isSuggestOnly,
@@ -208,9 +225,12 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
           doc,
           principal.userId,
           (characters) => logger.info({ docName, userId: principal.userId, characters }, 'repaired a suggestion mark stretched by a concurrent formatting merge'),
-          (err) => logger.warn({ err, docName, userId: principal.userId }, 'could not look for stretched suggestion marks; update applied as it is'),
-          pending,
-          (record) => decisions.set(principal, record),
+          {
+            onError: (err) => logger.warn({ err, docName, userId: principal.userId }, 'could not look for stretched suggestion marks; update applied as it is'),
+            pending,
+            onRecord: (record) => decisions.set(principal, record),
+            decided: decidedOf(doc),
+          },
         );
         return { ok: true, after };
       }

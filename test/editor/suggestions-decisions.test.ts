@@ -9,6 +9,8 @@ import * as Y from 'yjs';
 import { TextSelection } from 'prosemirror-state';
 import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
+import { DecidedMarkers } from '../../editor/suggestions-decided';
+import type { DecisionRecord } from '../../editor/suggestions-provenance';
 import { base, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from './suggest-race';
 
 const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
@@ -21,37 +23,37 @@ function doc(id: number, ...updates: Uint8Array[]): Y.Doc {
   return y;
 }
 
-/** The bureau's "XY", then `typist`'s "ab" inside it and the drafter's decision, both from that state. */
-function race(typist: string, decision: Decision, record = true) {
+/** Users who type in suggestion mode: the suggest-only bureaus, and drafter-a, a drafter who chose to suggest. */
+const suggesting = (user: string): boolean => user.startsWith('bureau') || user === 'drafter-a';
+
+/** `owner`'s "XY", then `typist`'s "ab" at `offset` in it and the drafter's decision, both from that state. */
+function race(typist: string, decision: Decision, record = true, owner = 'bureau', offset = 1) {
   const start = base();
   const b = doc(1, start);
   const sv0 = Y.encodeStateVector(b);
-  edit(b, 'bureau', true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
+  edit(b, owner, true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
   const suggested = Y.encodeStateAsUpdate(b, sv0);
-  const t = typist === 'bureau' ? b : doc(2, start, suggested);
+  const t = typist === owner ? b : doc(2, start, suggested);
   const d = doc(3, start, suggested);
   const [svT, svD] = [Y.encodeStateVector(t), Y.encodeStateVector(d)];
-  edit(t, typist, typist.startsWith('bureau'), typeAt(1));
+  edit(t, typist, suggesting(typist), typeAt(offset));
   decide(d, decision, { record });
   return { start, suggested, typed: Y.encodeStateAsUpdate(t, svT), decided: Y.encodeStateAsUpdate(d, svD) };
 }
 
 /** The room: each update goes through what the server does for its sender (guard or room repair). */
-function room(start: Uint8Array, suggested: Uint8Array, arrivals: [string, Uint8Array][]): { room: Y.Doc; shown: string } {
+function room(start: Uint8Array, suggested: Uint8Array, arrivals: [string, Uint8Array][], owner = 'bureau'): { room: Y.Doc; shown: string } {
   const check = createSuggestionUpdateCheck();
+  const decided = new DecidedMarkers();
   const y = doc(99, start);
-  const first = check(author('bureau'), y, suggested);
-  if (!first.ok) throw new Error('suggestion refused');
-  Y.applyUpdate(y, suggested);
-  if (first.followUp) Y.applyUpdate(y, first.followUp);
-  for (const [user, update] of arrivals) {
+  for (const [user, update] of [[owner, suggested], ...arrivals] as [string, Uint8Array][]) {
     if (user.startsWith('bureau')) {
       const verdict = check(author(user), y, update);
       if (!verdict.ok) throw new Error(`${user}'s update refused`);
       Y.applyUpdate(y, update);
       if (verdict.followUp) Y.applyUpdate(y, verdict.followUp);
     } else {
-      const after = watchForStretch(y, user, () => undefined);
+      const after = watchForStretch(y, user, () => undefined, { decided });
       Y.applyUpdate(y, update);
       after();
     }
@@ -81,6 +83,24 @@ describe('words typed inside a suggestion while a drafter decides on it', () => 
     });
   }
 
+  for (const decision of ['accept', 'reject'] as Decision[]) {
+    for (const offset of [0, 1, 2]) {
+      it(`a drafter's own suggestion, typed on at ${offset} while another drafter decides (${decision}): never stretched over existing text, in both orders`, () => {
+        const r = race('drafter-a', decision, true, 'drafter-a', offset);
+        const ab = '[+drafter-a:ab]';
+        const expected =
+          decision === 'reject'
+            ? `排放${ab}浓度应符合表1的规定。`
+            : `排放${['', 'X', 'XY'][offset]}${ab}${['XY', 'Y', ''][offset]}浓度应符合表1的规定。`;
+        const orders: [string, Uint8Array][][] = [
+          [['drafter', r.decided], ['drafter-a', r.typed]],
+          [['drafter-a', r.typed], ['drafter', r.decided]],
+        ];
+        for (const order of orders) expect(room(r.start, r.suggested, order, 'drafter-a').shown).toBe(expected);
+      });
+    }
+  }
+
   it('without the decision record (an older editor), an accept arriving second takes the unseen words with it', () => {
     const r = race('bureau', 'accept', false);
     expect(room(r.start, r.suggested, [['bureau', r.typed], ['drafter', r.decided]]).shown).toBe('排放XabY浓度应符合表1的规定。');
@@ -96,12 +116,12 @@ describe('words typed inside a suggestion while a drafter decides on it', () => 
     decide(d, 'accept');
     expect(updates).toHaveLength(2);
     const y = room(r.start, r.suggested, [['bureau', r.typed]]).room;
-    let pending = null as Parameters<typeof watchForStretch>[4];
-    const first = watchForStretch(y, 'drafter', () => undefined, undefined, null, (rec) => (pending = rec));
+    let pending = null as DecisionRecord | null;
+    const first = watchForStretch(y, 'drafter', () => undefined, { onRecord: (rec) => (pending = rec) });
     Y.applyUpdate(y, updates[0]);
     first();
     expect(pending?.decision).toBe('accept');
-    const second = watchForStretch(y, 'drafter', () => undefined, undefined, pending);
+    const second = watchForStretch(y, 'drafter', () => undefined, { pending });
     Y.applyUpdate(y, updates[1]);
     second();
     expect(shown(pmOf(y))).toBe('排放X[+bureau:ab]Y浓度应符合表1的规定。');

@@ -50,7 +50,7 @@ function sendAsLocal(doc: Y.Doc, update: Uint8Array): void {
  * are not part of the decision: the bureau's stay its suggestion, another drafter's stay plain, another
  * suggest-only author's stay theirs, also through a reject.
  */
-const RACES: { typist: string; offset: number; decision: Decision; expected: string }[] = [
+const RACES: { typist: string; offset: number; decision: Decision; expected: string; owner?: string }[] = [
   { typist: 'bureau', offset: 0, decision: 'accept', expected: '排放[+bureau:ab]XY浓度应符合表1的规定。' },
   { typist: 'bureau', offset: 0, decision: 'reject', expected: '排放[+bureau:ab]浓度应符合表1的规定。' },
   { typist: 'bureau', offset: 1, decision: 'accept', expected: '排放X[+bureau:ab]Y浓度应符合表1的规定。' },
@@ -59,44 +59,57 @@ const RACES: { typist: string; offset: number; decision: Decision; expected: str
   { typist: 'drafter-b', offset: 1, decision: 'reject', expected: '排放ab浓度应符合表1的规定。' },
   { typist: 'bureau2', offset: 1, decision: 'accept', expected: '排放X[+bureau2:ab]Y浓度应符合表1的规定。' },
   { typist: 'bureau2', offset: 1, decision: 'reject', expected: '排放[+bureau2:ab]浓度应符合表1的规定。' },
+  // A drafter who chose to suggest types on in their own suggestion while another drafter decides on it: never
+  // stretched over existing text, never turned into a direct edit.
+  ...(['accept', 'reject'] as Decision[]).flatMap((decision) =>
+    [0, 1, 2].map((offset) => ({
+      owner: 'drafter-a',
+      typist: 'drafter-a',
+      offset,
+      decision,
+      expected: `排放${decision === 'reject' ? '' : ['', 'X', 'XY'][offset]}[+drafter-a:ab]${decision === 'reject' ? '' : ['XY', 'Y', ''][offset]}浓度应符合表1的规定。`,
+    })),
+  ),
 ];
+/** Users who type in suggestion mode: the suggest-only bureaus, and drafter-a, a drafter who chose to suggest. */
+const suggesting = (user: string): boolean => user.startsWith('bureau') || user === 'drafter-a';
 const CASES = RACES.flatMap((r) => (['typist', 'drafter'] as const).map((second) => ({ ...r, second })));
 
-for (const [n, { typist, offset, decision, second, expected }] of CASES.entries()) {
-  test(`${typist} types at ${offset} in the suggestion, ${decision}, the ${second}'s update second: ${expected}, nobody refused, equal to a cold reload`, async () => {
+for (const [n, { typist, offset, decision, second, expected, owner = 'bureau' }] of CASES.entries()) {
+  test(`${typist} types at ${offset} in ${owner}'s suggestion, ${decision}, the ${second}'s update second: ${expected}, nobody refused, equal to a cold reload`, async () => {
     const standardId = `suggrepair${n}`;
     const docName = `standard:${standardId}`;
     await mongo.db.collection(STANDARDS).insertOne({ _id: standardId, leadProvince: 'SH', stage: 'drafting' } as never);
     const srv = await startSuggestCollab(mongo.db, standardId, createLogger('test-suggest-repair'));
     Y.applyUpdate(await srv.collab.getDoc(docName), base());
-    const users = [...new Set(['bureau', 'drafter', typist])];
+    const users = [...new Set([owner, 'drafter', typist])];
     const clients = new Map(users.map((u) => [u, connectClient(srv.url, docName, u)]));
     const client = (u: string) => clients.get(u)!;
     const all = [...clients.values()];
     const allEqual = (): boolean => all.every((c) => fingerprint(c.doc) === fingerprint(all[0].doc));
     try {
       await Promise.all(all.map((c) => c.synced()));
-      await until(() => client('bureau').tracker.state.access === 'edit' && client(typist).tracker.state.access === 'edit', 5000, 'all may write');
-      // The bureau suggests "XY"; everyone has it.
-      edit(client('bureau').doc, 'bureau', true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
-      await client('bureau').saved();
-      await until(() => allEqual() && shown(pmOf(client('drafter').doc)) === '排放[+bureau:XY]浓度应符合表1的规定。', 10_000, 'suggestion seen');
+      await until(() => all.every((c) => c.tracker.state.access === 'edit'), 5000, 'all may write');
+      // The owner suggests "XY"; everyone has it.
+      edit(client(owner).doc, owner, true, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 2)).insertText('XY'));
+      await client(owner).saved();
+      await until(() => allEqual() && shown(pmOf(client('drafter').doc)) === `排放[+${owner}:XY]浓度应符合表1的规定。`, 10_000, 'suggestion seen');
       // Both act on that same state; the updates leave one after the other.
-      const typed = offline(client(typist).doc, (copy) => edit(copy, typist, typist.startsWith('bureau'), typeAt(offset)));
+      const typed = offline(client(typist).doc, (copy) => edit(copy, typist, suggesting(typist), typeAt(offset)));
       const decided = offline(client('drafter').doc, (copy) => decide(copy, decision));
       const order: [TestClient, Uint8Array][] = second === 'typist' ? [[client('drafter'), decided], [client(typist), typed]] : [[client(typist), typed], [client('drafter'), decided]];
       sendAsLocal(order[0][0].doc, order[0][1]);
       await order[0][0].saved();
       sendAsLocal(order[1][0].doc, order[1][1]);
       await Promise.all(all.map((c) => c.saved()));
-      await until(() => allEqual() && shown(pmOf(client('bureau').doc)) === expected, 10_000, `repaired (${shown(pmOf(client('bureau').doc))})`);
+      await until(() => allEqual() && shown(pmOf(client(owner).doc)) === expected, 10_000, `repaired (${shown(pmOf(client(owner).doc))})`);
       expect(srv.refused()).toBe(0);
       // The repair was stored with the update.
       const loaded = await createMongoDocumentStore(mongo.db).load(docName);
       const cold = new Y.Doc();
       if (loaded.snapshot) Y.applyUpdate(cold, loaded.snapshot);
       for (const u of loaded.updates) Y.applyUpdate(cold, u.update);
-      expect(fingerprint(cold)).toBe(fingerprint(client('bureau').doc));
+      expect(fingerprint(cold)).toBe(fingerprint(client(owner).doc));
     } finally {
       all.forEach((c) => c.destroy());
       await srv.close();
