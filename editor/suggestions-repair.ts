@@ -26,7 +26,7 @@
 // Pure (Yjs only, no I/O); the collaboration server's guard uses it on its shadow copy.
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema';
-import { isUnder, type DecisionRecord } from './suggestions-provenance';
+import { isUnder, WRITERS_MAP, type DecisionRecord } from './suggestions-provenance';
 import { YJS_FRAGMENT } from './ydoc';
 
 type Attrs = Record<string, unknown>;
@@ -297,8 +297,11 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
 
 /**
  * Applies `update` to `doc` and plans the repair of the transaction it made (an update the document already
- * holds plans nothing). `foreign`: the update changed something outside the ProseMirror fragment (the
- * provenance maps of suggestions-provenance.ts, or anything else), which a suggest-only user may not write.
+ * holds plans nothing). `foreign`: the update changed something outside the ProseMirror fragment (a decision
+ * record of suggestions-provenance.ts, which would decide suggestions in a drafter's name, or anything else),
+ * which a suggest-only user may not write. The record of sessions (`suggestWriters`) is allowed: a client
+ * resends what the server wrote when the server lost it, and a forged entry gains nothing (it only lets the
+ * author's own new words be taken as their suggestion).
  */
 export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number>; foreign: boolean } {
   const clients = new Set<number>();
@@ -306,7 +309,10 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
   let plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   const listen = (tr: Y.Transaction): void => {
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
-    for (const type of tr.changed.keys()) if (!isUnder(type as Y.AbstractType<unknown>, YJS_FRAGMENT)) foreign = true;
+    for (const type of tr.changed.keys()) {
+      const t = type as Y.AbstractType<unknown>;
+      if (!isUnder(t, YJS_FRAGMENT) && !isUnder(t, WRITERS_MAP)) foreign = true;
+    }
     let next: RepairPlan;
     try {
       next = planSuggestionRepair(tr, author, ownClients);

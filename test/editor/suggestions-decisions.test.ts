@@ -10,7 +10,7 @@ import { TextSelection } from 'prosemirror-state';
 import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { DecidedMarkers } from '../../editor/suggestions-decided';
-import type { DecisionRecord } from '../../editor/suggestions-provenance';
+import { recordDecision, recordWriters, type DecisionRecord } from '../../editor/suggestions-provenance';
 import { base, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from './suggest-race';
 
 const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
@@ -126,5 +126,21 @@ describe('words typed inside a suggestion while a drafter decides on it', () => 
     second();
     expect(shown(pmOf(y))).toBe('排放X[+bureau:ab]Y浓度应符合表1的规定。');
     expect(Y.encodeStateAsUpdate(d, sv).length).toBeGreaterThan(0);
+  });
+});
+
+describe('what a suggest-only user may write besides the text', () => {
+  it('a decision record is refused (it would decide suggestions in a drafter’s name); the record of sessions is not', () => {
+    const start = base();
+    const forge = (write: (y: Y.Doc) => void): Uint8Array => {
+      const y = doc(7, start);
+      const sv = Y.encodeStateVector(y);
+      write(y);
+      return Y.encodeStateAsUpdate(y, sv);
+    };
+    const decision = forge((y) => recordDecision(y, 'drafter', 'accept', ['repair-1']));
+    expect(createSuggestionUpdateCheck()(author('bureau'), doc(99, start), decision)).toEqual({ ok: false });
+    const sessions = forge((y) => y.transact(() => recordWriters(y, 'bureau', [7], 'T')));
+    expect(createSuggestionUpdateCheck()(author('bureau'), doc(99, start), sessions).ok).toBe(true);
   });
 });
