@@ -5,7 +5,7 @@
 // handling of each opinion; the minutes are generated and stored; the result goes back to the lifecycle.
 // Updates are validated by technical-review-rules.ts (403 role / 409 phase / 400 payload). Every change is
 // saved to MongoDB (activity) before the Update returns. Deterministic: the workflow clock only.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ReviewActivities } from '../activities/review/types';
 import { chinaMidnight, isIsoDate } from './dates';
 import { refuse } from './failures';
@@ -33,7 +33,16 @@ function copy<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/**
+ * The loop's choices (deadline passed, reminder due) follow its timers, not the SDK's reading of the time,
+ * which is not always the same live and on replay (workflows/lifecycle/clock.ts says when). Asked at the start.
+ */
+export const REVIEW_TIMER_DRIVEN = 'review-timer-driven-1';
+
 export async function technicalReviewWorkflow(input: TechnicalReviewInput): Promise<TechnicalReviewResult> {
+  const timerDriven = patched(REVIEW_TIMER_DRIVEN);
+  /** The latest instant a timer of the loop was set for and fired at: what the history proves has passed. */
+  let reached = Number.NEGATIVE_INFINITY;
   const { standardId, leadProvince, round, rule } = input;
   const state: TechnicalReviewState = { standardId, round, phase: 'preparing', rule, units: [], panel: [], opinions: [], reminders: {}, late: [], revision: 0 };
   let ready = false;
@@ -184,15 +193,16 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
   while (state.phase !== 'concluded' && state.phase !== 'cancelled') {
     const seen = state.revision;
     const d = deadlineMs();
+    const passed = timerDriven ? reached : now();
     if (state.phase === 'collecting' && d !== undefined) {
-      if (now() >= d) {
+      if (passed >= d) {
         if (state.late.length === 0) {
           state.late = state.panel.filter((m) => !submitted().includes(m.userId)).map((m) => m.userId);
           if (state.late.length > 0) await save();
         }
-      } else if (nextReminderAt !== undefined && now() >= nextReminderAt) {
+      } else if (nextReminderAt !== undefined && passed >= nextReminderAt) {
         reminderRound += 1;
-        nextReminderAt = Math.min(now() + input.reminderIntervalMs, d);
+        nextReminderAt = Math.min((timerDriven ? Math.max(nextReminderAt, reached) : now()) + input.reminderIntervalMs, d);
         const missing = state.panel.filter((m) => !submitted().includes(m.userId));
         for (const m of missing) state.reminders[m.userId] = (state.reminders[m.userId] ?? 0) + 1;
         if (missing.length > 0) {
@@ -209,10 +219,13 @@ export async function technicalReviewWorkflow(input: TechnicalReviewInput): Prom
         continue;
       }
     }
-    const wakeAt = state.phase === 'collecting' && d !== undefined && now() < d ? Math.min(nextReminderAt ?? d, d) : undefined;
+    const wakeAt = state.phase === 'collecting' && d !== undefined && passed < d ? Math.min(nextReminderAt ?? d, d) : undefined;
     const changed = (): boolean => state.revision !== seen;
-    if (wakeAt !== undefined) await condition(changed, Math.max(wakeAt - now(), 1));
-    else await condition(changed);
+    if (wakeAt !== undefined) {
+      // The sleep is sized by the SDK's time (a replay does not compare durations); a timeout proves wakeAt passed.
+      const woken = await condition(changed, Math.max(wakeAt - now(), 1));
+      if (!woken && timerDriven) reached = Math.max(reached, wakeAt);
+    } else await condition(changed);
   }
   await condition(allHandlersFinished);
   if (state.phase === 'cancelled') {

@@ -54,7 +54,7 @@ async function replay(h: { events: JsonEvent[] }, id: string): Promise<void> {
   await Worker.runReplayHistory({ workflowBundle: await sharedBundle() }, history, id);
 }
 
-test.each(['full-lifecycle.json', 'release-retried.json', 'back-to-drafting.json'])('the current lifecycle (%s) replays when each workflow task reads the previous task’s time', async (file) => {
+test.each(['full-lifecycle.json', 'release-retried.json', 'back-to-drafting.json', 'technical-review-meeting.json'])('the current lifecycle (%s) replays when each workflow task reads the previous task’s time', async (file) => {
   const h = load(file);
   expect(h.events.filter(isTaskStart).length).toBeGreaterThan(10);
   await replay(h, `standard-clock-exact-${file}`);

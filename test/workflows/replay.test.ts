@@ -23,8 +23,8 @@ const recorded = readdirSync(path.join(__dirname, 'histories')).filter((f) => f.
 
 test('the newest shape, the older ones and the extra paths are recorded', () => {
   const paths = ['full-lifecycle', 'returned-proposal', 'back-to-drafting', 'release-retried'];
-  const older = ['full-lifecycle-before-stage-documents', 'full-lifecycle-before-light-transitions', ...paths.map((p) => `${p}-before-timer-driven-agenda`)];
-  for (const f of [...paths, ...older]) expect(recorded).toContain(`${f}.json`);
+  const older = ['full-lifecycle-before-stage-documents', 'full-lifecycle-before-light-transitions', ...paths.map((p) => `${p}-before-timer-driven-agenda`), 'technical-review-meeting-before-timer-driven'];
+  for (const f of [...paths, 'technical-review-meeting', ...older]) expect(recorded).toContain(`${f}.json`);
 });
 
 test.each(recorded)('the recorded history %s replays on the current workflow code', async (file) => {
