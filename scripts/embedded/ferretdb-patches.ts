@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../activities/infra/errors';
 import { EXACT_COUNT_PATCHES } from './ferretdb-exact-count';
+import { EXACT_FIELDS_PATCHES } from './ferretdb-exact-fields';
+import { DECODE_SPEED_PATCHES } from './ferretdb-decode-speed';
 import { EXACT_PUSHDOWN_PATCHES } from './ferretdb-exact-pushdown';
 
 export interface SourcePatch {
@@ -97,6 +99,10 @@ export const FERRETDB_PATCHES: FerretdbPatch[] = [
   // Issue 11: find with the comment EXACT_PUSHDOWN_COMMENT runs WHERE … ORDER BY … LIMIT in SQLite; count, COUNT(*).
   ...EXACT_PUSHDOWN_PATCHES,
   ...EXACT_COUNT_PATCHES,
+  // A find with the comment and an inclusion projection decodes only the fields it reads (after the pushdown's patches).
+  ...EXACT_FIELDS_PATCHES,
+  // Strings without escapes decoded as their bytes; document iterators not tracked (every query).
+  ...DECODE_SPEED_PATCHES,
 ];
 
 /** The id of the patch set, stored beside the binary built with it. */

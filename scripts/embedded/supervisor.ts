@@ -24,6 +24,8 @@ export interface ServerSpec {
   dataArg: string;
   logFile: string;
   pidFile: string;
+  /** Variables added to this process's environment for the server (e.g. FerretDB's GOGC). */
+  env?: Record<string, string>;
   /** One health check: resolves true when the server answers. The supervisor bounds it by probeTimeoutMs. */
   probe(): Promise<boolean>;
   /** Called once the supervisor is done with the server (closes probe clients). */
@@ -250,7 +252,7 @@ export class SupervisedServer extends EventEmitter<SupervisorEvents> {
     const fd = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(this.spec.bin, this.spec.args, { stdio: ['ignore', fd, fd], detached: true });
+      child = spawn(this.spec.bin, this.spec.args, { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...this.spec.env } });
     } finally {
       closeSync(fd);
     }

@@ -2,7 +2,7 @@
 // (ferretdb-exact-pushdown.test.ts). Seeded, so a failing seed replays. Every field holds one scalar type, or
 // null, or is missing — the promise the comment makes — except `tags`, an array the queries that must fall back
 // use. Values are drawn from pools shared by documents and filters so that conditions match some documents.
-import { Double, Long } from 'mongodb';
+import { Double, Long, type Document } from 'mongodb';
 
 import type { Rng } from '../../support/prng';
 
@@ -147,4 +147,26 @@ export const UNSUPPORTED_FILTERS: Filter[] = [
   { t: 'pending', $or: [{ tags: { $size: 1 } }, { i: { $lt: 0 } }] },
   { _id: { $exists: true }, i: 4 },
   { d: { $gt: Number.POSITIVE_INFINITY } },
+];
+
+/** A random inclusion projection: one to three fields (nested paths too), sometimes without _id. */
+export function makeProjection(r: Rng): Record<string, 0 | 1 | boolean> {
+  const projection: Record<string, 0 | 1 | boolean> = {};
+  for (let k = int(r, 1, 3); k > 0; k--) projection[pick(r, [...Object.keys(FIELDS), 'n', 'tags', 'n.z'])] = r() < 0.8 ? 1 : true;
+  if (r() < 0.3) projection._id = 0;
+  return projection;
+}
+
+/** Projections the store must not narrow: it decodes every field and FerretDB projects as before. */
+export const PROJECTIONS_NOT_PUSHED: Document[] = [
+  { s: 0 },
+  { s: 0, i: 0 },
+  { _id: 0 },
+  { 'n.x': 0 },
+  { tags: { $slice: 1 } },
+  { tags: { $elemMatch: { $eq: 'pending' } } },
+  { 'tags.$': 1 },
+  { s: 'literal' },
+  { i: 1, s: { $literal: 1 } },
+  {},
 ];

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import { freePort, launchEmbeddedServers, type EmbeddedServers } from '../../../scripts/embedded/launcher';
+import { FERRETDB_GOGC, ferretdbEnv, freePort, launchEmbeddedServers, type EmbeddedServers } from '../../../scripts/embedded/launcher';
 import type { RestartEvent } from '../../../scripts/embedded/supervisor';
 import { requireEnv } from '../../support/mongo';
 
@@ -52,6 +52,12 @@ describe('launchEmbeddedServers', () => {
       await client.close();
       expect(existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
       expect(existsSync(path.join(dataDir, 'ferretdb'))).toBe(true);
+      // FerretDB runs with the launcher's GC setting unless the environment names one (scripts/embedded/launcher.ts).
+      const pid = servers.status().find((s) => s.name === 'ferretdb')?.pid ?? 0;
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`GOGC=${process.env.GOGC ?? FERRETDB_GOGC}`);
+      expect(ferretdbEnv({})).toEqual({ GOGC: FERRETDB_GOGC });
+      expect(ferretdbEnv({ GOGC: 'off' })).toEqual({});
     } finally {
       await servers.stop();
     }
