@@ -8,14 +8,13 @@
 import type { Readable } from 'node:stream';
 import { Packer } from 'docx';
 import JSZip from 'jszip';
-import type { CommentRecord } from './model';
-import type { TableRow as DispositionRow } from './rows';
+import type { TableComment, TableRow as DispositionRow } from './rows';
 import { clean, CSV_HEAD, csvCell, csvLine, dispositionDocument, docxDataRow, footText, TableTally, type DispositionTableInput } from './disposition-table';
 import { zipStream, type ZipEntry } from './zip-writer';
 
 export interface StreamedTableInput extends Omit<DispositionTableInput, 'comments'> {
   /** Every comment of the standard, oldest first, a batch at a time. */
-  batches: AsyncIterable<CommentRecord[]>;
+  batches: AsyncIterable<TableComment[]>;
 }
 
 /** The CSV, a chunk per batch of comments; the 说明 line last. */

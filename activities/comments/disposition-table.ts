@@ -24,7 +24,7 @@ import type { DraftSnapshot } from '../../editor/anchors';
 import { clausesOf } from '../../editor/clauses';
 import { COMMENTER_PROVINCE_LABELS, COMMENTER_PROVINCES, type CommentRecord } from './model';
 import { fontOf, SIZE } from '../docx/typography';
-import { tableRow, type TableRow as DispositionRow } from './rows';
+import { tableRow, type TableComment, type TableRow as DispositionRow } from './rows';
 
 export interface DispositionTableInput {
   standard: { titleZh: string; draftingUnits: string[] };
@@ -86,7 +86,7 @@ export class TableTally {
   }
 
   /** The comment's row, numbered in order; null for a hidden comment (counted at the foot only). */
-  add(c: CommentRecord): DispositionRow | null {
+  add(c: TableComment): DispositionRow | null {
     if (c.moderation !== 'visible') {
       this.hidden += 1;
       return null;

@@ -4,7 +4,38 @@
 // that cannot be mistaken for the draft's own numbering (「5.2（修改后为5.3）」, 「5.2（修改后已删除）」).
 import type { ClauseInfo } from '../../editor/clauses';
 import { resolveAnchor, type DraftSnapshot } from '../../editor/anchors';
-import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord } from './model';
+import { COMMENT_TYPE_LABELS, COMMENTER_PROVINCE_LABELS, DECISION_LABELS, type CommentRecord, type DispositionRecord } from './model';
+
+/**
+ * What a row (and the table's 说明 tally) reads of a comment: an export asks the store for these fields only
+ * (TABLE_PROJECTION), so the embedded store decodes no others of 50,000 stored comments (issue 11).
+ */
+export type TableComment = Pick<CommentRecord, '_id' | 'createdAt' | 'receipt' | 'type' | 'phase' | 'anchor' | 'comment' | 'proposedChange' | 'moderation' | 'duplicateOf'> & {
+  submitter: Pick<CommentRecord['submitter'], 'name' | 'organisation' | 'province' | 'showName'>;
+  disposition?: Pick<DispositionRecord, 'decision' | 'reason' | 'remark' | 'versionId'>;
+  provinceOpinion?: Pick<NonNullable<CommentRecord['provinceOpinion']>, 'opinion'>;
+};
+
+/**
+ * The projection that reads a TableComment (the keyset's `_id` and `createdAt` included). Whole top-level fields:
+ * the few unprinted ones inside them (the submitter's contact, who disposed and when) cost less to send than the
+ * embedded store spends projecting nested paths.
+ */
+export const TABLE_PROJECTION = {
+  _id: 1,
+  createdAt: 1,
+  receipt: 1,
+  type: 1,
+  phase: 1,
+  anchor: 1,
+  comment: 1,
+  proposedChange: 1,
+  moderation: 1,
+  duplicateOf: 1,
+  submitter: 1,
+  disposition: 1,
+  provinceOpinion: 1,
+} as const;
 
 export interface TableRow {
   no: number;
@@ -26,7 +57,7 @@ export function quoted(quote: string): string {
   return /[。；，、：！？」）”…]$/.test(q) ? q : `${q}……`;
 }
 
-export function clauseColumn(c: CommentRecord, current: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>): string {
+export function clauseColumn(c: Pick<TableComment, 'anchor'>, current: DraftSnapshot | null, clauses?: ReadonlyMap<string, ClauseInfo>): string {
   if (c.anchor.scope === 'document' || !c.anchor.clauseId) return '全文';
   const at = c.anchor.clauseNumber ?? '';
   if (!current) return at;
@@ -41,7 +72,7 @@ export function clauseColumn(c: CommentRecord, current: DraftSnapshot | null, cl
  * Builds a row. `forPublic` shows the commenter's name and organisation only with their consent (otherwise
  * 「上海市公众」 etc.); the internal table always names them.
  */
-export function tableRow(c: CommentRecord, no: number, current: DraftSnapshot | null, clauses: ReadonlyMap<string, ClauseInfo> | undefined, forPublic: boolean, versionNames?: ReadonlyMap<string, string>): TableRow {
+export function tableRow(c: TableComment, no: number, current: DraftSnapshot | null, clauses: ReadonlyMap<string, ClauseInfo> | undefined, forPublic: boolean, versionNames?: ReadonlyMap<string, string>): TableRow {
   const prov = COMMENTER_PROVINCE_LABELS[c.submitter.province] ?? COMMENTER_PROVINCE_LABELS.other;
   const named = [c.submitter.organisation, c.submitter.organisation ? '' : c.submitter.name].filter(Boolean).join('');
   const from = forPublic && !c.submitter.showName ? `${prov.zh}公众` : `${named || c.submitter.name}（${prov.zh}）`;

@@ -4,7 +4,7 @@
 // change is one `findOneAndUpdate` on the comment, then one row in `comment_audit` naming who, when,
 // and the values before and after.
 import { createHash, randomBytes } from 'node:crypto';
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Document, type Filter } from 'mongodb';
 import { AppError } from '../infra/errors';
 import {
   COLLECTIONS,
@@ -25,7 +25,7 @@ import { afterFilter, BATCH_SIZE, encodeCursor, PAGE_SIZE, type Cursor, type Pag
 import { createCommentCounters, type CommentCounts } from './counters';
 import { EXACT_PUSHDOWN } from '../infra/exact-pushdown';
 import { ensureCommentIndexes } from './indexes';
-import { readInOrder, splitSpan, type OrderedSource, type Slice } from './ordered-ranges';
+import { TABLE_PROJECTION, type TableComment } from './rows';
 
 export type { CommentCounts } from './counters';
 
@@ -113,9 +113,11 @@ export interface CommentsStore {
   page(standardId: string, filter: TriageFilter, after?: Cursor, limit?: number): Promise<Page<CommentRecord>>;
   /**
    * Every comment matching `filter`, oldest first, in keyset batches of at most `BATCH_SIZE`: nothing is left out.
-   * Read on `lanes` connections at once (default EXPORT_LANES; ./ordered-ranges.ts).
+   * The next batch is read while the caller handles one (at most two batches held).
    */
-  all(standardId: string, filter: TriageFilter, o?: { lanes?: number }): AsyncGenerator<CommentRecord[]>;
+  all(standardId: string, filter: TriageFilter): AsyncGenerator<CommentRecord[]>;
+  /** `all(standardId, {})` reading only what the 征求意见汇总处理表 prints (./rows.ts TABLE_PROJECTION): the exports. */
+  tableComments(standardId: string): AsyncGenerator<TableComment[]>;
   /** Kept at write time (./counters.ts): one `_id` read, not a scan of the standard's comments. */
   counts(standardId: string): Promise<CommentCounts>;
   /** The same counts from every comment (the repair's way; tests compare the two). */
@@ -149,22 +151,6 @@ function triageQuery(standardId: string, f: TriageFilter): Filter<CommentRecord>
   if (f.status === 'hidden') q.moderation = 'hidden';
   if (f.status === 'duplicate') q.duplicateOf = { $exists: true };
   return q;
-}
-
-/** Connections an export reads on at once (the store decodes on the other core while rows are written). */
-export const EXPORT_LANES = 2;
-/** `createdAt` slices an export is split into (./ordered-ranges.ts): small enough for the lanes to stay busy. */
-export const EXPORT_SLICES = 32;
-
-/** The comments of `slice` matching `query`, after `after` (a comment of that slice) when given. */
-export function sliceFilter(query: Filter<CommentRecord>, slice: Slice, after: Cursor | undefined): Filter<CommentRecord> {
-  // afterFilter's lower bound on createdAt (the cursor's, a row of this slice) replaces the slice's own. The upper
-  // bound comes first: the embedded store writes a date's lower bound with a type bound above it (`< ''`), and
-  // SQLite ends its index range at the first upper bound it meets; second, the slice's end would be checked row
-  // by row to the standard's last comment, each row's JSON read (50,000 comments: twice the store's CPU).
-  const { createdAt: from, ...tieBreak } = afterFilter<CommentRecord>('createdAt', after) as { createdAt?: { $gte: Date } };
-  const range = { ...(slice.to ? { $lt: slice.to } : {}), ...(from ?? (slice.from ? { $gte: slice.from } : {})) };
-  return { ...query, ...tieBreak, ...(Object.keys(range).length ? { createdAt: range } : {}) } as Filter<CommentRecord>;
 }
 
 function snapshotOf(c: CommentRecord | null, keys: Array<keyof CommentRecord>): Record<string, unknown> | null {
@@ -234,6 +220,33 @@ export function createCommentsStore(db: Db): CommentsStore {
     await audit.insertOne({ standardId, commentId: _id, receipt: before.receipt, action, by, at: now, before: snapshotOf(before, keys), after: snapshotOf(after, keys) ?? {} });
     const fresh = await comments.findOne({ _id });
     return fresh ?? after;
+  }
+
+  async function* readAll<T extends Pick<CommentRecord, '_id' | 'createdAt'>>(query: Filter<CommentRecord>, projection?: Document): AsyncGenerator<T[]> {
+    // Keyset batches of BATCH_SIZE, each an index seek with a LIMIT on the embedded store (EXACT_PUSHDOWN,
+    // ./indexes.ts), so the store decodes a batch at a time — with a projection, only the top-level fields it names
+    // (scripts/embedded/ferretdb-exact-fields.ts). One batch is fetched ahead: the store decodes it while the caller
+    // writes the rows of the one before. (Reading disjoint time slices on two connections measured no faster.)
+    const options = { ...EXACT_PUSHDOWN, ...(projection ? { projection } : {}) };
+    const fetch = (after?: Cursor): Promise<T[]> =>
+      comments
+        .find({ ...query, ...afterFilter<CommentRecord>('createdAt', after) }, options)
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(BATCH_SIZE)
+        .toArray() as unknown as Promise<T[]>;
+    let next = fetch();
+    for (;;) {
+      const rows = await next;
+      const last = rows[rows.length - 1];
+      const more = rows.length === BATCH_SIZE && last !== undefined;
+      if (more) {
+        next = fetch({ at: last.createdAt, id: last._id });
+        // Awaited on the next turn; a caller that stops here leaves its failure of no interest.
+        next.catch(() => undefined);
+      }
+      if (rows.length) yield rows;
+      if (!more) return;
+    }
   }
 
   const store: CommentsStore = {
@@ -310,39 +323,8 @@ export function createCommentsStore(db: Db): CommentsStore {
       return rows.length > limit && last ? { items, next: encodeCursor({ at: last.createdAt, id: last._id }) } : { items };
     },
 
-    async *all(standardId, f, o) {
-      // Keyset batches of BATCH_SIZE, each an index seek with a LIMIT on the embedded store (EXACT_PUSHDOWN,
-      // ./indexes.ts), so the store decodes a batch at a time. Past the first batch the rest is split into disjoint
-      // `createdAt` slices read `lanes` at a time and emitted in order (./ordered-ranges.ts): the store decodes on
-      // as many connections while the caller writes rows. A set within one batch costs one read, as before.
-      const query = triageQuery(standardId, f);
-      const keyset = { createdAt: 1, _id: 1 } as const;
-      const source: OrderedSource<CommentRecord> = {
-        fetch: (slice, after, limit) => comments.find(sliceFilter(query, slice, after), EXACT_PUSHDOWN).sort(keyset).limit(limit).toArray(),
-        key: (c) => ({ at: c.createdAt, id: c._id }),
-      };
-      const newest = comments.find(query, { ...EXACT_PUSHDOWN, projection: { createdAt: 1 } }).sort({ createdAt: -1, _id: -1 }).limit(1).toArray();
-      const [head, [last]] = await Promise.all([source.fetch({}, undefined, BATCH_SIZE), newest]);
-      const end = head[head.length - 1];
-      if (head.length < BATCH_SIZE || !end || !last) {
-        if (head.length) yield head;
-        return;
-      }
-      const from = source.key(end);
-      const slices = splitSpan(from.at, last.createdAt < from.at ? from.at : last.createdAt, EXPORT_SLICES);
-      slices[0] = { ...slices[0], after: from };
-      const rest = readInOrder(source, slices, { lanes: o?.lanes ?? EXPORT_LANES, batch: BATCH_SIZE, ahead: 2 });
-      try {
-        // The slices start fetching before the first batch is handed over.
-        const first = rest.next();
-        // (Seen below unless the caller stops after the first batch; then its failure is of no interest.)
-        first.catch(() => undefined);
-        yield head;
-        for (let r = await first; !r.done; r = await rest.next()) yield r.value;
-      } finally {
-        await rest.return(undefined);
-      }
-    },
+    all: (standardId, f) => readAll<CommentRecord>(triageQuery(standardId, f)),
+    tableComments: (standardId) => readAll<TableComment>(triageQuery(standardId, {}), TABLE_PROJECTION),
 
     counts: (standardId) => counters.read(standardId),
     recount: (standardId) => counters.recount(standardId),

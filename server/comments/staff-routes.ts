@@ -252,7 +252,7 @@ export function createStaffRoutes(ctx: RouterContext): Router {
     const sentTo = await createConsultationMailingStore(ctx.store.comments.db).sentTo(std._id);
     const standard = { titleZh: std.titleZh, draftingUnits: std.draftingUnits ?? std.leadUnits ?? [] };
     const versionNames = await versionNamesOf(ctx.store.comments.db, std._id);
-    return { std, input: { standard, date: ctx.now(), batches: ctx.store.all(std._id, {}), current, sentTo, versionNames } };
+    return { std, input: { standard, date: ctx.now(), batches: ctx.store.tableComments(std._id), current, sentTo, versionNames } };
   };
   const fileName = (std: ConsultationStandard, ext: string): string => `attachment; filename="disposition-table-${std._id.replace(/[^A-Za-z0-9_-]/g, '')}.${ext}"; filename*=UTF-8''${encodeURIComponent(`征求意见汇总处理表-${std.titleZh}.${ext}`)}`;
   /** Sends a stream; a failure once the first bytes are out can only cut the response, which the client sees as incomplete. */

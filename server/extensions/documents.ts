@@ -156,7 +156,7 @@ export function documentsExtension(deps: { db: Db; logger?: Logger; renderPdf?: 
           const sentTo = await createConsultationMailingStore(db).sentTo(standard._id);
           const versionNames = await versionNamesOf(db, standard._id);
           const standardFields = { titleZh: standard.titleZh, draftingUnits: standard.draftingUnits.length ? standard.draftingUnits : standard.leadUnits };
-          const docx = await dispositionDocxStream({ standard: standardFields, date: new Date(), batches: createCommentsStore(db).all(standard._id, {}), current, sentTo, versionNames });
+          const docx = await dispositionDocxStream({ standard: standardFields, date: new Date(), batches: createCommentsStore(db).tableComments(standard._id), current, sentTo, versionNames });
           const chunks: Buffer[] = [];
           for await (const chunk of docx) chunks.push(chunk as Buffer);
           return Buffer.concat(chunks);
