@@ -46,7 +46,8 @@ const profile = { port: 0, taken: false };
 
 async function measure(name: string, store: number, run: () => Promise<string>): Promise<void> {
   global.gc?.();
-  let peak = process.memoryUsage().rss;
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
   const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const cpu0 = process.cpuUsage();
   const s0 = procCpuS(store);
@@ -60,7 +61,7 @@ async function measure(name: string, store: number, run: () => Promise<string>):
   const ms = performance.now() - t0;
   clearInterval(t);
   const cpu = process.cpuUsage(cpu0);
-  console.log(`${name}: ${(ms / 1000).toFixed(2)} s wall, this process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, FerretDB CPU ${(procCpuS(store) - s0).toFixed(2)} s (its peak RSS so far ${storePeakMb(store)} MB), peak RSS ${(peak / 1048576).toFixed(0)} MB; ${what}; ${counted.finds} finds sent ${counted.docs} documents`);
+  console.log(`${name}: ${(ms / 1000).toFixed(2)} s wall, this process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, FerretDB CPU ${(procCpuS(store) - s0).toFixed(2)} s (its peak RSS so far ${storePeakMb(store)} MB), peak RSS ${(peak / 1048576).toFixed(0)} MB (${(rss0 / 1048576).toFixed(0)} MB at the start; NODE_OPTIONS=--expose-gc collects first); ${what}; ${counted.finds} finds sent ${counted.docs} documents`);
 }
 
 const sink = (count: { bytes: number }): Writable => new Writable({ write: (chunk: Buffer | string, _e, done) => ((count.bytes += Buffer.byteLength(chunk)), done()) });

@@ -79,6 +79,9 @@ function splitTemplate(xml: string): { before: string; row: (r: DispositionRow) 
   return { before, row, after: (foot) => rest.replace(FOOT, escapeXml(clean(foot))) };
 }
 
+/** Characters of row XML written out at a time. */
+const CHUNK_CHARS = 32_000;
+
 async function* documentXml(input: StreamedTableInput, template: string): AsyncGenerator<Buffer> {
   const { before, row, after } = splitTemplate(template);
   const tally = new TableTally(input.current, input.versionNames);
@@ -88,6 +91,12 @@ async function* documentXml(input: StreamedTableInput, template: string): AsyncG
     for (const c of batch) {
       const r = tally.add(c);
       if (r) chunk += row(r);
+      // Chunks of ≈ 100 KB rather than a batch's 2 MB: each is gone by the next young-generation GC, where whole
+      // batches outlived it and piled up in the old generation until a full GC (the app's RSS during an export).
+      if (chunk.length >= CHUNK_CHARS) {
+        yield Buffer.from(chunk, 'utf8');
+        chunk = '';
+      }
     }
     if (chunk) yield Buffer.from(chunk, 'utf8');
   }
