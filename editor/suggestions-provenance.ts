@@ -68,15 +68,17 @@ export function writerClients(ydoc: Y.Doc, by: string): Set<number> {
 }
 
 /**
- * Records `clients` as sessions of `by` (those not yet recorded), keeping the newest MAX_CLIENTS_PER_AUTHOR
- * of that author. Call inside a transaction. Returns whether anything was written.
+ * Records `clients` as sessions of `by` (those not recorded for anyone yet), keeping the newest
+ * MAX_CLIENTS_PER_AUTHOR of that author. Call inside a transaction. Returns whether anything was written.
  */
 export function recordWriters(ydoc: Y.Doc, by: string, clients: Iterable<number>, at: string): boolean {
   const map = ydoc.getMap(WRITERS_MAP);
   let wrote = false;
   for (const client of clients) {
     const key = String(client);
-    if ((map.get(key) as { by?: unknown } | undefined)?.by === by) continue;
+    // A client id belongs to the first author it was recorded for (an update that carries someone else's items,
+    // a resend after a restart, does not take their session over).
+    if (map.has(key)) continue;
     map.set(key, { by, at });
     wrote = true;
   }

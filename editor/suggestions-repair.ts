@@ -141,9 +141,17 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
           plan.stretched += run.length;
         }
       } else if (!run.existed && run.visibleAfter) {
-        // (b) the author's new text is their suggestion.
-        const own = Object.entries(run.after).some(([k, v]) => (base(k) === SUGGEST_INSERT || base(k) === SUGGEST_DELETE) && by(v) === author.by);
-        if (!own && (ownId(run.item.origin) || ownId(run.item.rightOrigin))) {
+        // (b) the author's new text is their suggestion. Their own suggested deletion on new text is theirs only
+        // when the transaction deleted text too (y-prosemirror's diff may put deleted text back as new items);
+        // new text carrying someone else's suggestion (or, without a deletion, their own suggested deletion)
+        // inherited it from markers a concurrent edit moved — their editor had marked it as their insertion
+        // (y-prosemirror's diff may even have put their mark on identical existing characters, which (a)
+        // restores, and the other's on the new ones).
+        const entries = Object.entries(run.after).filter(([k]) => base(k).startsWith('suggest'));
+        const ownInsert = entries.some(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author.by);
+        const ownDelete = entries.some(([k, v]) => base(k) === SUGGEST_DELETE && by(v) === author.by);
+        const inherited = entries.some(([, v]) => by(v) !== author.by) || (ownDelete && !hasDeleted);
+        if (!ownInsert && !(ownDelete && hasDeleted) && (inherited || ownId(run.item.origin) || ownId(run.item.rightOrigin))) {
           const attributes: Attrs = {};
           for (const key of Object.keys(run.after)) if (base(key).startsWith('suggest')) attributes[key] = null;
           attributes[SUGGEST_INSERT] = neighbourInsert(runs, i, author.by) ?? { ...author };

@@ -10,7 +10,7 @@ import { TextSelection } from 'prosemirror-state';
 import { createSuggestionUpdateCheck, watchForStretch } from '../../server/collab/suggest-guard';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { DecidedMarkers } from '../../editor/suggestions-decided';
-import { recordDecision, recordWriters, type DecisionRecord } from '../../editor/suggestions-provenance';
+import { MAX_CLIENTS_PER_AUTHOR, recordDecision, recordWriters, writerClients, type DecisionRecord } from '../../editor/suggestions-provenance';
 import { base, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from './suggest-race';
 
 const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
@@ -142,5 +142,18 @@ describe('what a suggest-only user may write besides the text', () => {
     expect(createSuggestionUpdateCheck()(author('bureau'), doc(99, start), decision)).toEqual({ ok: false });
     const sessions = forge((y) => y.transact(() => recordWriters(y, 'bureau', [7], 'T')));
     expect(createSuggestionUpdateCheck()(author('bureau'), doc(99, start), sessions).ok).toBe(true);
+  });
+});
+
+describe('the record of suggest-only sessions kept in the document', () => {
+  it('keeps the newest 32 sessions per author, and never gives one author’s session to another', () => {
+    const y = new Y.Doc();
+    for (let i = 0; i < 40; i++) y.transact(() => recordWriters(y, 'bureau', [1000 + i], `2026-12-03T10:00:${String(i).padStart(2, '0')}.000Z`));
+    const kept = writerClients(y, 'bureau');
+    expect(kept.size).toBe(MAX_CLIENTS_PER_AUTHOR);
+    expect([...kept].sort()).toEqual(Array.from({ length: 32 }, (_, i) => 1008 + i));
+    expect(y.transact(() => recordWriters(y, 'bureau2', [1039, 2000], 'T'))).toBe(true);
+    expect(writerClients(y, 'bureau').has(1039)).toBe(true);
+    expect([...writerClients(y, 'bureau2')]).toEqual([2000]);
   });
 });

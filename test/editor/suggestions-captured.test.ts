@@ -1,0 +1,50 @@
+// Two updates of the suggest-only bureau that the server refused in the randomized collab test
+// (test/editor/suggestions-collab.test.ts, 2 of 30 runs at 13:24 UTC on 2026-12-03), captured with the room's
+// state just before: the room and the update as they were, replayed through the same check. Both were pure
+// suggestions in the bureau's editor; Yjs's merge with concurrent edits garbled them:
+//   - own-delete: the bureau's new "pH" landed inside its own suggested deletion "每月" and inherited that
+//     mark instead of its insertion (new text proposed for deletion: rejecting would keep words nobody saw);
+//   - diff-shift: the bureau typed "每月" right before drafter-a's suggested "每月"; y-prosemirror's diff put the
+//     bureau's mark on the old "每月" and drafter-a's on the new one, and drafter-a's concurrent "监测" landed
+//     in between — restoring the old characters left the bureau's new words in drafter-a's name.
+// Now the guard repairs both: the new words are the bureau's suggested insertion, nobody else's suggestion
+// changes, the text with every suggestion rejected is unchanged.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as Y from 'yjs';
+import { createSuggestionUpdateCheck } from '../../server/collab/suggest-guard';
+import { isSuggestionOnlyChange, listSuggestions } from '../../editor/suggestions';
+import type { SuggestionAuthor } from '../../editor/schema';
+import { pmOf } from './suggest-race';
+
+interface Captured {
+  author: SuggestionAuthor;
+  room: string;
+  update: string;
+}
+
+const CASES: [string, string][] = [
+  ['suggest-refused-own-delete.json', 'pH'],
+  ['suggest-refused-diff-shift.json', '每月'],
+];
+
+for (const [file, words] of CASES) {
+  it(`${file}: repaired instead of refused; "${words}" is the bureau's suggested insertion`, () => {
+    const captured = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', file), 'utf8')) as Captured;
+    const room = new Y.Doc();
+    Y.applyUpdate(room, Buffer.from(captured.room, 'base64'));
+    const update = new Uint8Array(Buffer.from(captured.update, 'base64'));
+    const before = pmOf(room);
+    const insertedBefore = listSuggestions(before).filter((s) => s.by === 'bureau' && s.kind === 'insert').map((s) => s.text).join('|');
+    const verdict = createSuggestionUpdateCheck()(captured.author, room, update);
+    expect(verdict).toMatchObject({ ok: true, repaired: expect.any(Number) });
+    if (!verdict.ok || !verdict.followUp) throw new Error('expected a repair');
+    Y.applyUpdate(room, update);
+    Y.applyUpdate(room, verdict.followUp);
+    const after = pmOf(room);
+    expect(isSuggestionOnlyChange(before, after, 'bureau')).toBe(true);
+    // The bureau's suggested insertions hold exactly its earlier ones and the new words.
+    const insertedAfter = listSuggestions(after).filter((s) => s.by === 'bureau' && s.kind === 'insert').map((s) => s.text).join('|');
+    expect(insertedAfter.replace(/\|/g, '').length).toBe(insertedBefore.replace(/\|/g, '').length + words.length);
+  });
+}
