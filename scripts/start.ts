@@ -49,24 +49,30 @@ async function main(): Promise<void> {
     // The store or Temporal going away while this process starts (the embedded supervisor restarts a
     // killed server within seconds) must not leave Tongbiao down: start again until they answer.
     runtime = await retryWhileUnreachable(
-      async () => {
-        const started = await startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri }, workflowBundleCacheDir: path.join(config.TONGBIAO_DATA_DIR, 'cache') });
-        try {
-          if (seed) {
-            await ensureUserIndexes(started.mongo.db);
-            accounts = await seedDemoAccounts(started.mongo.db);
-          }
-          return started;
-        } catch (e) {
-          await started.stop();
-          throw e;
-        }
-      },
+      () => startRuntime({ config: { ...config, TEMPORAL_ADDRESS: servers.temporalAddress, MONGODB_URI: servers.mongoUri }, workflowBundleCacheDir: path.join(config.TONGBIAO_DATA_DIR, 'cache') }),
       { logger: log },
     );
   } catch (e) {
     await servers.stop();
     throw e;
+  }
+  if (seed) {
+    // Seeded on the running runtime, retried alone while the store is away (it upserts): stopping the whole
+    // runtime to start again, as before, held the start for minutes when the store was killed right then.
+    const db = runtime.mongo.db;
+    try {
+      accounts = await retryWhileUnreachable(
+        async () => {
+          await ensureUserIndexes(db);
+          return seedDemoAccounts(db);
+        },
+        { logger: log },
+      );
+    } catch (e) {
+      await runtime.stop();
+      await servers.stop();
+      throw e;
+    }
   }
   if (accounts) console.log('\n演示账号 Demo accounts:\n' + formatAccountsTable(accounts));
   console.log(`\nTemporal: ${servers.temporalAddress}${servers.started.includes('temporal') ? ` (embedded${servers.temporalUiUrl ? `; web UI ${servers.temporalUiUrl}` : ''})` : ''}`);

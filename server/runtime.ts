@@ -84,6 +84,9 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** How long one shutdown step may take before stop() goes on without it (the worker's own grace is 15 s). */
+const STOP_STEP_MS = 20_000;
+
 /** Submissions that freeze a draft for others to read: refused while the draft breaks a blocking rule. */
 const SUBMISSIONS_CHECKED: readonly Action[] = ['submitForComment', 'submitForApproval'];
 
@@ -117,8 +120,26 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     ...(opts.onUnacknowledgedWrite ? { onUnacknowledgedWrite: opts.onUnacknowledgedWrite } : {}),
   });
   const cleanups: Array<() => Promise<void>> = [() => mongo.close()];
+  // Each step is bounded: one hanging on a server that went away (a socket, a worker's shutdown) must not
+  // hold the rest, nor a start that stops a half-started runtime to try again.
   const stopAll = async (): Promise<void> => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    for (const [i, fn] of cleanups.reverse().entries()) {
+      let timer: NodeJS.Timeout | undefined;
+      const done = await Promise.race([
+        fn().then(
+          () => true,
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown step failed');
+            return true;
+          },
+        ),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), STOP_STEP_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!done) logger.error({ step: cleanups.length - i, ms: STOP_STEP_MS }, 'shutdown step did not finish; going on');
+    }
   };
   try {
     await ensureLifecycleIndexes(mongo.db);

@@ -111,16 +111,19 @@ export async function superviseWorker(opts: WorkerSupervisorOptions): Promise<Wo
       wake?.();
       const w = worker;
       if (w && w.getState() === 'RUNNING') w.shutdown();
-      // Shutting down against an unreachable server can hang in the SDK; do not hold the process for it.
+      // Shutting down against an unreachable server (or with local activities stuck on a store that went
+      // away) can hang in the SDK; do not hold the process for it. The loop ends when the worker's run does,
+      // so it is waited for within the same grace: a start that failed and stopped its runtime once waited
+      // six minutes here in the soak.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        (running ?? Promise.resolve()).catch(() => undefined),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, graceMs);
+      const ended = await Promise.race([
+        loop.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
         }),
       ]);
       clearTimeout(timer);
-      await loop;
+      if (!ended) opts.logger.warn({ graceMs }, 'lifecycle worker did not shut down within the grace; leaving it');
       await closeConnection();
     },
   };

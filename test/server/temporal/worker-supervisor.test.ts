@@ -76,3 +76,21 @@ test('a failed worker is re-created on a new connection, creation is retried whi
   expect(workers).toHaveLength(2);
   expect(sup.restarts()).toBe(1);
 });
+
+test('stop() returns within its grace even when the worker never finishes shutting down', async () => {
+  const closed: string[] = [];
+  const stuck = {
+    run: () => new Promise<void>(() => undefined),
+    getState: () => 'RUNNING',
+    shutdown: () => undefined,
+  } as unknown as Worker;
+  const sup = await superviseWorker({
+    logger: createLogger('test-worker-supervisor'),
+    connect: async () => ({ close: async () => void closed.push('closed') }) as unknown as NativeConnection,
+    create: async () => stuck,
+  });
+  const started = Date.now();
+  await sup.stop(300);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(closed).toEqual(['closed']);
+});
