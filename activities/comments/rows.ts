@@ -23,6 +23,9 @@ export type TableComment = Pick<CommentRecord, '_id' | 'createdAt' | 'receipt' |
  */
 export const TABLE_PROJECTION = {
   _id: 1,
+  // Not printed: with the filter's field in it, the embedded store returns the decoded fields as they are instead
+  // of projecting each document again (ferretdb-exact-go-fields.ts `exactProjectionCovered`).
+  standardId: 1,
   createdAt: 1,
   receipt: 1,
   type: 1,

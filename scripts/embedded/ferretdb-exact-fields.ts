@@ -1,9 +1,11 @@
 // The projection's share of the exact pushdown (ferretdb-exact-pushdown.ts), as source patches of FerretDB 1.24:
 // a find with the comment EXACT_PUSHDOWN_COMMENT and a plain inclusion projection decodes, of each stored row,
 // only the top-level fields its projection, filter and sort name (issue 11: decoding every field of every row was
-// most of the store's CPU in a 50,000-comment export). Any other find decodes whole rows as before. The Go code is
-// in ferretdb-exact-go-fields.ts; these patches only add a field to the query params and wire it through.
-import { EXACT_FIELDS_HANDLER_GO, EXACT_FIELDS_SJSON_GO, EXACT_FIELDS_SQLITE_GO } from './ferretdb-exact-go-fields';
+// most of the store's CPU in a 50,000-comment export), and is not projected again when those documents already
+// are the projection's. Any other find decodes whole rows as before. The Go code is in ferretdb-exact-go-fields.ts
+// and ferretdb-exact-go-sjson.ts; these patches add fields to the query params and result and wire them through.
+import { EXACT_FIELDS_HANDLER_GO, EXACT_FIELDS_SQLITE_GO } from './ferretdb-exact-go-fields';
+import { EXACT_FIELDS_SJSON_GO } from './ferretdb-exact-go-sjson';
 import type { FerretdbPatch } from './ferretdb-patches';
 
 const lines = (...l: string[]): string => l.join('\n');
@@ -13,6 +15,9 @@ const QUERY_PARAMS_END = lines('\tExactLimit  int64', '}', '', '// ExactPushdown
 const FIND_RETURN = lines('\treturn qp, nil', '}');
 const ITER_NEW = '\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),';
 const ITER_STRUCT_END = lines('\tonlyRecordIDs bool', '}');
+const QUERY_RESULT = lines('type QueryResult struct {', '\tIter types.DocumentsIterator', '}');
+const FIND_ITER = '\titer, err := h.makeFindIter(queryRes.Iter, closer, params)';
+const PROJECTION_STEP = '\tif iter, err = common.ProjectionIterator(iter, closer, params.Projection, params.Filter); err != nil {';
 const ITER_DECODE = '\t\tif doc, err = sjson.Unmarshal(b); err != nil {';
 
 export const EXACT_FIELDS_PATCHES: FerretdbPatch[] = [
@@ -54,7 +59,42 @@ export const EXACT_FIELDS_PATCHES: FerretdbPatch[] = [
     file: 'internal/backends/sqlite/collection.go',
     why: 'decode only the named fields of each row',
     find: ITER_NEW,
-    replace: '\t\tIter: newFieldsQueryIterator(ctx, rows, params.OnlyRecordIDs, params.ExactFields),',
+    replace: lines('\t\tIter:               newFieldsQueryIterator(ctx, rows, params.OnlyRecordIDs, params.ExactFields),', '\t\tExactFieldsApplied: len(params.ExactFields) > 0,'),
+  },
+  {
+    id: 'exact-fields-query-result',
+    file: 'internal/backends/collection.go',
+    why: 'let the backend say it returned only the named fields',
+    find: QUERY_RESULT,
+    replace: lines(
+      'type QueryResult struct {',
+      '\tIter types.DocumentsIterator',
+      '',
+      '\t// Tongbiao patch: set when each document holds only the fields in QueryParams.ExactFields.',
+      '\tExactFieldsApplied bool',
+      '}',
+    ),
+  },
+  {
+    id: 'exact-fields-find-iter',
+    file: 'internal/handler/msg_find.go',
+    why: 'build the find iterator knowing whether the backend applied the projection',
+    find: FIND_ITER,
+    replace: '\titer, err := h.makeExactFindIter(queryRes, closer, params)',
+  },
+  {
+    id: 'exact-fields-skip-projection',
+    file: 'internal/handler/msg_find.go',
+    why: 'add no projection step for a projection the backend applied',
+    find: PROJECTION_STEP,
+    replace: lines(
+      '\t// Tongbiao patch: no projection step when the backend returned the projected documents (exact_fields.go).',
+      '\tif params.Projection != exactProjectionDone {',
+      '\t\titer, err = common.ProjectionIterator(iter, closer, params.Projection, params.Filter)',
+      '\t}',
+      '',
+      '\tif err != nil {',
+    ),
   },
   {
     id: 'exact-fields-iterator-field',

@@ -1,11 +1,10 @@
-// The Go source of three files the patch set adds to FerretDB's source tree (ferretdb-exact-fields.ts): a find
-// with the exact-pushdown comment and an inclusion projection decodes only the top-level fields it needs. On
-// SQLite each stored row is sjson text that FerretDB decodes whole (encoding/json, every nested document again)
-// before it filters, sorts and projects in Go: the bulk of an export's cost. The handler names the fields the
-// projection, the filter and the sort touch (internal/handler/exact_fields.go); the SQLite query iterator splits
-// the row's top level with a small scanner and decodes only those fields, each with sjson's own decoder
-// (internal/handler/sjson/exact_fields.go). The handler still filters, sorts and projects what comes back, so the
-// answer is the stock one whenever the named fields hold everything those steps read.
+// The Go source of two files the patch set adds to FerretDB's source tree (ferretdb-exact-fields.ts): a find with
+// the exact-pushdown comment and an inclusion projection decodes only the top-level fields it needs. The handler
+// names the fields the projection, the filter and the sort read (internal/handler/exact_fields.go), and the SQLite
+// query iterator decodes only those (internal/backends/sqlite/exact_fields.go; the decoding itself is in
+// ferretdb-exact-go-sjson.ts). The handler still filters and sorts what comes back, and projects it unless the
+// documents already are the projection's (a top-level inclusion holding every field the filter and sort read),
+// so the answer is the stock one.
 
 export const EXACT_FIELDS_HANDLER_GO = String.raw`// Tongbiao patch (scripts/embedded/ferretdb-exact-go-fields.ts): the top-level fields a find needs.
 
@@ -15,7 +14,10 @@ import (
 	"math"
 	"strings"
 
+	"github.com/FerretDB/FerretDB/internal/backends"
+	"github.com/FerretDB/FerretDB/internal/handler/common"
 	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/iterator"
 )
 
 // exactFields returns the top-level fields a find with this projection, filter and sort reads: the projection's
@@ -118,212 +120,39 @@ func exactFilterFields(filter *types.Document, set map[string]struct{}) bool {
 	return true
 }
 
-func firstPathElement(k string) string {
-	first, _, _ := strings.Cut(k, ".")
-	return first
-}
-`;
+// exactProjectionDone stands for a projection the backend already applied: makeFindIter adds no projection step.
+var exactProjectionDone = types.MakeDocument(0)
 
-export const EXACT_FIELDS_SJSON_GO = String.raw`// Tongbiao patch (scripts/embedded/ferretdb-exact-go-fields.ts): decoding only some top-level fields.
-
-package sjson
-
-import (
-	"bytes"
-	"encoding/json"
-
-	"github.com/FerretDB/FerretDB/internal/types"
-	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
-	"github.com/FerretDB/FerretDB/internal/util/must"
-)
-
-// FieldsCache holds the schemas UnmarshalFields decoded, by their stored text: the rows one query reads mostly
-// repeat them (a field's schema, a document's key list), so each is decoded once. Use one per query; not safe for
-// concurrent use. Decoded schemas are only read, never changed, by the decoding.
-type FieldsCache struct {
-	elems map[string]*elem
-	keys  map[string][]string
-}
-
-// fieldsCacheMax bounds each map: past it, schemas are decoded without being kept.
-const fieldsCacheMax = 1024
-
-// NewFieldsCache returns an empty cache.
-func NewFieldsCache() *FieldsCache {
-	return &FieldsCache{elems: make(map[string]*elem), keys: make(map[string][]string)}
-}
-
-func (c *FieldsCache) keyList(raw json.RawMessage) ([]string, error) {
-	if keys, ok := c.keys[string(raw)]; ok {
-		return keys, nil
+// exactProjectionCovered reports whether a backend that decodes only exactFields(projection, filter, sort) returns
+// each document exactly as the projection makes it: a top-level inclusion keeping _id whose fields hold every
+// field the filter and the sort read.
+func exactProjectionCovered(projection, filter, sort *types.Document) bool {
+	fields := exactFields(projection, filter, sort)
+	if fields == nil {
+		return false
 	}
 
-	var keys []string
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	if len(c.keys) < fieldsCacheMax {
-		c.keys[string(raw)] = keys
-	}
-
-	return keys, nil
-}
-
-func (c *FieldsCache) elem(raw json.RawMessage) (*elem, error) {
-	if e, ok := c.elems[string(raw)]; ok {
-		return e, nil
-	}
-
-	e := new(elem)
-
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-
-	if err := dec.Decode(e); err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	if len(c.elems) < fieldsCacheMax {
-		c.elems[string(raw)] = e
-	}
-
-	return e, nil
-}
-
-// UnmarshalFields decodes the sjson document data like Unmarshal, keeping only the top-level fields in keep, in
-// stored order. The other fields and their schemas are skipped by a scanner without being decoded.
-func UnmarshalFields(data []byte, keep map[string]struct{}, cache *FieldsCache) (*types.Document, error) {
-	top, err := splitObject(data)
-	if err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	rawSchema, ok := top["$s"]
-	if !ok {
-		return nil, lazyerrors.Errorf("schema is not set")
-	}
-
-	sch, err := splitObject(rawSchema)
-	if err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	keys, err := cache.keyList(sch["$k"])
-	if err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	props, err := splitObject(sch["p"])
-	if err != nil {
-		return nil, lazyerrors.Error(err)
-	}
-
-	d := must.NotFail(types.NewDocument())
-
-	for _, key := range keys {
-		if _, ok := keep[key]; !ok {
-			continue
-		}
-
-		b, ok := top[key]
-		if !ok {
-			return nil, lazyerrors.Errorf("sjson.UnmarshalFields: missing key %q", key)
-		}
-
-		var e *elem
-
-		if rawElem, ok := props[key]; ok {
-			if e, err = cache.elem(rawElem); err != nil {
-				return nil, lazyerrors.Error(err)
+	if v, err := projection.Get("_id"); err == nil {
+		switch v := v.(type) {
+		case bool:
+			if !v {
+				return false
+			}
+		case int32, int64, float64:
+			if v == int32(0) || v == int64(0) || v == float64(0) {
+				return false
 			}
 		}
-
-		v, err := unmarshalSingleValue(b, e)
-		if err != nil {
-			return nil, lazyerrors.Error(err)
-		}
-
-		d.Set(key, v)
 	}
 
-	return d, nil
-}
-
-// splitObject returns the raw values of a JSON object's members by key, without decoding them.
-func splitObject(data []byte) (map[string]json.RawMessage, error) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return nil, lazyerrors.Errorf("sjson.splitObject: not an object")
-	}
-
-	res := make(map[string]json.RawMessage, 16)
-
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return res, nil
-	}
-
-	for {
-		if i >= len(data) || data[i] != '"' {
-			return nil, lazyerrors.Errorf("sjson.splitObject: expected a key at %d", i)
-		}
-
-		end, err := skipString(data, i)
-		if err != nil {
-			return nil, err
-		}
-
-		rawKey := data[i:end]
-
-		// A key encoding/json refuses (FerretDB 1.24 stores a raw control character in a key as it came) is left
-		// out: reading that field fails (missing key), as Unmarshal fails on the whole row; the others are read.
-		var key string
-		decoded := true
-
-		if plainKey(rawKey) {
-			key = string(rawKey[1 : len(rawKey)-1])
-		} else if json.Unmarshal(rawKey, &key) != nil {
-			decoded = false
-		}
-
-		i = skipSpace(data, end)
-		if i >= len(data) || data[i] != ':' {
-			return nil, lazyerrors.Errorf("sjson.splitObject: expected ':' at %d", i)
-		}
-
-		i = skipSpace(data, i+1)
-
-		end, err = skipValue(data, i)
-		if err != nil {
-			return nil, err
-		}
-
-		if decoded {
-			res[key] = json.RawMessage(data[i:end])
-		}
-
-		i = skipSpace(data, end)
-		if i >= len(data) {
-			return nil, lazyerrors.Errorf("sjson.splitObject: unexpected end")
-		}
-
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case '}':
-			return res, nil
-		default:
-			return nil, lazyerrors.Errorf("sjson.splitObject: unexpected %q at %d", data[i], i)
+	for _, k := range projection.Keys() {
+		if strings.Contains(k, ".") {
+			return false
 		}
 	}
-}
 
-// plainKey reports whether a quoted key is its own bytes: no escape and no control character (which
-// encoding/json refuses, as Unmarshal does).
-func plainKey(raw []byte) bool {
-	for _, c := range raw[1 : len(raw)-1] {
-		if c == '\\' || c < 0x20 {
+	for _, f := range fields {
+		if f != "_id" && !projection.Has(f) {
 			return false
 		}
 	}
@@ -331,77 +160,22 @@ func plainKey(raw []byte) bool {
 	return true
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
+// makeExactFindIter is makeFindIter without the projection step when the backend returned the projected
+// documents itself (the fields it decoded are exactly the projection's).
+func (h *Handler) makeExactFindIter(res *backends.QueryResult, closer *iterator.MultiCloser, params *common.FindParams) (types.DocumentsIterator, error) {
+	if !res.ExactFieldsApplied || !exactProjectionCovered(params.Projection, params.Filter, params.Sort) {
+		return h.makeFindIter(res.Iter, closer, params)
 	}
 
-	return i
+	p := *params
+	p.Projection = exactProjectionDone
+
+	return h.makeFindIter(res.Iter, closer, &p)
 }
 
-// skipString returns the index after the string starting at data[i] (a quote).
-func skipString(data []byte, i int) (int, error) {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-
-	return 0, lazyerrors.Errorf("sjson.skipString: unterminated string")
-}
-
-func endsScalar(c byte) bool {
-	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
-}
-
-// skipValue returns the index after the JSON value starting at data[i].
-func skipValue(data []byte, i int) (int, error) {
-	if i >= len(data) {
-		return 0, lazyerrors.Errorf("sjson.skipValue: unexpected end")
-	}
-
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-	default:
-		j := i
-		for j < len(data) && !endsScalar(data[j]) {
-			j++
-		}
-
-		if j == i {
-			return 0, lazyerrors.Errorf("sjson.skipValue: no value at %d", i)
-		}
-
-		return j, nil
-	}
-
-	depth := 0
-
-	for j := i; j < len(data); j++ {
-		switch data[j] {
-		case '"':
-			end, err := skipString(data, j)
-			if err != nil {
-				return 0, err
-			}
-
-			j = end - 1
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return j + 1, nil
-			}
-		}
-	}
-
-	return 0, lazyerrors.Errorf("sjson.skipValue: unterminated value")
+func firstPathElement(k string) string {
+	first, _, _ := strings.Cut(k, ".")
+	return first
 }
 `;
 
