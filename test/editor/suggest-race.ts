@@ -88,3 +88,18 @@ export function decide(ydoc: Y.Doc, decision: Decision, { user = 'drafter', reco
     return out;
   });
 }
+
+/** The draft fragment as XML: equal strings, equal drafts (clients and cold reloads are compared by it). */
+export const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
+
+/**
+ * Applies `make` to a copy of `doc` and returns the update it made (nothing sent). The copy has a client id of
+ * its own: Yjs gives a document that receives items of its own client id from elsewhere a new id.
+ */
+export function offline(doc: Y.Doc, make: (copy: Y.Doc) => void): Uint8Array {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  const sv = Y.encodeStateVector(copy);
+  make(copy);
+  return Y.encodeStateAsUpdate(copy, sv);
+}

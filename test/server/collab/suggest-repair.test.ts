@@ -9,9 +9,8 @@ import * as Y from 'yjs';
 import { createMongoDocumentStore } from '../../../activities/data/documents';
 import { STANDARDS } from '../../../activities/data/standards';
 import { createLogger } from '../../../activities/infra/logger';
-import { YJS_FRAGMENT } from '../../../editor/ydoc';
 import { freshMongo } from '../../support/mongo';
-import { base, decide, edit, paragraph, pmOf, shown, typeAt, type Decision } from '../../editor/suggest-race';
+import { base, decide, edit, fingerprint, offline, paragraph, pmOf, shown, typeAt, type Decision } from '../../editor/suggest-race';
 import { TextSelection } from 'prosemirror-state';
 import { connectClient, startSuggestCollab, until, type TestClient } from './support';
 
@@ -24,20 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mongo.drop();
 });
-
-const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
-
-/**
- * Applies `make` to a copy of `doc` and returns the update it made (nothing sent). The copy has a client id of
- * its own: Yjs gives a document that receives items of its own client id from elsewhere a new id.
- */
-function offline(doc: Y.Doc, make: (copy: Y.Doc) => void): Uint8Array {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  const sv = Y.encodeStateVector(copy);
-  make(copy);
-  return Y.encodeStateAsUpdate(copy, sv);
-}
 
 /** Applies an update made offline by `offline` to the client's document (sent like its own edits). */
 function sendAsLocal(doc: Y.Doc, update: Uint8Array): void {

@@ -9,10 +9,9 @@ import { TextSelection } from 'prosemirror-state';
 import { createMongoDocumentStore } from '../../../activities/data/documents';
 import { STANDARDS } from '../../../activities/data/standards';
 import { createLogger } from '../../../activities/infra/logger';
-import { YJS_FRAGMENT } from '../../../editor/ydoc';
 import { WRITERS_MAP, writerClients } from '../../../editor/suggestions-provenance';
 import { freshMongo } from '../../support/mongo';
-import { base, decide, edit, paragraph, pmOf, shown, typeAt } from '../../editor/suggest-race';
+import { base, decide, edit, fingerprint, offline, paragraph, pmOf, shown, typeAt } from '../../editor/suggest-race';
 import { connectClient, startSuggestCollab, until, type TestClient } from './support';
 
 jest.setTimeout(60_000);
@@ -24,17 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mongo.drop();
 });
-
-const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
-
-/** The update `make` would send from `doc`'s current state (made on a copy with its own client id; nothing sent). */
-function offline(doc: Y.Doc, make: (copy: Y.Doc) => void): Uint8Array {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  const sv = Y.encodeStateVector(copy);
-  make(copy);
-  return Y.encodeStateAsUpdate(copy, sv);
-}
 
 async function ready(clients: TestClient[], bureau: TestClient): Promise<void> {
   await until(() => clients.every((c) => c.provider.wsconnected && c.provider.synced), 15_000, 'reconnected');
