@@ -27,6 +27,7 @@
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema';
 import { isUnder, WRITERS_MAP, type DecisionRecord } from './suggestions-provenance';
+import { insertBlockCopy, planBlockRestores, type BlockCopy, type Withdrawal } from './suggestions-blocks';
 import { YJS_FRAGMENT } from './ydoc';
 
 type Attrs = Record<string, unknown>;
@@ -34,7 +35,9 @@ type Attrs = Record<string, unknown>;
 /** One step of a repair inside one Y.XmlText: re-format a range, or put deleted text back. */
 export type RepairStep =
   | { kind: 'format'; text: Y.XmlText; index: number; length: number; attributes: Attrs; chars: number }
-  | { kind: 'insert'; text: Y.XmlText; index: number; content: string; attributes: Attrs; chars: number };
+  | { kind: 'insert'; text: Y.XmlText; index: number; content: string; attributes: Attrs; chars: number }
+  /** A whole block deleted, put back as the author's suggested deletion (suggestions-blocks.ts). */
+  | { kind: 'block'; parent: Y.XmlElement | Y.XmlFragment; index: number; order: number; copy: BlockCopy; chars: number };
 
 export interface RepairPlan {
   steps: RepairStep[];
@@ -44,6 +47,8 @@ export interface RepairPlan {
   restored: number;
   /** Something the repair cannot express (deleted content that is not text): the plan must not be used. */
   impossible: boolean;
+  /** Blocks the author withdrew (their own pending insertion deleted): remembered for a drafter's accept racing it. */
+  withdrawn?: Withdrawal[];
 }
 
 interface Run {
@@ -174,6 +179,15 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
       if (run.visibleAfter) index += run.length;
     });
   }
+  // (c) for whole blocks: a block the author deleted that was not their own pending insertion comes back as
+  // their suggested deletion of it.
+  const blocks = planBlockRestores(tr, author);
+  if (blocks.impossible) plan.impossible = true;
+  plan.withdrawn = blocks.withdrawn;
+  for (const r of blocks.restores) {
+    plan.steps.push({ kind: 'block', ...r });
+    plan.restored += r.chars;
+  }
   return plan;
 }
 
@@ -291,10 +305,13 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
     doc.transact(() => {
       // Back to front in each text, so a step never moves the index of one still to come; at one index the
       // re-formatting of the text after it goes first, then the deleted text is put back in front of it.
-      const order = [...plan.steps].sort((x, y) => y.index - x.index || (x.kind === 'format' ? -1 : 1) - (y.kind === 'format' ? -1 : 1));
+      // Blocks put back at one index go last first, so they keep their order.
+      const rank = (s: RepairStep): number => (s.kind === 'format' ? -1 : 1);
+      const order = [...plan.steps].sort((x, y) => y.index - x.index || (x.kind === 'block' && y.kind === 'block' ? y.order - x.order : rank(x) - rank(y)));
       for (const step of order) {
         if (step.kind === 'format') step.text.format(step.index, step.length, step.attributes);
-        else step.text.insert(step.index, step.content, step.attributes);
+        else if (step.kind === 'insert') step.text.insert(step.index, step.content, step.attributes);
+        else insertBlockCopy(step.parent, step.index, step.copy);
       }
     }, origin);
   } finally {
@@ -328,7 +345,14 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
       // Never break Yjs's cleanup of the transaction; without a plan the update is judged as it is.
       next = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: true };
     }
-    plan = { steps: [...plan.steps, ...next.steps], stretched: plan.stretched + next.stretched, unmarked: plan.unmarked + next.unmarked, restored: plan.restored + next.restored, impossible: plan.impossible || next.impossible };
+    plan = {
+      steps: [...plan.steps, ...next.steps],
+      stretched: plan.stretched + next.stretched,
+      unmarked: plan.unmarked + next.unmarked,
+      restored: plan.restored + next.restored,
+      impossible: plan.impossible || next.impossible,
+      withdrawn: [...(plan.withdrawn ?? []), ...(next.withdrawn ?? [])],
+    };
   };
   doc.on('afterTransaction', listen);
   try {

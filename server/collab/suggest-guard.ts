@@ -21,6 +21,7 @@ import { applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, typ
 import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { DecidedMarkers, planInheritedRepair } from '../../editor/suggestions-decided';
+import { WithdrawnBlocks } from '../../editor/suggestions-blocks';
 import { readDecision, recordWriters, writerClients, wroteDecision, type DecisionRecord } from '../../editor/suggestions-provenance';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
@@ -58,6 +59,8 @@ export interface StretchWatchOptions {
   onRecord?: (record: DecisionRecord) => void;
   /** The room's recently removed suggestion markers (one per room document). */
   decided?: DecidedMarkers;
+  /** The blocks suggest-only authors recently withdrew in the room (one per room document). */
+  withdrawn?: WithdrawnBlocks;
 }
 
 /**
@@ -70,7 +73,7 @@ export interface StretchWatchOptions {
  * that inherited their own suggestion from such a marker get it back (editor/suggestions-decided.ts).
  */
 export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void, options: StretchWatchOptions = {}): () => void {
-  const { onError = () => undefined, pending = null, onRecord = () => undefined, decided } = options;
+  const { onError = () => undefined, pending = null, onRecord = () => undefined, decided, withdrawn } = options;
   let plan: RepairPlan | null = null;
   const listen = (tr: Y.Transaction): void => {
     // An error here must not break Yjs's cleanup of the transaction (the update would not be stored or relayed).
@@ -81,6 +84,14 @@ export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (chara
       if (record) decided?.noteDecision(tr);
       const next = planStretchRepair(tr, updater, record);
       if (decided && !record) planInheritedRepair(tr, updater, decided, next);
+      // An accept of a block its suggest-only author withdrew meanwhile: the block comes back accepted, as the
+      // author's suggested deletion (editor/suggestions-blocks.ts).
+      if (record?.decision === 'accept' && withdrawn) {
+        for (const r of withdrawn.takeAccepted(room, record.sids)) {
+          next.steps.push({ kind: 'block', ...r });
+          next.restored += r.chars;
+        }
+      }
       if (next.steps.length) plan = next;
     } catch (error) {
       onError(error);
@@ -92,7 +103,7 @@ export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (chara
     if (!plan) return;
     try {
       applySuggestionRepair(room, plan, ROOM_REPAIR_ORIGIN);
-      onRepaired(plan.stretched + plan.unmarked);
+      onRepaired(plan.stretched + plan.unmarked + plan.restored);
     } catch (error) {
       onError(error);
     }
@@ -111,7 +122,7 @@ interface Shadow {
  * repair of what Yjs's formatting merge did to it (then `followUp` holds the repair). Keeps one shadow per room
  * document. Exported for the benchmark (bench:collab's suggestion scenario) so it measures this very check.
  */
-export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: Y.Doc, update: Uint8Array) => UpdateVerdict {
+export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: Y.Doc, update: Uint8Array, withdrawn?: WithdrawnBlocks) => UpdateVerdict {
   // One shadow per live room document (dropped with it, or after a refusal left it ahead of the room).
   const shadows = new WeakMap<Y.Doc, Shadow>();
   const shadowOf = (room: Y.Doc): Shadow => {
@@ -136,7 +147,7 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
   // The Yjs client ids each suggest-only author has written with in a room (the repair only touches text next to
   // or of the author's own writing): kept in the document itself (editor/suggestions-provenance.ts), so they
   // are stored with it and known again after a restart of this server.
-  return (author, room, update) => {
+  return (author, room, update, withdrawn) => {
     let verdict: UpdateVerdict = { ok: false };
     try {
       const shadow = shadowOf(room);
@@ -154,6 +165,7 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
         // A new session of the author: recorded with the document (written with the repair, if any).
         const record = captureUpdate(shadow.doc, REPAIR_ORIGIN, () => recordWriters(shadow.doc, author.by, [...plan.clients].filter((c) => !own.has(c)), author.at));
         if (record) verdict = { ...verdict, followUp: followUp ? Y.mergeUpdates([followUp, record]) : record };
+        if (plan.withdrawn?.length) withdrawn?.note(plan.withdrawn);
       }
     } finally {
       // A refused update (or a repair the room never gets) is in the shadow but not in the room: start a fresh shadow next time.
@@ -199,6 +211,13 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
     if (!d) decided.set(doc, (d = new DecidedMarkers()));
     return d;
   };
+  // Per room document: the blocks suggest-only authors recently withdrew.
+  const withdrawn = new WeakMap<Y.Doc, WithdrawnBlocks>();
+  const withdrawnOf = (doc: Y.Doc): WithdrawnBlocks => {
+    let w = withdrawn.get(doc);
+    if (!w) withdrawn.set(doc, (w = new WithdrawnBlocks()));
+    return w;
+  };
 
   return {
     isSuggestOnly,
@@ -230,13 +249,14 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
             pending,
             onRecord: (record) => decisions.set(principal, record),
             decided: decidedOf(doc),
+            withdrawn: withdrawnOf(doc),
           },
         );
         return { ok: true, after };
       }
       const started = Date.now();
       try {
-        const verdict = check(authorOf(principal), doc, update);
+        const verdict = check(authorOf(principal), doc, update, withdrawnOf(doc));
         if (!verdict.ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
         else if (verdict.repaired) logger.info({ docName, userId: principal.userId, characters: verdict.repaired }, 'repaired a suggest-only update garbled by a concurrent formatting merge');
         else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');

@@ -103,3 +103,45 @@ export function offline(doc: Y.Doc, make: (copy: Y.Doc) => void): Uint8Array {
   make(copy);
   return Y.encodeStateAsUpdate(copy, sv);
 }
+
+/** The paragraph `id` (its position before it and its size), or null. */
+export function findParagraph(d: PMNode, id: string): { pos: number; node: PMNode } | null {
+  let found: { pos: number; node: PMNode } | null = null;
+  d.descendants((node, pos) => {
+    if (!found && node.type.name === 'paragraph' && node.attrs.id === id) found = { pos, node };
+    return !found;
+  });
+  return found;
+}
+
+/** A new paragraph "新段落" (id p2) inserted whole after p1: in suggestion mode, a block suggestion. */
+export const insertParagraph: AuthorEdit = (s) => {
+  const { from, node } = paragraph(s.doc);
+  return s.tr.insert(from - 1 + node.nodeSize, schema.nodes.paragraph.create({ id: 'p2' }, schema.text('新段落')));
+};
+
+/** The whole paragraph `id` deleted (the block, not only its text). */
+export const deleteParagraph =
+  (id: string): AuthorEdit =>
+  (s) => {
+    const found = findParagraph(s.doc, id);
+    if (!found) throw new Error(`no paragraph ${id}`);
+    return s.tr.delete(found.pos, found.pos + found.node.nodeSize);
+  };
+
+/** The clause's paragraphs in order: [id, block suggestion (+by / -by / ''), text with its suggestions]. */
+export function paragraphs(d: PMNode): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  d.descendants((node) => {
+    if (node.type.name !== 'paragraph' || !['p1', 'p2'].includes(String(node.attrs.id))) return true;
+    const s = node.attrs.suggestion as { kind: string; by: string } | null;
+    const texts: string[] = [];
+    node.forEach((n) => {
+      const m = n.marks.find((x) => x.type.name === 'suggestInsert' || x.type.name === 'suggestDelete');
+      texts.push(m ? `[${m.type.name === 'suggestInsert' ? '+' : '-'}${String(m.attrs.by)}:${n.text ?? ''}]` : (n.text ?? ''));
+    });
+    out.push([String(node.attrs.id), s ? `${s.kind === 'insert' ? '+' : '-'}${s.by}` : '', texts.join('')]);
+    return false;
+  });
+  return out;
+}
