@@ -16,7 +16,7 @@ const SEED = Number(process.env.EXACT_PUSHDOWN_SEED ?? 20261203);
 // Sized for the suite's time on 2 cores (each stock query decodes every document in Go); a deeper run:
 // EXACT_PUSHDOWN_DOCS=3000 EXACT_PUSHDOWN_QUERIES=300 (the sizes two deliberately broken builds were caught at).
 const DOCS = Number(process.env.EXACT_PUSHDOWN_DOCS ?? 1_000);
-const QUERIES = Number(process.env.EXACT_PUSHDOWN_QUERIES ?? 150);
+const QUERIES = Number(process.env.EXACT_PUSHDOWN_QUERIES ?? 90);
 
 let mongo: Awaited<ReturnType<typeof freshMongo>>;
 let docs: Collection<Document>;
