@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { createLogger } from '../../activities/infra/logger';
 import { bundleLifecycleWorkflows } from '../../server/temporal/worker';
 import { lifecycleWorkflowId } from '../../workflows/domain';
 
@@ -16,12 +17,15 @@ export function historyDir(): string {
   return dir;
 }
 
-/** Lifecycles whose history does not replay on the current code, each with the error and the saved file. */
-export async function replayFailures(temporalAddress: string, standardIds: string[]): Promise<string[]> {
+/**
+ * Lifecycles whose history does not replay on the current code, each with the error and the saved file.
+ * `bundleCacheDir`: the app's workflow bundle cache (the same code), so the check does not run webpack again.
+ */
+export async function replayFailures(temporalAddress: string, standardIds: string[], bundleCacheDir?: string): Promise<string[]> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   try {
-    const bundle = await bundleLifecycleWorkflows();
+    const bundle = await bundleLifecycleWorkflows(undefined, bundleCacheDir ? { dir: bundleCacheDir, logger: createLogger('soak-replay') } : undefined);
     const failures: string[] = [];
     for (const id of standardIds) {
       const workflowId = lifecycleWorkflowId(id);

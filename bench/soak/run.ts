@@ -177,7 +177,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const drafter = new SoakClient(() => base, 'drafter-sh', '10.79.0.3', newTally());
     await drafter.signIn();
     const lost = [...(await lostTransitions(checker, traffic.acked)), ...(await lostComments(checker, traffic.acked)), ...(await lostEdits(base, drafter, traffic.acked))];
-    const replays = await replayFailures(temporalAddress, traffic.standards).catch((e: unknown) => [`replay check failed: ${(e as Error).message}`]);
+    const replays = await replayFailures(temporalAddress, traffic.standards, path.join(dataDir, 'cache')).catch((e: unknown) => [`replay check failed: ${(e as Error).message}`]);
     let editsAcked = 0;
     for (const keys of traffic.acked.edits.values()) editsAcked += keys.size;
     return {

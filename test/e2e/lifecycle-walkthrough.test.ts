@@ -16,6 +16,7 @@ import { startRuntime, type Runtime } from '../../server/runtime';
 import { ensureUserIndexes } from '../../activities/data/users';
 import { requireEnv } from '../support/mongo';
 import { chinaToday } from '../../workflows/dates';
+import { testBundleCacheDir } from '../support/bundle-cache';
 
 jest.setTimeout(420_000);
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
     LOG_LEVEL: 'warn',
   });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, durations: { commentPeriodMs: 25_000, reminderIntervalMs: 86_400_000, filingReminderMs: 2000, reviewIntervalMs: 5000 } });
+  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, workflowBundleCacheDir: testBundleCacheDir(), durations: { commentPeriodMs: 25_000, reminderIntervalMs: 86_400_000, filingReminderMs: 2000, reviewIntervalMs: 5000 } });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   browser = await launchChromium();

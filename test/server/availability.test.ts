@@ -14,6 +14,7 @@ import { startRuntime, type Runtime } from '../../server/runtime';
 import { freePort, launchEmbeddedServers, type EmbeddedServers } from '../../scripts/embedded/launcher';
 import { ApiSession } from '../../scripts/demo-lifecycle-driver';
 import type { LifecycleState } from '../../workflows/messages';
+import { testBundleCacheDir } from '../support/bundle-cache';
 
 jest.setTimeout(240_000);
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: servers.temporalAddress,
     LOG_LEVEL: 'warn',
   });
-  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
+  rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw', workflowBundleCacheDir: testBundleCacheDir() });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   shEco = await new ApiSession(rt.url, 'sh-eco').signIn();

@@ -10,6 +10,7 @@ import { seedDemoAccounts } from '../../server/auth/demo-accounts';
 import { loadConfig } from '../../server/infra/config';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { requireEnv } from './mongo';
+import { testBundleCacheDir } from './bundle-cache';
 
 export async function startTestRuntime(name: string): Promise<Runtime> {
   try {
@@ -29,7 +30,7 @@ export async function startTestRuntime(name: string): Promise<Runtime> {
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
     LOG_LEVEL: 'warn',
   });
-  const rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw' });
+  const rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw', workflowBundleCacheDir: testBundleCacheDir() });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   return rt;

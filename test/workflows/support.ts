@@ -16,6 +16,7 @@ import { createLogger } from '../../activities/infra/logger';
 import type { Actor, Province } from '../../workflows/domain';
 import type { LifecycleDurations, LifecycleState } from '../../workflows/messages';
 import { freshMongo, requireEnv } from '../support/mongo';
+import { testBundleCache } from '../support/bundle-cache';
 
 export const actors = {
   shEco: { userId: 'u-sh-eco', displayName: '上海市生态环境局', role: 'ecoEnvDepartment', province: 'SH' },
@@ -62,7 +63,7 @@ try {
 let bundle: Promise<WorkflowBundle> | undefined;
 /** One workflow bundle per test file (bundling takes seconds). */
 export function sharedBundle(): Promise<WorkflowBundle> {
-  return (bundle ??= bundleLifecycleWorkflows());
+  return (bundle ??= bundleLifecycleWorkflows(undefined, testBundleCache()));
 }
 
 /** Release documents for tests: stores one id per edition, as the DOCX generator will (it is another issue's). */
