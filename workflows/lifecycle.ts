@@ -47,7 +47,7 @@ export async function lifecycleWorkflow(input: LifecycleInput): Promise<Lifecycl
   const effects = startEffectsLoop(run);
   while (!TERMINAL_STAGES.includes(state.stage)) {
     const next = agendaOf(state, run.times)[0];
-    if (next && next.at <= (clock.timerDriven ? clock.reached() : run.now())) {
+    if (next && next.at <= clock.reached()) {
       await dueStep(run, effects, next)();
       continue;
     }

@@ -18,12 +18,10 @@ export interface LifecycleClock {
   peek(): number;
   /** Takes the workflow time, unless a local activity is in flight. Call where an Update, a timer or an activity result enters. */
   refresh(): void;
-  /** The latest target instant of a timer that fired: what the history proves has passed. */
+  /** The latest target instant of a timer that fired: what the history proves has passed (the legacy clock: the SDK's time). */
   reached(): number;
   /** A timer armed for `target` fired. */
   timerFired(target: number): void;
-  /** Whether due steps follow timers (`reached`) rather than the clock. */
-  readonly timerDriven: boolean;
 }
 
 export function createLifecycleClock(localsInFlight: () => number): LifecycleClock {
@@ -41,7 +39,6 @@ export function createLifecycleClock(localsInFlight: () => number): LifecycleClo
       reached = Math.max(reached, target);
       t = Math.max(t, target);
     },
-    timerDriven: true,
   };
 }
 
@@ -53,6 +50,5 @@ export function legacyClock(): LifecycleClock {
     refresh: () => undefined,
     reached: () => Date.now(),
     timerFired: () => undefined,
-    timerDriven: false,
   };
 }

@@ -215,7 +215,7 @@ export function registerHandlers(run: LifecycleRun): void {
       state.publicityDone = true;
       const impl = implementationInstant(state);
       // Passed as the history proves it (the agenda's timer for the implementation date fired), so a replay decides alike.
-      if (impl !== undefined && (run.clock.timerDriven ? run.clock.reached() : run.now()) >= impl) {
+      if (impl !== undefined && run.clock.reached() >= impl) {
         run.enterInForce();
         return run.transition({ to: 'inForce', step: 'active', actor, action: 'completePublicity', reason });
       }
