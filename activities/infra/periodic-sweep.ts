@@ -19,6 +19,9 @@ export interface PeriodicSweepOptions {
   failed: string;
   /** Also run once at the start (default: first run after `everyMs`). */
   runAtStart?: boolean;
+  /** A failure after which no run can succeed (its client was closed by its owner): the timer ends, logged
+   * once at debug with `ended`, instead of failing every tick for the life of the process. */
+  endsOn?: { test: (err: unknown) => boolean; ended: string };
 }
 
 export function startPeriodicSweep(o: PeriodicSweepOptions): PeriodicSweep {
@@ -38,16 +41,19 @@ export function startPeriodicSweep(o: PeriodicSweepOptions): PeriodicSweep {
   };
   const tick = (): void => {
     if (stopped) return;
-    sweepNow().catch((e: unknown) => o.logger.warn({ err: e }, o.failed));
+    sweepNow().catch((e: unknown) => {
+      if (o.endsOn?.test(e)) {
+        if (!stopped) o.logger.debug(o.endsOn.ended);
+        stop();
+      } else o.logger.warn({ err: e }, o.failed);
+    });
+  };
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(timer);
   };
   if (o.runAtStart) tick();
   const timer = setInterval(tick, o.everyMs);
   timer.unref();
-  return {
-    sweepNow,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return { sweepNow, stop };
 }

@@ -10,6 +10,7 @@ import { createGenerationJobsStore, type GenerationJobsStore } from '../../activ
 import { AppError, type Bilingual } from '../../activities/infra/errors';
 import type { Logger } from '../../activities/infra/logger';
 import type { StoredFile } from '../../activities/files/store';
+import { startPeriodicSweep } from '../../activities/infra/periodic-sweep';
 import { retryingReady } from '../infra/retrying-ready';
 
 export interface JobStatus {
@@ -59,17 +60,16 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
   const maxRunning = options.maxRunning ?? 4;
   const store = options.store ?? createGenerationJobsStore(options.db);
   const ready = retryingReady(() => store.ensureIndexes(), (err) => log.warn({ err }, 'generation job indexes not created; trying again with the next job'));
-  const sweeper = setInterval(() => {
-    store.sweep(keepMs).catch((err: unknown) => {
-      // The client was closed by its owner (a stopped runtime that did not call close()): nothing is left to
-      // sweep through it, so the timer ends instead of failing every minute for the life of the process.
-      if (err instanceof MongoNotConnectedError) {
-        clearInterval(sweeper);
-        log.debug('generation job sweep ended: the database client was closed');
-      } else log.warn({ err }, 'generation job sweep failed');
-    });
-  }, options.sweepMs ?? 60_000);
-  sweeper.unref();
+  const sweeper = startPeriodicSweep({
+    run: () => store.sweep(keepMs),
+    everyMs: options.sweepMs ?? 60_000,
+    logger: log,
+    done: (n) => [{ removed: n }, 'expired generation jobs removed'],
+    failed: 'generation job sweep failed',
+    // The client was closed by its owner (a stopped runtime that did not call close()): nothing is left to
+    // sweep through it.
+    endsOn: { test: (err) => err instanceof MongoNotConnectedError, ended: 'generation job sweep ended: the database client was closed' },
+  });
 
   /** Runs the job, writing its progress at most every 200 ms (and renewing the lease meanwhile). */
   async function runJob(id: string, run: (progress: ProgressReporter) => Promise<StoredFile>): Promise<void> {
@@ -133,7 +133,7 @@ export function createGenerationJobs(options: GenerationJobsOptions): Generation
     },
 
     close() {
-      clearInterval(sweeper);
+      sweeper.stop();
     },
   };
 }
