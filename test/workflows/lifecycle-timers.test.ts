@@ -7,7 +7,7 @@ import { actors, chinaTodayNow, numberFor, regulatorOf, sampleProposal, startHar
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness('timers', { durations: { commentPeriodMs: 2500, reminderIntervalMs: 600, filingReminderMs: 60_000, reviewIntervalMs: 2000 } });
+  h = await startHarness('timers', { durations: { commentPeriodMs: 4000, reminderIntervalMs: 600, filingReminderMs: 60_000, reviewIntervalMs: 2000 } });
 });
 afterAll(async () => {
   if (h) expect(await h.replayAll()).toBeGreaterThan(0);
@@ -26,7 +26,8 @@ test('the comment period closes by itself at its deadline', async () => {
   const id = await toDrafting();
   const opened = await h.service.act(id, 'submitForComment', {}, actors.drafter);
   const deadline = Date.parse(opened.commentDeadline!);
-  expect(deadline - Date.now()).toBeGreaterThan(1500);
+  // 4 s of period leave a loaded machine room for the act's answer and the query below (2.5 s was tight on CI).
+  expect(deadline - Date.now()).toBeGreaterThan(2500);
   await sleep(1000);
   expect((await h.service.state(id)).step).toBe('open');
   const closed = await waitForState(h, id, (s) => s.step === 'handlingComments');
@@ -74,9 +75,11 @@ test('while a step waits, reminders go to whoever holds the next action, and onl
     expect(r.recipients).toEqual([{ role: 'marketRegulator', province: 'JS' }, { role: 'marketRegulator', province: 'ZJ' }]);
   }
   await h.service.act(id, 'withdraw', { reason: '测试结束' }, actors.shEco);
-  const after = (await listNotificationsOfStandard(h.db, id)).length;
-  await sleep(1000);
-  expect((await listNotificationsOfStandard(h.db, id)).length).toBe(after);
+  const withdrawnAt = Date.now();
+  // A reminder whose timer fired just before the withdrawal may still be written after it (its activity was
+  // in flight); none may be dated after it: more than two intervals pass.
+  await sleep(1500);
+  expect((await remindersOf()).filter((r) => Date.parse(r.at) > withdrawnAt)).toEqual([]);
 });
 
 async function toInForce(): Promise<string> {
