@@ -32,6 +32,7 @@ import { versionsExtension } from './extensions/versions';
 import { importExtension, proposalImportApplier } from './extensions/import';
 import { startImportSweep } from '../activities/import/sweep';
 import { startStandardsChangesSweep } from '../activities/data/standards-changes-sweep';
+import { settlesWithin } from '../activities/infra/settles-within';
 import { explanatoryNoteExtension } from './extensions/explanatory-note';
 import { consultationMailingExtension } from './extensions/consultation-mailing';
 import { watchExtension } from './extensions/watch';
@@ -124,20 +125,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // hold the rest, nor a start that stops a half-started runtime to try again.
   const stopAll = async (): Promise<void> => {
     for (const [i, fn] of cleanups.reverse().entries()) {
-      let timer: NodeJS.Timeout | undefined;
-      const done = await Promise.race([
-        fn().then(
-          () => true,
-          (err: unknown) => {
-            logger.error({ err }, 'shutdown step failed');
-            return true;
-          },
-        ),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), STOP_STEP_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      const done = await settlesWithin(
+        fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed')),
+        STOP_STEP_MS,
+      );
       if (!done) logger.error({ step: cleanups.length - i, ms: STOP_STEP_MS }, 'shutdown step did not finish; going on');
     }
   };

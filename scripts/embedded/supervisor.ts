@@ -10,6 +10,7 @@ import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../activities/infra/errors';
 import { createLogger } from '../../activities/infra/logger';
+import { settlesWithin } from '../../activities/infra/settles-within';
 
 const log = createLogger('supervisor');
 
@@ -141,14 +142,10 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
   return false;
 }
 
-function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.catch(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/** A probe's answer, or false when it failed or did not answer within `ms`. */
+async function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
+  const answer = p.catch(() => false);
+  return (await settlesWithin(answer, ms)) && (await answer);
 }
 
 export class SupervisedServer extends EventEmitter<SupervisorEvents> {

@@ -4,6 +4,7 @@
 // back-off, until the server answers again, and stops for good only on stop().
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from '../../activities/infra/logger';
+import { settlesWithin } from '../../activities/infra/settles-within';
 
 export interface WorkerSupervisorOptions {
   /** A new native connection (the previous one is closed after its worker failed). */
@@ -115,14 +116,7 @@ export async function superviseWorker(opts: WorkerSupervisorOptions): Promise<Wo
       // away) can hang in the SDK; do not hold the process for it. The loop ends when the worker's run does,
       // so it is waited for within the same grace: a start that failed and stopped its runtime once waited
       // six minutes here in the soak.
-      let timer: NodeJS.Timeout | undefined;
-      const ended = await Promise.race([
-        loop.then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      const ended = await settlesWithin(loop, graceMs);
       if (!ended) opts.logger.warn({ graceMs }, 'lifecycle worker did not shut down within the grace; leaving it');
       await closeConnection();
     },
