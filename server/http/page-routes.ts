@@ -111,7 +111,9 @@ export function createPageRouter(deps: PageDeps): Router {
   const { db, lifecycle } = deps;
   const ops = { db, lifecycle };
 
-  r.get('/', (_req, res) => res.redirect(303, '/standards'));
+  // Staff land on their standards; anyone else on the public site (the header links staff sign-in), so a
+  // member of the public who types the bare address is not met by a password form.
+  r.get('/', (req, res) => res.redirect(303, req.user ? '/standards' : '/consultation'));
 
   r.get('/sign-in', (req, res) => {
     if (req.user) {

@@ -10,6 +10,8 @@ export const UI = {
   signOut: { zh: '退出登录', en: 'Sign out' },
   username: { zh: '用户名', en: 'Username' },
   password: { zh: '密码', en: 'Password' },
+  signInPublicHint: { zh: '公众查阅征求意见稿、提交意见和查询回执无需登录：', en: 'The public reads drafts, comments and checks receipts without signing in: ' },
+  publicConsultation: { zh: '公众征求意见', en: 'Public consultation' },
   signedInAs: { zh: '当前用户', en: 'Signed in as' },
   otherLanguage: { zh: 'English', en: '中文' },
   standards: { zh: '标准项目', en: 'Standards' },

@@ -65,6 +65,15 @@ describe('signing in through the API', () => {
     await request(h.app).get('/api/me').set('Cookie', before!).expect(401);
   });
 
+  it('sends the bare address to the public site when signed out and to the standards when signed in', async () => {
+    expect((await request(h.app).get('/').expect(303)).headers.location).toBe('/consultation');
+    const s = await h.signIn('sh-eco');
+    expect((await s.agent.get('/').expect(303)).headers.location).toBe('/standards');
+    // The sign-in page tells a member of the public that they need no account, in both languages.
+    expect((await request(h.app).get('/sign-in').expect(200)).text).toMatch(/公众查阅征求意见稿[^<]*<a href="\/consultation">公众征求意见<\/a>/);
+    expect((await request(h.app).get('/sign-in?lang=en').expect(200)).text).toContain('without signing in: <a href="/consultation">Public consultation</a>');
+  });
+
   it('signs out: the session is destroyed and the cookie stops working', async () => {
     const s = await h.signIn('exec');
     const me = await s.agent.get('/api/me').expect(200);
