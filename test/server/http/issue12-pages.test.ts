@@ -30,6 +30,14 @@ async function postForm(who: SignedIn, url: string, fields: Record<string, strin
 }
 
 describe('the list filter (item 1)', () => {
+  it('on an empty install says how the first standard comes, to whoever may propose and to others', async () => {
+    expect(await h.db.collection('standards').countDocuments()).toBe(0);
+    expect((await s['sh-eco'].agent.get('/standards').expect(200)).text).toContain('还没有标准项目。点击「提出立项」开始第一个标准。');
+    expect((await s['sh-msa'].agent.get('/standards?lang=en').expect(200)).text).toContain('No standards yet. Standards appear here once');
+    const filtered = await s['sh-eco'].agent.get('/standards?stage=inForce').expect(200);
+    expect(filtered.text).toContain('没有符合条件的标准项目。 <a href="/standards">显示全部</a>');
+  });
+
   it('takes the form as a browser sends it: empty stage, province and search mean no filter', async () => {
     const id = await propose();
     const page = await s.exec.agent.get('/standards?q=&stage=&province=').expect(200);
