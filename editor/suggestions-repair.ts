@@ -11,16 +11,16 @@
 //   (a) characters that existed before the transaction and gained, lost or changed a `suggestInsert` (or
 //       someone else's `suggestDelete`) get their previous value back (the invariant: an update never adds
 //       `suggestInsert` to existing text; a suggest-only author never removes one either);
-//   (b) characters the transaction inserted without a suggestion of the author, typed next to text the
-//       author wrote (`ownClients`: the Yjs client ids of the author's sessions), get the author's
-//       `suggestInsert` (the neighbouring suggestion of theirs when there is one);
+//   (b) characters the transaction inserted without a suggestion of the author, written by one of the author's
+//       clients (`ownClients`: the Yjs client ids of the author's sessions, or a client new to the room) or
+//       typed next to text the author wrote, get the author's `suggestInsert` (the neighbouring suggestion of
+//       theirs when there is one);
 //   (c) characters the transaction deleted that are not (or no longer) the author's pending insertion are put
 //       back, marked `suggestDelete` by the author (or as they were when someone's suggestion already marked
 //       them): the drafter accepted them meanwhile, or the author's editor showed them as the author's own
 //       insertion because a stretch had not been repaired there yet (deleting one's own insertion really
 //       deletes it). A deletion is always expressible as a suggested deletion, so this holds for any text.
-// New text elsewhere (a plain insertion forced past the editor's suggestion mode) is not repaired: the check
-// refuses it.
+// A plain insertion forced past the editor's suggestion mode becomes the author's suggestion the same way.
 // `applySuggestionRepair` writes the plan in one transaction and returns that transaction's update, which the
 // server applies to the room after the author's update so every client and the store get it.
 // Pure (Yjs only, no I/O); the collaboration server's guard uses it on its shadow copy.
@@ -121,6 +121,8 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
   const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   // Written by the author: in one of their sessions, or by this very transaction.
   const ownId = (id: Y.ID | null): boolean => id !== null && (ownClients.has(id.client) || id.clock >= (tr.beforeState.get(id.client) ?? 0));
+  // Written by one of the author's clients: a recorded session, or a client the room had never seen.
+  const ownClient = (id: Y.ID): boolean => ownClients.has(id.client) || !tr.beforeState.has(id.client);
   for (const type of tr.changed.keys()) {
     if (!(type instanceof Y.XmlText)) continue;
     const text = type;
@@ -146,17 +148,23 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
           plan.stretched += run.length;
         }
       } else if (!run.existed && run.visibleAfter) {
-        // (b) the author's new text is their suggestion. Their own suggested deletion on new text is theirs only
-        // when the transaction deleted text too (y-prosemirror's diff may put deleted text back as new items);
-        // new text carrying someone else's suggestion (or, without a deletion, their own suggested deletion)
-        // inherited it from markers a concurrent edit moved — their editor had marked it as their insertion
-        // (y-prosemirror's diff may even have put their mark on identical existing characters, which (a)
-        // restores, and the other's on the new ones).
+        // (b) the author's new text is their suggestion: their editor is held in suggestion mode, so what they
+        // typed was their insertion there. Their own suggested deletion on new text is theirs only when the
+        // transaction deleted text too (y-prosemirror's diff may put deleted text back as new items); new text
+        // carrying someone else's suggestion (or, without a deletion, their own suggested deletion) inherited it
+        // from markers a concurrent edit moved. New text without any suggestion lost it the same way, or was
+        // shifted by y-prosemirror's diff: typing "每月" before an identical "每月" puts the author's mark on the
+        // old characters (which (a) restores) and leaves the new ones plain, after the old — away from the
+        // author's own writing when someone else's concurrent marker sits in between (captured in
+        // test/editor/fixtures/suggest-refused-shifted-plain.json). So plain new text is the author's insertion
+        // when their client wrote it (one of their recorded sessions, or a client new to the room) or it sits
+        // next to their writing; a plain insertion forced past the editor's suggestion mode becomes their
+        // suggestion too (never a direct edit, and not lost to a refusal).
         const entries = Object.entries(run.after).filter(([k]) => base(k).startsWith('suggest'));
         const ownInsert = entries.some(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === author.by);
         const ownDelete = entries.some(([k, v]) => base(k) === SUGGEST_DELETE && by(v) === author.by);
         const inherited = entries.some(([, v]) => by(v) !== author.by) || (ownDelete && !hasDeleted);
-        if (!ownInsert && !(ownDelete && hasDeleted) && (inherited || ownId(run.item.origin) || ownId(run.item.rightOrigin))) {
+        if (!ownInsert && !(ownDelete && hasDeleted) && (inherited || ownClient(run.item.id) || ownId(run.item.origin) || ownId(run.item.rightOrigin))) {
           const attributes: Attrs = {};
           for (const key of Object.keys(run.after)) if (base(key).startsWith('suggest')) attributes[key] = null;
           attributes[SUGGEST_INSERT] = neighbourInsert(runs, i, author.by) ?? { ...author };

@@ -1,13 +1,19 @@
-// Two updates of the suggest-only bureau that the server refused in the randomized collab test
-// (test/editor/suggestions-collab.test.ts, 2 of 30 runs at 13:24 UTC on 2026-12-03), captured with the room's
-// state just before: the room and the update as they were, replayed through the same check. Both were pure
-// suggestions in the bureau's editor; Yjs's merge with concurrent edits garbled them:
+// Updates of the suggest-only bureau that the server refused in the randomized collab test
+// (test/editor/suggestions-collab.test.ts; the first two in 2 of 30 runs at 13:24 UTC on 2026-12-03, captured by
+// hand, the third by the test's own recorder, test/editor/suggest-capture.ts), each with the room's state just
+// before: the room and the update as they were, replayed through the same check. All were pure suggestions in
+// the bureau's editor; Yjs's merge with concurrent edits garbled them:
 //   - own-delete: the bureau's new "pH" landed inside its own suggested deletion "每月" and inherited that
 //     mark instead of its insertion (new text proposed for deletion: rejecting would keep words nobody saw);
 //   - diff-shift: the bureau typed "每月" right before drafter-a's suggested "每月"; y-prosemirror's diff put the
 //     bureau's mark on the old "每月" and drafter-a's on the new one, and drafter-a's concurrent "监测" landed
 //     in between — restoring the old characters left the bureau's new words in drafter-a's name.
-// Now the guard repairs both: the new words are the bureau's suggested insertion, nobody else's suggestion
+//   - shifted-plain (seed 67717, 1 of 34 runs at 15:50 UTC on 2026-12-03; refused 125 times as it was resent until the
+//     test gave up): the bureau typed "每月" right before drafter-a's plain "每月"; y-prosemirror's diff marked
+//     the old "每月" as the bureau's (by deleting the end marker of its "不应") and sent the new one plain, after
+//     the old. In the room a concurrent end marker of drafter-a kept the old "每月" plain, so the update added
+//     plain text whose neighbours were not the bureau's: a direct edit.
+// Now the guard repairs all three: the new words are the bureau's suggested insertion, nobody else's suggestion
 // changes, the text with every suggestion rejected is unchanged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +32,7 @@ interface Captured {
 const CASES: [string, string][] = [
   ['suggest-refused-own-delete.json', 'pH'],
   ['suggest-refused-diff-shift.json', '每月'],
+  ['suggest-refused-shifted-plain.json', '每月'],
 ];
 
 for (const [file, words] of CASES) {

@@ -19,7 +19,8 @@ import { createMongoDocumentStore } from '../../activities/data/documents';
 import { STANDARDS } from '../../activities/data/standards';
 import pino from 'pino';
 import { freshMongo } from '../support/mongo';
-import { connectClient, startSuggestCollab, until, type TestClient } from '../server/collab/support';
+import { connectClient, until, type TestClient } from '../server/collab/support';
+import { saveFirstRefusal, startCapturingSuggestCollab } from './suggest-capture';
 import { prng } from '../support/prng';
 
 jest.setTimeout(120_000);
@@ -103,7 +104,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       else if (!line.includes('"level":30')) process.stderr.write(line);
     },
   });
-  const srv = await startSuggestCollab(mongo.db, standardId, logger, { compactAfterUpdates: 10 });
+  const srv = await startCapturingSuggestCollab(mongo.db, standardId, logger, { compactAfterUpdates: 10 });
   // The document exists before anyone joins, as for a real standard.
   const seedDoc = jsonToYDoc(
     doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。')))).toJSON() as DocJSON,
@@ -143,7 +144,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       await new Promise((r) => setTimeout(r, 5 + Math.floor(rnd() * 20)));
     }
     await Promise.all(clients.map((c) => c.saved(20_000))).catch((error: unknown) => {
-      throw new Error(`seed ${seed}, ${srv.refused()} refused: ${String(error)}`);
+      throw new Error(`seed ${seed}, ${srv.refused()} refused (first captured in ${saveFirstRefusal(srv.captured(), String(seed))}): ${String(error)}`);
     });
     const expected = fingerprint(clients[1].doc);
     await until(() => clients.every((c) => fingerprint(c.doc) === expected), 20_000, `convergence (seed ${seed})`);
@@ -154,7 +155,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
     expect(fingerprint(cold)).toBe(expected);
     const final = initProseMirrorDoc(cold.getXmlFragment(YJS_FRAGMENT), schema).doc;
     expect([...new Set(listSuggestions(final).map((x) => x.by))].filter((by) => by !== 'bureau' && by !== 'drafter-a')).toEqual([]);
-    expect([seed, srv.refused()]).toEqual([seed, 0]);
+    expect([seed, srv.refused(), saveFirstRefusal(srv.captured(), String(seed))]).toEqual([seed, 0, null]);
     expect(decisions).toBeGreaterThan(0);
     process.stderr.write(`suggestions-collab seed ${seed}: ${decisions} decisions, ${suggestingRounds} rounds the drafter typed suggesting, ${repairs} repaired updates, ${srv.refused()} refused\n`);
   } finally {

@@ -196,12 +196,19 @@ describe('a decision racing the author’s typing next to the suggestion', () =>
     expect(shown(pmOf(room))).toBe('排放[+bureau:XY]浓度应符合表1的规定。');
   });
 
-  it('still refuses a plain insertion; a plain deletion becomes the author’s suggested deletion', () => {
+  it('a plain insertion becomes the author’s suggested insertion (not refused); a plain deletion their suggested deletion', () => {
     const start = base();
     const a = merged(start);
     const sv = Y.encodeStateVector(a);
     edit(a, 'bureau', false, (s: EditorState) => s.tr.insertText('直接', paragraph(s.doc).from));
-    expect(createSuggestionUpdateCheck()(BUREAU, merged(start), Y.encodeStateAsUpdate(a, sv))).toEqual({ ok: false });
+    // As it is, a direct edit (the check alone refuses it); the guard makes it the bureau's suggestion.
+    expect(isSuggestionOnlyChange(pmOf(merged(start)), pmOf(a), 'bureau')).toBe(false);
+    const roomA = merged(start);
+    const plain = createSuggestionUpdateCheck()(BUREAU, roomA, Y.encodeStateAsUpdate(a, sv));
+    if (!plain.ok || !plain.followUp) throw new Error('expected a repair');
+    Y.applyUpdate(roomA, Y.encodeStateAsUpdate(a, sv));
+    Y.applyUpdate(roomA, plain.followUp);
+    expect(shown(pmOf(roomA))).toBe('[+bureau:直接]排放浓度应符合表1的规定。');
     // A deletion the author's editor made as a real one (it showed the text as the author's own insertion,
     // a stretch not yet repaired there) is put back as a suggested deletion.
     const b = merged(start);
