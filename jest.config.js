@@ -9,6 +9,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/retry-once.ts'],
+  reporters: ['default', '<rootDir>/test/support/retry-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
