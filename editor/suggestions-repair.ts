@@ -313,9 +313,15 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
     doc.transact(() => {
       // Back to front in each text, so a step never moves the index of one still to come; at one index the
       // re-formatting of the text after it goes first, then the deleted text is put back in front of it.
-      // Blocks put back at one index go last first, so they keep their order.
+      // Blocks put back at one index go last first, so they keep their order; so do runs of deleted text put
+      // back at one index (adjacent deleted items, listed in document order: "应" then "月" inserted in that
+      // order at one index would read "月应" — captured in test/editor/fixtures/suggest-refused-adjacent.json).
       const rank = (s: RepairStep): number => (s.kind === 'format' ? -1 : 1);
-      const order = [...plan.steps].sort((x, y) => y.index - x.index || (x.kind === 'block' && y.kind === 'block' ? y.order - x.order : rank(x) - rank(y)));
+      const seq = new Map(plan.steps.map((step, i) => [step, i]));
+      const later = (x: RepairStep, y: RepairStep): number => (seq.get(y) ?? 0) - (seq.get(x) ?? 0);
+      const order = [...plan.steps].sort(
+        (x, y) => y.index - x.index || (x.kind === 'block' && y.kind === 'block' ? y.order - x.order : rank(x) - rank(y) || (x.kind === 'insert' && y.kind === 'insert' ? later(x, y) : 0)),
+      );
       for (const step of order) {
         if (step.kind === 'format') step.text.format(step.index, step.length, step.attributes);
         else if (step.kind === 'insert') step.text.insert(step.index, step.content, step.attributes);

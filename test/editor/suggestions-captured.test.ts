@@ -13,7 +13,10 @@
 //     the old "每月" as the bureau's (by deleting the end marker of its "不应") and sent the new one plain, after
 //     the old. In the room a concurrent end marker of drafter-a kept the old "每月" plain, so the update added
 //     plain text whose neighbours were not the bureau's: a direct edit.
-// Now the guard repairs all three: the new words are the bureau's suggested insertion, nobody else's suggestion
+//   - adjacent (seed 18114 with SUGGEST_HARD=1, 1 of 6 runs at 16:04 UTC): the bureau deleted two adjacent
+//     characters "应月" of its own that a drafter had accepted meanwhile (two Yjs items); the repair put both
+//     back as its suggested deletion at the same index, one after the other — "月应", a changed text.
+// Now the guard repairs all four: the new words are the bureau's suggested insertion, nobody else's suggestion
 // changes, the text with every suggestion rejected is unchanged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +24,7 @@ import * as Y from 'yjs';
 import { createSuggestionUpdateCheck } from '../../server/collab/suggest-guard';
 import { isSuggestionOnlyChange, listSuggestions } from '../../editor/suggestions';
 import type { SuggestionAuthor } from '../../editor/schema';
-import { pmOf } from './suggest-race';
+import { pmOf, shown } from './suggest-race';
 
 interface Captured {
   author: SuggestionAuthor;
@@ -29,14 +32,17 @@ interface Captured {
   update: string;
 }
 
-const CASES: [string, string][] = [
-  ['suggest-refused-own-delete.json', 'pH'],
-  ['suggest-refused-diff-shift.json', '每月'],
-  ['suggest-refused-shifted-plain.json', '每月'],
+/** A captured update, and what the bureau's change is once repaired: new words it suggests, or a run it suggests deleting. */
+const CASES: { file: string; inserted: string; shows?: string }[] = [
+  { file: 'suggest-refused-own-delete.json', inserted: 'pH' },
+  { file: 'suggest-refused-diff-shift.json', inserted: '每月' },
+  { file: 'suggest-refused-shifted-plain.json', inserted: '每月' },
+  { file: 'suggest-refused-adjacent.json', inserted: '', shows: '[-bureau:应月]' },
 ];
 
-for (const [file, words] of CASES) {
-  it(`${file}: repaired instead of refused; "${words}" is the bureau's suggested insertion`, () => {
+for (const { file, inserted, shows } of CASES) {
+  const what = inserted ? `"${inserted}" is the bureau's suggested insertion` : `the deleted "${shows}" is the bureau's suggested deletion, in order`;
+  it(`${file}: repaired instead of refused; ${what}`, () => {
     const captured = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', file), 'utf8')) as Captured;
     const room = new Y.Doc();
     Y.applyUpdate(room, Buffer.from(captured.room, 'base64'));
@@ -49,9 +55,11 @@ for (const [file, words] of CASES) {
     Y.applyUpdate(room, update);
     Y.applyUpdate(room, verdict.followUp);
     const after = pmOf(room);
+    // Among others: the text with every suggestion rejected is unchanged (so put-back text is in its order).
     expect(isSuggestionOnlyChange(before, after, 'bureau')).toBe(true);
     // The bureau's suggested insertions hold exactly its earlier ones and the new words.
     const insertedAfter = listSuggestions(after).filter((s) => s.by === 'bureau' && s.kind === 'insert').map((s) => s.text).join('|');
-    expect(insertedAfter.replace(/\|/g, '').length).toBe(insertedBefore.replace(/\|/g, '').length + words.length);
+    expect(insertedAfter.replace(/\|/g, '').length).toBe(insertedBefore.replace(/\|/g, '').length + inserted.length);
+    if (shows) expect(shown(after)).toContain(shows);
   });
 }

@@ -90,6 +90,13 @@ function typeOrDelete(e: Editor, rnd: () => number): void {
 
 const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toString();
 
+// SUGGEST_HARD=1 pushes the race the last refusals came from (the bureau typing while drafters decide and
+// type): 80 rounds, a decision every 2nd round, the bureau typing twice a round, shorter pauses. For loops by
+// hand; the suite runs the default.
+const HARD = process.env.SUGGEST_HARD === '1';
+const ROUNDS = HARD ? 80 : 40;
+const DECIDE_EVERY = HARD ? 2 : 4;
+
 test('a suggest-only bureau, a typing drafter and an accepting drafter converge, equal to a cold reload', async () => {
   const seed = Number(process.env.SUGGEST_SEED ?? Date.now() % 100000);
   const rnd = prng(seed);
@@ -117,14 +124,16 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
     const [bureau, typist, reviewer] = [new Editor(clients[0], 'bureau', true, true), new Editor(clients[1], 'drafter-a', false, false), new Editor(clients[2], 'drafter-b', false, false)];
     let decisions = 0;
     let suggestingRounds = 0;
-    for (let round = 0; round < 40; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       typeOrDelete(bureau, rnd);
       // The typing drafter switches suggestion mode on and off now and then (a drafter's own suggestions race
       // the other drafter's decisions too).
       if (rnd() < 0.2) typist.local((s) => s.tr.setMeta(suggestionsKey, { on: !isSuggesting(s) }).setMeta(SKIP, true));
       if (isSuggesting(typist.state)) suggestingRounds += 1;
       typeOrDelete(typist, rnd);
-      if (round % 4 === 3) {
+      // The bureau types a second time in a round now and then (HARD: every round), closer to the decisions.
+      if (HARD || rnd() < 0.2) typeOrDelete(bureau, rnd);
+      if (round % DECIDE_EVERY === DECIDE_EVERY - 1) {
         // The drafter decides while the others type on: a decision racing the author's keystrokes next to the
         // suggestion garbles Yjs's formatting markers, which the server's guard repairs instead of refusing
         // the author's update (editor/suggestions-repair.ts).
@@ -141,7 +150,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
           return out;
         });
       }
-      await new Promise((r) => setTimeout(r, 5 + Math.floor(rnd() * 20)));
+      await new Promise((r) => setTimeout(r, HARD ? Math.floor(rnd() * 8) : 5 + Math.floor(rnd() * 20)));
     }
     await Promise.all(clients.map((c) => c.saved(20_000))).catch((error: unknown) => {
       throw new Error(`seed ${seed}, ${srv.refused()} refused (first captured in ${saveFirstRefusal(srv.captured(), String(seed))}): ${String(error)}`);
