@@ -7,6 +7,9 @@
 import { readConfig } from './config';
 import { mountEditor, type EditorHandle } from './mount';
 import { mountViewer, type ViewerHandle } from './viewer';
+import { showRefusedEdit } from './refused-edit';
+import { keptParagraphs } from '../suggestions-kept';
+import type { Node as PMNode } from 'prosemirror-model';
 
 declare global {
   interface Window {
@@ -25,15 +28,36 @@ if (root?.dataset.mode === 'view') {
     console.error('tongbiao viewer failed to start', error);
   });
 } else if (root) {
-  // A bad configuration rejects the promise like any other start failure (readConfig throws).
-  window.tongbiaoEditor = Promise.resolve().then(() => mountEditor(root, readConfig(root)));
-  window.tongbiaoEditor.then(
-    (handle) => {
-      window.tongbiaoEditorHandle = handle;
-    },
-    (error: unknown) => {
-      root.dataset.status = 'refused';
-      console.error('tongbiao editor failed to start', error);
-    },
-  );
+  const start = (): Promise<EditorHandle> => {
+    // A bad configuration rejects the promise like any other start failure (readConfig throws).
+    const mounted = Promise.resolve().then(() => mountEditor(root, readConfig(root), { onRefusedEdit: (local, by) => void setTimeout(() => reload(local, by), 0) }));
+    window.tongbiaoEditor = mounted;
+    mounted.then(
+      (handle) => {
+        window.tongbiaoEditorHandle = handle;
+      },
+      (error: unknown) => {
+        root.dataset.status = 'refused';
+        console.error('tongbiao editor failed to start', error);
+      },
+    );
+    return mounted;
+  };
+  // The server refused a suggest-only author's change (./refused-edit.ts): the room is reloaded into a fresh
+  // editor (a new Yjs document, without what was refused), and the author's paragraphs it lacks are shown to
+  // copy (all of their paragraphs when the reload fails).
+  const host = root;
+  // (Run after the old socket's close event, whose provider it destroys.)
+  function reload(local: PMNode, by: string): void {
+    window.tongbiaoEditorHandle?.destroy();
+    window.tongbiaoEditorHandle = undefined;
+    delete host.dataset.synced;
+    delete host.dataset.access;
+    const lang = readConfig(host).lang;
+    start().then(
+      (handle) => void showRefusedEdit(host, keptParagraphs(local, handle.view.state.doc, by), lang),
+      () => void showRefusedEdit(host, keptParagraphs(local, local.type.schema.topNodeType.create(), by), lang),
+    );
+  }
+  void start();
 }

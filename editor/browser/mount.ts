@@ -9,6 +9,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
 import { EditorState, type Command, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
+import type { Node as PMNode } from 'prosemirror-model';
 import { dropCursor } from 'prosemirror-dropcursor';
 import { gapCursor } from 'prosemirror-gapcursor';
 import { tableEditing } from 'prosemirror-tables';
@@ -20,7 +21,7 @@ import { insertFigure, setNodeAttrs } from '../commands';
 import { YJS_FRAGMENT, isEmptyYDoc, seedStandardUpdate } from '../ydoc';
 import { repairPlugin } from '../repair';
 import { trackSaveState, type SaveTracker } from '../collab/save-tracker';
-import { CloseCode } from '../collab/close-codes';
+import { CloseCode, closeReason } from '../collab/close-codes';
 import type { Numbering } from '../numbering';
 import type { Finding } from '../checker';
 import type { EditorConfig } from './config';
@@ -70,7 +71,17 @@ export interface EditorHandle {
   destroy(): void;
 }
 
-export async function mountEditor(root: HTMLElement, config: EditorConfig): Promise<EditorHandle> {
+/** What the page may do on events the editor cannot handle alone. */
+export interface EditorHooks {
+  /**
+   * The server refused an update of this suggest-only user as not a suggestion (4403 'not a suggestion'):
+   * `local` is the document as the author had it (holding what was refused), `by` the author's user id. The
+   * editor is read-only from then on; the page reloads the room in a fresh editor (./refused-edit.ts).
+   */
+  onRefusedEdit?(local: PMNode, by: string): void;
+}
+
+export async function mountEditor(root: HTMLElement, config: EditorConfig, hooks: EditorHooks = {}): Promise<EditorHandle> {
   const doc = root.ownerDocument;
   const t = translator(config.lang);
   injectStyles(doc);
@@ -135,6 +146,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig): Prom
       refused = true;
       provider.disconnect();
       setReadOnly(true);
+      if (event.reason === closeReason.NOT_A_SUGGESTION && view) hooks.onRefusedEdit?.(view.state.doc, root.dataset.userId || config.userName);
     }
     renderStatus();
   });

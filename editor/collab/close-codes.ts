@@ -17,6 +17,12 @@ export const CloseCode = {
   UNAUTHORIZED: 4401,
   /** Authenticated, but `authorize` answered 'none' for this document (also sent when access is withdrawn). */
   FORBIDDEN: 4403,
+  /**
+   * An update of a suggest-only user (expert, bureau) that is not a suggestion and could not be repaired into
+   * one: refused, nothing of it stored or relayed. Same code as FORBIDDEN (the socket must not resend it), its
+   * own reason so the editor can keep the author's words and reload the room (editor/browser/refused-edit.ts).
+   */
+  NOT_A_SUGGESTION: 4403,
   /** The document name is malformed or names no document. */
   UNKNOWN_DOCUMENT: 4404,
   /** The client did not read its messages fast enough (send buffer over `limits.maxBufferedBytes`). */
@@ -38,6 +44,7 @@ export const closeReason: Record<CloseCodeName, string> = {
   BAD_MESSAGE: 'bad message',
   UNAUTHORIZED: 'unauthorized',
   FORBIDDEN: 'forbidden',
+  NOT_A_SUGGESTION: 'not a suggestion',
   UNKNOWN_DOCUMENT: 'unknown document',
   SLOW_CONSUMER: 'slow consumer',
   TOO_MANY: 'too many',

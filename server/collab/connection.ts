@@ -21,7 +21,7 @@ export interface PeerEvents {
   onClose(peer: PeerConnection, code: number, reason: string): void;
   onError(peer: PeerConnection, error: unknown, during: string): void;
   /**
-   * Checks an update before it is applied (suggest-only users, ./suggest-guard.ts): refused = socket closed;
+   * Checks an update before it is applied (suggest-only users, ./suggest-guard.ts): refused = socket closed (4403, 'not a suggestion');
    * a `followUp` (the guard's repair of the update) is applied right after it, as the server's own change.
    */
   allowUpdate?(peer: PeerConnection, doc: Y.Doc, update: Uint8Array): UpdateVerdict;
@@ -223,7 +223,7 @@ export class PeerConnection implements RoomPeer {
         const verdict = this.events.allowUpdate?.(this, room.doc, update) ?? { ok: true };
         if (!verdict.ok) {
           this.refusedSinceBarrier = true;
-          this.close('FORBIDDEN');
+          this.close('NOT_A_SUGGESTION');
           break;
         }
         // The origin makes the room skip this socket when relaying the update.

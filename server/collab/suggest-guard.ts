@@ -2,8 +2,9 @@
 // read. Their socket gets write access, and every update it sends is checked before it is applied: applied
 // first to a shadow copy of the document, the change must be suggestions only in that user's name
 // (editor/suggestions.ts `isSuggestionOnlyChange`: the text with all suggestions rejected is unchanged, the
-// others' suggestions are untouched). An update that writes anything else is refused and the socket closed
-// (4403), so nothing of it is stored or relayed; the editor's suggestion mode never produces one.
+// others' suggestions are untouched). An update that writes anything else, and cannot be repaired into a
+// suggestion, is refused and the socket closed (4403 'not a suggestion'), so nothing of it is stored or relayed;
+// the editor then reloads the room and keeps the author's words for copying (editor/browser/refused-edit.ts).
 // Yjs's formatting merge can garble an update that was a pure suggestion when it left the editor (a drafter
 // accepting the suggestion its author is typing next to: editor/suggestions-repair.ts). Such an update is
 // repaired on the shadow instead of refused: when the repaired change passes the check, the update is applied
@@ -269,8 +270,14 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
   };
 }
 
-/** The suggestion attributes the server gives text it marks in a suggest-only user's name (a fresh suggestion id). */
+/**
+ * The suggestion attributes the server gives text it marks in a suggest-only user's name (a fresh suggestion
+ * id). The province (the suggestion's colour) is the principal's, else that of the grant that lets them suggest
+ * (a bureau's or department's; the session's principal carries grants, not a province).
+ */
 function authorOf(principal: Principal): SuggestionAuthor {
   const sid = `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  return { sid, by: principal.userId, name: principal.displayName, province: principal.province ?? '', at: new Date().toISOString() };
+  const grants = (principal as Principal & { grants?: RoleGrant[] }).grants ?? [];
+  const province = principal.province ?? grants.find((g) => g.province)?.province ?? '';
+  return { sid, by: principal.userId, name: principal.displayName, province, at: new Date().toISOString() };
 }
