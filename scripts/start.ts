@@ -9,6 +9,7 @@ import { formatAccountsTable, seedDemoAccounts } from '../server/auth/demo-accou
 import { ensureUserIndexes } from '../activities/data/users';
 import { isAppError } from '../activities/infra/errors';
 import { loadConfig } from '../server/infra/config';
+import { applyHeapGrowth } from '../server/infra/heap-growth';
 import { createLogger } from '../activities/infra/logger';
 import { startRuntime } from '../server/runtime';
 import { retryWhileUnreachable } from './start-retry';
@@ -19,6 +20,8 @@ const log = createLogger('start');
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before anything big is allocated and before the workflow thread starts (it takes the flag too).
+  applyHeapGrowth(config.HEAP_GROWTH_PERCENT);
   TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
   console.log('统标 Tongbiao — 正在启动 starting…');
   // PDF editions need LibreOffice and a CJK font; without them Tongbiao still runs and skips the PDFs.

@@ -186,6 +186,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           namespace: config.TEMPORAL_NAMESPACE,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           activities: workerActivities,
+          maxCachedWorkflows: config.TEMPORAL_MAX_CACHED_WORKFLOWS,
           logger: logger.child({ module: 'worker' }),
         }),
       });
