@@ -11,14 +11,19 @@ export interface CommentLoadReport {
   /** Failures by answer (an HTTP status, `timeout`, `error`, `skipped` when 50 were in flight). */
   failures: Record<string, number>;
   seconds: number;
+  p50Ms: number;
   p95Ms: number;
+  maxMs: number;
 }
 
-export function startCommentLoad(base: string, standardId: string, perSecond: number): { stop(): Promise<CommentLoadReport> } {
+/** `firstNumber`: the number of the first comment (a second load on the same standard starts past the first, so
+ *  its texts are new: a repeated text takes intake's duplicate path). */
+export function startCommentLoad(base: string, standardId: string, perSecond: number, firstNumber = 0): { stop(): Promise<CommentLoadReport> } {
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   const ms: number[] = [];
   let posted = 0;
+  let n = firstNumber;
   let acknowledged = 0;
   let failed = 0;
   const failures: Record<string, number> = {};
@@ -56,7 +61,8 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
           fail('skipped');
           return;
         }
-        const p = post(posted++).finally(() => inFlight.delete(p));
+        posted++;
+        const p = post(n++).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }, 1000 / perSecond)
     : null;
@@ -65,8 +71,8 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
       if (timer) clearInterval(timer);
       await Promise.all([...inFlight]);
       const sorted = [...ms].sort((a, b) => a - b);
-      const p95Ms = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] : 0;
-      return { posted, acknowledged, failed, failures, seconds: (performance.now() - started) / 1000, p95Ms };
+      const at = (p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : 0);
+      return { posted, acknowledged, failed, failures, seconds: (performance.now() - started) / 1000, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: sorted.length ? sorted[sorted.length - 1] : 0 };
     },
   };
 }

@@ -11,21 +11,31 @@ import JSZip from 'jszip';
 import type { TableComment, TableRow as DispositionRow } from './rows';
 import { clean, CSV_HEAD, csvCell, csvLine, dispositionDocument, docxDataRow, footText, TableTally, type DispositionTableInput } from './disposition-table';
 import { zipStream, type ZipEntry } from './zip-writer';
+import { timeSlicer } from './time-slice';
 
 export interface StreamedTableInput extends Omit<DispositionTableInput, 'comments'> {
   /** Every comment of the standard, oldest first, a batch at a time. */
   batches: AsyncIterable<TableComment[]>;
 }
 
-/** The CSV, a chunk per batch of comments; the 说明 line last. */
+/**
+ * The CSV, a chunk per batch of comments (or per slice of one, ./time-slice.ts: the event loop is handed back every
+ * few milliseconds of rows); the 说明 line last.
+ */
 export async function* dispositionCsvChunks(input: Pick<StreamedTableInput, 'batches' | 'current' | 'sentTo' | 'versionNames'>): AsyncGenerator<string> {
   const tally = new TableTally(input.current, input.versionNames);
+  const slice = timeSlicer();
   yield CSV_HEAD;
   for await (const batch of input.batches) {
     let chunk = '';
     for (const c of batch) {
       const r = tally.add(c);
       if (r) chunk += csvLine(r);
+      if (slice.due()) {
+        if (chunk) yield chunk;
+        chunk = '';
+        await slice.pause();
+      }
     }
     if (chunk) yield chunk;
   }
@@ -82,9 +92,11 @@ function splitTemplate(xml: string): { before: string; row: (r: DispositionRow) 
 /** Characters of row XML written out at a time. */
 const CHUNK_CHARS = 32_000;
 
-async function* documentXml(input: StreamedTableInput, template: string): AsyncGenerator<Buffer> {
+/** word/document.xml of the streamed table, in chunks; exported for the tests. */
+export async function* documentXmlChunks(input: StreamedTableInput, template: string): AsyncGenerator<Buffer> {
   const { before, row, after } = splitTemplate(template);
   const tally = new TableTally(input.current, input.versionNames);
+  const slice = timeSlicer();
   yield Buffer.from(before, 'utf8');
   for await (const batch of input.batches) {
     let chunk = '';
@@ -96,6 +108,13 @@ async function* documentXml(input: StreamedTableInput, template: string): AsyncG
       if (chunk.length >= CHUNK_CHARS) {
         yield Buffer.from(chunk, 'utf8');
         chunk = '';
+      }
+      // A slice of rows at most between two turns of the event loop, whatever the consumer does with the chunks
+      // (./time-slice.ts).
+      if (slice.due()) {
+        if (chunk) yield Buffer.from(chunk, 'utf8');
+        chunk = '';
+        await slice.pause();
       }
     }
     if (chunk) yield Buffer.from(chunk, 'utf8');
@@ -113,7 +132,7 @@ export async function dispositionDocxStream(input: StreamedTableInput): Promise<
   const entries: ZipEntry[] = [];
   for (const [name, file] of Object.entries(template.files)) {
     if (file.dir) continue;
-    if (name === 'word/document.xml') entries.push({ name, data: documentXml(input, await file.async('string')) });
+    if (name === 'word/document.xml') entries.push({ name, data: documentXmlChunks(input, await file.async('string')) });
     else entries.push({ name, data: await file.async('nodebuffer') });
   }
   return zipStream(entries, input.date);
