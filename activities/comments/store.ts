@@ -288,7 +288,9 @@ export function createCommentsStore(db: Db): CommentsStore {
           return { comment: existing, created: false };
         }
         if (!duplicateOf) {
-          const first = await comments.findOne({ textKey: rec.textHash }, { projection: { receipt: 1 } });
+          // A seek on the unique text key (the exact pushdown; textKey is a string in every comment): without it
+          // the embedded store read every comment of every standard for each repeated text.
+          const first = await comments.findOne({ textKey: rec.textHash }, { projection: { receipt: 1 }, ...EXACT_PUSHDOWN });
           if (first) {
             duplicateOf = first.receipt;
             continue;
