@@ -14,6 +14,8 @@ export interface CommentLoadReport {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /** The five slowest POSTs: seconds after the load started when each was sent, and how long it took. */
+  slowest: Array<{ atS: number; ms: number }>;
 }
 
 /** `firstNumber`: the number of the first comment (a second load on the same standard starts past the first, so
@@ -22,6 +24,7 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   const ms: number[] = [];
+  const sent: number[] = [];
   let posted = 0;
   let n = firstNumber;
   let acknowledged = 0;
@@ -53,6 +56,7 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
       fail((e as Error).name === 'TimeoutError' ? 'timeout' : 'error');
     }
     ms.push(performance.now() - t);
+    sent.push((t - started) / 1000);
   };
   const timer = perSecond > 0
     ? setInterval(() => {
@@ -72,7 +76,8 @@ export function startCommentLoad(base: string, standardId: string, perSecond: nu
       await Promise.all([...inFlight]);
       const sorted = [...ms].sort((a, b) => a - b);
       const at = (p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : 0);
-      return { posted, acknowledged, failed, failures, seconds: (performance.now() - started) / 1000, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: sorted.length ? sorted[sorted.length - 1] : 0 };
+      const slowest = ms.map((x, i) => ({ atS: Math.round(sent[i] * 10) / 10, ms: Math.round(x) })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+      return { posted, acknowledged, failed, failures, seconds: (performance.now() - started) / 1000, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: sorted.length ? sorted[sorted.length - 1] : 0, slowest };
     },
   };
 }
