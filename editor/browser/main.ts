@@ -7,7 +7,7 @@
 import { readConfig } from './config';
 import { mountEditor, type EditorHandle } from './mount';
 import { mountViewer, type ViewerHandle } from './viewer';
-import { showRefusedEdit } from './refused-edit';
+import { restoreRefusedEdit, showRefusedEdit } from './refused-edit';
 import { keptParagraphs } from '../suggestions-kept';
 import type { Node as PMNode } from 'prosemirror-model';
 
@@ -60,4 +60,10 @@ if (root?.dataset.mode === 'view') {
     );
   }
   void start();
+  // Words a refusal kept before this page was reloaded (this tab's storage) are shown again.
+  try {
+    restoreRefusedEdit(host, readConfig(host).lang);
+  } catch {
+    // A bad configuration: the editor's start reports it.
+  }
 }

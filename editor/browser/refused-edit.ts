@@ -3,7 +3,8 @@
 // repair it), so nothing of it was stored, and resending it would be refused again. The page (./main.ts)
 // reloads the room into a fresh editor and shows this notice above it, in Chinese and English, with the
 // paragraphs the author had typed that the reloaded document does not hold (editor/suggestions-kept.ts),
-// in a read-only text box with a copy button, so no words are lost silently.
+// in a read-only text box with a copy button, so no words are lost silently. The text also waits in the tab's
+// sessionStorage until dismissed, so reloading the page shows it again.
 import type { KeptParagraph } from '../suggestions-kept';
 import { h } from './dom';
 
@@ -41,19 +42,59 @@ function injectNoticeStyles(doc: Document): void {
   doc.head.appendChild(style);
 }
 
+/** Where the kept text waits in this tab (sessionStorage), so reloading the page does not drop it. */
+const storageKey = (root: HTMLElement): string => `tb-refused-edit:${root.dataset.doc ?? ''}`;
+
+interface Stored {
+  text: string;
+  count: number;
+}
+
+function stored(root: HTMLElement): Stored | null {
+  try {
+    const raw = root.ownerDocument.defaultView?.sessionStorage.getItem(storageKey(root));
+    const value = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
+    return value && typeof value.text === 'string' && typeof value.count === 'number' ? { text: value.text, count: value.count } : null;
+  } catch {
+    return null;
+  }
+}
+
+function store(root: HTMLElement, value: Stored | null): void {
+  try {
+    const storage = root.ownerDocument.defaultView?.sessionStorage;
+    if (value) storage?.setItem(storageKey(root), JSON.stringify(value));
+    else storage?.removeItem(storageKey(root));
+  } catch {
+    // Storage refused (private mode, quota): the notice on the page still holds the text.
+  }
+}
+
 /**
  * Shows (or extends) the notice right before `root`: a later refusal adds its paragraphs to the ones still
- * shown. Chinese first, English below; the buttons' labels follow `lang`. Returns the notice element.
+ * shown (or kept in this tab's storage from before a reload of the page). Chinese first, English below; the
+ * buttons' labels follow `lang`. Returns the notice element.
  */
 export function showRefusedEdit(root: HTMLElement, kept: readonly KeptParagraph[], lang: 'zh' | 'en'): HTMLElement {
-  const doc = root.ownerDocument;
-  injectNoticeStyles(doc);
   const sibling = root.previousElementSibling as HTMLElement | null;
   const previous = sibling?.classList.contains('tb-refused-edit') ? sibling : null;
-  const earlier = previous?.querySelector('textarea')?.value ?? '';
-  const count = Number(previous?.dataset.kept ?? 0) + kept.length;
   previous?.remove();
-  const text = [earlier, ...kept.map((k) => k.text)].filter((s) => s !== '').join('\n\n');
+  const earlier = stored(root);
+  const text = [earlier?.text ?? '', ...kept.map((k) => k.text)].filter((s) => s !== '').join('\n\n');
+  const value = { text, count: (earlier?.count ?? 0) + kept.length };
+  store(root, value);
+  return render(root, value, lang);
+}
+
+/** After a reload of the page: shows the notice again when this tab still keeps refused text for the document. */
+export function restoreRefusedEdit(root: HTMLElement, lang: 'zh' | 'en'): HTMLElement | null {
+  const value = stored(root);
+  return value ? render(root, value, lang) : null;
+}
+
+function render(root: HTMLElement, { text, count }: Stored, lang: 'zh' | 'en'): HTMLElement {
+  const doc = root.ownerDocument;
+  injectNoticeStyles(doc);
   const labels = TEXT[lang];
   const notice = h(doc, 'div', { class: 'tb-refused-edit', role: 'alert', 'data-kept': String(count) });
   notice.append(h(doc, 'p', { lang: 'zh-CN' }, TEXT.zh.what), h(doc, 'p', { lang: 'en' }, TEXT.en.what));
@@ -73,7 +114,10 @@ export function showRefusedEdit(root: HTMLElement, kept: readonly KeptParagraph[
     notice.append(h(doc, 'p', { lang: 'zh-CN' }, TEXT.zh.kept), h(doc, 'p', { lang: 'en' }, TEXT.en.kept), box, copy);
   }
   const dismiss = h(doc, 'button', { type: 'button', 'data-action': 'dismiss' }, labels.dismiss);
-  dismiss.addEventListener('click', () => notice.remove());
+  dismiss.addEventListener('click', () => {
+    notice.remove();
+    store(root, null);
+  });
   notice.append(dismiss);
   root.before(notice);
   return notice;

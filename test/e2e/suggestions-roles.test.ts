@@ -88,6 +88,13 @@ test('a bureau suggests, the drafter accepts; a forced plain edit becomes its su
   await drafter.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('年度'), undefined, { timeout: 15_000 });
   expect(await storedText()).not.toContain('每月监测');
   expect(await storedText()).toContain('年度');
+  // The words wait in the tab until dismissed: reloading the page shows them again; once dismissed, they are gone.
+  await bureau.reload();
+  await bureau.waitForSelector('#editor[data-synced="true"] .ProseMirror');
+  expect(await notice.locator('textarea').inputValue()).toContain('每月监测');
   await notice.locator('button[data-action="dismiss"]').click();
+  expect(await notice.count()).toBe(0);
+  await bureau.reload();
+  await bureau.waitForSelector('#editor[data-synced="true"] .ProseMirror');
   expect(await notice.count()).toBe(0);
 });

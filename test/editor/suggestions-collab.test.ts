@@ -96,6 +96,8 @@ const fingerprint = (d: Y.Doc): string => d.getXmlFragment(YJS_FRAGMENT).toStrin
 const HARD = process.env.SUGGEST_HARD === '1';
 const ROUNDS = HARD ? 80 : 40;
 const DECIDE_EVERY = HARD ? 2 : 4;
+// SUGGEST_BUREAUS=2 adds a second suggest-only bureau typing every round (two authors' suggestions racing).
+const SECOND_BUREAU = process.env.SUGGEST_BUREAUS === '2';
 
 test('a suggest-only bureau, a typing drafter and an accepting drafter converge, equal to a cold reload', async () => {
   const seed = Number(process.env.SUGGEST_SEED ?? Date.now() % 100000);
@@ -117,11 +119,12 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
     doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。')))).toJSON() as DocJSON,
   );
   Y.applyUpdate(await srv.collab.getDoc(docName), Y.encodeStateAsUpdate(seedDoc));
-  const clients = ['bureau', 'drafter-a', 'drafter-b'].map((u) => connectClient(srv.url, docName, u));
+  const clients = ['bureau', 'drafter-a', 'drafter-b', ...(SECOND_BUREAU ? ['bureau2'] : [])].map((u) => connectClient(srv.url, docName, u));
   try {
     await Promise.all(clients.map((c) => c.synced()));
-    await until(() => clients[0].tracker.state.access === 'edit', 5000, 'bureau may write');
+    await until(() => clients[0].tracker.state.access === 'edit' && clients[clients.length - 1].tracker.state.access === 'edit', 5000, 'bureaus may write');
     const [bureau, typist, reviewer] = [new Editor(clients[0], 'bureau', true, true), new Editor(clients[1], 'drafter-a', false, false), new Editor(clients[2], 'drafter-b', false, false)];
+    const bureau2 = SECOND_BUREAU ? new Editor(clients[3], 'bureau2', true, true) : null;
     let decisions = 0;
     let suggestingRounds = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -133,6 +136,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       typeOrDelete(typist, rnd);
       // The bureau types a second time in a round now and then (HARD: every round), closer to the decisions.
       if (HARD || rnd() < 0.2) typeOrDelete(bureau, rnd);
+      if (bureau2) typeOrDelete(bureau2, rnd);
       if (round % DECIDE_EVERY === DECIDE_EVERY - 1) {
         // The drafter decides while the others type on: a decision racing the author's keystrokes next to the
         // suggestion garbles Yjs's formatting markers, which the server's guard repairs instead of refusing
@@ -163,7 +167,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
     for (const u of loaded.updates) Y.applyUpdate(cold, u.update);
     expect(fingerprint(cold)).toBe(expected);
     const final = initProseMirrorDoc(cold.getXmlFragment(YJS_FRAGMENT), schema).doc;
-    expect([...new Set(listSuggestions(final).map((x) => x.by))].filter((by) => by !== 'bureau' && by !== 'drafter-a')).toEqual([]);
+    expect([...new Set(listSuggestions(final).map((x) => x.by))].filter((by) => !['bureau', 'bureau2', 'drafter-a'].includes(by))).toEqual([]);
     expect([seed, srv.refused(), saveFirstRefusal(srv.captured(), String(seed))]).toEqual([seed, 0, null]);
     expect(decisions).toBeGreaterThan(0);
     process.stderr.write(`suggestions-collab seed ${seed}: ${decisions} decisions, ${suggestingRounds} rounds the drafter typed suggesting, ${repairs} repaired updates, ${srv.refused()} refused\n`);
