@@ -3,7 +3,10 @@
 // at random in the same clause at the same time over y-websocket, and another drafter accepts and rejects
 // suggestions every 4th round while they type (no waiting for quiet moments; the decider's editor records what
 // it saw, as the pane does). Every replica converges and equals a cold reload from MongoDB; every suggestion
-// left is the bureau's or the typing drafter's; the bureau's updates were never refused.
+// left is the bureau's or the typing drafter's; the bureau's updates were never refused. A refused update is
+// written with the room's state before it to the temp directory (suggest-refused-<seed>.json, named in the
+// failure), the form test/editor/suggestions-captured.test.ts replays. SUGGEST_SEED picks the seed (default: the
+// clock); SUGGEST_HARD=1 and SUGGEST_BUREAUS=2 make the race harder (see below).
 import * as Y from 'yjs';
 import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
