@@ -74,13 +74,15 @@ export const configSchema = z.object({
    * one, in percent (V8's `--heap-growing-percent`, applied by `npm start`, ./heap-growth.ts). 0 leaves it to V8,
    * which on a machine with a few GiB lets the heap reach about four times its live size: a 50,000-comment export
    * took the app from 400 MB to 680 MB of garbage not yet collected. 50 held it near 420 MB (bench/README.md).
+   * Applied at start only (a change needs a restart).
    */
   HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(50),
   /**
    * Lifecycles the Temporal worker keeps in memory between their workflow tasks (its sticky cache, in the workflow
    * thread's V8 heap); one not kept is replayed from its history when its next task comes. The SDK's default grows
    * with the heap limit (≈ 2,300 here), i.e. every lifecycle of the zone's ten years, most of them asleep until a
-   * 复审 timer. 250 covers the standards in work at the same time with room to spare.
+   * 复审 timer; a cached workflow holds ≈ 0.4 MB or more (bench/README.md). 250 covers the standards in work at the
+   * same time with room to spare.
    */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'at least 2').max(10_000).default(250),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
