@@ -22,8 +22,8 @@ import { createMongoDocumentStore } from '../../activities/data/documents';
 import { STANDARDS } from '../../activities/data/standards';
 import pino from 'pino';
 import { freshMongo } from '../support/mongo';
-import { connectClient, until, type TestClient } from '../server/collab/support';
-import { saveFirstRefusal, startCapturingSuggestCollab } from './suggest-capture';
+import { connectClient, startSuggestCollab, until, type TestClient } from '../server/collab/support';
+import { saveFirstRefusal } from './suggest-capture';
 import { prng } from '../support/prng';
 
 jest.setTimeout(120_000);
@@ -116,7 +116,7 @@ test('a suggest-only bureau, a typing drafter and an accepting drafter converge,
       else if (!line.includes('"level":30')) process.stderr.write(line);
     },
   });
-  const srv = await startCapturingSuggestCollab(mongo.db, standardId, logger, { compactAfterUpdates: 10 });
+  const srv = await startSuggestCollab(mongo.db, standardId, logger, { compactAfterUpdates: 10 });
   // The document exists before anyone joins, as for a real standard.
   const seedDoc = jsonToYDoc(
     doc(foreword(p('前言')), scope(p('范围')), normativeReferences(), termsAndDefinitions(), chapter(h('要求'), clause(h('限值'), p({ id: 'p1' }, '排放浓度应符合表1的规定。')))).toJSON() as DocJSON,

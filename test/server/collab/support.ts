@@ -11,6 +11,7 @@ import { trackSaveState, type SaveTracker } from '../../../editor/collab/save-tr
 import { createCollabServer, type CollabServerOptions } from '../../../server/collab/server';
 import { createSuggestGuard } from '../../../server/collab/suggest-guard';
 import type { Logger } from '../../../activities/infra/logger';
+import type { SuggestionAuthor } from '../../../editor/schema';
 import { UnknownDocumentError, type CollabLimitsInput, type CollabServer, type Permission, type Principal } from '../../../server/collab/types';
 
 export interface TestCollab {
@@ -63,14 +64,30 @@ export async function startCollab(db: Db, limits: CollabLimitsInput = {}, extra:
   };
 }
 
+/** A refused update as test/editor/suggestions-captured.test.ts replays it (base64 Yjs updates). */
+export interface CapturedRefusal {
+  author: SuggestionAuthor;
+  room: string;
+  update: string;
+}
+
 /**
  * A collab server whose users named `bureau…` may only suggest (the real guard of server/collab/suggest-guard.ts,
- * JS market regulators) and whose other users draft `standardId`; counts the sockets it refused (4403). `port`:
- * listen on that port (a restarted server on the same port and store).
+ * JS market regulators) and whose other users draft `standardId`; counts the sockets it refused (4403) and keeps
+ * each refused update with the room's state just before it (`captured()`, so a timing-dependent refusal of a
+ * randomized test becomes a deterministic one). `port`: listen on that port (a restarted server on the same port
+ * and store).
  */
-export async function startSuggestCollab(db: Db, standardId: string, logger: Logger, limits: CollabLimitsInput = {}, port = 0): Promise<TestCollab & { refused(): number }> {
+export async function startSuggestCollab(
+  db: Db,
+  standardId: string,
+  logger: Logger,
+  limits: CollabLimitsInput = {},
+  port = 0,
+): Promise<TestCollab & { refused(): number; captured(): CapturedRefusal[] }> {
   const guard = createSuggestGuard(db, logger);
   let refused = 0;
+  const captured: CapturedRefusal[] = [];
   const suggestOnly = (userId: string): boolean => userId.startsWith('bureau');
   const srv = await startCollab(db, limits, {
     authenticate: (req) => {
@@ -80,10 +97,18 @@ export async function startSuggestCollab(db: Db, standardId: string, logger: Log
       return { ...p, grants } as Principal;
     },
     authorize: guard.authorize(async (principal) => (suggestOnly(principal.userId) ? 'read' : 'edit')),
-    updateGuard: guard.allowUpdate,
+    updateGuard: (principal, docName, doc, update) => {
+      const room = guard.isSuggestOnly(principal, docName) ? Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64') : '';
+      const verdict = guard.allowUpdate(principal, docName, doc, update);
+      if (!verdict.ok && room) {
+        const author = { sid: 'captured-1', by: principal.userId, name: principal.displayName, province: principal.province ?? '', at: new Date().toISOString() };
+        captured.push({ author, room, update: Buffer.from(update).toString('base64') });
+      }
+      return verdict;
+    },
     extensions: [{ name: 'count-refusals', onDisconnect: ({ code }) => void (code === 4403 && (refused += 1)) }],
   }, port);
-  return { ...srv, refused: () => refused };
+  return { ...srv, refused: () => refused, captured: () => captured };
 }
 
 export interface TestClient {
