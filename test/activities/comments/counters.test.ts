@@ -4,33 +4,23 @@
 // predate the counters is recounted on first read; a crash between a comment's write and its counts (the
 // `tallyPending` marker left behind) is repaired at start.
 import { freshMongo } from '../../support/mongo';
-import { commentTextHash, createCommentsStore, type CommentsStore } from '../../../activities/comments/store';
+import { createCommentsStore, type CommentsStore } from '../../../activities/comments/store';
 import { COUNTS_COLLECTION } from '../../../activities/comments/counters';
 import { COLLECTIONS, type CommentRecord, type Who } from '../../../activities/comments/model';
+import { publicIntake, type Intake } from './intake-fixture';
 
 type M = Awaited<ReturnType<typeof freshMongo>>;
 const STD = 'std-counts';
 const by: Who = { userId: 'u-sh', displayName: '上海', role: 'ecoEnvDepartment', province: 'SH' };
 const at = new Date(Date.UTC(2026, 10, 2));
 
-function intake(n: number, text = `意见 ${n}`, standardId = STD): Omit<CommentRecord, '_id' | 'receipt' | 'textKey'> {
+function intake(n: number, text = `意见 ${n}`, standardId = STD): Intake {
   const clauseId = n % 3 === 0 ? undefined : n % 3 === 1 ? 'c5.1' : '$c52';
-  return {
-    standardId,
-    phase: 'publicComment',
-    submissionKey: `${standardId}-key-${n}`,
+  return publicIntake(standardId, n, text, {
     type: (['general', 'technical', 'editorial'] as const)[n % 3],
     anchor: clauseId ? { scope: 'clause', clauseId, clauseNumber: '5.1' } : { scope: 'document' },
-    comment: text,
-    proposedChange: '',
     submitter: { name: '张三', organisation: '', province: (['SH', 'JS', 'ZJ', 'other'] as const)[n % 4], contact: '', showName: false },
-    createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, n)),
-    textHash: commentTextHash(standardId, clauseId, text),
-    status: 'pending',
-    moderation: 'visible',
-    moderationLog: [],
-    addressHash: 'h',
-  };
+  });
 }
 
 describe('comment counts kept at write time', () => {

@@ -5,31 +5,15 @@
 // texts a second, intake fell to 50 of 1,174 acknowledged and a CSV export took 393 s (bench/scale-intake.ts).
 import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { freshMongo, requireEnv } from '../../support/mongo';
-import { commentTextHash, createCommentsStore } from '../../../activities/comments/store';
+import { createCommentsStore } from '../../../activities/comments/store';
 import { EXACT_PUSHDOWN_COMMENT } from '../../../activities/infra/exact-pushdown';
-import { COLLECTIONS, type CommentRecord } from '../../../activities/comments/model';
+import { COLLECTIONS } from '../../../activities/comments/model';
+import { publicIntake } from './intake-fixture';
 
 type M = Awaited<ReturnType<typeof freshMongo>>;
 const STD = 'std-dup';
+const intake = (n: number, text: string) => publicIntake(STD, n, text);
 
-function intake(n: number, text: string): Omit<CommentRecord, '_id' | 'receipt' | 'textKey'> {
-  return {
-    standardId: STD,
-    phase: 'publicComment',
-    submissionKey: `dup-key-${n}`,
-    type: 'technical',
-    anchor: { scope: 'document' },
-    comment: text,
-    proposedChange: '',
-    submitter: { name: '张三', organisation: '', province: 'SH', contact: `u${n}@example.org`, showName: false },
-    createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, n)),
-    textHash: commentTextHash(STD, undefined, text),
-    status: 'pending',
-    moderation: 'visible',
-    moderationLog: [],
-    addressHash: 'h',
-  };
-}
 
 describe('intake of a repeated text', () => {
   let m: M;

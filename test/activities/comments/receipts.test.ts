@@ -3,29 +3,14 @@
 // comment). A crash between the two writes leaves a row that reads as not found and a retry completes; the
 // backfill gives comments stored before receipt rows existed their rows, in batches.
 import { freshMongo } from '../../support/mongo';
-import { backfillReceipts, commentIdFor, commentTextHash, createCommentsStore, RECEIPTS_BACKFILLED, type CommentsStore } from '../../../activities/comments/store';
+import { backfillReceipts, commentIdFor, createCommentsStore, RECEIPTS_BACKFILLED, type CommentsStore } from '../../../activities/comments/store';
 import { COLLECTIONS, type CommentRecord, type ReceiptRecord } from '../../../activities/comments/model';
+import { publicIntake } from './intake-fixture';
+
+const intake = (n: number, text?: string) => publicIntake('std-r', n, text);
 
 type M = Awaited<ReturnType<typeof freshMongo>>;
 
-function intake(n: number, text = `意见 ${n}`): Omit<CommentRecord, '_id' | 'receipt' | 'textKey'> {
-  return {
-    standardId: 'std-r',
-    phase: 'publicComment',
-    submissionKey: `key-${n}`,
-    type: 'technical',
-    anchor: { scope: 'document' },
-    comment: text,
-    proposedChange: '',
-    submitter: { name: '张三', organisation: '', province: 'SH', contact: `u${n}@example.org`, showName: false },
-    createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, n)),
-    textHash: commentTextHash('std-r', undefined, text),
-    status: 'pending',
-    moderation: 'visible',
-    moderationLog: [],
-    addressHash: 'h',
-  };
-}
 
 describe('receipt lookups by key', () => {
   let mongo: M;
