@@ -4,11 +4,11 @@
 // (default 10) for BASE_S seconds with nothing else running, and again while the staff download the complete
 // CSV and DOCX EXPORTS times each (default 1), one after the other. Prints the POST p50/p95/max of each phase,
 // the exports' times and the app's peak RSS of each phase (APP_NODE_OPTIONS reaches the app process only).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { startApp, rssMb } from './soak/app';
+import { startApp, rssMb, stopAppAndClean } from './soak/app';
 import { freePort } from '../scripts/embedded/launcher';
 import { benchComment } from './comment-doc';
 import { startCommentLoad, type CommentLoadReport } from './scale-comment-load';
@@ -122,9 +122,7 @@ async function main(): Promise<void> {
     console.log(`RESULT intake_app_rss_mb_max ${Math.max(rssAlone, peak).toFixed(0)}`);
   } finally {
     clearInterval(sampler);
-    app.child.kill('SIGINT');
-    await Promise.race([app.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+    await stopAppAndClean(app, dataDir);
   }
 }
 

@@ -4,12 +4,12 @@
 // real ones (comments with their receipt rows, as intake writes them), then times each page and API call as the
 // right role (REQS requests each, default 20, sequential), the receipt lookups of the oldest and newest comment
 // and of an unknown code, and the two complete exports with the receipts they hold; samples the app's RSS.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { MongoClient } from 'mongodb';
-import { startApp, rssMb, ferretdbPids, temporalPids } from './soak/app';
+import { startApp, rssMb, ferretdbPids, stopAppAndClean, temporalPids } from './soak/app';
 import { freePort } from '../scripts/embedded/launcher';
 import { benchComment } from './comment-doc';
 import { startCommentLoad } from './scale-comment-load';
@@ -297,9 +297,7 @@ async function main(): Promise<void> {
     line('scale_rows_missing_from_exports', missing, 0);
   } finally {
     clearInterval(sampler);
-    app.child.kill('SIGINT');
-    await Promise.race([app.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+    await stopAppAndClean(app, dataDir);
   }
 }
 

@@ -3,7 +3,7 @@
 // process manager would, and finds the embedded servers it launched (by their command line naming the data
 // directory) so they can be killed too.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AppEnv {
@@ -110,4 +110,14 @@ export function rssMb(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Stops the app with Ctrl-C as a user would (it stops its embedded servers), waiting at most `graceMs`; then
+ * removes its data directory unless KEEP_DATA is set. The benchmarks' common ending. */
+export async function stopAppAndClean(app: AppProcess, dataDir: string, graceMs = 15_000): Promise<void> {
+  app.child.kill('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([app.exited, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
+  if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
 }
