@@ -68,14 +68,15 @@ export function setSuggesting(on: boolean): Command {
   };
 }
 
-// Accept/reject stay out of the undo history ('addToHistory', which y-prosemirror's undo manager honours): undo
-// could otherwise put a suggestion mark back on text that exists, which the collaboration server treats as a
-// stretched mark and repairs (server/collab/suggest-guard.ts, suggestions-repair.ts).
+// Accept/reject are one step of the undo history of their own (editor/suggestions-undo.ts
+// `decideWithHistory`): undoing one writes an undo record first, so the collaboration server lets it put back
+// the marks that decision removed and repairs any other mark an undo would put on existing text
+// (server/collab/suggest-guard.ts, suggestions-repair.ts, suggestions-journal.ts).
 function resolveCommand(run: (tr: Transaction) => boolean | number): Command {
   return (state, dispatch) => {
     const tr = state.tr;
     if (!run(tr) || !tr.docChanged) return false;
-    if (dispatch) dispatch(tr.setMeta(SKIP, true).setMeta('addToHistory', false).scrollIntoView());
+    if (dispatch) dispatch(tr.setMeta(SKIP, true).scrollIntoView());
     return true;
   };
 }

@@ -4,6 +4,9 @@
 //     before it accepts or rejects, which suggestions it decides and its Yjs state vector at that moment. The
 //     server then knows which characters the drafter saw: words someone typed inside the suggestion meanwhile
 //     (concurrently) are not part of the decision and keep what they were (editor/suggestions-repair.ts).
+//     Each decision has an id; the drafter's undo of it (Ctrl-Z) overwrites the entry with an undo record
+//     naming that id, so the server lets the undo put back the marks that decision removed, and only those
+//     (editor/suggestions-undo.ts, editor/suggestions-journal.ts).
 //   - `suggestWriters` (Y.Map, Yjs client id → author): written by the server only, for the sessions of users
 //     who may only suggest; the repair recognises an author's words by these ids. Bounded: at most
 //     MAX_CLIENTS_PER_AUTHOR entries per author (the oldest are removed; Yjs garbage-collects them).
@@ -22,30 +25,50 @@ export type DecisionKind = 'accept' | 'reject';
 
 /** What one drafter decided and what they saw then. */
 export interface DecisionRecord {
+  /** The decision's id (absent in records of older editors). */
+  id?: string;
   decision: DecisionKind;
   sids: ReadonlySet<string>;
   /** The decider's Yjs state vector before deciding (client id → next clock). */
   seen: ReadonlyMap<number, number>;
 }
 
+const newDecisionId = (): string => `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+
 /**
  * Writes the record of a decision about to be made by `by` in `ydoc` (call right before dispatching the accept
- * or reject; its own Yjs transaction, outside the undo history's scope).
+ * or reject; its own Yjs transaction, outside the undo history's scope). `id`: a redo re-applies the decision
+ * under its first id. Returns the decision's id.
  */
-export function recordDecision(ydoc: Y.Doc, by: string, decision: DecisionKind, sids: readonly string[]): void {
+export function recordDecision(ydoc: Y.Doc, by: string, decision: DecisionKind, sids: readonly string[], id: string = newDecisionId()): string {
   ydoc.transact(() => {
-    ydoc.getMap(DECISIONS_MAP).set(by, { decision, sids: [...sids], sv: Y.encodeStateVector(ydoc), at: new Date().toISOString() });
+    ydoc.getMap(DECISIONS_MAP).set(by, { id, decision, sids: [...sids], sv: Y.encodeStateVector(ydoc), at: new Date().toISOString() });
   }, DECISION_ORIGIN);
+  return id;
+}
+
+/** Writes the record of `by` undoing their decision `undoes` (call right before the undo; its own transaction). */
+export function recordUndo(ydoc: Y.Doc, by: string, undoes: string): void {
+  ydoc.transact(() => {
+    ydoc.getMap(DECISIONS_MAP).set(by, { decision: 'undo', undoes, sv: Y.encodeStateVector(ydoc), at: new Date().toISOString() });
+  }, DECISION_ORIGIN);
+}
+
+/** The id of the decision `by`'s record says they are undoing, if it is an undo record. */
+export function readUndo(ydoc: Y.Doc, by: string): string | null {
+  const raw = ydoc.getMap(DECISIONS_MAP).get(by) as { decision?: unknown; undoes?: unknown } | undefined;
+  if (!raw || typeof raw !== 'object' || raw.decision !== 'undo' || typeof raw.undoes !== 'string') return null;
+  return raw.undoes;
 }
 
 /** The decision record of `by`, if it is well formed. */
 export function readDecision(ydoc: Y.Doc, by: string): DecisionRecord | null {
   const raw = ydoc.getMap(DECISIONS_MAP).get(by) as { decision?: unknown; sids?: unknown; sv?: unknown } | undefined;
   if (!raw || typeof raw !== 'object') return null;
-  const { decision, sids, sv } = raw;
+  const { decision, sids, sv, id } = raw as typeof raw & { id?: unknown };
   if ((decision !== 'accept' && decision !== 'reject') || !Array.isArray(sids) || !(sv instanceof Uint8Array)) return null;
   try {
-    return { decision, sids: new Set(sids.map(String)), seen: Y.decodeStateVector(sv) };
+    return { ...(typeof id === 'string' ? { id } : {}), decision, sids: new Set(sids.map(String)), seen: Y.decodeStateVector(sv) };
   } catch {
     return null;
   }

@@ -29,6 +29,7 @@ import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema'
 import { isUnder, WRITERS_MAP, type DecisionRecord } from './suggestions-provenance';
 import { insertBlockCopy, planBlockRestores, type BlockCopy, type Withdrawal } from './suggestions-blocks';
 import { YJS_FRAGMENT } from './ydoc';
+import type { Restorable } from './suggestions-journal';
 
 type Attrs = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ export interface RepairPlan {
   withdrawn?: Withdrawal[];
 }
 
-interface Run {
+export interface Run {
   item: Y.Item;
   length: number;
   existed: boolean;
@@ -73,7 +74,7 @@ function setAttr(attrs: Map<string, unknown>, key: string, value: unknown): void
 }
 
 /** The visible runs of one text as they were before and are after the transaction, with their attributes. */
-function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
+export function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
   const before = new Map<string, unknown>();
   const after = new Map<string, unknown>();
   const out: Run[] = [];
@@ -93,7 +94,7 @@ function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
 }
 
 /** Whether the transaction touched a suggestion marker of this text (else nothing can have stretched). */
-function touchesSuggestionMarkers(text: Y.XmlText, tr: Y.Transaction): boolean {
+export function touchesSuggestionMarkers(text: Y.XmlText, tr: Y.Transaction): boolean {
   for (let item = text._start; item !== null; item = item.right) {
     if (!(item.content instanceof Y.ContentFormat) || !base(item.content.key).startsWith('suggest')) continue;
     const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
@@ -203,9 +204,8 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
  * The repair of another user's transaction (a drafter's, who may edit directly), for suggestions of someone
  * else than `updater` only:
  *   (a) existing text that gained such a suggested insertion gets its previous value back — a drafter never
- *       writes a suggestion in another name, and accept/reject are kept out of the undo history
- *       (suggestions-plugin.ts), so the gain can only be a formatting merge (their decision racing the author's
- *       typing);
+ *       writes a suggestion in another name, so the gain is a formatting merge (their decision racing the
+ *       author's typing) or an undo of a decision, which may only give back what that decision removed (below);
  *   with the drafter's `decision` record (suggestions-provenance.ts: what they decided and what they had seen):
  *   (e) characters the drafter had not seen (typed concurrently, by the suggestion's author or anyone else) get
  *       back the suggestion attributes they had: they are not part of the decision — the author's words stay
@@ -218,8 +218,10 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
  *       reject) gets it back: it is the author's typing inside the suggestion, which the drafter had not seen
  *       when rejecting (else the reject would have deleted it too). Text typed into a suggestion the drafter
  *       accepts meanwhile is then accepted with it.
+ *   with `restorable` (the updater's undo of their own decision, editor/suggestions-journal.ts): a character
+ *   that gets back exactly a value that decision removed from it is left so; everything else as above.
  */
-export function planStretchRepair(tr: Y.Transaction, updater: string, decision: DecisionRecord | null = null): RepairPlan {
+export function planStretchRepair(tr: Y.Transaction, updater: string, decision: DecisionRecord | null = null, restorable?: Restorable): RepairPlan {
   const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
   const texts: [Y.XmlText, Run[]][] = [];
   for (const type of tr.changed.keys()) {
@@ -239,6 +241,28 @@ export function planStretchRepair(tr: Y.Transaction, updater: string, decision: 
     decision.sids.has(sidOf(value)) &&
     ((decision.decision === 'accept' && base(key) === SUGGEST_INSERT) || (decision.decision === 'reject' && base(key) === SUGGEST_DELETE));
   const ownInsert = (attrs: Attrs): unknown => Object.entries(attrs).find(([k, v]) => base(k) === SUGGEST_INSERT && by(v) === updater)?.[1];
+  // A format step over `length` characters of `run` from text index `at` (offset `off` in the run), less what
+  // the undo of the updater's own decision may put back, character by character.
+  const push = (text: Y.XmlText, run: Run, at: number, off: number, length: number, restore: Attrs): void => {
+    const stepOf = (from: number, len: number, attributes: Attrs): void => {
+      if (!Object.keys(attributes).length || len === 0) return;
+      plan.steps.push({ kind: 'format', text, index: at + from, length: len, attributes, chars: len });
+      plan.stretched += len;
+    };
+    if (!restorable) return stepOf(0, length, restore);
+    let from = 0;
+    let prev: Attrs = {};
+    for (let i = 0; i < length; i++) {
+      const attrs: Attrs = {};
+      for (const [key, value] of Object.entries(restore)) if (!restorable(run.item.id.client, run.item.id.clock + off + i, key, run.after[key])) attrs[key] = value;
+      if (i > 0 && JSON.stringify(attrs) !== JSON.stringify(prev)) {
+        stepOf(from, i - from, prev);
+        from = i;
+      }
+      prev = attrs;
+    }
+    stepOf(from, length - from, prev);
+  };
   for (const [text, runs] of texts) {
     // (g) the updater's own suggested insertion stretched over existing text: their typing next to it merged
     // with another drafter's decision that removed its end marker. y-prosemirror's diff may legitimately move a
@@ -256,8 +280,7 @@ export function planStretchRepair(tr: Y.Transaction, updater: string, decision: 
       if (ownStretched && run.visibleBefore && run.visibleAfter && ownInsert(run.after) !== undefined && !same(ownInsert(run.after), ownInsert(run.before))) {
         const restore: Attrs = {};
         for (const [key, value] of Object.entries(run.after)) if (base(key) === SUGGEST_INSERT && by(value) === updater) restore[key] = run.before[key] ?? null;
-        plan.steps.push({ kind: 'format', text, index, length: run.length, attributes: restore, chars: run.length });
-        plan.stretched += run.length;
+        push(text, run, index, 0, run.length, restore);
       } else if (run.visibleBefore && run.visibleAfter) {
         // The part of the run the decider had seen (Yjs clocks of one client are seen as a prefix).
         const seenUpTo = decision ? (decision.seen.get(run.item.id.client) ?? 0) : Number.POSITIVE_INFINITY;
@@ -283,10 +306,7 @@ export function planStretchRepair(tr: Y.Transaction, updater: string, decision: 
             }
             for (const [key, value] of Object.entries(run.after)) if (decided(key, value) && run.before[key] == null) restore[key] = null;
           }
-          if (Object.keys(restore).length) {
-            plan.steps.push({ kind: 'format', text, index: at, length, attributes: restore, chars: length });
-            plan.stretched += length;
-          }
+          if (Object.keys(restore).length) push(text, run, at, at - index, length, restore);
         }
       }
       if (run.visibleAfter) index += run.length;

@@ -6,7 +6,7 @@
 // read-only on and off.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
+import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin } from 'y-prosemirror';
 import { EditorState, type Command, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -39,7 +39,7 @@ import { createThreadsPane, type ThreadsPane } from './threads';
 import { threadHighlightsPlugin } from './thread-highlights';
 import { suggestionsPlugin } from '../suggestions-plugin';
 import { createSuggestPane, type SuggestPane } from './suggest-pane';
-import { recordDecision } from '../suggestions-provenance';
+import { decideInEditor, undoCommand, redoCommand } from '../suggestions-undo';
 
 /** Toolbar commands that restructure or format in place: not tracked as suggestions, so off for suggest-only users. */
 const SUGGEST_ONLY_BLOCKED = new Set<string>(['promote', 'demote', 'indent', 'outdent', 'colAfter', 'deleteCol', 'bold', 'italic', 'sub', 'sup']);
@@ -247,7 +247,7 @@ export async function mountEditor(root: HTMLElement, config: EditorConfig, hooks
     lang: config.lang,
     canResolve: !suggestOnly,
     suggestOnly,
-    onDecide: (decision, sids) => recordDecision(ydoc, root.dataset.userId || config.userName, decision, sids),
+    decide: (decision, sids, apply) => decideInEditor(getView().state, root.dataset.userId || config.userName, decision, sids, apply),
   });
   toolbar.element.insertBefore(suggestions.toggle, statusEl);
   const body = h(doc, 'div', { class: 'tb-body' });

@@ -33,10 +33,11 @@ export interface SuggestPaneOptions {
   /** The user may only suggest: the toggle stays on. */
   suggestOnly: boolean;
   /**
-   * Called right before a decision is dispatched, with the suggestions it decides: the editor records what this
-   * user has seen (../suggestions-provenance.ts), so words typed into them concurrently are not decided with them.
+   * Makes a decision: records what this user has seen (../suggestions-provenance.ts), so words typed into the
+   * suggestions concurrently are not decided with them, then runs `apply` (the accept or reject) as one step of
+   * the undo history (../suggestions-undo.ts). Without it the decision is applied as it is.
    */
-  onDecide?(decision: 'accept' | 'reject', sids: string[]): void;
+  decide?(decision: 'accept' | 'reject', sids: string[], apply: () => void): void;
 }
 
 export interface SuggestPane {
@@ -83,8 +84,9 @@ export function createSuggestPane(doc: Document, getView: () => EditorView, o: S
   injectCss(doc);
   const run = (cmd: ReturnType<typeof acceptCommand>, decision: 'accept' | 'reject', sids: string[]): void => {
     const view = getView();
-    if (sids.length && cmd(view.state)) o.onDecide?.(decision, sids);
-    cmd(view.state, view.dispatch, view);
+    const apply = (): void => void cmd(view.state, view.dispatch, view);
+    if (sids.length && o.decide && cmd(view.state)) o.decide(decision, sids, apply);
+    else apply();
     view.focus();
   };
 

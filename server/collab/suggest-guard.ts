@@ -23,7 +23,8 @@ import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { DecidedMarkers, planInheritedRepair } from '../../editor/suggestions-decided';
 import { WithdrawnBlocks } from '../../editor/suggestions-blocks';
-import { readDecision, recordWriters, writerClients, wroteDecision, type DecisionRecord } from '../../editor/suggestions-provenance';
+import { readDecision, readUndo, recordWriters, writerClients, wroteDecision, type DecisionRecord } from '../../editor/suggestions-provenance';
+import { DecisionJournal } from '../../editor/suggestions-journal';
 import { standardIdOfDoc, type RoleGrant, type StandardRecord } from '../../workflows/domain';
 import { suggestOnlyPermission } from '../../workflows/suggest-access';
 import type { AuthorizeHook, Principal } from './types';
@@ -62,6 +63,12 @@ export interface StretchWatchOptions {
   decided?: DecidedMarkers;
   /** The blocks suggest-only authors recently withdrew in the room (one per room document). */
   withdrawn?: WithdrawnBlocks;
+  /** What the room's recent decisions removed, for their deciders' undo (one per room document). */
+  journal?: DecisionJournal;
+  /** The decision the same socket's previous update said it is undoing (its undo record). */
+  pendingUndo?: string | null;
+  /** Gets the id of the decision this update's undo record names, if it wrote one. */
+  onUndoRecord?: (undoes: string) => void;
 }
 
 /**
@@ -74,16 +81,23 @@ export interface StretchWatchOptions {
  * that inherited their own suggestion from such a marker get it back (editor/suggestions-decided.ts).
  */
 export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (characters: number) => void, options: StretchWatchOptions = {}): () => void {
-  const { onError = () => undefined, pending = null, onRecord = () => undefined, decided, withdrawn } = options;
+  const { onError = () => undefined, pending = null, onRecord = () => undefined, decided, withdrawn, journal, pendingUndo = null, onUndoRecord = () => undefined } = options;
   let plan: RepairPlan | null = null;
   const listen = (tr: Y.Transaction): void => {
     // An error here must not break Yjs's cleanup of the transaction (the update would not be stored or relayed).
     try {
-      const written = wroteDecision(tr, updater) ? readDecision(room, updater) : null;
+      const wrote = wroteDecision(tr, updater);
+      const written = wrote ? readDecision(room, updater) : null;
       if (written) onRecord(written);
-      const record = written ?? pending;
+      const writtenUndo = wrote ? readUndo(room, updater) : null;
+      if (writtenUndo) onUndoRecord(writtenUndo);
+      // An undo record replaces the decision record: the update that wrote it carries no decision.
+      const record = written ?? (writtenUndo ? null : pending);
+      const undoing = writtenUndo ?? (written ? null : pendingUndo);
       if (record) decided?.noteDecision(tr);
-      const next = planStretchRepair(tr, updater, record);
+      // The undo of the updater's own decision may put back what that decision removed (suggestions-journal.ts).
+      const next = planStretchRepair(tr, updater, record, undoing && journal ? journal.restorable(updater, undoing) : undefined);
+      if (record?.id) journal?.note(updater, record.id, tr);
       if (decided && !record) planInheritedRepair(tr, updater, decided, next);
       // An accept of a block its suggest-only author withdrew meanwhile: the block comes back accepted, as the
       // author's suggested deletion (editor/suggestions-blocks.ts).
@@ -205,6 +219,15 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
   const isSuggestOnly = (principal: Principal, docName: string): boolean => suggestOnly.get(principal)?.has(docName) === true;
   // Per principal object (one per socket): the decision record its last update wrote (for its next update).
   const decisions = new WeakMap<Principal, DecisionRecord>();
+  // Per principal object: the decision its last update's undo record named (for its next update, the undo).
+  const undos = new WeakMap<Principal, string>();
+  // Per room document: what recent decisions removed, for their deciders' undo.
+  const journals = new WeakMap<Y.Doc, DecisionJournal>();
+  const journalOf = (doc: Y.Doc): DecisionJournal => {
+    let j = journals.get(doc);
+    if (!j) journals.set(doc, (j = new DecisionJournal()));
+    return j;
+  };
   // Per room document: the suggestion markers recent decisions removed.
   const decided = new WeakMap<Y.Doc, DecidedMarkers>();
   const decidedOf = (doc: Y.Doc): DecidedMarkers => {
@@ -241,6 +264,8 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
         // A decision record counts for the update that wrote it and the next one of the same socket.
         const pending = decisions.get(principal) ?? null;
         decisions.delete(principal);
+        const pendingUndo = undos.get(principal) ?? null;
+        undos.delete(principal);
         const after = watchForStretch(
           doc,
           principal.userId,
@@ -251,6 +276,9 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
             onRecord: (record) => decisions.set(principal, record),
             decided: decidedOf(doc),
             withdrawn: withdrawnOf(doc),
+            journal: journalOf(doc),
+            pendingUndo,
+            onUndoRecord: (undoes) => undos.set(principal, undoes),
           },
         );
         return { ok: true, after };

@@ -1,6 +1,7 @@
 // Suggested changes in two Chromium sessions (issue 15), with the real bundle and collaboration server: one
 // drafter suggests while the other types in the same clause; the suggestion shows in the author's province
-// colour on both screens; accepting on one screen applies on both; rejecting restores the text exactly.
+// colour on both screens; accepting on one screen applies on both, and Ctrl-Z undoes the accept on both;
+// rejecting restores the text exactly.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { editorSuite } from './editor-suite';
@@ -99,6 +100,18 @@ test('one suggests while the other types; accept shows on both screens; reject r
     return entries.map((e) => ({ decision: e.decision, sids: e.sids.length, sv: e.sv instanceof Uint8Array && e.sv.length > 0 }));
   });
   expect(record).toEqual([{ decision: 'accept', sids: 1, sv: true }]);
+
+  // Ctrl-Z on Bob's screen undoes his accept: Alice's words are her suggestion again on both screens (the server
+  // lets the undo stand: editor/suggestions-undo.ts); Ctrl-Shift-Z accepts them again.
+  await bob.keyboard.press('Control+z');
+  await alice.waitForSelector('.ProseMirror ins.tb-suggestInsert[data-province="SH"]', { timeout: 15_000 });
+  await bob.waitForSelector('#editor[data-status="saved"]');
+  await waitCount(alice, 2);
+  expect(await markText(alice, '.ProseMirror ins.tb-suggestInsert')).toBe('和表2');
+  expect(await text(alice)).toBe(await text(bob));
+  await bob.keyboard.press('Control+Shift+z');
+  await alice.waitForFunction(() => document.querySelectorAll('.ProseMirror ins.tb-suggestInsert').length === 0, undefined, { timeout: 15_000 });
+  await waitCount(alice, 1);
 
   // Bob rejects the deletion: 表1 is back, unmarked, on both screens.
   await bob.click('.tb-suggestion[data-kind="delete"] button[data-action="reject"]');
