@@ -6,11 +6,19 @@
 // (editor/suggestions-repair.ts `planStretchRepair`) leaves those characters with that very value; any other
 // gain of a suggestion — on text the decision did not change, a value it did not remove, another drafter's
 // decision — is still repaired. Text a decision deleted comes back from an undo as new items, which the
-// stretch repair does not touch. Kept in memory per room (a restart of the server forgets it: an undo then is
+// stretch repair does not touch. The suggestion markers an undo re-creates are remembered for a few seconds:
+// words another user typed inside at that very moment (not having seen the undo) would inherit the suggestion
+// from them when the undo arrives first; they keep what they had (`planUndoInherited`), as they do when the
+// typing arrives first (the undo's gain on them is not in the journal). Kept in memory per room (a restart of the server forgets it: an undo then is
 // repaired away like a stretch, and every client converges on that).
 // Pure (Yjs only); the collaboration server's guard keeps one per room document.
 import * as Y from 'yjs';
-import { runsOf, touchesSuggestionMarkers } from './suggestions-repair';
+import { runsOf, touchesSuggestionMarkers, type RepairPlan } from './suggestions-repair';
+
+/** How long the markers an undo re-created are remembered (ms), as suggestions-decided.ts's window. */
+export const UNDONE_WINDOW_MS = 3000;
+/** At most this many re-created markers remembered per room. */
+const MAX_RECREATED = 500;
 
 /** Decisions remembered per room (the oldest are forgotten first). */
 const MAX_DECISIONS = 200;
@@ -31,6 +39,59 @@ interface Entry {
 
 export class DecisionJournal {
   private readonly entries = new Map<string, Entry>();
+  /** Suggestion markers an undo re-created: "client:clock" → who undid, when. */
+  private readonly recreated = new Map<string, { by: string; at: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Remembers the suggestion markers transaction `tr` (an undo of a decision by `by`) wrote. Call in 'afterTransaction'. */
+  noteUndo(by: string, tr: Y.Transaction): void {
+    const at = this.now();
+    for (const type of tr.changed.keys()) {
+      if (!(type instanceof Y.XmlText)) continue;
+      for (let it = type._start; it !== null; it = it.right) {
+        if (!(it.content instanceof Y.ContentFormat) || it.deleted || it.content.value === null || !base(it.content.key).startsWith('suggest')) continue;
+        if (it.id.clock >= (tr.beforeState.get(it.id.client) ?? 0)) this.recreated.set(`${it.id.client}:${it.id.clock}`, { by, at });
+      }
+    }
+    for (const [k, m] of this.recreated) if (at - m.at > UNDONE_WINDOW_MS) this.recreated.delete(k);
+    while (this.recreated.size > MAX_RECREATED) this.recreated.delete(this.recreated.keys().next().value as string);
+  }
+
+  /**
+   * For transaction `tr` of `updater`: their new text that carries a suggestion only from a marker another user's
+   * undo re-created within the window gets the value in force before that marker. Adds the steps to `plan`.
+   */
+  planUndoInherited(tr: Y.Transaction, updater: string, plan: RepairPlan): void {
+    if (this.recreated.size === 0) return;
+    const now = this.now();
+    const fresh = (it: Y.Item): boolean => {
+      const m = this.recreated.get(`${it.id.client}:${it.id.clock}`);
+      return m !== undefined && m.by !== updater && now - m.at <= UNDONE_WINDOW_MS;
+    };
+    for (const type of tr.changed.keys()) {
+      if (!(type instanceof Y.XmlText) || type._item?.deleted) continue;
+      const current = new Map<string, { value: unknown; prev: unknown; marker: Y.Item }>();
+      let index = 0;
+      for (let it = type._start; it !== null; it = it.right) {
+        if (it.deleted) continue;
+        if (it.content instanceof Y.ContentFormat) {
+          current.set(it.content.key, { value: it.content.value, prev: current.get(it.content.key)?.value ?? null, marker: it });
+          continue;
+        }
+        if (!it.countable) continue;
+        if (it.id.clock >= (tr.beforeState.get(it.id.client) ?? 0)) {
+          const attributes: Record<string, unknown> = {};
+          for (const [key, c] of current) if (c.value !== null && base(key).startsWith('suggest') && fresh(c.marker)) attributes[key] = c.prev;
+          if (Object.keys(attributes).length) {
+            plan.steps.push({ kind: 'format', text: type, index, length: it.length, attributes, chars: it.length });
+            plan.stretched += it.length;
+          }
+        }
+        index += it.length;
+      }
+    }
+  }
 
   /** Notes what transaction `tr` (decision `id` of `by`, or its redo) removed. Call in 'afterTransaction'. */
   note(by: string, id: string, tr: Y.Transaction): void {

@@ -98,6 +98,9 @@ export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (chara
       // The undo of the updater's own decision may put back what that decision removed (suggestions-journal.ts).
       const next = planStretchRepair(tr, updater, record, undoing && journal ? journal.restorable(updater, undoing) : undefined);
       if (record?.id) journal?.note(updater, record.id, tr);
+      // Words typed inside at the moment of someone else's undo keep what they had (suggestions-journal.ts).
+      if (undoing) journal?.noteUndo(updater, tr);
+      else journal?.planUndoInherited(tr, updater, next);
       if (decided && !record) planInheritedRepair(tr, updater, decided, next);
       // An accept of a block its suggest-only author withdrew meanwhile: the block comes back accepted, as the
       // author's suggested deletion (editor/suggestions-blocks.ts).

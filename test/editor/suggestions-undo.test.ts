@@ -180,6 +180,21 @@ describe('a drafter undoes their own accept or reject', () => {
     expect(shown(pmOf(room.y))).toBe('排放ab[+bureau:Y]浓度应符合表1的规定。');
     for (const c of all) expect(fingerprint(c.y)).toBe(fingerprint(room.y));
   });
+
+  for (const order of ['the undo', 'the typing'] as const) {
+    it(`words another drafter types inside at the moment of the undo (${order} arriving first) stay plain`, () => {
+      const { room, drafter, other, all } = setup('insert');
+      drafter.decide('accept');
+      drafter.sync();
+      other.pull();
+      undoWithDecisions(drafter.um, drafter.y);
+      edit(other.y, 'drafter-b', false, at(3, 'ab')); // not having seen the undo
+      for (const c of order === 'the undo' ? [drafter, other] : [other, drafter]) c.sync();
+      all.forEach((c) => c.pull());
+      expect(shown(pmOf(room.y))).toBe('排放[+bureau:X]ab[+bureau:Y]浓度应符合表1的规定。');
+      for (const c of all) expect(fingerprint(c.y)).toBe(fingerprint(room.y));
+    });
+  }
 });
 
 describe('what an undo record does not allow', () => {

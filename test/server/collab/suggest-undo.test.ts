@@ -135,3 +135,18 @@ test('a forged undo record that marks text the decision did not change is repair
     await until(() => allEqual() && shown(pmOf(all[0].doc)) === '排放XY浓度应符合表1的规定。', 10_000, `repaired (${shown(pmOf(all[0].doc))})`);
   });
 });
+
+test('words another drafter typed inside the accepted text stay theirs when the accept is undone', async () => {
+  await withRoom(insertXY, async ({ drafter, um, all, allEqual }) => {
+    const other = all[2];
+    decide(drafter, um, 'accept');
+    await drafter.saved();
+    await until(() => allEqual() && shown(pmOf(other.doc)) === '排放XY浓度应符合表1的规定。', 10_000, 'accepted');
+    edit(other.doc, 'drafter-b', false, (s) => s.tr.setSelection(TextSelection.create(s.doc, paragraph(s.doc).from + 3)).insertText('ab'));
+    await other.saved();
+    await until(() => allEqual() && shown(pmOf(drafter.doc)) === '排放XabY浓度应符合表1的规定。', 10_000, 'typed');
+    expect(undoWithDecisions(um, drafter.doc)).toBe(true);
+    await drafter.saved();
+    await until(() => allEqual() && shown(pmOf(all[0].doc)) === '排放[+bureau:X]ab[+bureau:Y]浓度应符合表1的规定。', 10_000, `undone (${shown(pmOf(all[0].doc))})`);
+  });
+});
