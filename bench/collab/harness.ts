@@ -25,7 +25,7 @@ export interface ServerProcess {
 
 /** `env` adds to or overrides the benchmark's environment (e.g. REDIS_URL: '' for a process that relays nothing). */
 export async function startServer(kind: ServerKind, port: number, mongoUri: string, dbName: string, limits: Record<string, number> = {}, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, SCRIPTS[kind])], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--expose-gc', '--import', 'tsx', path.join(__dirname, SCRIPTS[kind])], {
     env: { ...process.env, PORT: String(port), MONGODB_URI: mongoUri, COLLAB_DB: dbName, LOG_LEVEL: 'error', COLLAB_LIMITS: JSON.stringify(limits), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
