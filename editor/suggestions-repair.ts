@@ -27,7 +27,7 @@
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT, type SuggestionAuthor } from './schema';
 import { isUnder, WRITERS_MAP, type DecisionRecord } from './suggestions-provenance';
-import { insertBlockCopy, planBlockRestores, type BlockCopy, type Withdrawal } from './suggestions-blocks';
+import { insertBlockCopy, planBlockRestores, type BlockCopy, type BlockRestore, type Withdrawal } from './suggestions-blocks';
 import { YJS_FRAGMENT } from './ydoc';
 import type { Restorable } from './suggestions-journal';
 
@@ -50,6 +50,19 @@ export interface RepairPlan {
   impossible: boolean;
   /** Blocks the author withdrew (their own pending insertion deleted): remembered for a drafter's accept racing it. */
   withdrawn?: Withdrawal[];
+}
+
+/** A plan with nothing to do (`impossible`: one that must not be used). */
+export function emptyPlan(impossible = false): RepairPlan {
+  return { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible };
+}
+
+/** Adds to `plan` whole blocks to put back (suggestions-blocks.ts). */
+export function addBlockRestores(plan: RepairPlan, restores: readonly BlockRestore[]): void {
+  for (const r of restores) {
+    plan.steps.push({ kind: 'block', ...r });
+    plan.restored += r.chars;
+  }
 }
 
 export interface Run {
@@ -119,7 +132,7 @@ function neighbourInsert(runs: Run[], i: number, author: string): unknown {
  * proposes changes in the name of `author.by`. Call inside the document's 'afterTransaction' event.
  */
 export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan {
-  const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  const plan = emptyPlan();
   // Written by the author: in one of their sessions, or by this very transaction.
   const ownId = (id: Y.ID | null): boolean => id !== null && (ownClients.has(id.client) || id.clock >= (tr.beforeState.get(id.client) ?? 0));
   // Written by one of the author's clients: a recorded session, or a client the room had never seen.
@@ -193,10 +206,7 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
   const blocks = planBlockRestores(tr, author);
   if (blocks.impossible) plan.impossible = true;
   plan.withdrawn = blocks.withdrawn;
-  for (const r of blocks.restores) {
-    plan.steps.push({ kind: 'block', ...r });
-    plan.restored += r.chars;
-  }
+  addBlockRestores(plan, blocks.restores);
   return plan;
 }
 
@@ -222,7 +232,7 @@ export function planSuggestionRepair(tr: Y.Transaction, author: SuggestionAuthor
  *   that gets back exactly a value that decision removed from it is left so; everything else as above.
  */
 export function planStretchRepair(tr: Y.Transaction, updater: string, decision: DecisionRecord | null = null, restorable?: Restorable): RepairPlan {
-  const plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  const plan = emptyPlan();
   const texts: [Y.XmlText, Run[]][] = [];
   for (const type of tr.changed.keys()) {
     if (!(type instanceof Y.XmlText) || type._item?.deleted || !touchesSuggestionMarkers(type, tr)) continue;
@@ -365,7 +375,7 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
 export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number>; foreign: boolean } {
   const clients = new Set<number>();
   let foreign = false;
-  let plan: RepairPlan = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: false };
+  let plan = emptyPlan();
   const listen = (tr: Y.Transaction): void => {
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
     for (const type of tr.changed.keys()) {
@@ -377,7 +387,7 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
       next = planSuggestionRepair(tr, author, ownClients);
     } catch {
       // Never break Yjs's cleanup of the transaction; without a plan the update is judged as it is.
-      next = { steps: [], stretched: 0, unmarked: 0, restored: 0, impossible: true };
+      next = emptyPlan(true);
     }
     plan = {
       steps: [...plan.steps, ...next.steps],

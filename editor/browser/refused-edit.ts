@@ -7,6 +7,7 @@
 // sessionStorage until dismissed, so reloading the page shows it again.
 import type { KeptParagraph } from '../suggestions-kept';
 import { h } from './dom';
+import { injectStyleOnce } from './styles';
 
 const NOTICE_CSS = `
 .tb-refused-edit { border: 1px solid #c92a2a; background: #fff5f5; color: #1f1f1f; padding: 8px 12px; margin: 0 0 8px; font-size: 14px; }
@@ -33,14 +34,6 @@ const TEXT = {
     dismiss: 'Dismiss',
   },
 } as const;
-
-function injectNoticeStyles(doc: Document): void {
-  if (doc.getElementById('tb-refused-style')) return;
-  const style = doc.createElement('style');
-  style.id = 'tb-refused-style';
-  style.textContent = NOTICE_CSS;
-  doc.head.appendChild(style);
-}
 
 /** Where the kept text waits in this tab (sessionStorage), so reloading the page does not drop it. */
 const storageKey = (root: HTMLElement): string => `tb-refused-edit:${root.dataset.doc ?? ''}`;
@@ -94,7 +87,7 @@ export function restoreRefusedEdit(root: HTMLElement, lang: 'zh' | 'en'): HTMLEl
 
 function render(root: HTMLElement, { text, count }: Stored, lang: 'zh' | 'en'): HTMLElement {
   const doc = root.ownerDocument;
-  injectNoticeStyles(doc);
+  injectStyleOnce(doc, 'tb-refused-style', NOTICE_CSS);
   const labels = TEXT[lang];
   const notice = h(doc, 'div', { class: 'tb-refused-edit', role: 'alert', 'data-kept': String(count) });
   notice.append(h(doc, 'p', { lang: 'zh-CN' }, TEXT.zh.what), h(doc, 'p', { lang: 'en' }, TEXT.en.what));

@@ -144,11 +144,16 @@ export const EDITOR_CSS = `
 .ProseMirror .tb-thread-mark--active { background: #ffd43b; }
 `;
 
-/** Adds the stylesheet to the page once. */
-export function injectStyles(doc: Document): void {
-  if (doc.getElementById('tb-editor-style')) return;
+/** Adds the stylesheet `css` to the page once (known by its element id). */
+export function injectStyleOnce(doc: Document, id: string, css: string): void {
+  if (doc.getElementById(id)) return;
   const style = doc.createElement('style');
-  style.id = 'tb-editor-style';
-  style.textContent = EDITOR_CSS;
+  style.id = id;
+  style.textContent = css;
   doc.head.appendChild(style);
+}
+
+/** Adds the editor's stylesheet to the page once. */
+export function injectStyles(doc: Document): void {
+  injectStyleOnce(doc, 'tb-editor-style', EDITOR_CSS);
 }

@@ -9,6 +9,7 @@ import { listSuggestions, type SuggestionInfo } from '../suggestions';
 import { acceptAllCommand, acceptCommand, isSuggesting, rejectAllCommand, rejectCommand, setSuggesting } from '../suggestions-plugin';
 import { PROVINCE_COLORS } from './config';
 import { h } from './dom';
+import { injectStyleOnce } from './styles';
 
 type Lang = 'zh' | 'en';
 const WORDS = {
@@ -72,16 +73,9 @@ ${Object.entries(PROVINCE_COLORS)
 .tb-suggestion[data-kind="delete"] .tb-suggestion-text { text-decoration: line-through; }
 `;
 
-function injectCss(doc: Document): void {
-  if (doc.getElementById('tb-suggest-css')) return;
-  const style = h(doc, 'style', { id: 'tb-suggest-css' });
-  style.textContent = CSS;
-  doc.head.append(style);
-}
-
 export function createSuggestPane(doc: Document, getView: () => EditorView, o: SuggestPaneOptions): SuggestPane {
   const w = (k: keyof typeof WORDS): string => WORDS[k][o.lang];
-  injectCss(doc);
+  injectStyleOnce(doc, 'tb-suggest-css', CSS);
   const run = (cmd: ReturnType<typeof acceptCommand>, decision: 'accept' | 'reject', sids: string[]): void => {
     const view = getView();
     const apply = (): void => void cmd(view.state, view.dispatch, view);

@@ -18,7 +18,7 @@ import type { Logger } from '../../activities/infra/logger';
 import * as Y from 'yjs';
 import { getStandard } from '../../activities/data/standards';
 import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions-ydoc';
-import { applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
+import { addBlockRestores, applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
 import type { SuggestionAuthor } from '../../editor/schema';
 import { YJS_FRAGMENT } from '../../editor/ydoc';
 import { DecidedMarkers, planInheritedRepair } from '../../editor/suggestions-decided';
@@ -104,12 +104,7 @@ export function watchForStretch(room: Y.Doc, updater: string, onRepaired: (chara
       if (decided && !record) planInheritedRepair(tr, updater, decided, next);
       // An accept of a block its suggest-only author withdrew meanwhile: the block comes back accepted, as the
       // author's suggested deletion (editor/suggestions-blocks.ts).
-      if (record?.decision === 'accept' && withdrawn) {
-        for (const r of withdrawn.takeAccepted(room, record.sids)) {
-          next.steps.push({ kind: 'block', ...r });
-          next.restored += r.chars;
-        }
-      }
+      if (record?.decision === 'accept' && withdrawn) addBlockRestores(next, withdrawn.takeAccepted(room, record.sids));
       if (next.steps.length) plan = next;
     } catch (error) {
       onError(error);
@@ -225,26 +220,11 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
   // Per principal object: the decision its last update's undo record named (for its next update, the undo).
   const undos = new WeakMap<Principal, string>();
   // Per room document: what recent decisions removed, for their deciders' undo.
-  const journals = new WeakMap<Y.Doc, DecisionJournal>();
-  const journalOf = (doc: Y.Doc): DecisionJournal => {
-    let j = journals.get(doc);
-    if (!j) journals.set(doc, (j = new DecisionJournal()));
-    return j;
-  };
+  const journalOf = perRoom(() => new DecisionJournal());
   // Per room document: the suggestion markers recent decisions removed.
-  const decided = new WeakMap<Y.Doc, DecidedMarkers>();
-  const decidedOf = (doc: Y.Doc): DecidedMarkers => {
-    let d = decided.get(doc);
-    if (!d) decided.set(doc, (d = new DecidedMarkers()));
-    return d;
-  };
+  const decidedOf = perRoom(() => new DecidedMarkers());
   // Per room document: the blocks suggest-only authors recently withdrew.
-  const withdrawn = new WeakMap<Y.Doc, WithdrawnBlocks>();
-  const withdrawnOf = (doc: Y.Doc): WithdrawnBlocks => {
-    let w = withdrawn.get(doc);
-    if (!w) withdrawn.set(doc, (w = new WithdrawnBlocks()));
-    return w;
-  };
+  const withdrawnOf = perRoom(() => new WithdrawnBlocks());
 
   return {
     isSuggestOnly,
@@ -298,6 +278,16 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
         return { ok: false };
       }
     },
+  };
+}
+
+/** One `T` per live room document, made on first use and dropped with the document. */
+function perRoom<T>(make: () => T): (doc: Y.Doc) => T {
+  const held = new WeakMap<Y.Doc, T>();
+  return (doc) => {
+    let value = held.get(doc);
+    if (value === undefined) held.set(doc, (value = make()));
+    return value;
   };
 }
 
