@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { settlesWithin } from '../../activities/infra/settles-within';
 
 export interface AppEnv {
   dataDir: string;
@@ -116,8 +117,6 @@ export function rssMb(pid: number): number {
  * removes its data directory unless KEEP_DATA is set. The benchmarks' common ending. */
 export async function stopAppAndClean(app: AppProcess, dataDir: string, graceMs = 15_000): Promise<void> {
   app.child.kill('SIGINT');
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([app.exited, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-  clearTimeout(timer);
+  await settlesWithin(app.exited, graceMs);
   if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/embedded/launcher';
+import { settlesWithin } from '../../activities/infra/settles-within';
 import { ferretdbPids, kill9, rssMb, startApp, temporalPids, type AppProcess } from './app';
 import { newTally, SoakClient, type Tally } from './http';
 import { Traffic } from './traffic';
@@ -197,7 +198,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     clearInterval(rssTimer);
     await traffic.stop().catch(() => undefined);
     app.child.kill('SIGINT');
-    await Promise.race([app.exited, sleep(20_000)]);
+    await settlesWithin(app.exited, 20_000);
     kill9([...(app.child.pid ? [app.child.pid] : []), ...ferretdbPids(dataDir), ...temporalPids(dataDir)]);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import type { Logger } from '../../activities/infra/logger';
 import { createLogger } from '../../activities/infra/logger';
+import { settlesWithin } from '../../activities/infra/settles-within';
 import { CloseCode, closeReason, type CloseCodeName } from '../../editor/collab/close-codes';
 import { PeerConnection } from './connection';
 import { createLoggingExtension } from './logging-extension';
@@ -116,8 +117,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
             },
             (error: unknown) => emit('onError', { docName, error, during: 'relay' }),
           );
-          const timedOut = await Promise.race([joined.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), RELAY_JOIN_WAIT_MS).unref())]);
-          if (timedOut) {
+          if (!(await settlesWithin(joined, RELAY_JOIN_WAIT_MS))) {
             late = true;
             emit('onError', { docName, error: new Error(`redis did not confirm the subscription within ${RELAY_JOIN_WAIT_MS} ms; opening the document without it`), during: 'relay' });
           }
