@@ -44,6 +44,8 @@ class ApiError extends Error {
   }
 }
 
+const RETRY_503_TOTAL_MS = 30_000;
+
 /** A signed-in API client with its own cookie jar and CSRF token. */
 export class ApiSession {
   private cookies = new Map<string, string>();
@@ -65,11 +67,7 @@ export class ApiSession {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.cookies.size) headers.cookie = this.cookieHeader();
-    if (this.csrf && method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const res = await this.send(method, path, body);
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
@@ -79,6 +77,27 @@ export class ApiSession {
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) throw new ApiError(res.status, parsed, `${this.username}: ${method} ${path}`);
     return parsed as T;
+  }
+
+  /**
+   * One request, sent again while the app answers 503 "temporarily unavailable" (its store or Temporal briefly
+   * unreachable) as its Retry-After asks (at most 5 s a time, 30 s in all) — for reads and the sign-in only: an
+   * action answered 503 may have been under way, so it is not repeated blindly.
+   */
+  private async send(method: string, path: string, body: unknown): Promise<Response> {
+    const retryable = method === 'GET' || path === '/api/session';
+    const deadline = Date.now() + RETRY_503_TOTAL_MS;
+    for (;;) {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (this.cookies.size) headers.cookie = this.cookieHeader();
+      if (this.csrf && method !== 'GET') headers['x-csrf-token'] = this.csrf;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+      const waitMs = Math.min(5000, 1000 * (Number(res.headers.get('retry-after')) || 1));
+      if (res.status !== 503 || !retryable || Date.now() + waitMs > deadline) return res;
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
   }
 
   async signIn(password = DEMO_PASSWORD): Promise<this> {
