@@ -30,6 +30,7 @@ import { isUnder, WRITERS_MAP, type DecisionRecord } from './suggestions-provena
 import { insertBlockCopy, planBlockRestores, type BlockCopy, type BlockRestore, type Withdrawal } from './suggestions-blocks';
 import { YJS_FRAGMENT } from './ydoc';
 import type { Restorable } from './suggestions-journal';
+import { isQuickSuggestion } from './suggestions-quick-check';
 
 type Attrs = Record<string, unknown>;
 
@@ -370,18 +371,34 @@ export function applySuggestionRepair(doc: Y.Doc, plan: RepairPlan, origin: unkn
  * record of suggestions-provenance.ts, which would decide suggestions in a drafter's name, or anything else),
  * which a suggest-only user may not write. The record of sessions (`suggestWriters`) is allowed: a client
  * resends what the server wrote when the server lost it, and a forged entry gains nothing (it only lets the
- * author's own new words be taken as their suggestion).
+ * author's own new words be taken as their suggestion). `quick`: every transaction passed the quick check
+ * (suggestions-quick-check.ts; then nothing was planned, there is nothing to repair). `pending`: the update
+ * left content or deletions waiting for something the document does not have (Yjs keeps them and applies them
+ * when it arrives — in someone else's update, unchecked), where nothing was waiting before.
  */
-export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionAuthor, ownClients: ReadonlySet<number>): RepairPlan & { clients: Set<number>; foreign: boolean } {
+export function applyAndPlan(
+  doc: Y.Doc,
+  update: Uint8Array,
+  author: SuggestionAuthor,
+  ownClients: ReadonlySet<number>,
+): RepairPlan & { clients: Set<number>; foreign: boolean; quick: boolean; pending: boolean } {
   const clients = new Set<number>();
   let foreign = false;
+  let quick = true;
   let plan = emptyPlan();
+  const waitingBefore = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
   const listen = (tr: Y.Transaction): void => {
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) clients.add(client);
     for (const type of tr.changed.keys()) {
       const t = type as Y.AbstractType<unknown>;
       if (!isUnder(t, YJS_FRAGMENT) && !isUnder(t, WRITERS_MAP)) foreign = true;
     }
+    try {
+      if (tr.changed.size === 0 || isQuickSuggestion(tr, author.by)) return;
+    } catch {
+      // Never break Yjs's cleanup of the transaction; the full check decides.
+    }
+    quick = false;
     let next: RepairPlan;
     try {
       next = planSuggestionRepair(tr, author, ownClients);
@@ -404,5 +421,6 @@ export function applyAndPlan(doc: Y.Doc, update: Uint8Array, author: SuggestionA
   } finally {
     doc.off('afterTransaction', listen);
   }
-  return { ...plan, clients, foreign };
+  const pending = !waitingBefore && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
+  return { ...plan, clients, foreign, quick, pending };
 }

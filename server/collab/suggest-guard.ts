@@ -10,12 +10,17 @@
 // repaired on the shadow instead of refused: when the repaired change passes the check, the update is applied
 // and the repair right after it (`followUp`, logged at info), so every client and the store get both.
 // Cost: the shadow (one copy per loaded document that a suggest-only user writes to) follows every update
-// of the room; its ProseMirror form is rebuilt only where an update changed it, and the check looks only at
-// the smallest node holding the change (editor/suggestions-ydoc.ts). Other users' updates are not checked.
+// of the room. Everyday suggesting (typing one's suggestion, withdrawing it, marking text for deletion, in one
+// paragraph) passes a quick check read off the shadow's Yjs transaction (editor/suggestions-quick-check.ts),
+// in time proportional to that paragraph. Anything else gets the full check on ProseMirror forms of the room
+// (before) and of the shadow (after), rebuilt only where they changed since, looking only at the smallest node
+// holding the change (editor/suggestions-ydoc.ts). Other users' updates are not checked. An update that leaves
+// content waiting for something the room does not have is refused: it would be applied later, unchecked.
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Logger } from '../../activities/infra/logger';
 import * as Y from 'yjs';
+import type { Node as PMNode } from 'prosemirror-model';
 import { getStandard } from '../../activities/data/standards';
 import { IncrementalDoc, isSuggestionOnlyUpdate } from '../../editor/suggestions-ydoc';
 import { addBlockRestores, applyAndPlan, applySuggestionRepair, planStretchRepair, repairSize, type RepairPlan } from '../../editor/suggestions-repair';
@@ -160,19 +165,28 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
   // The Yjs client ids each suggest-only author has written with in a room (the repair only touches text next to
   // or of the author's own writing): kept in the document itself (editor/suggestions-provenance.ts), so they
   // are stored with it and known again after a restart of this server.
+  // The ProseMirror form of each room document as the room holds it (so, during a check, the document before
+  // the update): built only when the full check runs, and then only where the room changed since.
+  const roomForms = new WeakMap<Y.Doc, IncrementalDoc>();
+  const roomForm = (room: Y.Doc): IncrementalDoc => {
+    let form = roomForms.get(room);
+    if (!form) roomForms.set(room, (form = new IncrementalDoc(room.getXmlFragment(YJS_FRAGMENT))));
+    return form;
+  };
   return (author, room, update, withdrawn) => {
     let verdict: UpdateVerdict = { ok: false };
     try {
       const shadow = shadowOf(room);
-      const before = shadow.pm.doc();
       const own = writerClients(shadow.doc, author.by);
       const plan = applyAndPlan(shadow.doc, update, author, own);
-      if (plan.foreign) return verdict;
+      if (plan.foreign || plan.pending) return verdict;
       let followUp: Uint8Array | null = null;
-      if (isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true };
+      // The room does not hold the update yet: its form is the document before it.
+      const before = (): PMNode => roomForm(room).doc();
+      if (plan.quick || isSuggestionOnlyUpdate(before(), shadow.pm.doc(), author.by)) verdict = { ok: true };
       else if (!plan.impossible && repairSize(plan) > 0) {
         followUp = applySuggestionRepair(shadow.doc, plan, REPAIR_ORIGIN);
-        if (followUp && isSuggestionOnlyUpdate(before, shadow.pm.doc(), author.by)) verdict = { ok: true, followUp, repaired: repairSize(plan) };
+        if (followUp && isSuggestionOnlyUpdate(before(), shadow.pm.doc(), author.by)) verdict = { ok: true, followUp, repaired: repairSize(plan) };
       }
       if (verdict.ok) {
         // A new session of the author: recorded with the document (written with the repair, if any).
