@@ -2,6 +2,8 @@
 // namespace, mTLS files and the Temporal Cloud API key. The client connection serves the web server; the
 // native connection serves the worker. Also the availability probe of Temporal (server/infra/availability.ts),
 // and channel settings that let the client reconnect within a second once a restarted server is back.
+// The client's retries are closable (closable-retry.ts): close() ends every call first, so no retry timer
+// fires on the closed channel.
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
@@ -9,6 +11,7 @@ import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { AvailabilityCheck } from '../infra/availability';
 import type { Config } from '../infra/config';
 import { AppError } from '../../activities/infra/errors';
+import { closableRetry } from './closable-retry';
 
 export type TemporalConfig = Pick<
   Config,
@@ -24,6 +27,9 @@ export interface TemporalConnection {
   nativeConnection(): Promise<NativeConnection>;
   /** A new native connection each call (the worker supervisor replaces one after its worker failed); the caller closes it. */
   openNativeConnection(): Promise<NativeConnection>;
+  /** Client calls neither answered nor ended (in flight or waiting to retry). */
+  pendingCalls(): number;
+  /** Ends the client calls still going (one waiting to retry fails with its last error), then closes. */
   close(): Promise<void>;
 }
 
@@ -89,10 +95,13 @@ export async function connectTemporal(c: TemporalConfig): Promise<TemporalConnec
   const address = temporalAddress(c);
   const tls = tlsFromConfig(c);
   const common = { address, ...(tls ? { tls } : {}), ...(c.TEMPORAL_API_KEY ? { apiKey: c.TEMPORAL_API_KEY } : {}) };
+  // The SDK's retry (UNAVAILABLE and the like, for up to ~20 s) with a backoff that close() can end.
+  const retry = closableRetry();
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...common, channelArgs: RECONNECT_CHANNEL_ARGS });
+    connection = await Connection.connect({ ...common, channelArgs: RECONNECT_CHANNEL_ARGS, interceptors: [retry.interceptor] });
   } catch (e) {
+    retry.closeAll();
     throw new AppError('SERVER_START_FAILED', { zh: `无法连接 Temporal（${address}）`, en: `Cannot connect to Temporal at ${address}` }, { cause: e });
   }
   const client = new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
@@ -104,7 +113,9 @@ export async function connectTemporal(c: TemporalConfig): Promise<TemporalConnec
     connection,
     nativeConnection: () => (native ??= NativeConnection.connect(common as NativeConnectionOptions)),
     openNativeConnection: () => NativeConnection.connect(common as NativeConnectionOptions),
+    pendingCalls: () => retry.pending(),
     close: async () => {
+      retry.closeAll();
       await connection.close();
       if (native) await (await native).close();
     },

@@ -12,7 +12,14 @@ import { startRuntime, type Runtime } from '../../server/runtime';
 import { requireEnv } from './mongo';
 import { testBundleCacheDir } from './bundle-cache';
 
-export async function startTestRuntime(name: string): Promise<Runtime> {
+export interface TestRuntimeOptions {
+  /** Configuration over the suite's (e.g. TEMPORAL_ADDRESS through a proxy the test can cut). */
+  env?: Record<string, string>;
+  /** Run the lifecycle worker (default true); false skips the workflow bundle. */
+  runWorker?: boolean;
+}
+
+export async function startTestRuntime(name: string, opts: TestRuntimeOptions = {}): Promise<Runtime> {
   try {
     TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
   } catch {
@@ -29,8 +36,9 @@ export async function startTestRuntime(name: string): Promise<Runtime> {
     MONGODB_URI: requireEnv('MONGODB_URI'),
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
     LOG_LEVEL: 'warn',
+    ...opts.env,
   });
-  const rt = await startRuntime({ config, signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw', workflowBundleCacheDir: testBundleCacheDir() });
+  const rt = await startRuntime({ config, ...(opts.runWorker === false ? { runWorker: false } : {}), signInRateLimit: { windowMs: 60_000, limit: 1000 }, onUnacknowledgedWrite: 'throw', workflowBundleCacheDir: testBundleCacheDir() });
   await ensureUserIndexes(rt.mongo.db);
   await seedDemoAccounts(rt.mongo.db);
   return rt;
