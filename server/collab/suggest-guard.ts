@@ -49,6 +49,8 @@ export type UpdateVerdict =
       ok: true;
       followUp?: Uint8Array;
       repaired?: number;
+      /** Passed the quick check (editor/suggestions-quick-check.ts), no ProseMirror form built. */
+      quick?: boolean;
       /** Call right after applying the update: may write the server's repair of it to the room itself. */
       after?: () => void;
     };
@@ -183,7 +185,8 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
       let followUp: Uint8Array | null = null;
       // The room does not hold the update yet: its form is the document before it.
       const before = (): PMNode => roomForm(room).doc();
-      if (plan.quick || isSuggestionOnlyUpdate(before(), shadow.pm.doc(), author.by)) verdict = { ok: true };
+      if (plan.quick) verdict = { ok: true, quick: true };
+      else if (isSuggestionOnlyUpdate(before(), shadow.pm.doc(), author.by)) verdict = { ok: true };
       else if (!plan.impossible && repairSize(plan) > 0) {
         followUp = applySuggestionRepair(shadow.doc, plan, REPAIR_ORIGIN);
         if (followUp && isSuggestionOnlyUpdate(before(), shadow.pm.doc(), author.by)) verdict = { ok: true, followUp, repaired: repairSize(plan) };
@@ -285,7 +288,7 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
         const verdict = check(authorOf(principal), doc, update, withdrawnOf(doc));
         if (!verdict.ok) logger.warn({ docName, userId: principal.userId }, 'refused an update of a suggest-only user that changes more than suggestions');
         else if (verdict.repaired) logger.info({ docName, userId: principal.userId, characters: verdict.repaired }, 'repaired a suggest-only update garbled by a concurrent formatting merge');
-        else logger.debug({ docName, ms: Date.now() - started }, 'suggest-only update checked');
+        else logger.debug({ docName, ms: Date.now() - started, quick: verdict.quick === true }, 'suggest-only update checked');
         return verdict;
       } catch (error) {
         logger.warn({ err: error, docName, userId: principal.userId }, 'could not check an update of a suggest-only user; refused');
