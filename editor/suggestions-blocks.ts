@@ -15,6 +15,7 @@
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT, SUGGESTION_NODE_TYPES, type SuggestionAuthor } from './schema';
 import { isUnder } from './suggestions-provenance';
+import { attrBase as base, authorOfValue as by, visibleBefore } from './suggestion-attrs';
 import { YJS_FRAGMENT } from './ydoc';
 
 type Attrs = Record<string, unknown>;
@@ -36,18 +37,10 @@ export interface BlockRestore {
 }
 
 const SUGGESTION_TYPES = new Set(SUGGESTION_NODE_TYPES);
-const base = (key: string): string => key.split('--')[0];
-const by = (value: unknown): string | undefined => (value && typeof value === 'object' ? String((value as { by?: unknown }).by) : undefined);
 const blockOf = (attrs: Attrs): { kind?: unknown; by?: unknown } | null => {
   const s = attrs.suggestion;
   return s && typeof s === 'object' ? (s as { kind?: unknown; by?: unknown }) : null;
 };
-
-/** Whether the item existed before the transaction and was visible then. */
-function visibleBefore(item: Y.Item, tr: Y.Transaction): boolean {
-  const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
-  return existed && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id));
-}
 
 /** The element's attributes before the transaction (the newest entry of each key that was visible then). */
 function attrsBefore(el: Y.XmlElement, tr: Y.Transaction): Attrs {

@@ -9,6 +9,7 @@
 // Pure (Yjs only); the collaboration server's guard keeps one per room document.
 import * as Y from 'yjs';
 import { SUGGEST_INSERT } from './schema';
+import { attrBase as base, authorOfValue as by } from './suggestion-attrs';
 import type { RepairPlan } from './suggestions-repair';
 
 /** How long a removed marker is remembered (ms): a round trip of the race, with margin. */
@@ -18,7 +19,6 @@ const MAX_MARKERS = 500;
 /** How far left of new text the marker is looked for (items). */
 const MAX_WALK = 5000;
 
-const base = (key: string): string => key.split('--')[0];
 const idKey = (id: Y.ID): string => `${id.client}:${id.clock}`;
 
 export class DecidedMarkers {
@@ -57,7 +57,6 @@ export class DecidedMarkers {
   }
 }
 
-const by = (value: unknown): string | undefined => (value && typeof value === 'object' ? String((value as { by?: unknown }).by) : undefined);
 
 /**
  * For transaction `tr` of `updater`: the updater's new text that carries no suggestion but, in the updater's

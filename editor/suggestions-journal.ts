@@ -14,6 +14,7 @@
 // Pure (Yjs only); the collaboration server's guard keeps one per room document.
 import * as Y from 'yjs';
 import { runsOf, touchesSuggestionMarkers, type RepairPlan } from './suggestions-repair';
+import { attrBase as base, sameValue as same } from './suggestion-attrs';
 
 /** How long the markers an undo re-created are remembered (ms), as suggestions-decided.ts's window. */
 export const UNDONE_WINDOW_MS = 3000;
@@ -25,8 +26,6 @@ const MAX_DECISIONS = 200;
 /** Characters remembered per decision (an accept-all of a long draft is cut here: the rest cannot be undone). */
 const MAX_CHARS = 50_000;
 
-const base = (key: string): string => key.split('--')[0];
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Whether the undo may give the character (client, clock) attribute `key` with `value`. */
 export type Restorable = (client: number, clock: number, key: string, value: unknown) => boolean;

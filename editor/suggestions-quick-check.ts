@@ -13,15 +13,15 @@
 // Pure (Yjs only); the collaboration server's guard runs it on its shadow copy of the room.
 import * as Y from 'yjs';
 import { SUGGEST_DELETE, SUGGEST_INSERT } from './schema';
+import { attrBase, sameValue, setAttr, visibleBefore } from './suggestion-attrs';
 
 type Value = Record<string, unknown> | null | undefined;
 
-const isSuggestionKey = (key: string): boolean => key.split('--')[0].startsWith('suggest');
+const isSuggestionKey = (key: string): boolean => attrBase(key).startsWith('suggest');
+/** The author of a suggestion value as it is (not made text: the quick check wants exactly the author's id). */
 const byOf = (value: unknown): unknown => (value && typeof value === 'object' ? (value as { by?: unknown }).by : undefined);
 /** As the full check reads a suggestion's id (editor/suggestions.ts: `String(mark.attrs.sid)`). */
 const sidOf = (value: unknown): string => String(value && typeof value === 'object' ? (value as { sid?: unknown }).sid : undefined);
-/** Format values compared by content when they are not the same object (two markers setting equal values). */
-const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The formatting in force while walking a text: one map for before the transaction, one for after. */
 class Formats {
@@ -31,15 +31,10 @@ class Formats {
   readonly differing = new Set<string>();
 
   set(key: string, value: Value, before: boolean, after: boolean): void {
-    if (before) this.put(this.before, key, value);
-    if (after) this.put(this.after, key, value);
-    if (same(this.before.get(key), this.after.get(key))) this.differing.delete(key);
+    if (before) setAttr(this.before, key, value);
+    if (after) setAttr(this.after, key, value);
+    if (sameValue(this.before.get(key), this.after.get(key))) this.differing.delete(key);
     else this.differing.add(key);
-  }
-
-  private put(map: Map<string, Value>, key: string, value: Value): void {
-    if (value === null) map.delete(key);
-    else map.set(key, value);
   }
 }
 
@@ -87,15 +82,14 @@ export function isQuickSuggestion(tr: Y.Transaction, by: string): boolean {
   // Ids of the author's suggestions this transaction starts or extends.
   const newSids = new Set<string>();
   for (let item: Y.Item | null = type._start; item !== null; item = item.right) {
-    const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
-    const visibleBefore = existed && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id));
+    const wasVisible = visibleBefore(item, tr);
     const visibleAfter = !item.deleted;
     if (item.content instanceof Y.ContentFormat) {
-      formats.set(item.content.key, item.content.value as Value, visibleBefore, visibleAfter);
+      formats.set(item.content.key, item.content.value as Value, wasVisible, visibleAfter);
       continue;
     }
-    if (!item.countable || (!visibleBefore && !visibleAfter)) continue;
-    if (visibleBefore && visibleAfter) {
+    if (!item.countable || (!wasVisible && !visibleAfter)) continue;
+    if (wasVisible && visibleAfter) {
       // Existing text: unchanged, or gaining / losing the author's own suggested deletion and nothing else.
       for (const key of formats.differing) {
         if (key !== SUGGEST_DELETE) return false;

@@ -31,6 +31,7 @@ import { insertBlockCopy, planBlockRestores, type BlockCopy, type BlockRestore, 
 import { YJS_FRAGMENT } from './ydoc';
 import type { Restorable } from './suggestions-journal';
 import { isQuickSuggestion } from './suggestions-quick-check';
+import { attrBase as base, authorOfValue as by, existedBefore, sameValue as same, setAttr, visibleBefore } from './suggestion-attrs';
 
 type Attrs = Record<string, unknown>;
 
@@ -76,16 +77,7 @@ export interface Run {
   after: Attrs;
 }
 
-const base = (key: string): string => key.split('--')[0];
-const by = (value: unknown): string | undefined => (value && typeof value === 'object' ? String((value as { by?: unknown }).by) : undefined);
 const sidOf = (value: unknown): string => (value && typeof value === 'object' ? String((value as { sid?: unknown }).sid) : '');
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-
-/** A format marker sets its attribute from here on (null removes it). */
-function setAttr(attrs: Map<string, unknown>, key: string, value: unknown): void {
-  if (value === null) attrs.delete(key);
-  else attrs.set(key, value);
-}
 
 /** The visible runs of one text as they were before and are after the transaction, with their attributes. */
 export function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
@@ -93,15 +85,15 @@ export function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
   const after = new Map<string, unknown>();
   const out: Run[] = [];
   for (let item = text._start; item !== null; item = item.right) {
-    const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
-    const visibleBefore = existed && (!item.deleted || Y.isDeleted(tr.deleteSet, item.id));
+    const existed = existedBefore(item, tr);
+    const wasVisible = visibleBefore(item, tr);
     const visibleAfter = !item.deleted;
     if (item.content instanceof Y.ContentFormat) {
       const { key, value } = item.content;
-      if (visibleBefore) setAttr(before, key, value);
+      if (wasVisible) setAttr(before, key, value);
       if (visibleAfter) setAttr(after, key, value);
-    } else if (item.countable && (visibleBefore || visibleAfter)) {
-      out.push({ item, length: item.length, existed, visibleBefore, visibleAfter, before: Object.fromEntries(before), after: Object.fromEntries(after) });
+    } else if (item.countable && (wasVisible || visibleAfter)) {
+      out.push({ item, length: item.length, existed, visibleBefore: wasVisible, visibleAfter, before: Object.fromEntries(before), after: Object.fromEntries(after) });
     }
   }
   return out;
@@ -111,8 +103,7 @@ export function runsOf(text: Y.XmlText, tr: Y.Transaction): Run[] {
 export function touchesSuggestionMarkers(text: Y.XmlText, tr: Y.Transaction): boolean {
   for (let item = text._start; item !== null; item = item.right) {
     if (!(item.content instanceof Y.ContentFormat) || !base(item.content.key).startsWith('suggest')) continue;
-    const existed = item.id.clock < (tr.beforeState.get(item.id.client) ?? 0);
-    if (!existed || (item.deleted && Y.isDeleted(tr.deleteSet, item.id))) return true;
+    if (!existedBefore(item, tr) || (item.deleted && Y.isDeleted(tr.deleteSet, item.id))) return true;
   }
   return false;
 }

@@ -169,12 +169,7 @@ export function createSuggestionUpdateCheck(): (author: SuggestionAuthor, room: 
   // are stored with it and known again after a restart of this server.
   // The ProseMirror form of each room document as the room holds it (so, during a check, the document before
   // the update): built only when the full check runs, and then only where the room changed since.
-  const roomForms = new WeakMap<Y.Doc, IncrementalDoc>();
-  const roomForm = (room: Y.Doc): IncrementalDoc => {
-    let form = roomForms.get(room);
-    if (!form) roomForms.set(room, (form = new IncrementalDoc(room.getXmlFragment(YJS_FRAGMENT))));
-    return form;
-  };
+  const roomForm = perRoom((room) => new IncrementalDoc(room.getXmlFragment(YJS_FRAGMENT)));
   return (author, room, update, withdrawn) => {
     let verdict: UpdateVerdict = { ok: false };
     try {
@@ -299,11 +294,11 @@ export function createSuggestGuard(db: Db, logger: Logger): SuggestGuard {
 }
 
 /** One `T` per live room document, made on first use and dropped with the document. */
-function perRoom<T>(make: () => T): (doc: Y.Doc) => T {
+function perRoom<T>(make: (doc: Y.Doc) => T): (doc: Y.Doc) => T {
   const held = new WeakMap<Y.Doc, T>();
   return (doc) => {
     let value = held.get(doc);
-    if (value === undefined) held.set(doc, (value = make()));
+    if (value === undefined) held.set(doc, (value = make(doc)));
     return value;
   };
 }
